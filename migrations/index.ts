@@ -1,0 +1,4 @@
+import { InitialSchema1764201600000 } from './1764201600000-InitialSchema';
+
+/** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
+export const MIGRATIONS = [InitialSchema1764201600000];

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { DataSource } from 'typeorm';
+import { LOCAL_ADMIN } from './access/principal';
+import { Config } from './config';
+import { Logger } from './common/logger';
+import { RequestScope } from './common/request-scope';
+import { Database } from './db/database';
+import { Context } from './graphql/context';
+import { createFormatError } from './graphql/errors';
+import { createLoaders } from './graphql/loaders';
+import { buildRegistrySchema } from './graphql/schema';
+import { createHttpServer } from './http/http-server';
+import { createServices, Services } from './services';
+
+/**
+ * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,
+ * Apollo over the schema, and the HTTP server in front. main.ts runs it; tests start it on a
+ * random port against their own database.
+ */
+export interface App {
+  services: Services;
+  http: http.Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  onGraphQLResponse?: (scope: RequestScope) => void;
+}
+
+export async function startApp(config: Config, ds: DataSource, logger: Logger, opts: AppOptions = {}): Promise<App> {
+  const db = new Database(ds);
+  const services = createServices(db);
+  const production = config.env === 'production';
+
+  const apollo = new ApolloServer<Context>({
+    schema: await buildRegistrySchema(),
+    formatError: createFormatError(logger, config.env === 'development' && config.exposeErrors),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
+  });
+  await apollo.start();
+
+  const server = createHttpServer(
+    apollo,
+    async (_req, scope) => {
+      const principal = LOCAL_ADMIN;
+      return { principal, caller: { principal, requestId: scope.requestId }, services, loaders: createLoaders(db) };
+    },
+    {
+      maxBodyBytes: config.maxBodyBytes,
+      logger,
+      ready: async () => {
+        await ds.query('SELECT 1');
+        if (await ds.showMigrations()) throw new Error('migrations pending');
+      },
+      onGraphQLResponse: opts.onGraphQLResponse,
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  return {
+    services,
+    http: server,
+    url: `http://${host}:${port}/graphql`,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

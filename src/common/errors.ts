@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The error codes clients may rely on (DESIGN.md, API conventions). Each class fixes its code, so a
+ * service never spells one by hand and `formatError` can tell ours from unexpected failures.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+
+export abstract class RegistryError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  protected constructor(message: string, code: ErrorCode, details?: Record<string, unknown>) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export class BadInputError extends RegistryError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  /** `field` names the input field at fault, so a form can point at it. */
+  constructor(message: string, field?: string) {
+    super(message, 'BAD_USER_INPUT', field ? { field } : undefined);
+  }
+}
+
+export class NotFoundError extends RegistryError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(message: string) {
+    super(message, 'NOT_FOUND');
+  }
+}
+
+export class ConflictError extends RegistryError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, 'CONFLICT', details);
+  }
+}
+
+export class ForbiddenError extends RegistryError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message = 'You are not allowed to do this.') {
+    super(message, 'FORBIDDEN');
+  }
+}
+
+export class UnauthenticatedError extends RegistryError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  constructor(message = 'A valid bearer token is required.') {
+    super(message, 'UNAUTHENTICATED');
+  }
+}
+
+/** For states the code believes impossible; reaching one is a bug, reported as an internal error. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Invariant violation: ${message}`);
+}

@@ -1,0 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Facts about the current request that code far from the resolvers needs: the request id (for
+ * error masking and logs) and a count of the SQL statements run (for tests and benchmarks that
+ * prove a page of 50 costs what a page of 5 does). Carried by AsyncLocalStorage, so it follows
+ * the request through every await without being passed around.
+ */
+export interface RequestScope {
+  requestId: string;
+  sqlStatements: number;
+}
+
+const scopes = new AsyncLocalStorage<RequestScope>();
+
+export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
+  return scopes.run(scope, fn);
+}
+
+export function currentRequestScope(): RequestScope | undefined {
+  return scopes.getStore();
+}

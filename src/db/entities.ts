@@ -1,0 +1,9 @@
+import { AliasEventEntity } from '../aliases/alias-event.entity';
+import { AliasEntity } from '../aliases/alias.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
+import { ModelEntity } from '../models/model.entity';
+import { RegistryEntity } from '../registry/registry.entity';
+import { VersionEntity } from '../versions/version.entity';
+
+/** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity];

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { startApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './common/logger';
+import { createDataSource } from './db/data-source';
+import { migrate } from './db/migrate';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const ds = createDataSource(config.database);
+  await ds.initialize();
+  if (config.migrateOnStart) {
+    await migrate(ds, logger);
+  } else if (await ds.showMigrations()) {
+    throw new Error('The database schema is behind this server: run `npm run migrate` (or set MIGRATE_ON_START=true).');
+  }
+  const app = await startApp(config, ds, logger);
+  const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : `${config.database.flavor} (DATABASE_URL)`;
+  logger.info('model registry listening', { url: app.url, database: where });
+  process.stdout.write(`\nModel registry ready at ${app.url}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await app.stop();
+    await ds.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

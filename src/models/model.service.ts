@@ -1,0 +1,177 @@
+import { EntityManager } from 'typeorm';
+import { Authorizer } from '../access/authorizer';
+import { Caller, Principal } from '../access/principal';
+import { recordAudit } from '../audit/audit.service';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { uuidv7 } from '../common/uuid';
+import * as validate from '../common/validate';
+import { Database, isUniqueViolation } from '../db/database';
+import { jsonArrayContains } from '../db/dialect';
+import { RegistryEntity } from '../registry/registry.entity';
+import { RegistryService } from '../registry/registry.service';
+import { ModelEntity } from './model.entity';
+
+export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
+export type Direction = 'ASC' | 'DESC';
+
+export interface ModelFilter {
+  nameContains?: string | null;
+  tag?: string | null;
+  includeArchived?: boolean | null;
+}
+
+export interface CreateModelInput {
+  registry: string;
+  name: string;
+  description?: string | null;
+  tags?: string[] | null;
+}
+
+export interface UpdateModelInput {
+  registry: string;
+  model: string;
+  name?: string | null;
+  description?: string | null;
+  tags?: string[] | null;
+}
+
+function modelOrder(field: ModelOrderField, dir: Direction): KeysetOrder<ModelEntity> {
+  const id = { expr: 'm.id', dir, kind: 'string' as const, value: (m: ModelEntity) => m.id };
+  switch (field) {
+    case 'NAME':
+      return { key: `model:name:${dir}`, columns: [{ expr: 'm.name', dir, kind: 'string', value: (m) => m.name }] };
+    case 'CREATED_AT':
+      return { key: `model:created:${dir}`, columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id] };
+    case 'UPDATED_AT':
+      return { key: `model:updated:${dir}`, columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id] };
+  }
+}
+
+export function modelSnapshot(m: ModelEntity) {
+  return { name: m.name, description: m.description, tags: m.tags, archived: m.archivedAt !== null };
+}
+
+/** Escapes LIKE wildcards so a name filter matches literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A registry and one of its models, resolved and authorised for a write, inside a transaction. */
+export interface ModelTarget {
+  registry: RegistryEntity;
+  model: ModelEntity;
+}
+
+export class ModelService {
+  constructor(
+    private readonly db: Database,
+    private readonly authz: Authorizer,
+    private readonly registries: RegistryService,
+  ) {}
+
+  async get(principal: Principal, registryName: string, modelName: string): Promise<ModelEntity> {
+    return this.getIn(await this.registries.get(principal, registryName), modelName);
+  }
+
+  /** A model of a registry the caller has already been allowed to read. */
+  async getIn(registry: RegistryEntity, modelName: string): Promise<ModelEntity> {
+    const model = await this.db.manager.findOneBy(ModelEntity, { registryId: registry.id, name: modelName });
+    if (!model) throw new NotFoundError(`Model "${registry.name}/${modelName}" was not found.`);
+    return model;
+  }
+
+  async list(registry: RegistryEntity, filter: ModelFilter, field: ModelOrderField, dir: Direction, args: PageArgs): Promise<Page<ModelEntity>> {
+    const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
+    if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
+    if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '\\'`, { like: `%${likeLiteral(filter.nameContains)}%` });
+    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'm.tags', 'tag'), { tag: filter.tag });
+    return fetchPage(this.db, qb, modelOrder(field, dir), args);
+  }
+
+  /**
+   * Resolves registry and model for a write and locks the model row until the transaction ends,
+   * so that writes to one model (links, alias moves, archiving) are applied one at a time.
+   * Access is checked on the registry before the model is looked at.
+   */
+  async lockTarget(em: EntityManager, principal: Principal, registryName: string, modelName: string, check: (r: RegistryEntity) => Promise<void>): Promise<ModelTarget> {
+    const registry = await this.registries.get(principal, registryName);
+    await check(registry);
+    const model = await this.findForUpdate(em, registry.id, modelName);
+    if (!model) throw new NotFoundError(`Model "${registryName}/${modelName}" was not found.`);
+    return { registry, model };
+  }
+
+  async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
+    const qb = em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', { registryId, name });
+    if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** Inserts a model inside the caller's transaction (also used by linkModelVersion). */
+  async insert(em: EntityManager, caller: Caller, registry: RegistryEntity, input: { name: string; description?: string | null; tags?: string[] | null }, now: Date): Promise<ModelEntity> {
+    const model: ModelEntity = {
+      id: uuidv7(),
+      registryId: registry.id,
+      name: validate.modelName(input.name),
+      description: validate.text(input.description, 'description'),
+      tags: validate.tags(input.tags ?? []),
+      nextVersionNumber: 0,
+      createdBy: caller.principal.subject,
+      createdAt: now,
+      updatedAt: now,
+      archivedAt: null,
+    };
+    await em.insert(ModelEntity, model);
+    await recordAudit(em, caller, { action: 'model.created', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, after: modelSnapshot(model) }, now);
+    return model;
+  }
+
+  async create(caller: Caller, input: CreateModelInput): Promise<ModelEntity> {
+    validate.modelName(input.name);
+    validate.tags(input.tags ?? []);
+    validate.text(input.description, 'description');
+    try {
+      return await this.db.transaction(async (em) => {
+        const registry = await this.registries.get(caller.principal, input.registry);
+        await this.authz.require(caller.principal, 'model:write', registry);
+        return this.insert(em, caller, registry, input, new Date());
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`Model "${input.registry}/${input.name}" already exists.`);
+      throw err;
+    }
+  }
+
+  async update(caller: Caller, input: UpdateModelInput): Promise<ModelEntity> {
+    const name = input.name == null ? undefined : validate.modelName(input.name);
+    const tags = input.tags == null ? undefined : validate.tags(input.tags);
+    const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
+    try {
+      return await this.db.transaction(async (em) => {
+        const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+        const before = modelSnapshot(model);
+        if (name !== undefined) model.name = name;
+        if (tags !== undefined) model.tags = tags;
+        if (description !== undefined) model.description = description;
+        model.updatedAt = new Date();
+        await em.update(ModelEntity, { id: model.id }, { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt });
+        await recordAudit(em, caller, { action: 'model.updated', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.updatedAt);
+        return model;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`Model "${input.registry}/${name}" already exists.`);
+      throw err;
+    }
+  }
+
+  async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      if (model.archivedAt) return model;
+      const before = modelSnapshot(model);
+      model.archivedAt = model.updatedAt = new Date();
+      await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
+      await recordAudit(em, caller, { action: 'model.archived', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
+      return model;
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Authorizer } from '../access/authorizer';
+import { Principal } from '../access/principal';
+import { fromGlobalId } from '../common/global-id';
+import { NotFoundError } from '../common/errors';
+import { Database } from '../db/database';
+import { ModelEntity } from '../models/model.entity';
+import { RegistryEntity } from '../registry/registry.entity';
+import { VersionEntity } from '../versions/version.entity';
+
+/**
+ * `node(id)`: any object by global id, under the same read rule as direct access. An object in a
+ * registry the caller cannot read is NOT_FOUND, exactly like an id that never existed.
+ */
+export class NodeService {
+  constructor(
+    private readonly db: Database,
+    private readonly authz: Authorizer,
+  ) {}
+
+  async get(principal: Principal, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity> {
+    const { type, id } = fromGlobalId(globalId);
+    const em = this.db.manager;
+    let node: RegistryEntity | ModelEntity | VersionEntity | null = null;
+    let registry: RegistryEntity | null = null;
+    if (type === 'Registry') {
+      node = registry = await em.findOneBy(RegistryEntity, { id });
+    } else if (type === 'RegisteredModel') {
+      const model = (node = await em.findOneBy(ModelEntity, { id }));
+      registry = model && (await em.findOneBy(RegistryEntity, { id: model.registryId }));
+    } else {
+      const version = (node = await em.findOneBy(VersionEntity, { id }));
+      const model = version && (await em.findOneBy(ModelEntity, { id: version.modelId }));
+      registry = model && (await em.findOneBy(RegistryEntity, { id: model.registryId }));
+    }
+    if (!node || !registry || !(await this.authz.can(principal, 'registry:read', registry))) {
+      throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
+    }
+    return node;
+  }
+}

@@ -1,0 +1,19 @@
+import { Field, ID, InterfaceType } from 'type-graphql';
+
+/**
+ * Relay's Node: anything with a global id that `node(id:)` can fetch again. Roots are entity
+ * rows; the type is told apart by a column only that entity has.
+ */
+@InterfaceType({
+  description: 'An object with a global id, fetchable with `node(id:)`.',
+  resolveType: (value: object) => {
+    if ('protectedAliases' in value) return 'Registry';
+    if ('nextVersionNumber' in value) return 'RegisteredModel';
+    if ('artifactDigest' in value) return 'ModelVersion';
+    return undefined;
+  },
+})
+export abstract class Node {
+  @Field(() => ID, { description: 'Opaque global id, stable across renames.' })
+  id!: string;
+}

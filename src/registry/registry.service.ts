@@ -1,0 +1,109 @@
+import { Authorizer } from '../access/authorizer';
+import { Caller, Principal } from '../access/principal';
+import { recordAudit } from '../audit/audit.service';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { uuidv7 } from '../common/uuid';
+import * as validate from '../common/validate';
+import { Database, isUniqueViolation } from '../db/database';
+import { RegistryEntity, Visibility } from './registry.entity';
+
+export interface CreateRegistryInput {
+  name: string;
+  description?: string | null;
+  visibility?: Visibility | null;
+  protectedAliases?: string[] | null;
+}
+
+export interface UpdateRegistryInput {
+  registry: string;
+  description?: string | null;
+  visibility?: Visibility | null;
+  protectedAliases?: string[] | null;
+}
+
+const BY_NAME: KeysetOrder<RegistryEntity> = {
+  key: 'registry:name',
+  columns: [{ expr: 'r.name', dir: 'ASC', kind: 'string', value: (r) => r.name }],
+};
+
+/** Fields the audit log shows before and after a registry change. */
+function snapshot(r: RegistryEntity) {
+  return { name: r.name, description: r.description, visibility: r.visibility, protectedAliases: r.protectedAliases };
+}
+
+export class RegistryService {
+  constructor(
+    private readonly db: Database,
+    private readonly authz: Authorizer,
+  ) {}
+
+  /** The registry by name, if the principal may read it; one they may not read does not exist for them. */
+  async get(principal: Principal, name: string): Promise<RegistryEntity> {
+    const registry = await this.db.manager.findOneBy(RegistryEntity, { name });
+    if (!registry || !(await this.authz.can(principal, 'registry:read', registry))) {
+      throw new NotFoundError(`Registry "${name}" was not found.`);
+    }
+    return registry;
+  }
+
+  async list(principal: Principal, args: PageArgs): Promise<Page<RegistryEntity>> {
+    const readable = await this.authz.readableRegistryIds(principal);
+    const qb = this.db.manager.getRepository(RegistryEntity).createQueryBuilder('r');
+    if (readable !== 'all') {
+      if (readable.length === 0) qb.where('1 = 0');
+      else qb.where('r.id IN (:...readable)', { readable });
+    }
+    return fetchPage(this.db, qb, BY_NAME, args);
+  }
+
+  async create(caller: Caller, input: CreateRegistryInput): Promise<RegistryEntity> {
+    await this.authz.require(caller.principal, 'registry:create');
+    const now = new Date();
+    const registry: RegistryEntity = {
+      id: uuidv7(),
+      name: validate.registryName(input.name),
+      description: validate.text(input.description, 'description'),
+      visibility: input.visibility ?? 'RESTRICTED',
+      protectedAliases: validate.aliasList(input.protectedAliases ?? ['production'], 'protectedAliases'),
+      createdBy: caller.principal.subject,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.db.transaction(async (em) => {
+        await em.insert(RegistryEntity, registry);
+        await recordAudit(em, caller, { action: 'registry.created', registryId: registry.id, targetType: 'Registry', targetId: registry.id, after: snapshot(registry) }, now);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`Registry "${registry.name}" already exists.`);
+      throw err;
+    }
+    return registry;
+  }
+
+  async update(caller: Caller, input: UpdateRegistryInput): Promise<RegistryEntity> {
+    const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
+    const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
+    return this.db.transaction(async (em) => {
+      const registry = await em.findOneBy(RegistryEntity, { name: input.registry });
+      if (!registry || !(await this.authz.can(caller.principal, 'registry:read', registry))) {
+        throw new NotFoundError(`Registry "${input.registry}" was not found.`);
+      }
+      await this.authz.require(caller.principal, 'registry:admin', registry);
+      const before = snapshot(registry);
+      if (description !== undefined) registry.description = description;
+      if (input.visibility) registry.visibility = input.visibility;
+      if (protectedAliases) registry.protectedAliases = protectedAliases;
+      registry.updatedAt = new Date();
+      await em.update(RegistryEntity, { id: registry.id }, {
+        description: registry.description,
+        visibility: registry.visibility,
+        protectedAliases: registry.protectedAliases,
+        updatedAt: registry.updatedAt,
+      });
+      await recordAudit(em, caller, { action: 'registry.updated', registryId: registry.id, targetType: 'Registry', targetId: registry.id, before, after: snapshot(registry) }, registry.updatedAt);
+      return registry;
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { EntityManager } from 'typeorm';
+import { BadInputError, NotFoundError } from '../common/errors';
+import { ALIAS_NAME, VERSION_NAME } from '../common/validate';
+import { AliasEntity } from '../aliases/alias.entity';
+import { ModelEntity } from '../models/model.entity';
+import { VersionEntity } from './version.entity';
+
+/**
+ * A version reference is `v<number>` or an alias name (`latest`, `production`, …); the printed
+ * form of a whole reference is `registry/model:ref`, as in W&B.
+ */
+export type VersionRef = { kind: 'number'; number: number } | { kind: 'alias'; alias: string };
+
+export function parseRef(ref: string, field = 'ref'): VersionRef {
+  if (VERSION_NAME.test(ref)) return { kind: 'number', number: Number(ref.slice(1)) };
+  if (ALIAS_NAME.test(ref) && !/^v[0-9]+$/.test(ref)) return { kind: 'alias', alias: ref };
+  throw new BadInputError(`"${ref}" is not a version reference: use v<number> (v0, v1, …) or an alias name.`, field);
+}
+
+/** Parses `v<n>` only: where a specific version is meant, not wherever an alias points. */
+export function parseVersionNumber(ref: string, field: string): number {
+  if (!VERSION_NAME.test(ref)) throw new BadInputError(`"${ref}" is not a version name: use v<number> (v0, v1, …).`, field);
+  return Number(ref.slice(1));
+}
+
+export function versionName(v: { number: number }): string {
+  return `v${v.number}`;
+}
+
+/** One SELECT: a version by number, or the version an alias points at. */
+export async function findByRef(em: EntityManager, modelId: string, ref: VersionRef): Promise<VersionEntity | null> {
+  if (ref.kind === 'number') return em.findOneBy(VersionEntity, { modelId, number: ref.number });
+  return em
+    .getRepository(VersionEntity)
+    .createQueryBuilder('v')
+    .innerJoin(AliasEntity, 'a', 'a.versionId = v.id')
+    .where('a.modelId = :modelId AND a.name = :name', { modelId, name: ref.alias })
+    .getOne();
+}
+
+export async function getByRef(em: EntityManager, model: ModelEntity, ref: string, field = 'ref'): Promise<VersionEntity> {
+  const version = await findByRef(em, model.id, parseRef(ref, field));
+  if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
+  return version;
+}

@@ -1,0 +1,76 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toGlobalId } from '../common/global-id';
+import { Context } from '../graphql/context';
+import { RegisteredModel } from '../models/model.types';
+import { User, userRef } from '../viewer/user.types';
+import { versionName } from './version-ref';
+import { VersionEntity } from './version.entity';
+import {
+  ArchiveModelVersionInput, ArchiveModelVersionPayload, LinkModelVersionInput, LinkModelVersionPayload, ModelArtifact, ModelVersion,
+  UpdateModelVersionInput, UpdateModelVersionPayload,
+} from './version.types';
+
+@Resolver(() => ModelVersion)
+export class VersionResolver {
+  @Query(() => ModelVersion, { nullable: true, description: 'Resolve `registry/model:ref`, where ref is `v3`, `latest` or any alias: the deploy path.' })
+  modelVersion(@Arg('registry') registry: string, @Arg('model') model: string, @Arg('ref') ref: string, @Ctx() ctx: Context) {
+    return ctx.services.versions.get(ctx.principal, registry, model, ref);
+  }
+
+  @Mutation(() => LinkModelVersionPayload, { description: 'Link a model artifact as the next version, creating the model if needed; moves `latest` to it.' })
+  linkModelVersion(@Arg('input') input: LinkModelVersionInput, @Ctx() ctx: Context) {
+    return ctx.services.versions.link(ctx.caller, input);
+  }
+
+  @Mutation(() => UpdateModelVersionPayload, { description: 'Edit description, tags, metadata or metrics. The artifact never changes.' })
+  async updateModelVersion(@Arg('input') input: UpdateModelVersionInput, @Ctx() ctx: Context) {
+    return { version: await ctx.services.versions.update(ctx.caller, input) };
+  }
+
+  @Mutation(() => ArchiveModelVersionPayload, { description: 'Hide a version from default lists; its number is never reused. CONFLICT while an alias other than `latest` points at it.' })
+  async archiveModelVersion(@Arg('input') input: ArchiveModelVersionInput, @Ctx() ctx: Context) {
+    return { version: await ctx.services.versions.archive(ctx.caller, input) };
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() v: VersionEntity) {
+    return toGlobalId('ModelVersion', v.id);
+  }
+
+  @FieldResolver(() => String)
+  name(@Root() v: VersionEntity) {
+    return versionName(v);
+  }
+
+  @FieldResolver(() => String, { description: '`registry/model:v{number}`.' })
+  async fullName(@Root() v: VersionEntity, @Ctx() ctx: Context) {
+    const model = await ctx.loaders.model.load(v.modelId);
+    const registry = await ctx.loaders.registry.load(model!.registryId);
+    return `${registry!.name}/${model!.name}:${versionName(v)}`;
+  }
+
+  @FieldResolver(() => RegisteredModel)
+  model(@Root() v: VersionEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.model.load(v.modelId);
+  }
+
+  @FieldResolver(() => ModelArtifact)
+  artifact(@Root() v: VersionEntity): ModelArtifact {
+    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files: v.artifactFiles };
+  }
+
+  @FieldResolver(() => [String])
+  aliases(@Root() v: VersionEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.aliasNamesOfVersion.load(v.id);
+  }
+
+  @FieldResolver(() => Boolean)
+  archived(@Root() v: VersionEntity) {
+    return v.archivedAt !== null;
+  }
+
+  @FieldResolver(() => User)
+  createdBy(@Root() v: VersionEntity) {
+    return userRef(v.createdBy);
+  }
+}

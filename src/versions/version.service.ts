@@ -1,0 +1,227 @@
+import { EntityManager } from 'typeorm';
+import { Authorizer } from '../access/authorizer';
+import { Caller, Principal } from '../access/principal';
+import { AliasService } from '../aliases/alias.service';
+import { recordAudit } from '../audit/audit.service';
+import { ConflictError } from '../common/errors';
+import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { uuidv7 } from '../common/uuid';
+import * as validate from '../common/validate';
+import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
+import { jsonArrayContains, jsonKeyPath, jsonNumber } from '../db/dialect';
+import { ModelEntity } from '../models/model.entity';
+import { Direction, ModelService } from '../models/model.service';
+import { RegistryEntity } from '../registry/registry.entity';
+import { RegistryService } from '../registry/registry.service';
+import { getByRef, versionName } from './version-ref';
+import { VersionEntity } from './version.entity';
+
+export interface ArtifactInput {
+  uri: string;
+  digest: string;
+  sizeBytes: number;
+  files?: { path: string; digest?: string | null; sizeBytes?: number | null }[] | null;
+}
+
+export interface LinkVersionInput {
+  registry: string;
+  model: string;
+  artifact: ArtifactInput;
+  metadata?: Record<string, unknown> | null;
+  metrics?: Record<string, unknown> | null;
+  tags?: string[] | null;
+  description?: string | null;
+  aliases?: string[] | null;
+  idempotencyKey?: string | null;
+}
+
+export interface LinkResult {
+  version: VersionEntity;
+  model: ModelEntity;
+  modelCreated: boolean;
+  /** True when the idempotency key matched an earlier link: nothing new was written. */
+  replayed: boolean;
+}
+
+export interface UpdateVersionInput {
+  registry: string;
+  model: string;
+  version: string;
+  description?: string | null;
+  tags?: string[] | null;
+  metadata?: Record<string, unknown> | null;
+  metrics?: Record<string, unknown> | null;
+}
+
+export type VersionOrderField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
+
+export interface VersionFilter {
+  tag?: string | null;
+  includeArchived?: boolean | null;
+}
+
+function versionSnapshot(v: VersionEntity) {
+  return { version: versionName(v), description: v.description, tags: v.tags, metadata: v.metadata, metrics: v.metrics, archived: v.archivedAt !== null };
+}
+
+/** A retried link must describe the same artifact; a key reused for another artifact is a client bug. */
+function assertSameArtifact(earlier: VersionEntity, artifact: { artifactUri: string; artifactDigest: string; artifactSizeBytes: number }, key: string): void {
+  if (earlier.artifactUri !== artifact.artifactUri || earlier.artifactDigest !== artifact.artifactDigest || earlier.artifactSizeBytes !== artifact.artifactSizeBytes) {
+    throw new ConflictError(`idempotencyKey "${key}" was already used for ${versionName(earlier)}, with a different artifact.`, { version: versionName(earlier) });
+  }
+}
+
+export class VersionService {
+  constructor(
+    private readonly db: Database,
+    private readonly authz: Authorizer,
+    private readonly registries: RegistryService,
+    private readonly models: ModelService,
+    private readonly aliases: AliasService,
+  ) {}
+
+  async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
+    const model = await this.models.get(principal, registryName, modelName);
+    return getByRef(this.db.manager, model, ref);
+  }
+
+  async list(model: ModelEntity, filter: VersionFilter, field: VersionOrderField, dir: Direction, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
+    const qb = this.db.manager.getRepository(VersionEntity).createQueryBuilder('v').where('v.modelId = :modelId', { modelId: model.id });
+    if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
+    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'v.tags', 'tag'), { tag: filter.tag });
+    return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
+  }
+
+  private order(qb: { setParameter(k: string, v: unknown): unknown }, field: VersionOrderField, dir: Direction, metric: string | null | undefined): KeysetOrder<VersionEntity> {
+    const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
+    if (field === 'NUMBER') return { key: `version:number:${dir}`, columns: [number] };
+    if (field === 'CREATED_AT') return { key: `version:created:${dir}`, columns: [{ expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt }, number] };
+    const key = validate.metricName(metric, 'orderBy.metric');
+    // Versions without the metric sort last either way: nulls become the far end of the range.
+    const missing = dir === 'DESC' ? -Number.MAX_VALUE : Number.MAX_VALUE;
+    qb.setParameter('metricPath', jsonKeyPath(key));
+    qb.setParameter('metricMissing', missing);
+    return {
+      key: `version:metric:${key}:${dir}`,
+      columns: [
+        { expr: `COALESCE(${jsonNumber(this.db.dialect, 'v.metrics', 'metricPath')}, :metricMissing)`, dir, kind: 'number', value: (v) => v.metrics[key] ?? missing },
+        number,
+      ],
+    };
+  }
+
+  async link(caller: Caller, input: LinkVersionInput): Promise<LinkResult> {
+    // Everything is validated before the transaction opens: bad input writes nothing.
+    validate.modelName(input.model, 'model');
+    const artifact = {
+      artifactUri: validate.uri(input.artifact.uri),
+      artifactDigest: validate.digest(input.artifact.digest),
+      artifactSizeBytes: validate.sizeBytes(input.artifact.sizeBytes),
+      artifactFiles: validate.artifactFiles(input.artifact.files ?? []),
+    };
+    const fields = {
+      metadata: validate.jsonObject(input.metadata ?? {}, 'metadata'),
+      metrics: validate.metrics(input.metrics ?? {}),
+      tags: validate.tags(input.tags ?? []),
+      description: validate.text(input.description, 'description'),
+    };
+    const aliasNames = validate.aliasList(input.aliases ?? []);
+    const idempotencyKey = validate.idempotencyKey(input.idempotencyKey);
+
+    return this.db.transaction(async (em) => {
+      const registry = await this.registries.get(caller.principal, input.registry);
+      await this.authz.require(caller.principal, 'model:write', registry);
+      for (const alias of aliasNames) await this.aliases.requireAliasWrite(caller.principal, registry, alias);
+
+      const now = new Date();
+      const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, now);
+      if (model.archivedAt) throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; versions cannot be linked to it.`);
+
+      if (idempotencyKey) {
+        const earlier = await em.findOneBy(VersionEntity, { modelId: model.id, idempotencyKey });
+        if (earlier) {
+          assertSameArtifact(earlier, artifact, idempotencyKey);
+          return { version: earlier, model, modelCreated: false, replayed: true };
+        }
+      }
+
+      const version: VersionEntity = {
+        id: uuidv7(),
+        modelId: model.id,
+        number: model.nextVersionNumber,
+        ...artifact,
+        ...fields,
+        idempotencyKey,
+        createdBy: caller.principal.subject,
+        createdAt: now,
+        updatedAt: now,
+        archivedAt: null,
+      };
+      model.nextVersionNumber += 1;
+      model.updatedAt = now;
+      await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
+      await em.insert(VersionEntity, version);
+      await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact } }, now);
+      await this.aliases.apply(em, caller, registry, model, validate.LATEST, version, `${versionName(version)} linked`, now);
+      for (const alias of aliasNames) await this.aliases.apply(em, caller, registry, model, alias, version, `set when ${versionName(version)} was linked`, now);
+      return { version, model, modelCreated: created, replayed: false };
+    });
+  }
+
+  /**
+   * Locks the model row, creating the model first if this is its first link (W&B's link_model).
+   * Two first links racing on MySQL both find no row; the loser's insert hits the unique key and
+   * its transaction starts again, now finding (and waiting for) the winner's model.
+   */
+  private async lockOrCreateModel(em: EntityManager, caller: Caller, registry: RegistryEntity, name: string, now: Date): Promise<{ model: ModelEntity; created: boolean }> {
+    const existing = await this.models.findForUpdate(em, registry.id, name);
+    if (existing) return { model: existing, created: false };
+    try {
+      return { model: await this.models.insert(em, caller, registry, { name }, now), created: true };
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new RetryTransaction(`model ${registry.name}/${name} was created concurrently`);
+      throw err;
+    }
+  }
+
+  async update(caller: Caller, input: UpdateVersionInput): Promise<VersionEntity> {
+    const changes: Partial<VersionEntity> = {};
+    if (input.description !== undefined) changes.description = validate.text(input.description, 'description');
+    if (input.tags != null) changes.tags = validate.tags(input.tags);
+    if (input.metadata != null) changes.metadata = validate.jsonObject(input.metadata, 'metadata');
+    if (input.metrics != null) changes.metrics = validate.metrics(input.metrics);
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const version = await getByRef(em, model, input.version, 'version');
+      const before = versionSnapshot(version);
+      Object.assign(version, changes, { updatedAt: new Date() });
+      await em.update(VersionEntity, { id: version.id }, { ...changes, updatedAt: version.updatedAt });
+      await recordAudit(em, caller, { action: 'version.updated', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.updatedAt);
+      return version;
+    });
+  }
+
+  /**
+   * Archives a version: it leaves default lists but stays readable, and its number is never
+   * reused. A version that an alias other than `latest` points at is refused, so archiving never
+   * silently breaks a deployment; `latest` moves to the newest version left.
+   */
+  async archive(caller: Caller, input: { registry: string; model: string; version: string }): Promise<VersionEntity> {
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const version = await getByRef(em, model, input.version, 'version');
+      if (version.archivedAt) return version;
+      const held = (await this.aliases.namesOnVersion(em, version.id)).filter((a) => a !== validate.LATEST);
+      if (held.length > 0) {
+        throw new ConflictError(`${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; move or remove ${held.length > 1 ? 'them' : 'it'} first.`, { aliases: held });
+      }
+      const before = versionSnapshot(version);
+      version.archivedAt = version.updatedAt = new Date();
+      await em.update(VersionEntity, { id: version.id }, { archivedAt: version.archivedAt, updatedAt: version.updatedAt });
+      await recordAudit(em, caller, { action: 'version.archived', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
+      await this.aliases.refreshLatest(em, caller, registry, model, `${versionName(version)} archived`, version.archivedAt);
+      return version;
+    });
+  }
+}
+

@@ -1,0 +1,13 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+/**
+ * A person or service account, by the subject of its token. The platform's users subgraph owns
+ * the rest of a User (name, email); this server only knows the id.
+ */
+@ObjectType({ description: 'A user or service account, identified by its token subject.' })
+export class User {
+  @Field(() => ID, { description: 'The JWT subject (`sub`).' })
+  id!: string;
+}
+
+export const userRef = (subject: string): User => ({ id: subject });
