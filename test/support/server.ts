@@ -1,0 +1,65 @@
+import { App, startApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/common/logger';
+import { createTestDatabase, TestDatabase } from './database';
+
+export interface GraphQLResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: unknown[] }[];
+  /** SQL statements the server ran for this request. */
+  sqlStatements: number;
+}
+
+export interface TestServer {
+  app: App;
+  db: TestDatabase;
+  url: string;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  /** Like gql, but fails the test on any error, returning data. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The real server on a random port on 127.0.0.1, over a fresh database, spoken to over HTTP. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', ...env });
+  const counts = new Map<string, number>();
+  const app = await startApp(config, db.ds, createLogger('error'), {
+    onGraphQLResponse: (scope) => counts.set(scope.requestId, scope.sqlStatements),
+  });
+  let seq = 0;
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
+    const requestId = `test-${process.pid}-${++seq}`;
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
+    const sqlStatements = counts.get(requestId) ?? -1;
+    counts.delete(requestId);
+    return { status: res.status, data: body.data, errors: body.errors, sqlStatements };
+  };
+  return {
+    app,
+    db,
+    url: app.url,
+    gql,
+    async ok<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+      const r = await gql<T>(query, variables, headers);
+      if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+      return r.data as T;
+    },
+    async stop() {
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** The first error's extensions.code, or undefined. */
+export const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
+
+export const digestOf = (seed: string | number) => `sha256:${require('node:crypto').createHash('sha256').update(String(seed)).digest('hex')}`;
