@@ -3,7 +3,8 @@ import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { DataSource } from 'typeorm';
-import { LOCAL_ADMIN } from './access/principal';
+import { Authenticator } from './access/authenticator';
+import { Policy } from './access/policy';
 import { Config } from './config';
 import { Logger } from './common/logger';
 import { RequestScope } from './common/request-scope';
@@ -33,7 +34,10 @@ export interface AppOptions {
 
 export async function startApp(config: Config, ds: DataSource, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const db = new Database(ds);
-  const services = createServices(db);
+  const authenticator = await Authenticator.create(config.auth, logger);
+  const policy = new Policy(db, config.auth.admins, logger);
+  await policy.start(config.auth.policyPollMs);
+  const services = createServices(db, policy);
   const production = config.env === 'production';
 
   const apollo = new ApolloServer<Context>({
@@ -49,8 +53,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
 
   const server = createHttpServer(
     apollo,
-    async (_req, scope) => {
-      const principal = LOCAL_ADMIN;
+    async (req, scope) => {
+      const principal = await authenticator.authenticate(req.headers.authorization);
       return { principal, caller: { principal, requestId: scope.requestId }, services, loaders: createLoaders(db) };
     },
     {
@@ -80,6 +84,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         server.closeIdleConnections();
       });
       await apollo.stop();
+      policy.stop();
     },
   };
 }

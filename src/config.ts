@@ -17,6 +17,97 @@ export interface Config {
   maxBodyBytes: number;
   /** Development only: show internal error messages to clients instead of masking them. */
   exposeErrors: boolean;
+  auth: AuthConfig;
+}
+
+export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
+  /** Token claim whose values become `group:<name>` subjects. */
+  groupsClaim: string;
+  /** Subjects that are admin of every registry and may create registries. */
+  admins: string[];
+  clockToleranceSeconds: number;
+  /** How often an instance checks the database for role changes made by other instances. */
+  policyPollMs: number;
+};
+
+export interface RemoteAuthConfig {
+  mode: 'jwks';
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  /** Minimum time between JWKS refetches for unknown key ids. */
+  jwksCooldownMs: number;
+}
+
+/** No identity provider: the server signs its own tokens with a key kept in DATA_DIR. */
+export interface LocalAuthConfig {
+  mode: 'local';
+  keyFile: string;
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+}
+
+export const LOCAL_ISSUER = 'model-registry-local';
+export const LOCAL_AUDIENCE = 'model-registry';
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function required(env: Env, name: string, why: string): string {
+  const raw = env[name];
+  if (!raw) throw new ConfigError(name, `set ${why}`, raw);
+  return raw;
+}
+
+function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
+  const common = {
+    groupsClaim: env.AUTH_GROUPS_CLAIM || 'groups',
+    clockToleranceSeconds: integer(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+    policyPollMs: integer(env, 'AUTH_POLICY_POLL_MS', 2000, 100, 60_000),
+  };
+  const jwksUrl = env.AUTH_JWKS_URL;
+  if (!jwksUrl) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError('AUTH_JWKS_URL', "your identity provider's JWKS URL: local mode (self-signed tokens) is refused when NODE_ENV=production", jwksUrl);
+    }
+    return {
+      ...common,
+      mode: 'local',
+      keyFile: path.join(dataDir, 'local-signing-key.json'),
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      algorithms: ['ES256'],
+      // Local mode is for trying the server: the subject `admin` is a global admin unless told otherwise.
+      admins: list(env, 'AUTH_ADMINS', ['admin']),
+    };
+  }
+  try {
+    const u = new URL(jwksUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError('AUTH_JWKS_URL', 'an https:// URL of a JSON Web Key Set', jwksUrl);
+  }
+  const algorithms = list(env, 'AUTH_ALGORITHMS', ['RS256', 'ES256']);
+  for (const a of algorithms) {
+    // Symmetric algorithms and `none` cannot be verified against a public key set.
+    if (!ALGORITHMS.includes(a)) throw new ConfigError('AUTH_ALGORITHMS', `a comma-separated list of ${ALGORITHMS.join(', ')}`, env.AUTH_ALGORITHMS);
+  }
+  return {
+    ...common,
+    mode: 'jwks',
+    jwksUrl,
+    issuer: required(env, 'AUTH_ISSUER', "to your identity provider's issuer (the tokens' `iss`) when AUTH_JWKS_URL is set"),
+    audience: required(env, 'AUTH_AUDIENCE', "to this API's audience (the tokens' `aud`) when AUTH_JWKS_URL is set"),
+    algorithms,
+    jwksCooldownMs: integer(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    admins: list(env, 'AUTH_ADMINS', []),
+  };
 }
 
 export type DatabaseConfig =
@@ -91,5 +182,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     exposeErrors: nodeEnv === 'development' && bool(env, 'EXPOSE_ERRORS', false),
+    auth: parseAuth(env, nodeEnv, dataDir),
   };
 }

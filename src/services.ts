@@ -1,4 +1,7 @@
 import { Authorizer } from './access/authorizer';
+import { Policy } from './access/policy';
+import { RoleService } from './access/role.service';
+import { AuditQueryService } from './audit/audit-query.service';
 import { AliasService } from './aliases/alias.service';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
@@ -15,13 +18,25 @@ export interface Services {
   versions: VersionService;
   aliases: AliasService;
   nodes: NodeService;
+  roles: RoleService;
+  audit: AuditQueryService;
 }
 
-export function createServices(db: Database): Services {
-  const authz = new Authorizer();
+export function createServices(db: Database, policy: Policy): Services {
+  const authz = new Authorizer(policy);
   const registries = new RegistryService(db, authz);
   const models = new ModelService(db, authz, registries);
   const aliases = new AliasService(db, authz, models);
   const versions = new VersionService(db, authz, registries, models, aliases);
-  return { db, authz, registries, models, versions, aliases, nodes: new NodeService(db, authz) };
+  return {
+    db,
+    authz,
+    registries,
+    models,
+    versions,
+    aliases,
+    nodes: new NodeService(db, authz),
+    roles: new RoleService(db, authz, registries),
+    audit: new AuditQueryService(db, authz, registries, models),
+  };
 }

@@ -1,9 +1,10 @@
 import { ForbiddenError } from '../common/errors';
+import { ANY_REGISTRY, AUTHENTICATED, Policy } from './policy';
 import { Principal } from './principal';
 
 /**
- * What a caller may do to a registry and what is in it. The access table of DESIGN.md maps each
- * role to a set of these.
+ * What a caller may do to a registry and what is in it. policies/policy.csv grants these to
+ * roles, following the access table of DESIGN.md.
  */
 export type Permission =
   | 'registry:create'
@@ -13,28 +14,49 @@ export type Permission =
   | 'alias:write'
   | 'alias:write-protected';
 
-/** The registry an access decision is about: its id and visibility are all the rules need. */
+/** The registry an access decision is about. */
 export interface RegistryScope {
   id: string;
-  visibility: string;
 }
 
 /**
- * The one place that decides access. Services call it once per operation and object; resolvers
- * never decide. Until role-based rules land (issue #3) only global admins are allowed, and every
- * request is made as one.
+ * The one place that decides access, by asking the Casbin policy. Services call it once per
+ * operation and object; resolvers never decide. A caller acts as their own subject, as each of
+ * their groups (`group:<name>`), and as `@authenticated`.
  */
 export class Authorizer {
-  async can(principal: Principal, _permission: Permission, _registry?: RegistryScope): Promise<boolean> {
-    return principal.globalAdmin;
+  constructor(private readonly policy: Policy) {}
+
+  static subjectsOf(principal: Principal): string[] {
+    return [principal.subject, ...principal.groups.map((g) => `group:${g}`), AUTHENTICATED];
+  }
+
+  async can(principal: Principal, permission: Permission, registry?: RegistryScope): Promise<boolean> {
+    return this.policy.allows(Authorizer.subjectsOf(principal), registry?.id ?? ANY_REGISTRY, permission);
   }
 
   async require(principal: Principal, permission: Permission, registry?: RegistryScope): Promise<void> {
-    if (!(await this.can(principal, permission, registry))) throw new ForbiddenError();
+    if (!(await this.can(principal, permission, registry))) throw new ForbiddenError(FORBIDDEN_MESSAGES[permission]);
   }
 
-  /** Registry ids the principal may read, or 'all'. Lists filter on it in SQL, so pages stay full. */
-  async readableRegistryIds(principal: Principal): Promise<string[] | 'all'> {
-    return principal.globalAdmin ? 'all' : [];
+  /** Registry ids the principal holds `permission` in, or 'all'. Lists filter on it in SQL, so pages stay full. */
+  async registryIdsAllowing(principal: Principal, permission: Permission): Promise<string[] | 'all'> {
+    const subjects = Authorizer.subjectsOf(principal);
+    if (this.policy.allows(subjects, ANY_REGISTRY, permission)) return 'all';
+    return this.policy.domainsAllowing(subjects, permission);
+  }
+
+  /** Called after a change to role bindings or visibility commits: the next request sees it. */
+  async policyChanged(): Promise<void> {
+    await this.policy.reload();
   }
 }
+
+const FORBIDDEN_MESSAGES: Record<Permission, string> = {
+  'registry:create': 'Only global admins (AUTH_ADMINS) may create registries.',
+  'registry:read': 'You have no role in this registry.',
+  'registry:admin': 'Only admins of this registry may do this.',
+  'model:write': 'Only members and admins of this registry may change models and versions.',
+  'alias:write': 'Only members and admins of this registry may set, move or remove aliases.',
+  'alias:write-protected': 'This alias is protected: only admins of this registry may set, move or remove it.',
+};

@@ -3,7 +3,7 @@
  * decided in the service, once per operation, never in resolvers.
  */
 export interface Principal {
-  /** The JWT `sub`, or `local-admin` until authentication is configured. */
+  /** The JWT `sub`. */
   subject: string;
   /** Group names from the token's groups claim; role bindings may name `group:<name>`. */
   groups: string[];
@@ -16,6 +16,3 @@ export interface Caller {
   principal: Principal;
   requestId: string;
 }
-
-/** Until authentication lands (issue #3) every request acts as this global admin. */
-export const LOCAL_ADMIN: Principal = { subject: 'local-admin', groups: [], globalAdmin: true };

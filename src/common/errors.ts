@@ -45,7 +45,8 @@ export class ForbiddenError extends RegistryError {
 export class UnauthenticatedError extends RegistryError {
   readonly code = 'UNAUTHENTICATED' as const;
   constructor(message = 'A valid bearer token is required.') {
-    super(message, 'UNAUTHENTICATED');
+    // Apollo turns extensions.http into the response status (and strips it from the body).
+    super(message, 'UNAUTHENTICATED', { http: { status: 401 } });
   }
 }
 

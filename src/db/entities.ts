@@ -1,3 +1,5 @@
+import { PolicyVersionEntity } from '../access/policy-version.entity';
+import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
@@ -6,4 +8,4 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity];
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity];

@@ -14,7 +14,8 @@ export function createFormatError(logger: Logger, exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof RegistryError) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
     // Apollo assigns these codes to its own request, parse and validation errors: safe to show.

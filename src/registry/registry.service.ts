@@ -6,6 +6,8 @@ import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
+import { bumpPolicyVersion } from '../access/policy';
+import { insertBinding } from '../access/role.service';
 import { RegistryEntity, Visibility } from './registry.entity';
 
 export interface CreateRegistryInput {
@@ -48,7 +50,7 @@ export class RegistryService {
   }
 
   async list(principal: Principal, args: PageArgs): Promise<Page<RegistryEntity>> {
-    const readable = await this.authz.readableRegistryIds(principal);
+    const readable = await this.authz.registryIdsAllowing(principal, 'registry:read');
     const qb = this.db.manager.getRepository(RegistryEntity).createQueryBuilder('r');
     if (readable !== 'all') {
       if (readable.length === 0) qb.where('1 = 0');
@@ -74,7 +76,11 @@ export class RegistryService {
       await this.db.transaction(async (em) => {
         await em.insert(RegistryEntity, registry);
         await recordAudit(em, caller, { action: 'registry.created', registryId: registry.id, targetType: 'Registry', targetId: registry.id, after: snapshot(registry) }, now);
+        // The creator administers what they made, even if they later leave AUTH_ADMINS.
+        await insertBinding(em, caller, registry, caller.principal.subject, 'ADMIN', now);
+        await bumpPolicyVersion(em);
       });
+      await this.authz.policyChanged();
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError(`Registry "${registry.name}" already exists.`);
       throw err;
@@ -85,7 +91,7 @@ export class RegistryService {
   async update(caller: Caller, input: UpdateRegistryInput): Promise<RegistryEntity> {
     const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
-    return this.db.transaction(async (em) => {
+    const updated = await this.db.transaction(async (em) => {
       const registry = await em.findOneBy(RegistryEntity, { name: input.registry });
       if (!registry || !(await this.authz.can(caller.principal, 'registry:read', registry))) {
         throw new NotFoundError(`Registry "${input.registry}" was not found.`);
@@ -103,7 +109,11 @@ export class RegistryService {
         updatedAt: registry.updatedAt,
       });
       await recordAudit(em, caller, { action: 'registry.updated', registryId: registry.id, targetType: 'Registry', targetId: registry.id, before, after: snapshot(registry) }, registry.updatedAt);
-      return registry;
+      const visibilityChanged = before.visibility !== registry.visibility;
+      if (visibilityChanged) await bumpPolicyVersion(em);
+      return { registry, visibilityChanged };
     });
+    if (updated.visibilityChanged) await this.authz.policyChanged();
+    return updated.registry;
   }
 }

@@ -2,6 +2,10 @@ import { App, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/common/logger';
 import { createTestDatabase, TestDatabase } from './database';
+import { AUDIENCE, IdentityProvider, ISSUER, TokenOptions } from './identity-provider';
+
+/** Requests without an explicit token act as this subject, a global admin (AUTH_ADMINS). */
+export const TEST_ADMIN = 'local-admin';
 
 export interface GraphQLResult<T = any> {
   status: number;
@@ -14,17 +18,38 @@ export interface GraphQLResult<T = any> {
 export interface TestServer {
   app: App;
   db: TestDatabase;
+  idp: IdentityProvider;
   url: string;
+  /** A bearer token for a subject, signed by the test identity provider. */
+  token(subject: string, opts?: TokenOptions): Promise<string>;
+  /** Headers that authenticate as a subject: `s.gql(q, vars, await s.as('alice'))`. */
+  as(subject: string, opts?: TokenOptions): Promise<Record<string, string>>;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
   /** Like gql, but fails the test on any error, returning data. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
   stop(): Promise<void>;
 }
 
-/** The real server on a random port on 127.0.0.1, over a fresh database, spoken to over HTTP. */
+/**
+ * The real server on a random port on 127.0.0.1, over a fresh database, verifying tokens from a
+ * test identity provider's JWKS, spoken to over HTTP. Requests carry a token for TEST_ADMIN
+ * unless their headers set `authorization` (an empty string sends none).
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', ...env });
+  const idp = await IdentityProvider.start();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUTH_JWKS_URL: idp.url,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ADMINS: TEST_ADMIN,
+    AUTH_JWKS_COOLDOWN_MS: '0',
+    ...env,
+  });
+  const adminToken = await idp.token(TEST_ADMIN, { expiresIn: 3600 });
   const counts = new Map<string, number>();
   const app = await startApp(config, db.ds, createLogger('error'), {
     onGraphQLResponse: (scope) => counts.set(scope.requestId, scope.sqlStatements),
@@ -32,9 +57,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   let seq = 0;
   const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
     const requestId = `test-${process.pid}-${++seq}`;
+    const auth = 'authorization' in headers ? headers.authorization : `Bearer ${adminToken}`;
+    const { authorization: _ignored, ...rest } = headers;
     const res = await fetch(app.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(auth ? { authorization: auth } : {}), ...rest },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
@@ -45,8 +72,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     app,
     db,
+    idp,
     url: app.url,
     gql,
+    token: (subject, opts) => idp.token(subject, opts),
+    as: async (subject, opts) => ({ authorization: `Bearer ${await idp.token(subject, opts)}` }),
     async ok<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
       const r = await gql<T>(query, variables, headers);
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
@@ -54,6 +84,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     async stop() {
       await app.stop();
+      await idp.stop();
       await db.drop();
     },
   };

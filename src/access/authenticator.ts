@@ -1,0 +1,80 @@
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify } from 'jose';
+import { AuthConfig } from '../config';
+import { UnauthenticatedError } from '../common/errors';
+import { Logger } from '../common/logger';
+import { loadOrCreateLocalKey } from './local-key';
+import { Principal } from './principal';
+
+type KeySet = Parameters<typeof jwtVerify>[1];
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+const MAX_SUBJECT = 255;
+
+/**
+ * Turns an `Authorization: Bearer <JWT>` header into a Principal, or UNAUTHENTICATED.
+ *
+ * Tokens are verified with jose against the identity provider's JWKS (cached; an unknown `kid`
+ * triggers a refetch, at most once per cooldown, so key rotation needs no restart), with the
+ * issuer, audience, an algorithm allow-list (which excludes `none` and HMAC) and a required
+ * `exp`. Every failure gives the client the same message, so it learns nothing about why; the
+ * reason is logged at debug level, never the token.
+ */
+export class Authenticator {
+  private constructor(
+    private readonly config: AuthConfig,
+    private readonly keys: KeySet,
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(config: AuthConfig, logger: Logger): Promise<Authenticator> {
+    if (config.mode === 'jwks') {
+      const keys = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5000, cacheMaxAge: 10 * 60_000 });
+      return new Authenticator(config, keys, logger);
+    }
+    const { key, created } = await loadOrCreateLocalKey(config.keyFile);
+    logger.warn('authentication is in LOCAL MODE: tokens are signed by a key of this server (mint one with `npm run token -- <subject>`); set AUTH_JWKS_URL for real use', {
+      keyFile: config.keyFile,
+      keyCreated: created,
+      admins: config.admins,
+    });
+    return new Authenticator(config, createLocalJWKSet({ keys: [key.publicJwk] }), logger);
+  }
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (!authorization) throw new UnauthenticatedError('Authentication required: send `Authorization: Bearer <token>`.');
+    const match = BEARER.exec(authorization.trim());
+    if (!match) throw new UnauthenticatedError('Invalid or expired token.');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.keys, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+        clockTolerance: this.config.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (err) {
+      this.logFailure(err);
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
+    const subject = payload.sub!;
+    if (subject.length === 0 || subject.length > MAX_SUBJECT || subject.startsWith('group:')) throw new UnauthenticatedError('Invalid or expired token.');
+    return { subject, groups: this.groupsOf(payload), globalAdmin: this.config.admins.includes(subject) };
+  }
+
+  /** Groups from the configured claim: an array of strings, or one space- or comma-separated string. */
+  private groupsOf(payload: JWTPayload): string[] {
+    const raw = payload[this.config.groupsClaim];
+    const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
+    return [...new Set(values.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 200))];
+  }
+
+  private logFailure(err: unknown): void {
+    // An unreachable JWKS is an operator's problem, not a bad token: say so loudly.
+    if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+      this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', { error: (err as Error).message });
+      return;
+    }
+    this.logger.debug('token rejected', { reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown' });
+  }
+}

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Enforcer, newEnforcer, newModelFromString, StringAdapter } from 'casbin';
+import { EntityManager } from 'typeorm';
+import { Logger } from '../common/logger';
+import { Database } from '../db/database';
+import { RegistryEntity } from '../registry/registry.entity';
+import { PolicyVersionEntity } from './policy-version.entity';
+import { RoleBindingEntity } from './role-binding.entity';
+
+/** Where policies/model.conf and policies/policy.csv live, from src/ or from dist/src/. */
+export const POLICIES_DIR = [path.join(__dirname, '..', '..', 'policies'), path.join(__dirname, '..', '..', '..', 'policies')].find((d) => fs.existsSync(path.join(d, 'model.conf')))!;
+
+/** The subject every authenticated caller also acts as; ORGANIZATION registries make it a VIEWER. */
+export const AUTHENTICATED = '@authenticated';
+export const ANY_REGISTRY = '*';
+
+/** Raises the policy version inside a transaction that changes access (grant, revoke, visibility). */
+export async function bumpPolicyVersion(em: EntityManager): Promise<void> {
+  await em.increment(PolicyVersionEntity, { id: 1 }, 'version', 1);
+}
+
+/**
+ * The Casbin enforcer and what it is loaded with: the role → permission rules of
+ * policies/policy.csv, plus grouping rules built from the database (role bindings, global admins,
+ * ORGANIZATION visibility). A reload builds a whole new enforcer and swaps it in, so a request
+ * never sees half a policy. Reloads happen after a local change commits, and when polling sees
+ * the policy version moved (a change made by another instance).
+ */
+export class Policy {
+  private enforcer!: Enforcer;
+  private loadedVersion = -1;
+  private reloading: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly modelText: string;
+  private readonly policyText: string;
+
+  constructor(
+    private readonly db: Database,
+    private readonly globalAdmins: string[],
+    private readonly logger: Logger,
+    dir = POLICIES_DIR,
+  ) {
+    this.modelText = fs.readFileSync(path.join(dir, 'model.conf'), 'utf8');
+    this.policyText = fs.readFileSync(path.join(dir, 'policy.csv'), 'utf8').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+  }
+
+  async start(pollMs: number): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => void this.refreshIfChanged().catch((err) => this.logger.error('policy refresh failed', { error: (err as Error).message })), pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async refreshIfChanged(): Promise<void> {
+    const row = await this.db.manager.findOneBy(PolicyVersionEntity, { id: 1 });
+    if (row && row.version !== this.loadedVersion) await this.reload();
+  }
+
+  /** Reloads from the database; concurrent callers share one reload. */
+  reload(): Promise<void> {
+    this.reloading ??= this.load().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const em = this.db.manager;
+    const version = (await em.findOneBy(PolicyVersionEntity, { id: 1 }))?.version ?? 0;
+    const [bindings, open] = await Promise.all([
+      em.find(RoleBindingEntity, { select: { subject: true, role: true, registryId: true } }),
+      em.find(RegistryEntity, { select: { id: true }, where: { visibility: 'ORGANIZATION' } }),
+    ]);
+    const rules = [
+      ...bindings.map((b) => [b.subject, b.role, b.registryId]),
+      ...open.map((r) => [AUTHENTICATED, 'VIEWER', r.id]),
+      ...this.globalAdmins.flatMap((s) => [[s, 'ADMIN', ANY_REGISTRY], [s, 'GLOBAL_ADMIN', ANY_REGISTRY]]),
+    ];
+    const enforcer = await newEnforcer(newModelFromString(this.modelText), new StringAdapter(this.policyText));
+    // The database is the store of bindings; the adapter only supplies policy.csv.
+    enforcer.enableAutoSave(false);
+    if (rules.length) await enforcer.addNamedGroupingPolicies('g', rules);
+    this.enforcer = enforcer;
+    this.loadedVersion = version;
+  }
+
+  /** True when any of the subjects holds a role in `domain` (a registry id, or `*`) that grants `action`. */
+  allows(subjects: string[], domain: string, action: string): boolean {
+    return subjects.some((s) => this.enforcer.enforceSync(s, domain, action));
+  }
+
+  /** Registry ids in which any of the subjects holds a role that grants `action`. */
+  domainsAllowing(subjects: string[], action: string): string[] {
+    const domains = new Set<string>();
+    for (const s of subjects) {
+      for (const [, , domain] of this.enforcer.getModel().getFilteredPolicy('g', 'g', 0, s)) {
+        if (domain !== ANY_REGISTRY && this.enforcer.enforceSync(s, domain, action)) domains.add(domain);
+      }
+    }
+    return [...domains];
+  }
+}
