@@ -12,11 +12,26 @@ const int = (name: string): TableColumnOptions => ({ name, type: 'integer' });
 const fk = (column: string, table: string) =>
   new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'RESTRICT' });
 
+const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event'];
+
+/**
+ * Creates a table; on MySQL/MariaDB its text columns get binary collation. Their default compares
+ * case-insensitively, which would make `Production` the same alias as the protected `production`
+ * and `Alice` the same subject as `alice`. Binary collation compares exactly, as SQLite does.
+ */
+export async function createTable(q: QueryRunner, table: Table): Promise<void> {
+  if (q.connection.driver.options.type !== 'better-sqlite3') {
+    for (const c of table.columns) if (c.type === 'varchar' || c.type === 'text') c.collation = 'utf8mb4_bin';
+  }
+  await q.createTable(table);
+}
+
 export class InitialSchema1764201600000 implements MigrationInterface {
   name = 'InitialSchema1764201600000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'registry',
         columns: [id(), str('name', 64), text('description'), str('visibility', 16), json('protected_aliases'), str('created_by', 255), ts('created_at'), ts('updated_at')],
@@ -24,7 +39,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'registered_model',
         columns: [
@@ -40,7 +56,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'model_version',
         columns: [
@@ -59,7 +76,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'model_alias',
         columns: [id(), ref('model_id'), str('name', 64), ref('version_id'), str('updated_by', 255), ts('updated_at')],
@@ -71,7 +89,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'alias_event',
         columns: [
@@ -86,7 +105,8 @@ export class InitialSchema1764201600000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'audit_event',
         columns: [
@@ -105,7 +125,7 @@ export class InitialSchema1764201600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['audit_event', 'alias_event', 'model_alias', 'model_version', 'registered_model', 'registry']) {
+    for (const t of [...TABLES].reverse()) {
       await q.dropTable(t);
     }
   }

@@ -47,8 +47,13 @@ const NEWEST_FIRST: KeysetOrder<AliasEventEntity> = {
   columns: [{ expr: 'e.id', dir: 'DESC', kind: 'string', value: (e) => e.id }],
 };
 
+/**
+ * Protection ignores case: `Production` is a different alias from `production`, but one a deploy
+ * script or a person could mistake for it, so only admins may touch it either.
+ */
 export function isProtectedAlias(registry: RegistryEntity, alias: string): boolean {
-  return registry.protectedAliases.includes(alias);
+  const name = alias.toLowerCase();
+  return registry.protectedAliases.some((p) => p.toLowerCase() === name);
 }
 
 export class AliasService {

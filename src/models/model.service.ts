@@ -52,8 +52,11 @@ export function modelSnapshot(m: ModelEntity) {
   return { name: m.name, description: m.description, tags: m.tags, archived: m.archivedAt !== null };
 }
 
-/** Escapes LIKE wildcards so a name filter matches literally. */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * Escapes LIKE wildcards so a name filter matches literally. `!` rather than a backslash: MySQL
+ * and MariaDB read a backslash inside a string literal as an escape of their own.
+ */
+const likeLiteral = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** A registry and one of its models, resolved and authorised for a write, inside a transaction. */
 export interface ModelTarget {
@@ -82,7 +85,7 @@ export class ModelService {
   async list(registry: RegistryEntity, filter: ModelFilter, field: ModelOrderField, dir: Direction, args: PageArgs): Promise<Page<ModelEntity>> {
     const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
-    if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '\\'`, { like: `%${likeLiteral(filter.nameContains)}%` });
+    if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
     if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'm.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
@@ -93,7 +96,7 @@ export class ModelService {
    * Access is checked on the registry before the model is looked at.
    */
   async lockTarget(em: EntityManager, principal: Principal, registryName: string, modelName: string, check: (r: RegistryEntity) => Promise<void>): Promise<ModelTarget> {
-    const registry = await this.registries.get(principal, registryName);
+    const registry = await this.registries.get(principal, registryName, em);
     await check(registry);
     const model = await this.findForUpdate(em, registry.id, modelName);
     if (!model) throw new NotFoundError(`Model "${registryName}/${modelName}" was not found.`);
@@ -131,7 +134,7 @@ export class ModelService {
     validate.text(input.description, 'description');
     try {
       return await this.db.transaction(async (em) => {
-        const registry = await this.registries.get(caller.principal, input.registry);
+        const registry = await this.registries.get(caller.principal, input.registry, em);
         await this.authz.require(caller.principal, 'model:write', registry);
         return this.insert(em, caller, registry, input, new Date());
       });

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { recordAudit } from '../audit/audit.service';
@@ -40,9 +41,13 @@ export class RegistryService {
     private readonly authz: Authorizer,
   ) {}
 
-  /** The registry by name, if the principal may read it; one they may not read does not exist for them. */
-  async get(principal: Principal, name: string): Promise<RegistryEntity> {
-    const registry = await this.db.manager.findOneBy(RegistryEntity, { name });
+  /**
+   * The registry by name, if the principal may read it; one they may not read does not exist for
+   * them. Inside a transaction pass its manager: a second pooled connection per transaction could
+   * exhaust the pool under load and deadlock.
+   */
+  async get(principal: Principal, name: string, em: EntityManager = this.db.manager): Promise<RegistryEntity> {
+    const registry = await em.findOneBy(RegistryEntity, { name });
     if (!registry || !(await this.authz.can(principal, 'registry:read', registry))) {
       throw new NotFoundError(`Registry "${name}" was not found.`);
     }

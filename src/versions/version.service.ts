@@ -129,7 +129,7 @@ export class VersionService {
     const idempotencyKey = validate.idempotencyKey(input.idempotencyKey);
 
     return this.db.transaction(async (em) => {
-      const registry = await this.registries.get(caller.principal, input.registry);
+      const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'model:write', registry);
       for (const alias of aliasNames) await this.aliases.requireAliasWrite(caller.principal, registry, alias);
 

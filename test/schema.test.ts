@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLogger } from '../src/common/logger';
+import { migrate } from '../src/db/migrate';
+import { buildRegistrySchema, printRegistrySchema } from '../src/graphql/schema';
+import { createTestDatabase, TestDatabase } from './support/database';
+
+// The database schema comes only from migrations/ (never `synchronize`), and the API schema is
+// checked in as SDL. These tests catch either drifting from the code.
+
+const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event'];
+
+/** The statements TypeORM would run to make the database match the entities; none when in sync. */
+async function pendingSchemaChanges(db: TestDatabase): Promise<string[]> {
+  const sql = await db.ds.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((q) => q.query);
+}
+
+async function existingTables(db: TestDatabase): Promise<string[]> {
+  const runner = db.ds.createQueryRunner();
+  try {
+    const present: string[] = [];
+    for (const t of TABLES) if (await runner.hasTable(t)) present.push(t);
+    return present;
+  } finally {
+    await runner.release();
+  }
+}
+
+describe('database schema', () => {
+  let db: TestDatabase;
+  beforeAll(async () => (db = await createTestDatabase()));
+  afterAll(() => db.drop());
+
+  describe('migrations and entities', () => {
+    it('leaves nothing for the entities to change after migrating', async () => {
+      const pending = await pendingSchemaChanges(db);
+      if (pending.length) console.log(`schema drift (${db.ds.options.type}):\n${pending.join(';\n')}`);
+      expect(pending).toEqual([]);
+    });
+  });
+
+  describe('reverting and re-applying', () => {
+    it('reverts every migration to an empty database, then re-applies them with no drift', async () => {
+      expect(await existingTables(db)).toEqual(TABLES);
+      for (let i = 0; i < db.ds.migrations.length; i++) await db.ds.undoLastMigration({ transaction: 'each' });
+      expect(await existingTables(db)).toEqual([]);
+      expect(await db.ds.showMigrations()).toBe(true);
+
+      const ran = await migrate(db.ds, createLogger('error'));
+      expect(ran).toEqual(db.ds.migrations.map((m) => m.name));
+      expect(await existingTables(db)).toEqual(TABLES);
+      expect(await db.ds.showMigrations()).toBe(false);
+      expect(await pendingSchemaChanges(db)).toEqual([]);
+    });
+  });
+});
+
+describe('GraphQL schema', () => {
+  it('is checked in as schema/schema.graphql, up to date with the code', async () => {
+    const checkedIn = fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
+    expect(checkedIn).toBe(printRegistrySchema(await buildRegistrySchema()));
+  });
+});
