@@ -1,10 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
+import { createTable } from './1764201600000-InitialSchema';
 
 export class AccessControl1764288000000 implements MigrationInterface {
   name = 'AccessControl1764288000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'role_binding',
         columns: [
@@ -22,7 +24,8 @@ export class AccessControl1764288000000 implements MigrationInterface {
         foreignKeys: [new TableForeignKey({ columnNames: ['registry_id'], referencedTableName: 'registry', referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })],
       }),
     );
-    await q.createTable(
+    await createTable(
+      q,
       new Table({
         name: 'policy_version',
         columns: [

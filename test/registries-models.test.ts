@@ -707,11 +707,13 @@ describe('RegisteredModel fields', () => {
 });
 
 describe('audit', () => {
-  it('writes exactly one audit event per mutation, with its action, target and actor local-admin', async () => {
+  it('writes exactly one audit event per change, with its action, target and actor local-admin', async () => {
     const reg = uniq('audit');
     const created = await auditOf(() => createRegistry(reg));
+    // Creating a registry also makes its creator its ADMIN: two changes, two events.
     expect(created.rows).toEqual([
       expect.objectContaining({ action: 'registry.created', actor: 'local-admin', targetType: 'Registry', targetId: rawId(created.result.id) }),
+      expect.objectContaining({ action: 'role.granted', actor: 'local-admin', targetType: 'RoleBinding', after: { subject: 'local-admin', role: 'ADMIN' } }),
     ]);
     expect(created.rows[0].after).toEqual({ name: reg, description: null, visibility: 'RESTRICTED', protectedAliases: ['production'] });
 

@@ -60,7 +60,7 @@ export class RoleService {
     const subject = subjectName(input.subject);
     if (!ROLES.includes(input.role)) throw new BadInputError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
     const result = await this.db.transaction(async (em) => {
-      const registry = await this.registries.get(caller.principal, input.registry);
+      const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'registry:admin', registry);
       const now = new Date();
       const previousRole = await insertBinding(em, caller, registry, subject, input.role, now);
@@ -74,7 +74,7 @@ export class RoleService {
   async revoke(caller: Caller, input: RevokeRoleInput): Promise<RoleBindingEntity> {
     const subject = subjectName(input.subject);
     const revoked = await this.db.transaction(async (em) => {
-      const registry = await this.registries.get(caller.principal, input.registry);
+      const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'registry:admin', registry);
       const binding = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
       if (!binding) throw new NotFoundError(`"${subject}" has no role in registry "${registry.name}".`);
