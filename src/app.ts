@@ -37,7 +37,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy);
+  const services = createServices(db, policy, { maxDepth: config.lineage.maxDepth, maxNodes: config.lineage.maxNodes });
   const production = config.env === 'production';
 
   const apollo = new ApolloServer<Context>({

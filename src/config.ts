@@ -18,6 +18,7 @@ export interface Config {
   /** Development only: show internal error messages to clients instead of masking them. */
   exposeErrors: boolean;
   auth: AuthConfig;
+  lineage: { maxDepth: number; maxNodes: number };
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -183,5 +184,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     exposeErrors: nodeEnv === 'development' && bool(env, 'EXPOSE_ERRORS', false),
     auth: parseAuth(env, nodeEnv, dataDir),
+    lineage: {
+      maxDepth: integer(env, 'LINEAGE_MAX_DEPTH', 20, 1, 100),
+      maxNodes: integer(env, 'LINEAGE_MAX_NODES', 1000, 10, 100_000),
+    },
   };
 }

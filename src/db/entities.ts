@@ -3,9 +3,12 @@ import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { ArtifactEntity } from '../lineage/artifact.entity';
+import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
+import { RunEntity } from '../lineage/run.entity';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity];
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity];

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import { AliasEntity } from '../aliases/alias.entity';
+import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
+import { RunEntity } from '../lineage/run.entity';
 import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
@@ -19,6 +21,8 @@ export interface Loaders {
   aliasesOfModel: DataLoader<string, AliasEntity[]>;
   /** Alias names that point at a version. */
   aliasNamesOfVersion: DataLoader<string, string[]>;
+  /** The run that produced a version (its PRODUCED edge), if recorded. */
+  producingRun: DataLoader<string, RunEntity | null>;
 }
 
 function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) {
@@ -49,6 +53,13 @@ export function createLoaders(db: Database): Loaders {
       const groups = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const r of rows) groups.get(r.versionId)?.push(r.name);
       return ids.map((id) => groups.get(id)!);
+    }),
+    producingRun: new DataLoader(async (versionIds) => {
+      const edges = await em.find(LineageEdgeEntity, { where: { toId: In([...versionIds]), kind: 'PRODUCED', fromKind: 'RUN' } });
+      const runs = edges.length ? await em.findBy(RunEntity, { id: In(edges.map((e) => e.fromId)) }) : [];
+      const runById = new Map(runs.map((r) => [r.id, r]));
+      const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
+      return versionIds.map((id) => byVersion.get(id) ?? null);
     }),
   };
 }

@@ -6,6 +6,8 @@ import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
+import { ArtifactEntity } from '../lineage/artifact.entity';
+import { RunEntity } from '../lineage/run.entity';
 
 /**
  * `node(id)`: any object by global id, under the same read rule as direct access. An object in a
@@ -17,12 +19,15 @@ export class NodeService {
     private readonly authz: Authorizer,
   ) {}
 
-  async get(principal: Principal, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity> {
+  async get(principal: Principal, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity> {
     const { type, id } = fromGlobalId(globalId);
     const em = this.db.manager;
-    let node: RegistryEntity | ModelEntity | VersionEntity | null = null;
+    let node: RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | null = null;
     let registry: RegistryEntity | null = null;
-    if (type === 'Registry') {
+    if (type === 'Run' || type === 'Artifact') {
+      node = await em.findOneBy(type === 'Run' ? RunEntity : ArtifactEntity, { id });
+      registry = node && (await em.findOneBy(RegistryEntity, { id: (node as RunEntity | ArtifactEntity).registryId }));
+    } else if (type === 'Registry') {
       node = registry = await em.findOneBy(RegistryEntity, { id });
     } else if (type === 'RegisteredModel') {
       const model = (node = await em.findOneBy(ModelEntity, { id }));

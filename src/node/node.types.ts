@@ -10,6 +10,8 @@ import { Field, ID, InterfaceType } from 'type-graphql';
     if ('protectedAliases' in value) return 'Registry';
     if ('nextVersionNumber' in value) return 'RegisteredModel';
     if ('artifactDigest' in value) return 'ModelVersion';
+    if ('externalId' in value) return 'Run';
+    if ('digest' in value) return 'Artifact';
     return undefined;
   },
 })

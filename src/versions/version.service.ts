@@ -13,6 +13,8 @@ import { ModelEntity } from '../models/model.entity';
 import { Direction, ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
+import { RunService } from '../lineage/run.service';
+import { addEdge } from '../lineage/lineage-edges';
 import { getByRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
@@ -33,6 +35,8 @@ export interface LinkVersionInput {
   description?: string | null;
   aliases?: string[] | null;
   idempotencyKey?: string | null;
+  /** Global id of the run that produced the artifact. */
+  run?: string | null;
 }
 
 export interface LinkResult {
@@ -78,6 +82,7 @@ export class VersionService {
     private readonly registries: RegistryService,
     private readonly models: ModelService,
     private readonly aliases: AliasService,
+    private readonly runs: RunService,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -132,6 +137,7 @@ export class VersionService {
       const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'model:write', registry);
       for (const alias of aliasNames) await this.aliases.requireAliasWrite(caller.principal, registry, alias);
+      const producer = input.run ? (await this.runs.get(caller.principal, input.run, em)).run : null;
 
       const now = new Date();
       const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, now);
@@ -162,6 +168,9 @@ export class VersionService {
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
       await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact } }, now);
+      if (producer) {
+        await addEdge(em, caller, { kind: 'RUN', id: producer.id, registryId: producer.registryId }, { kind: 'MODEL_VERSION', id: version.id, registryId: registry.id }, 'PRODUCED', now);
+      }
       await this.aliases.apply(em, caller, registry, model, validate.LATEST, version, `${versionName(version)} linked`, now);
       for (const alias of aliasNames) await this.aliases.apply(em, caller, registry, model, alias, version, `set when ${versionName(version)} was linked`, now);
       return { version, model, modelCreated: created, replayed: false };

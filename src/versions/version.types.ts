@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
 import { Node } from '../node/node.types';
@@ -89,6 +89,7 @@ export class LinkModelVersionInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => [String], { nullable: true, description: 'Aliases to point at the new version, in the same transaction.' }) aliases?: string[] | null;
   @Field(() => String, { nullable: true, description: 'Retrying with the same key returns the same version and creates nothing.' }) idempotencyKey?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The run that produced the artifact (see createRun); recorded as lineage.' }) run?: string | null;
 }
 
 @ObjectType()

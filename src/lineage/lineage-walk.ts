@@ -1,0 +1,67 @@
+import { DataSource } from 'typeorm';
+import { EdgeKind, NodeKind } from './lineage-edge.entity';
+
+export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
+
+export interface WalkedEdge {
+  id: string;
+  fromId: string;
+  fromKind: NodeKind;
+  fromRegistryId: string;
+  toId: string;
+  toKind: NodeKind;
+  toRegistryId: string;
+  kind: EdgeKind;
+  depth: number;
+}
+
+export interface WalkOptions {
+  depth: number;
+  /** Registry ids whose nodes may be expanded; 'all' for no restriction. */
+  expandable: string[] | 'all';
+  /** At most this many edges come back (nearest first). */
+  limit: number;
+}
+
+/**
+ * One recursive statement walks the lineage graph from a node in one direction. UNION (not
+ * UNION ALL) drops repeated rows, and the depth bound ends walks around cycles, on SQLite (which
+ * has no CYCLE clause) and MySQL/MariaDB alike. A node in a registry the caller may not read is
+ * returned as an endpoint but never expanded, so nothing behind it is revealed.
+ */
+export function walkSql(direction: Direction, expandable: string[] | 'all'): string {
+  // Upstream follows edges backwards (to → from); downstream forwards.
+  const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
+  const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
+  const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
+  return `
+    WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
+      SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?
+      UNION
+      SELECT ${cols}, w.depth + 1
+      FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
+      WHERE w.depth < ? ${gate}
+    )
+    SELECT id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth
+    FROM walk
+    GROUP BY id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind
+    ORDER BY depth, id
+    LIMIT ?`;
+}
+
+export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<WalkedEdge[]> {
+  const params: unknown[] = [rootId, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), opts.limit];
+  const rows: Record<string, unknown>[] = await ds.query(walkSql(direction, opts.expandable), params);
+  // Raw rows: MariaDB returns depth as a number or string depending on the aggregate; map once here.
+  return rows.map((r) => ({
+    id: String(r.id),
+    fromId: String(r.from_id),
+    fromKind: r.from_kind as NodeKind,
+    fromRegistryId: String(r.from_registry_id),
+    toId: String(r.to_id),
+    toKind: r.to_kind as NodeKind,
+    toRegistryId: String(r.to_registry_id),
+    kind: r.kind as EdgeKind,
+    depth: Number(r.depth),
+  }));
+}

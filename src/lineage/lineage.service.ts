@@ -1,0 +1,142 @@
+import { In } from 'typeorm';
+import { Authorizer } from '../access/authorizer';
+import { Principal } from '../access/principal';
+import { BadInputError, NotFoundError } from '../common/errors';
+import { Database } from '../db/database';
+import { ModelEntity } from '../models/model.entity';
+import { RegistryEntity } from '../registry/registry.entity';
+import { versionName } from '../versions/version-ref';
+import { VersionEntity } from '../versions/version.entity';
+import { ArtifactEntity } from './artifact.entity';
+import { EdgeKind, NodeKind } from './lineage-edge.entity';
+import { findNode, NodeRef, parseLineageId } from './lineage-node';
+import { Direction, walk, WalkedEdge } from './lineage-walk';
+import { RunEntity } from './run.entity';
+
+export type WalkDirection = Direction | 'BOTH';
+
+export interface LineageNodeView {
+  kind: NodeKind;
+  id: string;
+  /** Null for a node in a registry the caller cannot read: only its kind and id are shown. */
+  name: string | null;
+  redacted: boolean;
+  entity: RunEntity | ArtifactEntity | VersionEntity | null;
+}
+
+export interface LineageGraphView {
+  root: LineageNodeView;
+  nodes: LineageNodeView[];
+  edges: { fromId: string; fromKind: NodeKind; toId: string; toKind: NodeKind; kind: EdgeKind }[];
+  truncated: boolean;
+}
+
+export interface LineageLimits {
+  maxDepth: number;
+  maxNodes: number;
+}
+
+/**
+ * "What produced this version" and "what used it": walks the lineage graph with one recursive
+ * statement per direction, then names the nodes with one statement per node kind.
+ */
+export class LineageService {
+  constructor(
+    private readonly db: Database,
+    private readonly authz: Authorizer,
+    private readonly limits: LineageLimits,
+  ) {}
+
+  async graph(principal: Principal, globalId: string, direction: WalkDirection, depth: number): Promise<LineageGraphView> {
+    if (!Number.isInteger(depth) || depth < 1 || depth > this.limits.maxDepth) {
+      throw new BadInputError(`depth must be between 1 and ${this.limits.maxDepth}; got ${depth}.`, 'depth');
+    }
+    const parsed = parseLineageId(globalId, 'id');
+    const root = await findNode(this.db.manager, parsed.kind, parsed.id);
+    if (!root || !(await this.authz.can(principal, 'registry:read', { id: root.registryId }))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
+
+    const expandable = await this.authz.registryIdsAllowing(principal, 'registry:read');
+    const cap = this.limits.maxNodes;
+    const directions: Direction[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
+    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: cap + 1 })));
+    const walked = perDirection.flat();
+    let truncated = perDirection.some((edges) => edges.length > cap);
+
+    // Nodes nearest the root first; past the cap the graph is cut and says so.
+    const byDepth = [...new Map(walked.map((e) => [e.id, e])).values()].sort((a, b) => a.depth - b.depth);
+    const nodes = new Map<string, NodeRef>([[root.id, root]]);
+    const edges: WalkedEdge[] = [];
+    for (const e of byDepth) {
+      const ends: NodeRef[] = [
+        { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId },
+        { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
+      ];
+      const fresh = ends.filter((n) => !nodes.has(n.id));
+      if (nodes.size + fresh.length > cap) {
+        truncated = true;
+        break;
+      }
+      fresh.forEach((n) => nodes.set(n.id, n));
+      edges.push(e);
+    }
+
+    const views = await this.describe([...nodes.values()], expandable);
+    return {
+      root: views.get(root.id)!,
+      nodes: [...views.values()],
+      edges: edges.map(({ fromId, fromKind, toId, toKind, kind }) => ({ fromId, fromKind, toId, toKind, kind })),
+      truncated,
+    };
+  }
+
+  /** Names each node the caller may read (one statement per kind); the rest become placeholders. */
+  async describe(refs: NodeRef[], readable: string[] | 'all'): Promise<Map<string, LineageNodeView>> {
+    const visible = (r: NodeRef) => readable === 'all' || readable.includes(r.registryId);
+    const ids = (kind: NodeKind) => refs.filter((r) => r.kind === kind && visible(r)).map((r) => r.id);
+    const em = this.db.manager;
+    const [runs, artifacts, versions] = await Promise.all([
+      ids('RUN').length ? em.findBy(RunEntity, { id: In(ids('RUN')) }) : [],
+      ids('ARTIFACT').length ? em.findBy(ArtifactEntity, { id: In(ids('ARTIFACT')) }) : [],
+      ids('MODEL_VERSION').length ? this.versionsWithNames(ids('MODEL_VERSION')) : [],
+    ]);
+    const named = new Map<string, { entity: LineageNodeView['entity']; name: string }>();
+    runs.forEach((r) => named.set(r.id, { entity: r, name: r.name }));
+    artifacts.forEach((a) => named.set(a.id, { entity: a, name: `${a.type}:${a.name}` }));
+    versions.forEach(({ version, name }) => named.set(version.id, { entity: version, name }));
+    return new Map(
+      refs.map((r) => {
+        const n = named.get(r.id);
+        return [r.id, { kind: r.kind, id: r.id, name: n?.name ?? null, redacted: !n, entity: n?.entity ?? null }];
+      }),
+    );
+  }
+
+  private async versionsWithNames(ids: string[]): Promise<{ version: VersionEntity; name: string }[]> {
+    const em = this.db.manager;
+    const versions = await em.findBy(VersionEntity, { id: In(ids) });
+    const models = await em.findBy(ModelEntity, { id: In([...new Set(versions.map((v) => v.modelId))]) });
+    const registries = await em.findBy(RegistryEntity, { id: In([...new Set(models.map((m) => m.registryId))]) });
+    const model = new Map(models.map((m) => [m.id, m]));
+    const registry = new Map(registries.map((r) => [r.id, r]));
+    return versions.map((v) => {
+      const m = model.get(v.modelId)!;
+      return { version: v, name: `${registry.get(m.registryId)!.name}/${m.name}:${versionName(v)}` };
+    });
+  }
+}
+
+/** The graph as a Mermaid flowchart, for frontends and docs. */
+export function toMermaid(graph: LineageGraphView): string {
+  const key = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
+  const label = (n: LineageNodeView) => (n.redacted ? `${n.kind.toLowerCase()} (restricted)` : n.name!).replace(/["\\]/g, "'");
+  const shape = (n: LineageNodeView) => {
+    const text = `"${label(n)}"`;
+    if (n.kind === 'RUN') return `([${text}])`;
+    if (n.kind === 'MODEL_VERSION') return `[[${text}]]`;
+    return `[${text}]`;
+  };
+  const lines = ['flowchart LR', ...graph.nodes.map((n) => `  ${key.get(n.id)}${shape(n)}`)];
+  for (const e of graph.edges) lines.push(`  ${key.get(e.fromId)} -->|${e.kind === 'USED' ? 'used by' : 'produced'}| ${key.get(e.toId)}`);
+  lines.push('  classDef root stroke-width:3px', `  class ${key.get(graph.root.id)} root`);
+  return `${lines.join('\n')}\n`;
+}

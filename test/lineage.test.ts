@@ -1,0 +1,200 @@
+import { codeOf, digestOf, startTestServer, TestServer } from './support/server';
+
+// Lineage (issue #4): runs use artifacts and model versions and produce them; lineage() walks
+// the graph both ways with one recursive statement per direction.
+
+const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run { id name externalId status } created } }`;
+const LOG = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { id name type } created } }`;
+const USE = `mutation($i: UseArtifactInput!) { useArtifact(input: $i) { run { id } used { id kind } } }`;
+const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id name } } }`;
+const LINEAGE = `query($id: ID!, $direction: LineageDirection, $depth: Int) {
+  lineage(id: $id, direction: $direction, depth: $depth) {
+    root { id kind name }
+    nodes { id kind name redacted version { name } run { name } artifact { type name } }
+    edges { from to kind }
+    truncated
+    mermaid
+  }
+}`;
+
+describe('lineage', () => {
+  let s: TestServer;
+  let seq = 0;
+  beforeAll(async () => (s = await startTestServer({ LINEAGE_MAX_NODES: '25' })));
+  afterAll(() => s.stop());
+
+  const registry = async (name: string) => {
+    await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
+    return name;
+  };
+  const run = async (reg: string, name: string) => (await s.ok(CREATE_RUN, { i: { registry: reg, name } })).createRun.run.id as string;
+  const artifact = async (reg: string, name: string, producedBy?: string) =>
+    (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name, digest: digestOf(`${reg}/${name}`), uri: `s3://data/${name}`, producedBy } })).logArtifact.artifact.id as string;
+  const use = (runId: string, artifactId: string) => s.ok(USE, { i: { run: runId, artifact: artifactId } });
+  const link = async (reg: string, model: string, runId?: string) =>
+    (await s.ok(LINK, { i: { registry: reg, model, run: runId, artifact: { uri: `s3://m/${model}/${++seq}`, digest: digestOf(`${model}-${seq}`), sizeBytes: 1 } } })).linkModelVersion.version.id as string;
+  const lineage = async (id: string, direction?: string, depth?: number) => (await s.ok(LINEAGE, { id, direction, depth })).lineage;
+  const names = (g: { nodes: { name: string | null }[] }) => g.nodes.map((n) => n.name).sort();
+
+  it('answers what produced a version: its run and the data that run used', async () => {
+    const reg = await registry('lin-basic');
+    const data = await artifact(reg, 'imagenet');
+    const train = await run(reg, 'train-1');
+    await use(train, data);
+    const v0 = await link(reg, 'classifier', train);
+
+    const g = await lineage(v0, 'UPSTREAM');
+    expect(g.root).toEqual({ id: v0, kind: 'MODEL_VERSION', name: 'lin-basic/classifier:v0' });
+    expect(names(g)).toEqual(['dataset:imagenet', 'lin-basic/classifier:v0', 'train-1']);
+    expect(g.edges).toHaveLength(2);
+    expect(g.edges).toEqual(expect.arrayContaining([{ from: train, to: v0, kind: 'PRODUCED' }, { from: data, to: train, kind: 'USED' }]));
+    expect(g.truncated).toBe(false);
+    expect(g.mermaid).toContain('flowchart LR');
+    expect(g.mermaid).toContain('-->|produced|');
+
+    const version = (await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { run { name inputs { name kind } outputs { name } } } } }`, { id: v0 })).node;
+    expect(version.run).toEqual({ name: 'train-1', inputs: [{ name: 'dataset:imagenet', kind: 'ARTIFACT' }], outputs: [{ name: 'lin-basic/classifier:v0' }] });
+    const data2 = (await s.ok(`query($id: ID!) { node(id: $id) { ... on Artifact { usedBy { name } producedBy { name } } } }`, { id: data })).node;
+    expect(data2).toEqual({ usedBy: [{ name: 'train-1' }], producedBy: [] });
+  });
+
+  it('walks a diamond without repeating nodes or edges', async () => {
+    const reg = await registry('lin-diamond');
+    const raw = await artifact(reg, 'raw');
+    const [a, b] = [await run(reg, 'clean-a'), await run(reg, 'clean-b')];
+    await use(a, raw);
+    await use(b, raw);
+    const [ca, cb] = [await artifact(reg, 'clean-a-out', a), await artifact(reg, 'clean-b-out', b)];
+    const train = await run(reg, 'train');
+    await use(train, ca);
+    await use(train, cb);
+    const v = await link(reg, 'diamond', train);
+
+    const up = await lineage(v, 'UPSTREAM', 10);
+    expect(names(up)).toEqual(['clean-a', 'clean-b', 'dataset:clean-a-out', 'dataset:clean-b-out', 'dataset:raw', 'lin-diamond/diamond:v0', 'train']);
+    expect(up.edges).toHaveLength(7);
+    expect(new Set(up.nodes.map((n: { id: string }) => n.id)).size).toBe(up.nodes.length);
+
+    const down = await lineage(raw, 'DOWNSTREAM', 10);
+    expect(names(down)).toEqual(names(up));
+  });
+
+  it('terminates on a cycle and returns each edge once', async () => {
+    const reg = await registry('lin-cycle');
+    const x = await artifact(reg, 'x');
+    const r1 = await run(reg, 'r1');
+    await use(r1, x);
+    const y = await artifact(reg, 'y', r1);
+    const r2 = await run(reg, 'r2');
+    await use(r2, y);
+    // r2 produces x again: x → r1 → y → r2 → x.
+    await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x', producedBy: r2 } });
+
+    for (const direction of ['UPSTREAM', 'DOWNSTREAM', 'BOTH']) {
+      const g = await lineage(x, direction, 20);
+      expect(names(g)).toEqual(['dataset:x', 'dataset:y', 'r1', 'r2']);
+      expect(g.edges).toHaveLength(4);
+    }
+  });
+
+  it('stops at the requested depth', async () => {
+    const reg = await registry('lin-depth');
+    let prev = await artifact(reg, 'a0');
+    const chain = [prev];
+    for (let i = 1; i <= 4; i++) {
+      const r = await run(reg, `step-${i}`);
+      await use(r, prev);
+      prev = await artifact(reg, `a${i}`, r);
+      chain.push(prev);
+    }
+    expect(names(await lineage(chain[0], 'DOWNSTREAM', 1))).toEqual(['dataset:a0', 'step-1']);
+    expect(names(await lineage(chain[0], 'DOWNSTREAM', 2))).toEqual(['dataset:a0', 'dataset:a1', 'step-1']);
+    expect((await lineage(chain[0], 'DOWNSTREAM', 8)).nodes).toHaveLength(9);
+    expect((await lineage(chain[4], 'UPSTREAM', 3)).nodes).toHaveLength(4);
+  });
+
+  it('refuses a depth outside 1..20 and ids that are not lineage nodes', async () => {
+    const reg = await registry('lin-bad');
+    const a = await artifact(reg, 'a');
+    expect(codeOf(await s.gql(LINEAGE, { id: a, depth: 21 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await s.gql(LINEAGE, { id: a, depth: 0 }))).toBe('BAD_USER_INPUT');
+    const regId = (await s.ok(`{ registry(name: "lin-bad") { id } }`)).registry.id;
+    expect(codeOf(await s.gql(LINEAGE, { id: regId }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await s.gql(LINEAGE, { id: 'nonsense' }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('caps the number of nodes and says the graph was truncated', async () => {
+    const reg = await registry('lin-cap');
+    const hub = await run(reg, 'hub');
+    for (let i = 0; i < 30; i++) await use(hub, await artifact(reg, `in-${i}`));
+    const g = await lineage(hub, 'UPSTREAM', 1);
+    expect(g.truncated).toBe(true);
+    expect(g.nodes).toHaveLength(25);
+    expect(g.edges).toHaveLength(24);
+  });
+
+  it('follows fine-tuning across models: B:v0 is downstream of A:v3', async () => {
+    const reg = await registry('lin-finetune');
+    let aV3 = '';
+    for (let i = 0; i < 4; i++) aV3 = await link(reg, 'base');
+    const ft = await run(reg, 'finetune');
+    await use(ft, aV3);
+    const bV0 = await link(reg, 'tuned', ft);
+    expect(names(await lineage(bV0, 'UPSTREAM'))).toEqual(['finetune', 'lin-finetune/base:v3', 'lin-finetune/tuned:v0']);
+    expect(names(await lineage(aV3, 'DOWNSTREAM'))).toEqual(['finetune', 'lin-finetune/base:v3', 'lin-finetune/tuned:v0']);
+  });
+
+  it('shows nodes of registries the caller cannot read as placeholders and does not expand them', async () => {
+    const open = await registry('lin-open');
+    const secret = await registry('lin-secret');
+    const secretData = await artifact(secret, 'secret-data');
+    const secretRun = await run(secret, 'secret-prep');
+    await use(secretRun, secretData);
+    const shared = await artifact(secret, 'shared-features', secretRun);
+    const train = await run(open, 'train');
+    await use(train, shared);
+    const v = await link(open, 'model', train);
+    await s.ok(`mutation { grantRole(input: {registry: "lin-open", subject: "viewer-1", role: VIEWER}) { binding { role } } }`);
+    const viewer = await s.as('viewer-1');
+
+    const g = (await s.gql(LINEAGE, { id: v, direction: 'UPSTREAM', depth: 10 }, viewer)).data.lineage;
+    const placeholder = g.nodes.find((n: { id: string }) => n.id === shared);
+    expect(placeholder).toEqual({ id: shared, kind: 'ARTIFACT', name: null, redacted: true, version: null, run: null, artifact: null });
+    expect(g.nodes.map((n: { id: string }) => n.id)).not.toContain(secretRun);
+    expect(g.nodes.map((n: { id: string }) => n.id)).not.toContain(secretData);
+    expect(g.mermaid).not.toContain('secret');
+    // The admin sees all of it.
+    expect(names(await lineage(v, 'UPSTREAM', 10))).toEqual(['dataset:secret-data', 'dataset:shared-features', 'lin-open/model:v0', 'secret-prep', 'train']);
+    // And a node of the unreadable registry is not found at all.
+    expect(codeOf(await s.gql(LINEAGE, { id: shared }, viewer))).toBe('NOT_FOUND');
+  });
+
+  it('makes createRun idempotent on externalId and logArtifact on content', async () => {
+    const reg = await registry('lin-idem');
+    const first = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' } })).createRun;
+    const again = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train (retry)', externalId: 'wandb/proj/abc123' } })).createRun;
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ run: first.run, created: false });
+    const i = { registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' };
+    const a1 = (await s.ok(LOG, { i })).logArtifact;
+    const a2 = (await s.ok(LOG, { i })).logArtifact;
+    expect(a2).toEqual({ artifact: a1.artifact, created: false });
+    const a3 = (await s.ok(LOG, { i: { ...i, digest: digestOf('d2') } })).logArtifact;
+    expect(a3.created).toBe(true);
+  });
+
+  it('lets members write lineage and viewers only read it', async () => {
+    const reg = await registry('lin-roles');
+    await s.ok(`mutation { grantRole(input: {registry: "lin-roles", subject: "v", role: VIEWER}) { binding { role } } }`);
+    await s.ok(`mutation { grantRole(input: {registry: "lin-roles", subject: "m", role: MEMBER}) { binding { role } } }`);
+    const asMember = await s.as('m');
+    const asViewer = await s.as('v');
+    const r = (await s.gql(CREATE_RUN, { i: { registry: reg, name: 'by-member' } }, asMember)).data.createRun.run.id;
+    expect(codeOf(await s.gql(CREATE_RUN, { i: { registry: reg, name: 'by-viewer' } }, asViewer))).toBe('FORBIDDEN');
+    expect(codeOf(await s.gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status } } }`, { i: { run: r, status: 'FINISHED' } }, asViewer))).toBe('FORBIDDEN');
+    const done = await s.gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status finishedAt metrics } } }`, { i: { run: r, status: 'FINISHED', metrics: { loss: 0.1 } } }, asMember);
+    expect(done.data.updateRun.run).toMatchObject({ status: 'FINISHED', metrics: { loss: 0.1 } });
+    expect(done.data.updateRun.run.finishedAt).not.toBeNull();
+    expect((await s.gql(LINEAGE, { id: r }, asViewer)).data.lineage.root.name).toBe('by-member');
+  });
+});
