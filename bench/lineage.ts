@@ -28,7 +28,7 @@ import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-pro
 const TARGET_NODES = 100_000;
 const STEPS = 8;
 const RAW = 200;
-const REPEAT = 100;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 100);
 
 async function insertAll<T extends object>(insert: (rows: T[]) => Promise<unknown>, rows: T[], batch = 500): Promise<void> {
   for (let i = 0; i < rows.length; i += batch) await insert(rows.slice(i, i + batch));

@@ -111,17 +111,18 @@ export class LineageService {
     );
   }
 
+  /** Versions with their printed names (`registry/model:vN`), in one statement. */
   private async versionsWithNames(ids: string[]): Promise<{ version: VersionEntity; name: string }[]> {
-    const em = this.db.manager;
-    const versions = await em.findBy(VersionEntity, { id: In(ids) });
-    const models = await em.findBy(ModelEntity, { id: In([...new Set(versions.map((v) => v.modelId))]) });
-    const registries = await em.findBy(RegistryEntity, { id: In([...new Set(models.map((m) => m.registryId))]) });
-    const model = new Map(models.map((m) => [m.id, m]));
-    const registry = new Map(registries.map((r) => [r.id, r]));
-    return versions.map((v) => {
-      const m = model.get(v.modelId)!;
-      return { version: v, name: `${registry.get(m.registryId)!.name}/${m.name}:${versionName(v)}` };
-    });
+    const { entities, raw } = await this.db.manager
+      .getRepository(VersionEntity)
+      .createQueryBuilder('v')
+      .innerJoin(ModelEntity, 'm', 'm.id = v.modelId')
+      .innerJoin(RegistryEntity, 'r', 'r.id = m.registryId')
+      .addSelect(['m.name AS model_name', 'r.name AS registry_name'])
+      .where('v.id IN (:...ids)', { ids })
+      .getRawAndEntities<{ v_id: string; model_name: string; registry_name: string }>();
+    const names = new Map(raw.map((r) => [r.v_id, `${r.registry_name}/${r.model_name}`]));
+    return entities.map((version) => ({ version, name: `${names.get(version.id)}:${versionName(version)}` }));
   }
 }
 
