@@ -308,7 +308,14 @@ describe('latest', () => {
 });
 
 describe('alias names', () => {
-  it.each(['v1', 'v12'])('refuses the reserved version name "%s" with BAD_USER_INPUT and writes nothing', async (name) => {
+  it.each(['Latest', 'LATEST'])('refuses "%s", which reads as the server-maintained latest', async (name) => {
+    const t = await modelWithVersions('latest-case', 2);
+    const before = await snapshot(t.registry);
+    expect(codeOf(await setAlias(t, name, 'v0'))).toBe('BAD_USER_INPUT');
+    expect(await snapshot(t.registry)).toEqual(before);
+  });
+
+  it.each(['v1', 'v12', 'V3'])('refuses the reserved version name "%s" with BAD_USER_INPUT and writes nothing', async (name) => {
     const t = await modelWithVersions('reserved', 2);
     const before = await snapshot(t.registry);
     expect(codeOf(await setAlias(t, name, 'v0'))).toBe('BAD_USER_INPUT');

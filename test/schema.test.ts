@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createLogger } from '../src/common/logger';
 import { migrate } from '../src/db/migrate';
 import { buildRegistrySchema, printRegistrySchema } from '../src/graphql/schema';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, TestDatabase, usingMysql } from './support/database';
 
 // The database schema comes only from migrations/ (never `synchronize`), and the API schema is
 // checked in as SDL. These tests catch either drifting from the code.
@@ -60,5 +60,28 @@ describe('GraphQL schema', () => {
   it('is checked in as schema/schema.graphql, up to date with the code', async () => {
     const checkedIn = fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
     expect(checkedIn).toBe(printRegistrySchema(await buildRegistrySchema()));
+  });
+});
+
+describe('text comparison', () => {
+  it('compares names exactly, case included, on every database', async () => {
+    const db = await createTestDatabase();
+    try {
+      await db.ds.query(`INSERT INTO registry (id, name, description, visibility, protected_aliases, created_by, created_at, updated_at)
+        VALUES ('01a21a62-f115-7000-8728-4655e3896a82', 'vision', NULL, 'RESTRICTED', '[]', 'x', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')`);
+      const [{ n }] = await db.ds.query(`SELECT COUNT(*) AS n FROM registry WHERE name = 'VISION'`);
+      expect(Number(n)).toBe(0);
+      if (usingMysql()) {
+        // Every text column, not just the one above: MySQL/MariaDB default to case-insensitive.
+        const rows: { t: string; c: string; collation: string }[] = await db.ds.query(
+          `SELECT table_name AS t, column_name AS c, collation_name AS collation FROM information_schema.columns
+           WHERE table_schema = DATABASE() AND collation_name IS NOT NULL AND table_name <> 'schema_migrations'`,
+        );
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.filter((r) => r.collation !== 'utf8mb4_bin')).toEqual([]);
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -116,6 +116,17 @@ describe('SQL statements per page', () => {
       expect(large.sqlStatements).toBeLessThanOrEqual(MAX_STATEMENTS);
     });
 
+    it('resolves version(ref:) on every model of a page in the same number of statements for 5 and 50', async () => {
+      const q = `query($r: String!, $first: Int!) { registry(name: $r) { models(first: $first) { edges { node { name production: version(ref: "v1") { name } staging: version(ref: "staging") { name } } } } } }`;
+      const small = await s.gql(q, { r: registry, first: SMALL });
+      const large = await s.gql(q, { r: registry, first: LARGE });
+      console.log(`models page with version(ref:): ${SMALL} -> ${small.sqlStatements} statements, ${LARGE} -> ${large.sqlStatements}`);
+      expect(large.errors).toBeUndefined();
+      expect(large.data.registry.models.edges[0].node).toEqual({ name: 'model-00', production: { name: 'v1' }, staging: { name: 'v0' } });
+      expect(large.sqlStatements).toBe(small.sqlStatements);
+      expect(large.sqlStatements).toBeLessThanOrEqual(MAX_STATEMENTS);
+    });
+
     it('returns the latest version and the aliases of every model on the page', async () => {
       const { registry: r } = await s.ok(MODELS_PAGE, { r: registry, first: LARGE });
       expect(r.models.edges[0].node).toEqual({

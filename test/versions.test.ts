@@ -603,6 +603,14 @@ describe('model versions', () => {
         expect(codeOf(await versionsOf(reg, 'ranked', { after: forged }))).toBe('BAD_USER_INPUT');
       });
 
+      it('refuses a forged creation-time cursor whose time is out of range', async () => {
+        for (const t of [1e20, -1e20, 1.5]) {
+          const forged = Buffer.from(JSON.stringify({ o: 'version:created:DESC', v: [t, '01a21a62-f115-7000-8728-4655e3896a82'] })).toString('base64url');
+          const r = await versionsOf(reg, 'ranked', { after: forged, orderBy: { field: 'CREATED_AT', direction: 'DESC' } });
+          expect(codeOf(r)).toBe('BAD_USER_INPUT');
+        }
+      });
+
       it('refuses a cursor from the number order used with the metric order', async () => {
         const page = (await s.ok(VERSIONS, { r: reg, m: 'ranked', first: 2 })).model.versions;
         const r = await versionsOf(reg, 'ranked', { first: 2, after: page.pageInfo.endCursor, orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } });

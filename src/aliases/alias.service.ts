@@ -10,7 +10,7 @@ import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
-import { getByRef, parseVersionNumber, versionName } from '../versions/version-ref';
+import { findByRef, getByRef, parseVersionNumber, versionName } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
@@ -109,13 +109,8 @@ export class AliasService {
     return rows.map((r) => r.name);
   }
 
-  private async currentVersion(em: EntityManager, modelId: string, alias: string): Promise<VersionEntity | null> {
-    return em
-      .getRepository(VersionEntity)
-      .createQueryBuilder('v')
-      .innerJoin(AliasEntity, 'a', 'a.versionId = v.id')
-      .where('a.modelId = :modelId AND a.name = :alias', { modelId, alias })
-      .getOne();
+  private currentVersion(em: EntityManager, modelId: string, alias: string): Promise<VersionEntity | null> {
+    return findByRef(em, modelId, { kind: 'alias', alias });
   }
 
   /**

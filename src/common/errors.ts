@@ -49,8 +49,3 @@ export class UnauthenticatedError extends RegistryError {
     super(message, 'UNAUTHENTICATED', { http: { status: 401 } });
   }
 }
-
-/** For states the code believes impossible; reaching one is a bug, reported as an internal error. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(`Invariant violation: ${message}`);
-}

@@ -68,7 +68,12 @@ export function decodeCursor<T>(after: string, order: KeysetOrder<T>): SortValue
     parsed?.o === order.key &&
     Array.isArray(values) &&
     values.length === order.columns.length &&
-    order.columns.every((c, i) => (c.kind === 'string' ? typeof values[i] === 'string' : Number.isFinite(values[i])));
+    order.columns.every((c, i) => {
+      if (c.kind === 'string') return typeof values[i] === 'string';
+      // ECMAScript dates span ±8.64e15 ms; anything else is not a time this server wrote.
+      if (c.kind === 'timestamp') return Number.isSafeInteger(values[i]) && Math.abs(values[i]) <= 8.64e15;
+      return Number.isFinite(values[i]);
+    });
   if (!wellFormed) throw new BadInputError('"after" is not a cursor for this list and order; start again without it.', 'after');
   return values as SortValue[];
 }

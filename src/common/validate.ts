@@ -38,8 +38,9 @@ export function settableAliasName(value: string, field = 'alias'): string {
   if (!ALIAS_NAME.test(value)) {
     throw new BadInputError(`Alias "${value}" is invalid: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.`, field);
   }
-  if (value === LATEST) throw new BadInputError('"latest" is maintained by the server: it always points at the newest version that is not archived.', field);
-  if (/^v[0-9]+$/.test(value)) throw new BadInputError(`"${value}" is reserved: names of the form v<number> refer to versions.`, field);
+  // Case-insensitive, like protection: `Latest` or `V3` would be read as the real thing.
+  if (value.toLowerCase() === LATEST) throw new BadInputError('"latest" is maintained by the server: it always points at the newest version that is not archived.', field);
+  if (/^v[0-9]+$/i.test(value)) throw new BadInputError(`"${value}" is reserved: names of the form v<number> refer to versions.`, field);
   return value;
 }
 

@@ -17,13 +17,13 @@ export function dialectOf(ds: DataSource): Dialect {
  * The DataSource for a database setting. Never `synchronize`: the schema comes from /migrations.
  * Timestamps are UTC on every database.
  */
-export function createDataSource(db: DatabaseConfig, opts: { echoSql?: boolean } = {}): DataSource {
+export function createDataSource(db: DatabaseConfig): DataSource {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    logger: new SqlCountingLogger(opts.echoSql ?? false),
+    logger: new SqlCountingLogger(),
     synchronize: false,
   } satisfies Partial<DataSourceOptions>;
 

@@ -31,7 +31,8 @@ export function isUniqueViolation(err: unknown): boolean {
  * SQLite (better-sqlite3) has a single connection, and TypeORM would turn a second concurrent
  * transaction on it into a savepoint of the first. Transactions are therefore queued here, one at
  * a time, which also makes them serializable. On MySQL/MariaDB each transaction takes its own
- * pooled connection at READ COMMITTED, and row locks (`lockForUpdate`) order writers; deadlocks
+ * pooled connection at READ COMMITTED, and row locks (`lockForUpdate`, and the model lock in
+ * ModelService.findForUpdate) order writers; deadlocks
  * and explicit `RetryTransaction`s are retried from the start.
  */
 export class Database {

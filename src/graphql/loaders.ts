@@ -6,6 +6,7 @@ import { RunEntity } from '../lineage/run.entity';
 import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
+import { VersionRef } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
 
 /**
@@ -23,6 +24,8 @@ export interface Loaders {
   aliasNamesOfVersion: DataLoader<string, string[]>;
   /** The run that produced a version (its PRODUCED edge), if recorded. */
   producingRun: DataLoader<string, RunEntity | null>;
+  /** A version by model and parsed reference, for `version(ref:)` on every model of a page. */
+  versionByRef: DataLoader<{ modelId: string; ref: VersionRef }, VersionEntity | null, string>;
 }
 
 function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) {
@@ -61,5 +64,38 @@ export function createLoaders(db: Database): Loaders {
       const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
       return versionIds.map((id) => byVersion.get(id) ?? null);
     }),
+    versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),
+  };
+}
+
+/** At most two statements for any number of (model, ref) keys: one for numbers, one for aliases. */
+function loadVersionsByRef(db: Database) {
+  return async (keys: readonly { modelId: string; ref: VersionRef }[]): Promise<(VersionEntity | null)[]> => {
+    const em = db.manager;
+    const numbered = keys.filter((k) => k.ref.kind === 'number');
+    const aliased = keys.filter((k) => k.ref.kind === 'alias');
+    const byNumber = new Map<string, VersionEntity>();
+    const byAlias = new Map<string, VersionEntity>();
+    if (numbered.length) {
+      const numbers = numbered.map((k) => (k.ref.kind === 'number' ? k.ref.number : -1));
+      const rows = await em.findBy(VersionEntity, { modelId: In(numbered.map((k) => k.modelId)), number: In(numbers) });
+      rows.forEach((v) => byNumber.set(`${v.modelId}:${v.number}`, v));
+    }
+    if (aliased.length) {
+      const names = aliased.map((k) => (k.ref.kind === 'alias' ? k.ref.alias : ''));
+      const { entities, raw } = await em
+        .getRepository(VersionEntity)
+        .createQueryBuilder('v')
+        .innerJoin(AliasEntity, 'a', 'a.versionId = v.id')
+        .addSelect('a.name', 'alias_name')
+        .where('a.modelId IN (:...models) AND a.name IN (:...names)', { models: aliased.map((k) => k.modelId), names })
+        .getRawAndEntities<{ v_id: string; alias_name: string }>();
+      const version = new Map(entities.map((v) => [v.id, v]));
+      raw.forEach((r) => {
+        const v = version.get(r.v_id);
+        if (v) byAlias.set(`${v.modelId}:${r.alias_name}`, v);
+      });
+    }
+    return keys.map((k) => (k.ref.kind === 'number' ? byNumber.get(`${k.modelId}:${k.ref.number}`) : byAlias.get(`${k.modelId}:${k.ref.alias}`)) ?? null);
   };
 }

@@ -5,7 +5,6 @@ import { LATEST } from '../common/validate';
 import { Context } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { Registry } from '../registry/registry.types';
-import { getByRef } from '../versions/version-ref';
 import { ModelVersion, ModelVersionConnection, VersionFilter, VersionOrder, VersionOrderField } from '../versions/version.types';
 import { User, userRef } from '../viewer/user.types';
 import { ModelEntity } from './model.entity';
@@ -76,7 +75,7 @@ export class ModelResolver {
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'A version by reference: `v3`, `latest` or any alias. NOT_FOUND if there is none.' })
   version(@Root() m: ModelEntity, @Arg('ref') ref: string, @Ctx() ctx: Context) {
-    return getByRef(ctx.services.db.manager, m, ref);
+    return ctx.services.versions.getIn(m, ref, ctx.loaders.versionByRef);
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The highest-numbered version that is not archived.' })

@@ -97,11 +97,10 @@ export class RegistryService {
     const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     const updated = await this.db.transaction(async (em) => {
-      const registry = await em.findOneBy(RegistryEntity, { name: input.registry });
-      if (!registry || !(await this.authz.can(caller.principal, 'registry:read', registry))) {
-        throw new NotFoundError(`Registry "${input.registry}" was not found.`);
-      }
-      await this.authz.require(caller.principal, 'registry:admin', registry);
+      const found = await this.get(caller.principal, input.registry, em);
+      await this.authz.require(caller.principal, 'registry:admin', found);
+      // Locked so that two admins editing at once cannot overwrite each other's change.
+      const registry = (await this.db.lockForUpdate(em, RegistryEntity, found.id))!;
       const before = snapshot(registry);
       if (description !== undefined) registry.description = description;
       if (input.visibility) registry.visibility = input.visibility;

@@ -13,7 +13,7 @@ export type VersionRef = { kind: 'number'; number: number } | { kind: 'alias'; a
 
 export function parseRef(ref: string, field = 'ref'): VersionRef {
   if (VERSION_NAME.test(ref)) return { kind: 'number', number: Number(ref.slice(1)) };
-  if (ALIAS_NAME.test(ref) && !/^v[0-9]+$/.test(ref)) return { kind: 'alias', alias: ref };
+  if (ALIAS_NAME.test(ref) && !/^v[0-9]+$/i.test(ref)) return { kind: 'alias', alias: ref };
   throw new BadInputError(`"${ref}" is not a version reference: use v<number> (v0, v1, …) or an alias name.`, field);
 }
 

@@ -3,7 +3,7 @@ import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
 import { recordAudit } from '../audit/audit.service';
-import { ConflictError } from '../common/errors';
+import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -15,7 +15,7 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
-import { getByRef, versionName } from './version-ref';
+import { getByRef, parseRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
 export interface ArtifactInput {
@@ -90,6 +90,13 @@ export class VersionService {
     return getByRef(this.db.manager, model, ref);
   }
 
+  /** A version of a model the caller may read, through the request's batching loader. */
+  async getIn(model: ModelEntity, ref: string, loader: { load(key: { modelId: string; ref: VersionRef }): Promise<VersionEntity | null> }): Promise<VersionEntity> {
+    const version = await loader.load({ modelId: model.id, ref: parseRef(ref) });
+    if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
+    return version;
+  }
+
   async list(model: ModelEntity, filter: VersionFilter, field: VersionOrderField, dir: Direction, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
     const qb = this.db.manager.getRepository(VersionEntity).createQueryBuilder('v').where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
@@ -100,7 +107,10 @@ export class VersionService {
   private order(qb: { setParameter(k: string, v: unknown): unknown }, field: VersionOrderField, dir: Direction, metric: string | null | undefined): KeysetOrder<VersionEntity> {
     const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
     if (field === 'NUMBER') return { key: `version:number:${dir}`, columns: [number] };
-    if (field === 'CREATED_AT') return { key: `version:created:${dir}`, columns: [{ expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt }, number] };
+    if (field === 'CREATED_AT') {
+      // Ties broken by id, so the order is exactly the index ix_version_model_created.
+      return { key: `version:created:${dir}`, columns: [{ expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt }, { expr: 'v.id', dir, kind: 'string', value: (v) => v.id }] };
+    }
     const key = validate.metricName(metric, 'orderBy.metric');
     // Versions without the metric sort last either way: nulls become the far end of the range.
     const missing = dir === 'DESC' ? -Number.MAX_VALUE : Number.MAX_VALUE;
@@ -139,8 +149,9 @@ export class VersionService {
       for (const alias of aliasNames) await this.aliases.requireAliasWrite(caller.principal, registry, alias);
       const producer = input.run ? (await this.runs.get(caller.principal, input.run, em)).run : null;
 
+      const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, new Date());
+      // Taken after the model lock, so times follow version numbers even under contention.
       const now = new Date();
-      const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, now);
       if (model.archivedAt) throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; versions cannot be linked to it.`);
 
       if (idempotencyKey) {
