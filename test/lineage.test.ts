@@ -197,4 +197,19 @@ describe('lineage', () => {
     expect(done.data.updateRun.run.finishedAt).not.toBeNull();
     expect((await s.gql(LINEAGE, { id: r }, asViewer)).data.lineage.root.name).toBe('by-member');
   });
+
+  it('resolves run, inputs and outputs for a page of versions in the same number of statements for 3 and 12', async () => {
+    const reg = await registry('lin-batch');
+    for (let i = 0; i < 12; i++) {
+      const r = await run(reg, `train-${i}`);
+      await use(r, await artifact(reg, `data-${i}`));
+      await link(reg, 'batched', r);
+    }
+    const q = `query($first: Int!) { model(registry: "lin-batch", name: "batched") { versions(first: $first) { edges { node { name run { name inputs { name kind } outputs { name } } } } } } }`;
+    const small = await s.gql(q, { first: 3 });
+    const large = await s.gql(q, { first: 12 });
+    expect(large.errors).toBeUndefined();
+    expect(large.data.model.versions.edges[0].node).toEqual({ name: 'v11', run: { name: 'train-11', inputs: [{ name: 'dataset:data-11', kind: 'ARTIFACT' }], outputs: [{ name: 'lin-batch/batched:v11' }] } });
+    expect(large.sqlStatements).toBe(small.sqlStatements);
+  });
 });

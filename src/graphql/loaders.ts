@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import { AliasEntity } from '../aliases/alias.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
+import { ArtifactEntity } from '../lineage/artifact.entity';
 import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
@@ -24,6 +25,11 @@ export interface Loaders {
   aliasNamesOfVersion: DataLoader<string, string[]>;
   /** The run that produced a version (its PRODUCED edge), if recorded. */
   producingRun: DataLoader<string, RunEntity | null>;
+  /** Lineage edges into a node, and out of it (Run.inputs/outputs, Artifact.producedBy/usedBy). */
+  edgesTo: DataLoader<string, LineageEdgeEntity[]>;
+  edgesFrom: DataLoader<string, LineageEdgeEntity[]>;
+  run: DataLoader<string, RunEntity | null>;
+  artifact: DataLoader<string, ArtifactEntity | null>;
   /** A version by model and parsed reference, for `version(ref:)` on every model of a page. */
   versionByRef: DataLoader<{ modelId: string; ref: VersionRef }, VersionEntity | null, string>;
 }
@@ -64,6 +70,10 @@ export function createLoaders(db: Database): Loaders {
       const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
       return versionIds.map((id) => byVersion.get(id) ?? null);
     }),
+    run: byId((ids) => em.findBy(RunEntity, { id: In(ids) })),
+    artifact: byId((ids) => em.findBy(ArtifactEntity, { id: In(ids) })),
+    edgesTo: grouped((e) => e.toId, (ids) => em.find(LineageEdgeEntity, { where: { toId: In(ids) }, order: { id: 'ASC' } })),
+    edgesFrom: grouped((e) => e.fromId, (ids) => em.find(LineageEdgeEntity, { where: { fromId: In(ids) }, order: { id: 'ASC' } })),
     versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),
   };
 }

@@ -6,7 +6,8 @@ import { VersionEntity } from '../versions/version.entity';
 import { Registry } from '../registry/registry.types';
 import { User, userRef } from '../viewer/user.types';
 import { ArtifactEntity } from './artifact.entity';
-import { globalIdOf } from './lineage-node';
+import { globalIdOf, NodeRef } from './lineage-node';
+import { versionName } from '../versions/version-ref';
 import { LineageGraphView, LineageNodeView, toMermaid } from './lineage.service';
 import {
   Artifact, CreateRunInput, CreateRunPayload, depthArg, LineageDirection, LineageGraph, LineageNode, LogArtifactInput, LogArtifactPayload, Run,
@@ -36,10 +37,36 @@ export function toLineageGraph(g: LineageGraphView): LineageGraph {
   };
 }
 
-/** Neighbours one edge away in one direction, the node itself left out. */
-async function neighbours(ctx: Context, globalId: string, direction: 'UPSTREAM' | 'DOWNSTREAM'): Promise<LineageNode[]> {
-  const g = await ctx.services.lineage.graph(ctx.principal, globalId, direction, 1);
-  return g.nodes.filter((n) => n.id !== g.root.id).map(toLineageNode);
+/**
+ * Nodes one edge away (inputs when UPSTREAM, outputs when DOWNSTREAM), through the request's edge
+ * loaders, so a list of runs costs the same few statements as one run. The parent was readable;
+ * neighbours in registries the caller cannot read come back as placeholders.
+ */
+async function neighbours(ctx: Context, id: string, direction: 'UPSTREAM' | 'DOWNSTREAM'): Promise<LineageNode[]> {
+  const edges = await (direction === 'UPSTREAM' ? ctx.loaders.edgesTo : ctx.loaders.edgesFrom).load(id);
+  const refs = edges.map((e) =>
+    direction === 'UPSTREAM' ? { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId } : { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
+  );
+  const readable = await ctx.services.authz.registryIdsAllowing(ctx.principal, 'registry:read');
+  return Promise.all(refs.map(async (r) => toLineageNode(await describeWithLoaders(ctx, r, readable === 'all' || readable.includes(r.registryId)))));
+}
+
+/** Like LineageService.describe, for one node, through the loaders (batched across parents). */
+async function describeWithLoaders(ctx: Context, r: NodeRef, visible: boolean): Promise<LineageNodeView> {
+  const placeholder: LineageNodeView = { kind: r.kind, id: r.id, name: null, redacted: true, entity: null };
+  if (!visible) return placeholder;
+  if (r.kind === 'RUN') {
+    const run = await ctx.loaders.run.load(r.id);
+    return run ? { ...placeholder, name: run.name, redacted: false, entity: run } : placeholder;
+  }
+  if (r.kind === 'ARTIFACT') {
+    const a = await ctx.loaders.artifact.load(r.id);
+    return a ? { ...placeholder, name: `${a.type}:${a.name}`, redacted: false, entity: a } : placeholder;
+  }
+  const v = await ctx.loaders.version.load(r.id);
+  const m = v && (await ctx.loaders.model.load(v.modelId));
+  const reg = m && (await ctx.loaders.registry.load(m.registryId));
+  return v && m && reg ? { ...placeholder, name: `${reg.name}/${m.name}:${versionName(v)}`, redacted: false, entity: v } : placeholder;
 }
 
 @Resolver()
@@ -96,12 +123,12 @@ export class RunResolver {
 
   @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run used.' })
   inputs(@Root() r: RunEntity, @Ctx() ctx: Context) {
-    return neighbours(ctx, toGlobalId('Run', r.id), 'UPSTREAM');
+    return neighbours(ctx, r.id, 'UPSTREAM');
   }
 
   @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run produced.' })
   outputs(@Root() r: RunEntity, @Ctx() ctx: Context) {
-    return neighbours(ctx, toGlobalId('Run', r.id), 'DOWNSTREAM');
+    return neighbours(ctx, r.id, 'DOWNSTREAM');
   }
 }
 
@@ -124,12 +151,12 @@ export class ArtifactResolver {
 
   @FieldResolver(() => [LineageNode], { description: 'The runs that produced this artifact.' })
   producedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context) {
-    return neighbours(ctx, toGlobalId('Artifact', a.id), 'UPSTREAM');
+    return neighbours(ctx, a.id, 'UPSTREAM');
   }
 
   @FieldResolver(() => [LineageNode], { description: 'The runs that used this artifact.' })
   usedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context) {
-    return neighbours(ctx, toGlobalId('Artifact', a.id), 'DOWNSTREAM');
+    return neighbours(ctx, a.id, 'DOWNSTREAM');
   }
 }
 
