@@ -58,7 +58,8 @@ export class Authenticator {
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     const subject = payload.sub!;
-    if (subject.length === 0 || subject.length > MAX_SUBJECT || subject.startsWith('group:')) throw new UnauthenticatedError('Invalid or expired token.');
+    // `group:` and `@` name the server's own subjects (groups, @authenticated): a token may not claim them.
+    if (subject.length === 0 || subject.length > MAX_SUBJECT || subject.startsWith('group:') || subject.startsWith('@')) throw new UnauthenticatedError('Invalid or expired token.');
     return { subject, groups: this.groupsOf(payload), globalAdmin: this.config.admins.includes(subject) };
   }
 
