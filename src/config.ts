@@ -90,9 +90,11 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
   }
   try {
     const u = new URL(jwksUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+    // Keys fetched over plain http could be swapped by anyone on the path; only loopback may use it.
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new Error();
   } catch {
-    throw new ConfigError('AUTH_JWKS_URL', 'an https:// URL of a JSON Web Key Set', jwksUrl);
+    throw new ConfigError('AUTH_JWKS_URL', 'an https:// URL of a JSON Web Key Set (http:// only on loopback)', jwksUrl);
   }
   const algorithms = list(env, 'AUTH_ALGORITHMS', ['RS256', 'ES256']);
   for (const a of algorithms) {
@@ -106,7 +108,8 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
     issuer: required(env, 'AUTH_ISSUER', "to your identity provider's issuer (the tokens' `iss`) when AUTH_JWKS_URL is set"),
     audience: required(env, 'AUTH_AUDIENCE', "to this API's audience (the tokens' `aud`) when AUTH_JWKS_URL is set"),
     algorithms,
-    jwksCooldownMs: integer(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    // At least a second outside tests: each unknown kid may trigger a fetch, and tokens are attacker input.
+    jwksCooldownMs: integer(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, nodeEnv === 'test' ? 0 : 1000, 3_600_000),
     admins: list(env, 'AUTH_ADMINS', []),
   };
 }

@@ -119,4 +119,37 @@ describe('protected aliases and role changes', () => {
       await ds.destroy();
     }
   });
+
+  it.each(['ADMIN', 'GLOBAL_ADMIN', 'MEMBER', 'VIEWER', 'role:ADMIN', 'Role:Admin', '@authenticated', 'group:admins'])(
+    'gives a token whose subject is named like a role or a policy name (%s) nothing',
+    async (sub) => {
+      const reg = await fixture();
+      const as = await s.as(sub);
+      const r = await s.gql(`{ registry(name: "${reg}") { name } }`, undefined, as);
+      // Either the token is refused outright, or it is an outsider: never a role holder.
+      expect(['UNAUTHENTICATED', 'NOT_FOUND']).toContain(codeOf(r));
+      expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain(codeOf(await s.gql(`mutation { createRegistry(input: {name: "x-${n}"}) { registry { id } } }`, undefined, as)));
+      expect(['UNAUTHENTICATED', 'NOT_FOUND']).toContain(codeOf(await set(reg, 'production', 'v1', as)));
+    },
+  );
+
+  it('refuses to grant a role to a subject named like a role or a policy name', async () => {
+    const reg = await fixture();
+    for (const subject of ['role:ADMIN', '@authenticated']) {
+      expect(codeOf(await s.gql(GRANT, { i: { registry: reg, subject, role: 'VIEWER' } }))).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('lets only admins rename a model that holds a protected alias, since deploys resolve it by name', async () => {
+    const reg = await fixture();
+    const rename = (model: string, name: string, headers?: Record<string, string>) =>
+      s.gql(`mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { name } } }`, { i: { registry: reg, model, name } }, headers);
+    expect(codeOf(await rename('m', 'moved', member))).toBe('FORBIDDEN');
+    expect((await s.ok(`{ modelVersion(registry: "${reg}", model: "m", ref: "production") { name } }`)).modelVersion).toEqual({ name: 'v0' });
+    // A member may still edit it otherwise, and rename models without protected aliases.
+    expect((await s.gql(`mutation { updateModel(input: {registry: "${reg}", model: "m", description: "d"}) { model { name } } }`, undefined, member)).errors).toBeUndefined();
+    await s.ok(LINK, { i: { registry: reg, model: 'scratch', artifact: { uri: 's3://s', digest: digestOf(`${reg}-s`), sizeBytes: 1 } } });
+    expect((await rename('scratch', 'scratch-2', member)).data.updateModel.model.name).toBe('scratch-2');
+    expect((await rename('m', 'moved')).data.updateModel.model.name).toBe('moved');
+  });
 });

@@ -7,7 +7,11 @@ import { Principal } from './principal';
 
 type KeySet = Parameters<typeof jwtVerify>[1];
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+// RFC 7235: the scheme name is case-insensitive.
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
+// Names the policy uses for its own subjects and roles (group:…, @authenticated, role:…): a token
+// claiming one would be granted what that name holds.
+export const RESERVED_SUBJECT = /^(group:|role:|@)/i;
 const MAX_SUBJECT = 255;
 
 /**
@@ -58,8 +62,7 @@ export class Authenticator {
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     const subject = payload.sub!;
-    // `group:` and `@` name the server's own subjects (groups, @authenticated): a token may not claim them.
-    if (subject.length === 0 || subject.length > MAX_SUBJECT || subject.startsWith('group:') || subject.startsWith('@')) throw new UnauthenticatedError('Invalid or expired token.');
+    if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Invalid or expired token.');
     return { subject, groups: this.groupsOf(payload), globalAdmin: this.config.admins.includes(subject) };
   }
 
@@ -72,7 +75,8 @@ export class Authenticator {
 
   private logFailure(err: unknown): void {
     // An unreachable JWKS is an operator's problem, not a bad token: say so loudly.
-    if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+    const unreachable = err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC');
+    if (unreachable || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
       this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', { error: (err as Error).message });
       return;
     }

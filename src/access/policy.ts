@@ -60,10 +60,18 @@ export class Policy {
     if (row && row.version !== this.loadedVersion) await this.reload();
   }
 
-  /** Reloads from the database; concurrent callers share one reload. */
+  /**
+   * Reloads from the database with a load that starts after this call, never one already under
+   * way: that one may have read the bindings before the caller's change committed, and a revoke
+   * must hold from the next request.
+   */
   reload(): Promise<void> {
-    this.reloading ??= this.load().finally(() => (this.reloading = null));
-    return this.reloading;
+    const next = (this.reloading ?? Promise.resolve()).catch(() => undefined).then(() => this.load());
+    this.reloading = next;
+    void next.finally(() => {
+      if (this.reloading === next) this.reloading = null;
+    }).catch(() => undefined);
+    return next;
   }
 
   private async load(): Promise<void> {
@@ -74,9 +82,9 @@ export class Policy {
       em.find(RegistryEntity, { select: { id: true }, where: { visibility: 'ORGANIZATION' } }),
     ]);
     const rules = [
-      ...bindings.map((b) => [b.subject, b.role, b.registryId]),
-      ...open.map((r) => [AUTHENTICATED, 'VIEWER', r.id]),
-      ...this.globalAdmins.flatMap((s) => [[s, 'ADMIN', ANY_REGISTRY], [s, 'GLOBAL_ADMIN', ANY_REGISTRY]]),
+      ...bindings.map((b) => [b.subject, `role:${b.role}`, b.registryId]),
+      ...open.map((r) => [AUTHENTICATED, 'role:VIEWER', r.id]),
+      ...this.globalAdmins.flatMap((s) => [[s, 'role:ADMIN', ANY_REGISTRY], [s, 'role:GLOBAL_ADMIN', ANY_REGISTRY]]),
     ];
     const enforcer = await newEnforcer(newModelFromString(this.modelText), new StringAdapter(this.policyText));
     // The database is the store of bindings; the adapter only supplies policy.csv.

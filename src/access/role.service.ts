@@ -21,8 +21,8 @@ export interface RevokeRoleInput {
   subject: string;
 }
 
-// A token subject, or group:<name>. `@…` is reserved for the server's own pseudo-subjects.
-const SUBJECT = /^(?!@)[^\s]{1,255}$/;
+// A token subject, or group:<name>. `@…` and `role:…` are the policy's own names.
+const SUBJECT = /^(?!@|role:)[^\s]{1,255}$/i;
 const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3 };
 
 function subjectName(value: string): string {

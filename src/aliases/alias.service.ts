@@ -14,6 +14,9 @@ import { findByRef, getByRef, parseVersionNumber, versionName } from '../version
 import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
+import { isProtectedAlias } from './protection';
+
+export { isProtectedAlias };
 
 export interface SetAliasInput {
   registry: string;
@@ -46,15 +49,6 @@ const NEWEST_FIRST: KeysetOrder<AliasEventEntity> = {
   key: 'alias-event:id:DESC',
   columns: [{ expr: 'e.id', dir: 'DESC', kind: 'string', value: (e) => e.id }],
 };
-
-/**
- * Protection ignores case: `Production` is a different alias from `production`, but one a deploy
- * script or a person could mistake for it, so only admins may touch it either.
- */
-export function isProtectedAlias(registry: RegistryEntity, alias: string): boolean {
-  const name = alias.toLowerCase();
-  return registry.protectedAliases.some((p) => p.toLowerCase() === name);
-}
 
 export class AliasService {
   constructor(

@@ -11,6 +11,8 @@ import { jsonArrayContains } from '../db/dialect';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
+import { AliasEntity } from '../aliases/alias.entity';
+import { isProtectedAlias } from '../aliases/protection';
 
 export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 export type Direction = 'ASC' | 'DESC';
@@ -151,6 +153,7 @@ export class ModelService {
     try {
       return await this.db.transaction(async (em) => {
         const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+        if (name !== undefined && name !== model.name) await this.requireRenameRights(em, caller, registry, model);
         const before = modelSnapshot(model);
         if (name !== undefined) model.name = name;
         if (tags !== undefined) model.tags = tags;
@@ -164,6 +167,15 @@ export class ModelService {
       if (isUniqueViolation(err)) throw new ConflictError(`Model "${input.registry}/${name}" already exists.`);
       throw err;
     }
+  }
+
+  /**
+   * Deploys resolve `registry/model:production` by name, so renaming a model that holds a
+   * protected alias changes what that reference means (or breaks it): only admins may.
+   */
+  private async requireRenameRights(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity): Promise<void> {
+    const aliases = await em.find(AliasEntity, { where: { modelId: model.id }, select: { name: true } });
+    if (aliases.some((a) => isProtectedAlias(registry, a.name))) await this.authz.require(caller.principal, 'alias:write-protected', registry);
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
