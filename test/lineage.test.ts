@@ -212,4 +212,31 @@ describe('lineage', () => {
     expect(large.data.model.versions.edges[0].node).toEqual({ name: 'v11', run: { name: 'train-11', inputs: [{ name: 'dataset:data-11', kind: 'ARTIFACT' }], outputs: [{ name: 'lin-batch/batched:v11' }] } });
     expect(large.sqlStatements).toBe(small.sqlStatements);
   });
+
+  it('applies the cap to nodes: a dense graph under the cap comes back whole', async () => {
+    const reg = await registry('lin-dense');
+    // 6 datasets used by each of 4 runs, which all produce one output: 11 nodes, 28 edges;
+    // more edges than the cap of 25, fewer nodes.
+    const runs = [await run(reg, 'd-r0'), await run(reg, 'd-r1'), await run(reg, 'd-r2'), await run(reg, 'd-r3')];
+    const data: string[] = [];
+    for (let i = 0; i < 6; i++) data.push(await artifact(reg, `d-a${i}`));
+    for (const r of runs) for (const d of data) await use(r, d);
+    let out = '';
+    for (const r of runs) out = (await s.ok(LOG, { i: { registry: reg, type: 'model', name: 'd-out', digest: digestOf('d-out'), uri: 's3://d/out', producedBy: r } })).logArtifact.artifact.id;
+    const g = await lineage(out, 'UPSTREAM', 4);
+    expect(g.nodes).toHaveLength(11);
+    expect(g.edges).toHaveLength(28);
+    expect(g.truncated).toBe(false);
+  });
+
+  it('refuses to record lineage into a run of a registry where the caller may only read', async () => {
+    const runs = await registry('lin-runs-ro');
+    const models = await registry('lin-models-rw');
+    const r = await run(runs, 'someone-elses-run');
+    await s.ok(`mutation { grantRole(input: {registry: "lin-runs-ro", subject: "reader", role: VIEWER}) { binding { role } } }`);
+    await s.ok(`mutation { grantRole(input: {registry: "lin-models-rw", subject: "reader", role: MEMBER}) { binding { role } } }`);
+    const res = await s.gql(LINK, { i: { registry: models, model: 'm', run: r, artifact: { uri: 's3://m/ro', digest: digestOf('ro'), sizeBytes: 1 } } }, await s.as('reader'));
+    expect(codeOf(res)).toBe('FORBIDDEN');
+    expect((await lineage(r, 'DOWNSTREAM')).nodes).toHaveLength(1);
+  });
 });

@@ -15,6 +15,8 @@ import { RunEntity } from './run.entity';
 
 export type WalkDirection = Direction | 'BOTH';
 
+const EDGES_PER_NODE = 8;
+
 export interface LineageNodeView {
   kind: NodeKind;
   id: string;
@@ -58,12 +60,17 @@ export class LineageService {
     const expandable = await this.authz.registryIdsAllowing(principal, 'registry:read');
     const cap = this.limits.maxNodes;
     const directions: Direction[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
-    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: cap + 1 })));
+    // The cap counts nodes. A dense graph has more edges than nodes, so edges get a wider limit
+    // of their own; reaching it also means the graph was cut.
+    const edgeLimit = cap * EDGES_PER_NODE;
+    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1 })));
     const walked = perDirection.flat();
-    let truncated = perDirection.some((edges) => edges.length > cap);
+    let truncated = perDirection.some((edges) => edges.length > edgeLimit);
 
-    // Nodes nearest the root first; past the cap the graph is cut and says so.
-    const byDepth = [...new Map(walked.map((e) => [e.id, e])).values()].sort((a, b) => a.depth - b.depth);
+    // Past the node cap the graph is cut and says so.
+    // Nearest first; an edge found in both directions keeps its smaller depth.
+    const seen = new Set<string>();
+    const byDepth = [...walked].sort((a, b) => a.depth - b.depth).filter((e) => !seen.has(e.id) && seen.add(e.id));
     const nodes = new Map<string, NodeRef>([[root.id, root]]);
     const edges: WalkedEdge[] = [];
     for (const e of byDepth) {

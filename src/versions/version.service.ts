@@ -147,7 +147,9 @@ export class VersionService {
       const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'model:write', registry);
       for (const alias of aliasNames) await this.aliases.requireAliasWrite(caller.principal, registry, alias);
-      const producer = input.run ? (await this.runs.get(caller.principal, input.run, em)).run : null;
+      // The PRODUCED edge is lineage of the run too: like logArtifact(producedBy:), it needs
+      // write access to the run's registry, not just read.
+      const producer = input.run ? await this.writableRun(em, caller, input.run) : null;
 
       const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, new Date());
       // Taken after the model lock, so times follow version numbers even under contention.
@@ -178,7 +180,7 @@ export class VersionService {
       model.updatedAt = now;
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
-      await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact } }, now);
+      await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null } }, now);
       if (producer) {
         await addEdge(em, caller, { kind: 'RUN', id: producer.id, registryId: producer.registryId }, { kind: 'MODEL_VERSION', id: version.id, registryId: registry.id }, 'PRODUCED', now);
       }
@@ -186,6 +188,12 @@ export class VersionService {
       for (const alias of aliasNames) await this.aliases.apply(em, caller, registry, model, alias, version, `set when ${versionName(version)} was linked`, now);
       return { version, model, modelCreated: created, replayed: false };
     });
+  }
+
+  private async writableRun(em: EntityManager, caller: Caller, runGlobalId: string) {
+    const { run, registry } = await this.runs.get(caller.principal, runGlobalId, em);
+    await this.authz.require(caller.principal, 'model:write', registry);
+    return run;
   }
 
   /**
