@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Dialect, dialectOf } from './data-source';
 
 /** Thrown inside a transaction to have it rolled back and run again from the start. */
@@ -70,8 +70,12 @@ export class Database {
    * transactions are already serialized by the queue above.
    */
   async lockForUpdate<E extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<E>, id: string): Promise<E | null> {
-    const qb = em.getRepository(entity).createQueryBuilder('t').where('t.id = :id', { id });
+    return this.forUpdate(em.getRepository(entity).createQueryBuilder('t').where('t.id = :id', { id })).getOne();
+  }
+
+  /** Adds FOR UPDATE to a query on MySQL/MariaDB; SQLite's queued transactions need no lock. */
+  forUpdate<Q extends SelectQueryBuilder<ObjectLiteral>>(qb: Q): Q {
     if (this.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return qb;
   }
 }

@@ -17,6 +17,13 @@ export interface NodeRef {
 const TYPE_OF_KIND: Record<NodeKind, NodeType> = { RUN: 'Run', ARTIFACT: 'Artifact', MODEL_VERSION: 'ModelVersion' };
 const KIND_OF_TYPE: Partial<Record<NodeType, NodeKind>> = { Run: 'RUN', Artifact: 'ARTIFACT', ModelVersion: 'MODEL_VERSION' };
 
+/** How a lineage node is named in graphs and Mermaid: run name, `type:name`, `registry/model:vN`. */
+export const lineageName = {
+  run: (r: { name: string }) => r.name,
+  artifact: (a: { type: string; name: string }) => `${a.type}:${a.name}`,
+  version: (registry: string, model: string, number: number) => `${registry}/${model}:v${number}`,
+};
+
 export const globalIdOf = (ref: { kind: NodeKind; id: string }) => toGlobalId(TYPE_OF_KIND[ref.kind], ref.id);
 
 export function parseLineageId(globalId: string, field: string, allowed: NodeKind[] = ['RUN', 'ARTIFACT', 'MODEL_VERSION']): { kind: NodeKind; id: string } {

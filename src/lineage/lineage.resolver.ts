@@ -6,8 +6,7 @@ import { VersionEntity } from '../versions/version.entity';
 import { Registry } from '../registry/registry.types';
 import { User, userRef } from '../viewer/user.types';
 import { ArtifactEntity } from './artifact.entity';
-import { globalIdOf, NodeRef } from './lineage-node';
-import { versionName } from '../versions/version-ref';
+import { globalIdOf, lineageName, NodeRef } from './lineage-node';
 import { LineageGraphView, LineageNodeView, toMermaid } from './lineage.service';
 import {
   Artifact, CreateRunInput, CreateRunPayload, depthArg, LineageDirection, LineageGraph, LineageNode, LogArtifactInput, LogArtifactPayload, Run,
@@ -57,16 +56,16 @@ async function describeWithLoaders(ctx: Context, r: NodeRef, visible: boolean): 
   if (!visible) return placeholder;
   if (r.kind === 'RUN') {
     const run = await ctx.loaders.run.load(r.id);
-    return run ? { ...placeholder, name: run.name, redacted: false, entity: run } : placeholder;
+    return run ? { ...placeholder, name: lineageName.run(run), redacted: false, entity: run } : placeholder;
   }
   if (r.kind === 'ARTIFACT') {
     const a = await ctx.loaders.artifact.load(r.id);
-    return a ? { ...placeholder, name: `${a.type}:${a.name}`, redacted: false, entity: a } : placeholder;
+    return a ? { ...placeholder, name: lineageName.artifact(a), redacted: false, entity: a } : placeholder;
   }
   const v = await ctx.loaders.version.load(r.id);
   const m = v && (await ctx.loaders.model.load(v.modelId));
   const reg = m && (await ctx.loaders.registry.load(m.registryId));
-  return v && m && reg ? { ...placeholder, name: `${reg.name}/${m.name}:${versionName(v)}`, redacted: false, entity: v } : placeholder;
+  return v && m && reg ? { ...placeholder, name: lineageName.version(reg.name, m.name, v.number), redacted: false, entity: v } : placeholder;
 }
 
 @Resolver()

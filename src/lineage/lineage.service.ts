@@ -5,11 +5,10 @@ import { BadInputError, NotFoundError } from '../common/errors';
 import { Database } from '../db/database';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
-import { versionName } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
 import { ArtifactEntity } from './artifact.entity';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
-import { findNode, NodeRef, parseLineageId } from './lineage-node';
+import { findNode, lineageName, NodeRef, parseLineageId } from './lineage-node';
 import { Direction, walk, WalkedEdge } from './lineage-walk';
 import { RunEntity } from './run.entity';
 
@@ -107,8 +106,8 @@ export class LineageService {
       ids('MODEL_VERSION').length ? this.versionsWithNames(ids('MODEL_VERSION')) : [],
     ]);
     const named = new Map<string, { entity: LineageNodeView['entity']; name: string }>();
-    runs.forEach((r) => named.set(r.id, { entity: r, name: r.name }));
-    artifacts.forEach((a) => named.set(a.id, { entity: a, name: `${a.type}:${a.name}` }));
+    runs.forEach((r) => named.set(r.id, { entity: r, name: lineageName.run(r) }));
+    artifacts.forEach((a) => named.set(a.id, { entity: a, name: lineageName.artifact(a) }));
     versions.forEach(({ version, name }) => named.set(version.id, { entity: version, name }));
     return new Map(
       refs.map((r) => {
@@ -128,8 +127,8 @@ export class LineageService {
       .addSelect(['m.name AS model_name', 'r.name AS registry_name'])
       .where('v.id IN (:...ids)', { ids })
       .getRawAndEntities<{ v_id: string; model_name: string; registry_name: string }>();
-    const names = new Map(raw.map((r) => [r.v_id, `${r.registry_name}/${r.model_name}`]));
-    return entities.map((version) => ({ version, name: `${names.get(version.id)}:${versionName(version)}` }));
+    const names = new Map(raw.map((r) => [r.v_id, (n: number) => lineageName.version(r.registry_name, r.model_name, n)]));
+    return entities.map((version) => ({ version, name: names.get(version.id)!(version.number) }));
   }
 }
 

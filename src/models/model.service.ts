@@ -106,9 +106,7 @@ export class ModelService {
   }
 
   async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
-    const qb = em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', { registryId, name });
-    if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return this.db.forUpdate(em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', { registryId, name })).getOne();
   }
 
   /** Inserts a model inside the caller's transaction (also used by linkModelVersion). */
