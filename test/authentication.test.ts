@@ -155,6 +155,19 @@ describe('with a remote JWKS', () => {
     expect(r.data.viewer.subject).toBe('alice');
   });
 
+  it('refuses a token once it expires, although it was accepted (and remembered) before', async () => {
+    const strict = await startTestServer({ AUTH_CLOCK_TOLERANCE_SECONDS: '0' });
+    try {
+      const headers = await strict.as('alice', { expiresIn: 2 });
+      expect((await strict.gql(VIEWER, {}, headers)).data.viewer.subject).toBe('alice');
+      expect((await strict.gql(VIEWER, {}, headers)).data.viewer.subject).toBe('alice');
+      await new Promise((r) => setTimeout(r, 3100));
+      expectUnauthenticated(await strict.gql(VIEWER, {}, headers));
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('accepts a valid token (control for the cases above)', async () => {
     const r = await s.gql(CREATE_REGISTRY, { n: unique('control') });
     expect(r.errors).toBeUndefined();
