@@ -6,13 +6,20 @@ import 'reflect-metadata';
  * previous step's artifact and one raw dataset (fan-in), and produces the next artifact; the last
  * run produces a model version. Raw datasets are used by hundreds of runs each (fan-out).
  * Timed: upstream lineage of a version at depth 5 and 10, downstream of a mid-pipeline artifact,
- * over HTTP (the whole GraphQL request: auth, the recursive walk, naming the nodes) and the same
- * recursive SQL run directly, with their ratio. Uses DATABASE_URL like the tests (SQLite default).
+ * and downstream of a raw dataset (fanning out to the node cap), as a global admin and as a
+ * registry viewer. Each is timed three ways: the whole GraphQL request over HTTP (auth, the
+ * recursive walk, authorization, naming the nodes); every SQL statement that request ran,
+ * replayed through the bare driver ("the SQL it runs"); and the recursive walk statement alone.
+ * The floor line is `{ __typename }` over the same connection: the fixed cost of any request.
+ * Uses DATABASE_URL like the tests (SQLite default).
  */
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { DataSource } from 'typeorm';
 import { startApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/common/logger';
+import { RequestScope } from '../src/common/request-scope';
 import { toGlobalId } from '../src/common/global-id';
 import { uuidv7 } from '../src/common/uuid';
 import { ArtifactEntity } from '../src/lineage/artifact.entity';
@@ -29,6 +36,8 @@ const TARGET_NODES = 100_000;
 const STEPS = 8;
 const RAW = 200;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 100);
+/** Run only the cases whose label contains this text (for profiling one of them). */
+const ONLY = process.env.BENCH_ONLY;
 
 async function insertAll<T extends object>(insert: (rows: T[]) => Promise<unknown>, rows: T[], batch = 500): Promise<void> {
   for (let i = 0; i < rows.length; i += batch) await insert(rows.slice(i, i + batch));
@@ -76,7 +85,7 @@ async function main(): Promise<void> {
   const raw = Array.from({ length: RAW }, (_, i) => artifact(`raw-${i}`));
   const perPipeline = STEPS * 2 + 1;
   const pipelines = Math.floor((TARGET_NODES - RAW) / perPipeline);
-  const sample = { version: '', midArtifact: '' };
+  const sample = { version: '', midArtifact: '', rawDataset: raw[0].id };
   for (let p = 0; p < pipelines; p++) {
     let prev = artifact(`p${p}-input`);
     for (let s = 0; s < STEPS; s++) {
@@ -112,35 +121,94 @@ async function main(): Promise<void> {
 
   const idp = await IdentityProvider.start();
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: 'admin' });
-  const app = await startApp(config, db.ds, createLogger('error'));
-  const token = await idp.token('admin', { expiresIn: 3600 });
-  const query = 'query($id: ID!, $d: LineageDirection, $depth: Int) { lineage(id: $id, direction: $d, depth: $depth) { nodes { id kind name } edges { from to kind } truncated } }';
+  const captured = new Map<string, RequestScope>();
+  const app = await startApp(config, db.ds, createLogger('error'), { recordStatements: true, onGraphQLResponse: (scope) => captured.set(scope.requestId, scope) });
+  const client = new GraphQLClient(app.url);
+  const admin = await idp.token('admin', { expiresIn: 3600 });
+  const viewer = await idp.token('viewer', { expiresIn: 3600 });
+  await client.request(admin, 'mutation { grantRole(input: { registry: "bench", subject: "viewer", role: VIEWER }) { binding { role } } }');
 
-  const cases: { label: string; id: string; kind: 'ModelVersion' | 'Artifact'; direction: 'UPSTREAM' | 'DOWNSTREAM'; depth: number }[] = [
-    { label: 'version upstream, depth 5', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 5 },
-    { label: 'version upstream, depth 10', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10 },
-    { label: 'artifact downstream, depth 5', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 5 },
-    { label: 'artifact downstream, depth 10', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 10 },
+  // The floor: the cheapest request this server can answer, with the same client and token.
+  const floor = await timeIt(() => client.request(admin, '{ __typename }'));
+  console.log(`\nfloor: { __typename } over HTTP p50 ${pct(floor, 0.5).toFixed(2)} ms, p99 ${pct(floor, 0.99).toFixed(2)} ms (${REPEAT} requests, one keep-alive connection)`);
+
+  const query = 'query($id: ID!, $d: LineageDirection, $depth: Int) { lineage(id: $id, direction: $d, depth: $depth) { nodes { id kind name } edges { from to kind } truncated } }';
+  type Case = { label: string; id: string; kind: 'ModelVersion' | 'Artifact'; direction: 'UPSTREAM' | 'DOWNSTREAM'; depth: number; token: string };
+  const cases: Case[] = [
+    { label: 'version upstream, depth 5', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 5, token: admin },
+    { label: 'version upstream, depth 10', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10, token: admin },
+    { label: 'version upstream, depth 10, as a viewer', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10, token: viewer },
+    { label: 'artifact downstream, depth 5', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 5, token: admin },
+    { label: 'artifact downstream, depth 10', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 10, token: admin },
+    { label: 'raw dataset downstream, depth 4 (fan-out to the cap)', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 4, token: admin },
+    { label: 'raw dataset downstream, depth 4, as a viewer', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 4, token: viewer },
   ];
-  console.log('\n| query | nodes | HTTP p50 ms | HTTP p99 ms | service p50 ms | SQL p50 ms | SQL p99 ms | HTTP/SQL (p50) |\n|---|---|---|---|---|---|---|---|');
-  for (const c of cases) {
-    const globalId = toGlobalId(c.kind, c.id);
-    let nodeCount = 0;
+  console.log('\n| query | nodes | truncated | statements | HTTP p50 ms | HTTP p99 ms | its SQL p50 ms | walk SQL p50 ms | HTTP / its SQL | HTTP − floor − SQL ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const c of cases.filter((x) => !ONLY || x.label.includes(ONLY))) {
+    const variables = { id: toGlobalId(c.kind, c.id), d: c.direction, depth: c.depth };
+    let shape = { nodes: 0, truncated: false };
     const http = await timeIt(async () => {
-      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { id: globalId, d: c.direction, depth: c.depth } }) });
-      const body = (await res.json()) as { data?: { lineage: { nodes: unknown[] } }; errors?: unknown };
-      if (res.status !== 200 || body.errors || !body.data) throw new Error(`bad response: ${JSON.stringify(body).slice(0, 300)}`);
-      nodeCount = body.data.lineage.nodes.length;
+      const data = (await client.request(c.token, query, variables)) as { lineage: { nodes: unknown[]; truncated: boolean } };
+      shape = { nodes: data.lineage.nodes.length, truncated: data.lineage.truncated };
     });
-    const sql = await timeIt(() => walk(db.ds, c.id, c.direction, { depth: c.depth, expandable: 'all', limit: 1001 }));
-    const service = await timeIt(() => app.services.lineage.graph({ subject: 'admin', groups: [], globalAdmin: true }, globalId, c.direction, c.depth));
-    const ratio = pct(http, 0.5) / pct(sql, 0.5);
-    console.log(`| ${c.label} | ${nodeCount} | ${pct(http, 0.5).toFixed(2)} | ${pct(http, 0.99).toFixed(2)} | ${pct(service, 0.5).toFixed(2)} | ${pct(sql, 0.5).toFixed(2)} | ${pct(sql, 0.99).toFixed(2)} | ${ratio.toFixed(2)} |`);
+    // Every statement one such request ran, replayed through the bare driver: "the SQL it runs".
+    const requestId = await client.request(c.token, query, variables, true);
+    const statements = captured.get(requestId as string)!.statements!;
+    captured.clear();
+    const sql = await timeIt(() => replay(db.ds, statements));
+    const walkOnly = await timeIt(() => walk(db.ds, c.id, c.direction, { depth: c.depth, expandable: 'all', limit: 1001 }));
+    const [h, q] = [pct(http, 0.5), pct(sql, 0.5)];
+    console.log(`| ${c.label} | ${shape.nodes} | ${shape.truncated} | ${statements.length} | ${h.toFixed(2)} | ${pct(http, 0.99).toFixed(2)} | ${q.toFixed(2)} | ${pct(walkOnly, 0.5).toFixed(2)} | ${(h / q).toFixed(1)} | ${(h - pct(floor, 0.5) - q).toFixed(2)} |`);
   }
 
+  client.close();
   await app.stop();
   await idp.stop();
   await db.drop();
+}
+
+/** Runs statements as TypeORM logged them, straight through the driver (no ORM, no GraphQL). */
+async function replay(ds: DataSource, statements: { query: string; parameters?: unknown[] }[]): Promise<void> {
+  const driver = ds.driver as unknown as { databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } }; pool?: { query(sql: string, p: unknown[], cb: (err: unknown) => void): void } };
+  for (const { query, parameters = [] } of statements) {
+    if (driver.databaseConnection) driver.databaseConnection.prepare(query).all(...parameters);
+    else await new Promise<void>((resolve, reject) => driver.pool!.query(query, parameters, (err) => (err ? reject(err) : resolve())));
+  }
+}
+
+/**
+ * A minimal GraphQL client on one keep-alive connection, so the figures are the server's and not
+ * a heavyweight client's. Throws on anything but a 200 with data and no errors.
+ */
+class GraphQLClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private seq = 0;
+  constructor(private readonly url: string) {}
+
+  request(token: string, query: string, variables: Record<string, unknown> = {}, returnRequestId = false): Promise<unknown> {
+    const body = JSON.stringify({ query, variables });
+    const requestId = `bench-${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      const req = http.request(this.url, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'x-request-id': requestId } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
+          if (res.statusCode !== 200 || parsed.errors || !parsed.data) return reject(new Error(`bad response ${res.statusCode}: ${text.slice(0, 300)}`));
+          resolve(returnRequestId ? requestId : parsed.data);
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
 main().catch((err) => {

@@ -30,6 +30,7 @@ export interface App {
 
 export interface AppOptions {
   onGraphQLResponse?: (scope: RequestScope) => void;
+  recordStatements?: boolean;
 }
 
 export async function startApp(config: Config, ds: DataSource, logger: Logger, opts: AppOptions = {}): Promise<App> {
@@ -65,6 +66,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
       onGraphQLResponse: opts.onGraphQLResponse,
+      recordStatements: opts.recordStatements,
     },
   );
   await new Promise<void>((resolve, reject) => {

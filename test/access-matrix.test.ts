@@ -102,13 +102,16 @@ interface Target {
   registry: string;
   model: string;
   n: number;
+  /** With the `run` fixture: a fresh run in R and a dataset it has not used yet. */
+  run?: string;
+  artifact?: string;
 }
 
 interface Operation {
   label: string;
   kind: 'mutation' | 'query';
-  /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings; `shared`: R and its read model. */
-  fixture: 'model' | 'registry' | 'shared';
+  /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings; `run`: a fresh run and dataset in R; `shared`: R and its read model. */
+  fixture: 'model' | 'registry' | 'run' | 'shared';
   /** The top-level field of the result. */
   field: string;
   run(t: Target, h: Record<string, string>): Promise<GraphQLResult>;
@@ -127,6 +130,10 @@ const UPDATE_VERSION = `mutation($i: UpdateModelVersionInput!) { updateModelVers
 const ARCHIVE_VERSION = `mutation($i: ArchiveModelVersionInput!) { archiveModelVersion(input: $i) { version { name archived } } }`;
 const SET_ALIAS = `mutation($i: SetAliasInput!) { setAlias(input: $i) { alias { name version { name } } previousVersion { name } changed } }`;
 const REMOVE_ALIAS = `mutation($i: RemoveAliasInput!) { removeAlias(input: $i) { alias previousVersion { name } } }`;
+const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run { name status } created } }`;
+const UPDATE_RUN = `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status metrics } } }`;
+const LOG_ARTIFACT = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { type name } created } }`;
+const USE_ARTIFACT = `mutation($i: UseArtifactInput!) { useArtifact(input: $i) { used { id kind } } }`;
 const artifact = (t: Target) => ({ uri: `s3://matrix/${t.model}/linked-${t.n}`, digest: digestOf(`linked-${t.n}`), sizeBytes: 42 });
 
 const OPERATIONS: Operation[] = [
@@ -253,6 +260,46 @@ const OPERATIONS: Operation[] = [
     },
   ]),
   {
+    label: 'createRun',
+    kind: 'mutation',
+    fixture: 'shared',
+    field: 'createRun',
+    run: mutation(CREATE_RUN, (t) => ({ registry: t.registry, name: `train-${t.n}`, externalId: `ext-${t.n}` })),
+    check: (d, t) => expect(d.createRun).toEqual({ run: { name: `train-${t.n}`, status: 'RUNNING' }, created: true }),
+  },
+  {
+    label: 'updateRun',
+    kind: 'mutation',
+    fixture: 'run',
+    field: 'updateRun',
+    run: mutation(UPDATE_RUN, (t) => ({ run: t.run, status: 'FINISHED', metrics: { loss: 0.25 } })),
+    check: (d) => expect(d.updateRun.run).toEqual({ status: 'FINISHED', metrics: { loss: 0.25 } }),
+  },
+  {
+    label: 'logArtifact produced by a run',
+    kind: 'mutation',
+    fixture: 'run',
+    field: 'logArtifact',
+    run: mutation(LOG_ARTIFACT, (t) => ({ registry: t.registry, type: 'dataset', name: `out-${t.n}`, digest: digestOf(`out-${t.n}`), uri: `s3://matrix/out-${t.n}`, producedBy: t.run })),
+    check: (d, t) => expect(d.logArtifact).toEqual({ artifact: { type: 'dataset', name: `out-${t.n}` }, created: true }),
+  },
+  {
+    label: 'useArtifact',
+    kind: 'mutation',
+    fixture: 'run',
+    field: 'useArtifact',
+    run: mutation(USE_ARTIFACT, (t) => ({ run: t.run, artifact: t.artifact })),
+    check: (d, t) => expect(d.useArtifact.used).toEqual({ id: t.artifact, kind: 'ARTIFACT' }),
+  },
+  {
+    label: 'lineage(id) of the version',
+    kind: 'query',
+    fixture: 'shared',
+    field: 'lineage',
+    run: (_t, h) => s.gql(`query($id: ID!) { lineage(id: $id, direction: BOTH) { root { id kind } truncated } }`, { id: ids.version }, h),
+    check: (d) => expect(d.lineage).toEqual({ root: { id: ids.version, kind: 'MODEL_VERSION' }, truncated: false }),
+  },
+  {
     label: 'registry(name)',
     kind: 'query',
     fixture: 'shared',
@@ -358,6 +405,11 @@ const EXPECTED: Record<string, Outcome[]> = {
   'removeAlias staging':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N],
   'setAlias production':                          [U,   F,     F,     OK,   N,          OK,    F,    N],
   'removeAlias production':                       [U,   F,     F,     OK,   N,          OK,    F,    N],
+  'createRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N],
+  'updateRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N],
+  'logArtifact produced by a run':                [U,   F,     OK,    OK,   N,          OK,    OK,   N],
+  'useArtifact':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N],
+  'lineage(id) of the version':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'registry(name)':                               [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'registries':                                   [U,   OK,    OK,    OK,   HIDDEN,     OK,    OK,   HIDDEN],
   'model':                                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
@@ -373,7 +425,7 @@ const EXPECTED: Record<string, Outcome[]> = {
 // ---------------------------------------------------------------------------------------------
 // Proof that nothing changed
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding'] as const;
+const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge'] as const;
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
 async function snapshot(t: Target) {
@@ -391,6 +443,7 @@ async function snapshot(t: Target) {
     versions: await q('SELECT * FROM model_version WHERE model_id = ? ORDER BY number', [modelId]),
     aliases: await q('SELECT * FROM model_alias WHERE model_id = ? ORDER BY name', [modelId]),
     aliasEvents: await q('SELECT * FROM alias_event WHERE model_id = ? ORDER BY id', [modelId]),
+    runs: await q('SELECT * FROM run WHERE registry_id = ? ORDER BY id', [registry.id]),
   };
 }
 
@@ -407,6 +460,11 @@ async function targetFor(op: Operation): Promise<Target> {
     const model = `cell-${n}`;
     await modelWithAliases(R, model);
     return { registry: R, model, n };
+  }
+  if (op.fixture === 'run') {
+    const run = (await s.ok(CREATE_RUN.replace('run {', 'run { id'), { i: { registry: R, name: `cell-run-${n}` } })).createRun.run.id as string;
+    const logged = await s.ok(LOG_ARTIFACT.replace('artifact {', 'artifact { id'), { i: { registry: R, type: 'dataset', name: `cell-data-${n}`, digest: digestOf(`cell-data-${n}`), uri: `s3://matrix/data-${n}` } });
+    return { registry: R, model: READ_MODEL, n, run, artifact: logged.logArtifact.artifact.id as string };
   }
   return { registry: R, model: READ_MODEL, n };
 }

@@ -239,4 +239,49 @@ describe('lineage', () => {
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect((await lineage(r, 'DOWNSTREAM')).nodes).toHaveLength(1);
   });
+  it('hides what lies downstream in a registry the caller cannot read, walking DOWNSTREAM and BOTH', async () => {
+    const open = await registry('lin-down-open');
+    const secret = await registry('lin-down-secret');
+    const data = await artifact(open, 'public-data');
+    const secretRun = await run(secret, 'secret-train');
+    await use(secretRun, data);
+    const secretModel = await link(secret, 'secret-model', secretRun);
+    const openRun = await run(open, 'open-train');
+    await use(openRun, data);
+    await s.ok(`mutation { grantRole(input: {registry: "lin-down-open", subject: "viewer-down", role: VIEWER}) { binding { role } } }`);
+    const viewer = await s.as('viewer-down');
+
+    for (const direction of ['DOWNSTREAM', 'BOTH']) {
+      const g = (await s.gql(LINEAGE, { id: data, direction, depth: 10 }, viewer)).data.lineage;
+      const ids = g.nodes.map((n: { id: string }) => n.id);
+      expect(g.nodes.find((n: { id: string }) => n.id === secretRun)).toEqual({ id: secretRun, kind: 'RUN', name: null, redacted: true, version: null, run: null, artifact: null });
+      expect(ids).toContain(openRun);
+      // The secret run is a dead end: what it produced is not even a placeholder.
+      expect(ids).not.toContain(secretModel);
+      expect(g.edges).not.toContainEqual(expect.objectContaining({ to: secretModel }));
+      expect(g.mermaid).not.toContain('secret');
+    }
+    // The admin sees the whole graph downstream.
+    expect(names(await lineage(data, 'DOWNSTREAM', 10))).toEqual(['dataset:public-data', 'lin-down-secret/secret-model:v0', 'open-train', 'secret-train']);
+  });
+
+  it('escapes names in the Mermaid chart, so a name cannot end its label or inject markup', async () => {
+    const reg = await registry('lin-mermaid');
+    const evil = 'x"] --> pwned["<img src=x onerror=alert(1)> #35; `md` & co';
+    // Run names are free text (artifact names are restricted to path-like characters).
+    const r = await run(reg, evil);
+    const g = await lineage(r, 'UPSTREAM', 1);
+    expect(g.root.name).toBe(evil);
+    const label = g.mermaid.split('\n').find((l: string) => l.startsWith('  n0'));
+    expect(label).toBe('  n0(["x#34;] --#62; pwned[#34;#60;img src=x onerror=alert(1)#62; #35;35; #96;md#96; #38; co"])');
+    expect(g.mermaid).not.toMatch(/<|>(?!\|)|`/);
+  });
+
+  it('returns the artifact already logged with the same content, with the URI it was first logged at', async () => {
+    const reg = await registry('lin-same-content');
+    const i = { registry: reg, type: 'dataset', name: 'copied', digest: digestOf('copied'), uri: 's3://bucket-a/copied' };
+    const first = (await s.ok(LOG, { i })).logArtifact;
+    const moved = (await s.ok(`mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { id uri } created } }`, { i: { ...i, uri: 's3://bucket-b/copied' } })).logArtifact;
+    expect(moved).toEqual({ artifact: { id: first.artifact.id, uri: 's3://bucket-a/copied' }, created: false });
+  });
 });

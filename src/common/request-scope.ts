@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestScope {
   requestId: string;
   sqlStatements: number;
+  /** When present, every statement run for the request (benchmarks replay them to time bare SQL). */
+  statements?: { query: string; parameters?: unknown[] }[];
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();

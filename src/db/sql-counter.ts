@@ -8,9 +8,11 @@ import { currentRequestScope } from '../common/request-scope';
  */
 export class SqlCountingLogger extends AbstractLogger {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override logQuery(_query: string, _parameters?: any, _queryRunner?: QueryRunner): void {
+  override logQuery(query: string, parameters?: any, _queryRunner?: QueryRunner): void {
     const scope = currentRequestScope();
-    if (scope) scope.sqlStatements += 1;
+    if (!scope) return;
+    scope.sqlStatements += 1;
+    scope.statements?.push({ query, parameters });
   }
 
   protected writeLog(_level: LogLevel, _message: LogMessage | string | number | (LogMessage | string | number)[]): void {}

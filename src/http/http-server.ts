@@ -11,6 +11,8 @@ export interface HttpOptions {
   ready: () => Promise<void>;
   /** Called after each GraphQL response, with the request's scope (tests read SQL counts here). */
   onGraphQLResponse?: (scope: RequestScope) => void;
+  /** Keep each request's SQL statements in its scope (benchmarks only: it costs memory). */
+  recordStatements?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -106,7 +108,7 @@ export function createHttpServer<TContext extends object>(
     const offered = req.headers['x-request-id'];
     const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const scope: RequestScope = { requestId, sqlStatements: 0 };
+    const scope: RequestScope = { requestId, sqlStatements: 0, statements: opts.recordStatements ? [] : undefined };
     const started = process.hrtime.bigint();
     runInRequestScope(scope, () => handle(req, res, scope))
       .catch((err) => {

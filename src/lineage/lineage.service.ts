@@ -132,10 +132,20 @@ export class LineageService {
   }
 }
 
+/**
+ * Text safe inside a quoted Mermaid label. Names are user input: a `"` would end the label, `<`
+ * and `&` are read as HTML by Mermaid's renderer, `#` starts an entity code and a backtick a
+ * markdown string. Each becomes a decimal entity code, which Mermaid documents for exactly this
+ * (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters).
+ */
+export function mermaidText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[#"<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
+}
+
 /** The graph as a Mermaid flowchart, for frontends and docs. */
 export function toMermaid(graph: LineageGraphView): string {
   const key = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
-  const label = (n: LineageNodeView) => (n.redacted ? `${n.kind.toLowerCase()} (restricted)` : n.name!).replace(/["\\]/g, "'");
+  const label = (n: LineageNodeView) => mermaidText(n.redacted ? `${n.kind.toLowerCase()} (restricted)` : n.name!);
   const shape = (n: LineageNodeView) => {
     const text = `"${label(n)}"`;
     if (n.kind === 'RUN') return `([${text}])`;
