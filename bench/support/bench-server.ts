@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { startApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/common/logger';
+import { createDataSource } from '../../src/db/data-source';
+import { createHttpServer } from '../../src/http/http-server';
+
+/**
+ * The server side of `npm run bench`, in a process of its own so the load generator does not
+ * share its event loop. BENCH_SERVER picks what it serves:
+ *  - L0: a bare node:http server answering a fixed JSON body (the machine's ceiling);
+ *  - L2: Apollo Server behind our HTTP front with our production settings, answering
+ *    `{ __typename }` on a one-field schema (the GraphQL ceiling: no auth, no database);
+ *  - app: the registry itself, configured from the environment (NODE_ENV=production).
+ * It tells the parent its URL over IPC, and answers "how many SQL statements did request X run".
+ */
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function main(): Promise<void> {
+  const mode = process.env.BENCH_SERVER;
+  const sqlCounts = new Map<string, number>();
+  let url: string;
+  if (mode === 'L0') {
+    const body = JSON.stringify({ data: { __typename: 'Query' } });
+    url = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)));
+  } else if (mode === 'L2') {
+    const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', csrfPrevention: true, allowBatchedHttpRequests: false, introspection: false, includeStacktraceInErrorResponses: false });
+    await apollo.start();
+    const server = createHttpServer(apollo, async () => ({}), { maxBodyBytes: 1 << 20, logger: createLogger('error'), ready: async () => {} });
+    url = `${await listen(server)}/graphql`;
+  } else {
+    const config = loadConfig();
+    const ds = createDataSource(config.database);
+    await ds.initialize();
+    const app = await startApp(config, ds, createLogger('error'), {
+      onGraphQLResponse: (scope) => scope.requestId.startsWith('probe-') && sqlCounts.set(scope.requestId, scope.sqlStatements),
+    });
+    url = app.url;
+  }
+  process.on('message', (msg: { sqlFor?: string }) => {
+    if (msg.sqlFor) process.send!({ sqlFor: msg.sqlFor, count: sqlCounts.get(msg.sqlFor) ?? -1 });
+  });
+  process.send!({ url });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import http from 'node:http';
+import autocannon from 'autocannon';
+
+/**
+ * Drives one GraphQL workload with autocannon and checks every response: a 200 with data, no
+ * errors, and a body the workload recognises. A benchmark that counted error responses as
+ * throughput would be measuring how fast the server refuses.
+ */
+export interface Workload {
+  label: string;
+  query: string;
+  variables?: () => Record<string, unknown>;
+  /** True when the data is what a client would expect (not just "no errors"). */
+  check: (data: any) => boolean;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Responses that were not a 200 with the expected body, plus connection errors and timeouts. */
+  bad: number;
+  firstBad?: string;
+}
+
+export const LOAD = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
+  duration: Number(process.env.BENCH_DURATION ?? 8),
+};
+
+export async function load(url: string, token: string | null, w: Workload): Promise<LoadResult> {
+  let bad = 0;
+  let firstBad: string | undefined;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const fixedBody = w.variables ? undefined : JSON.stringify({ query: w.query });
+  const result = await autocannon({
+    url,
+    connections: LOAD.connections,
+    duration: LOAD.duration,
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        body: fixedBody,
+        setupRequest: (req) => (w.variables ? { ...req, body: JSON.stringify({ query: w.query, variables: w.variables() }) } : req),
+        onResponse: (status, body) => {
+          let ok = false;
+          if (status === 200) {
+            try {
+              const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+              ok = !parsed.errors && parsed.data != null && w.check(parsed.data);
+            } catch {
+              ok = false;
+            }
+          }
+          if (!ok) {
+            bad += 1;
+            firstBad ??= `${status} ${body.slice(0, 300)}`;
+          }
+        },
+      },
+    ],
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, bad: bad + result.errors + result.timeouts, firstBad };
+}
+
+/** One request on a fresh connection, for probes and fixtures; throws unless it is a clean 200. */
+export function request(url: string, token: string, query: string, variables: Record<string, unknown> = {}, requestId?: string, agent?: http.Agent): Promise<{ data?: any; errors?: { extensions?: { code?: string } }[]; ms: number }> {
+  const body = JSON.stringify({ query, variables });
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), ms: performance.now() - started });
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
