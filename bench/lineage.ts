@@ -140,8 +140,8 @@ async function main(): Promise<void> {
     { label: 'version upstream, depth 10, as a viewer', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10, token: viewer },
     { label: 'artifact downstream, depth 5', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 5, token: admin },
     { label: 'artifact downstream, depth 10', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 10, token: admin },
-    { label: 'raw dataset downstream, depth 4 (fan-out to the cap)', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 4, token: admin },
-    { label: 'raw dataset downstream, depth 4, as a viewer', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 4, token: viewer },
+    { label: 'raw dataset downstream, depth 6 (fan-out past the cap)', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 6, token: admin },
+    { label: 'raw dataset downstream, depth 6, as a viewer', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 6, token: viewer },
   ];
   console.log('\n| query | nodes | truncated | statements | HTTP p50 ms | HTTP p99 ms | its SQL p50 ms | walk SQL p50 ms | HTTP / its SQL | HTTP − floor − SQL ms |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
