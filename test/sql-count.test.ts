@@ -63,6 +63,16 @@ describe('SQL statements per page', () => {
       for (const [alias, n] of aliases) await s.ok(SET_ALIAS, { i: { registry, model, alias, version: `v${n}` } });
     });
 
+    it('resolves registry/model:production to its artifact in one statement (the deploy path)', async () => {
+      const q = `query($r: String!, $m: String!, $ref: String!) { modelVersion(registry: $r, model: $m, ref: $ref) { name artifact { uri digest } } }`;
+      const byAlias = await s.gql(q, { r: registry, m: model, ref: 'production' });
+      expect(byAlias.data.modelVersion).toEqual({ name: 'v58', artifact: { uri: `s3://models/${model}/58`, digest: digestOf(`${model}/58`) } });
+      expect(byAlias.sqlStatements).toBe(1);
+      const byNumber = await s.gql(q, { r: registry, m: model, ref: 'v7' });
+      expect(byNumber.data.modelVersion.name).toBe('v7');
+      expect(byNumber.sqlStatements).toBe(1);
+    });
+
     it('costs the same number of statements for 5 versions as for 50', async () => {
       const small = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: SMALL });
       const large = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: LARGE });

@@ -3,6 +3,7 @@ import { BadInputError, NotFoundError } from '../common/errors';
 import { ALIAS_NAME, VERSION_NAME } from '../common/validate';
 import { AliasEntity } from '../aliases/alias.entity';
 import { ModelEntity } from '../models/model.entity';
+import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from './version.entity';
 
 /**
@@ -42,4 +43,23 @@ export async function getByRef(em: EntityManager, model: ModelEntity, ref: strin
   const version = await findByRef(em, model.id, parseRef(ref, field));
   if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
   return version;
+}
+
+/**
+ * `registry/model:ref` to a version in one SELECT, with the id of the registry it is in (so the
+ * caller's access can be decided). This is the deploy path: systems resolve `:production` on
+ * every rollout and health check. Null when anything along the way is missing.
+ */
+export async function resolveRef(em: EntityManager, registryName: string, modelName: string, ref: VersionRef): Promise<{ version: VersionEntity; registryId: string } | null> {
+  const qb = em
+    .getRepository(VersionEntity)
+    .createQueryBuilder('v')
+    .innerJoin(ModelEntity, 'm', 'm.id = v.modelId')
+    .innerJoin(RegistryEntity, 'r', 'r.id = m.registryId')
+    .addSelect('r.id', 'registry_id')
+    .where('r.name = :registryName AND m.name = :modelName', { registryName, modelName });
+  if (ref.kind === 'number') qb.andWhere('v.number = :number', { number: ref.number });
+  else qb.innerJoin(AliasEntity, 'a', 'a.versionId = v.id AND a.modelId = m.id').andWhere('a.name = :alias', { alias: ref.alias });
+  const { entities, raw } = await qb.getRawAndEntities<{ registry_id: string }>();
+  return entities.length ? { version: entities[0], registryId: String(raw[0].registry_id) } : null;
 }

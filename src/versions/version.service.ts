@@ -15,7 +15,7 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
-import { getByRef, parseRef, VersionRef, versionName } from './version-ref';
+import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
 export interface ArtifactInput {
@@ -86,6 +86,10 @@ export class VersionService {
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
+    const hit = await resolveRef(this.db.manager, registryName, modelName, parseRef(ref));
+    if (hit && (await this.authz.can(principal, 'registry:read', { id: hit.registryId }))) return hit.version;
+    // A miss, or a registry the caller may not read: the step-by-step path says which part is
+    // missing, and that a registry they may not read does not exist.
     const model = await this.models.get(principal, registryName, modelName);
     return getByRef(this.db.manager, model, ref);
   }
