@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { DataSource } from 'typeorm';
 import { Authenticator } from './access/authenticator';
 import { Policy } from './access/policy';
@@ -48,7 +48,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     introspection: !production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    plugins: production ? [ApolloServerPluginLandingPageDisabled()] : [],
+    // Apollo would add federated tracing (ftv1) to a subgraph on its own, and say so in the log;
+    // traces carry resolver timings and error messages to the gateway, so they stay off.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
 

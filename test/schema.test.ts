@@ -4,6 +4,7 @@ import { createLogger } from '../src/common/logger';
 import { migrate } from '../src/db/migrate';
 import { buildRegistrySchema, printRegistrySchema } from '../src/graphql/schema';
 import { createTestDatabase, TestDatabase, usingMysql } from './support/database';
+import { startTestServer } from './support/server';
 
 // The database schema comes only from migrations/ (never `synchronize`), and the API schema is
 // checked in as SDL. These tests catch either drifting from the code.
@@ -57,9 +58,20 @@ describe('database schema', () => {
 });
 
 describe('GraphQL schema', () => {
+  const checkedIn = () => fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
+
   it('is checked in as schema/schema.graphql, up to date with the code', async () => {
-    const checkedIn = fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8');
-    expect(checkedIn).toBe(printRegistrySchema(await buildRegistrySchema()));
+    expect(checkedIn()).toBe(await printRegistrySchema(await buildRegistrySchema()));
+  });
+
+  it('is exactly the SDL the running server answers to `_service { sdl }` over HTTP', async () => {
+    const s = await startTestServer();
+    try {
+      const data = await s.ok<{ _service: { sdl: string } }>('{ _service { sdl } }');
+      expect(data._service.sdl).toBe(checkedIn());
+    } finally {
+      await s.stop();
+    }
   });
 });
 

@@ -5,12 +5,14 @@ import { buildRegistrySchema, printRegistrySchema } from '../graphql/schema';
 
 /**
  * `npm run schema:print` writes schema/schema.graphql from the code; `npm run schema:check`
- * fails when the checked-in file differs, so API changes are always reviewed as SDL.
+ * fails when the checked-in file differs, so API changes are always reviewed as SDL. Both take
+ * the SDL from `{ _service { sdl } }` run on the schema the server serves, so the file is the
+ * subgraph's own SDL, byte for byte (test/schema.test.ts also asks a running server over HTTP).
  */
 export const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schema', 'schema.graphql');
 
 async function main(): Promise<void> {
-  const sdl = printRegistrySchema(await buildRegistrySchema());
+  const sdl = await printRegistrySchema(await buildRegistrySchema());
   if (process.argv.includes('--check')) {
     const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
     if (current !== sdl) {

@@ -1,24 +1,38 @@
-import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { RegistryMembersResolver, RoleResolver } from '../access/role.resolver';
 import { AliasEventResolver, AliasResolver } from '../aliases/alias.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ArtifactResolver, LineageResolver, RunResolver, VersionLineageResolver } from '../lineage/lineage.resolver';
+import { modelReference } from '../models/model.reference';
 import { ModelResolver } from '../models/model.resolver';
 import { NodeResolver } from '../node/node.resolver';
+import { registryReference } from '../registry/registry.reference';
 import { RegistryResolver } from '../registry/registry.resolver';
+import { versionReference } from '../versions/version.reference';
 import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
+import { buildSubgraph, subgraphSdl } from './federation';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
 export const RESOLVERS = [RegistryResolver, ModelResolver, VersionResolver, AliasResolver, AliasEventResolver, NodeResolver, ViewerResolver, RoleResolver, RegistryMembersResolver, AuditResolver,
   LineageResolver, RunResolver, ArtifactResolver, VersionLineageResolver] as const;
 
+/** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
+export const REFERENCES = [registryReference, modelReference, versionReference];
+
+/** The schema the server serves: a Federation 2 subgraph built from the type-graphql classes. */
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: RESOLVERS, validate: false });
+  // skipCheck: type-graphql's own check runs before @apollo/subgraph adds the definitions of
+  // @key and @link; buildSubgraphSchema validates the result instead.
+  const classes = await buildSchema({ resolvers: RESOLVERS, validate: false, skipCheck: true });
+  return buildSubgraph(classes, REFERENCES);
 }
 
-/** The SDL checked in under schema/: sorted, so the file changes only when the API does. */
-export function printRegistrySchema(schema: GraphQLSchema): string {
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+/**
+ * The SDL checked in as schema/schema.graphql: exactly what `{ _service { sdl } }` answers, which
+ * is what a gateway, router or schema registry reads. Sorted, so it changes only when the API does.
+ */
+export function printRegistrySchema(schema: GraphQLSchema): Promise<string> {
+  return subgraphSdl(schema);
 }

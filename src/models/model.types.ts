@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
@@ -16,6 +16,7 @@ export enum OrderDirection {
 }
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
 
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'A model for one task (e.g. `mnist-classifier`), holding its numbered versions and aliases.' })
 export class RegisteredModel extends Node {
   @Field() name!: string;

@@ -1,8 +1,9 @@
 import { Authorizer } from '../access/authorizer';
 import { Principal } from '../access/principal';
-import { fromGlobalId } from '../common/global-id';
+import { expectGlobalId, fromGlobalId } from '../common/global-id';
 import { NotFoundError } from '../common/errors';
 import { Database } from '../db/database';
+import { Loaders } from '../graphql/loaders';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
@@ -42,4 +43,25 @@ export class NodeService {
     }
     return node;
   }
+
+  /**
+   * An entity by its federation key, for `_entities`: the read rule of `node(id)`, decided once
+   * per entity, but an entity that is missing or that the caller cannot read is null, not an
+   * error (the gateway then nulls just that entity). Rows come through the request's loaders, so
+   * a batch of representations costs one statement per table however many there are, and the
+   * fields resolved next find the rows cached. An id this server never issued is BAD_USER_INPUT.
+   */
+  async reference(principal: Principal, loaders: Loaders, type: EntityType, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
+    const id = expectGlobalId(globalId, type);
+    const version = type === 'ModelVersion' ? await loaders.version.load(id) : null;
+    const modelId = type === 'RegisteredModel' ? id : version?.modelId;
+    const model = modelId ? await loaders.model.load(modelId) : null;
+    const registryId = type === 'Registry' ? id : model?.registryId;
+    const registry = registryId ? await loaders.registry.load(registryId) : null;
+    if (!registry || !(await this.authz.can(principal, 'registry:read', registry))) return null;
+    return type === 'Registry' ? registry : type === 'RegisteredModel' ? model : version;
+  }
 }
+
+/** The types this subgraph resolves by `@key(fields: "id")`. */
+export type EntityType = 'Registry' | 'RegisteredModel' | 'ModelVersion';

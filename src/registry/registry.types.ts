@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
@@ -15,6 +15,7 @@ registerEnumType(RegistryVisibility, {
   },
 });
 
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'A collection of registered models, usually one per team or ML task area. Roles are granted per registry.' })
 export class Registry extends Node {
   @Field() name!: string;

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
 import { Node } from '../node/node.types';
@@ -31,6 +31,7 @@ export class ModelArtifact {
   @Field(() => [ArtifactFile]) files!: ArtifactFile[];
 }
 
+@Directive('@key(fields: "id")')
 @ObjectType({ implements: Node, description: 'One linked model artifact with its metadata: `v0`, `v1`, …' })
 export class ModelVersion extends Node {
   @Field(() => Int, { description: 'Gapless per model, from 0; never reused.' }) number!: number;

@@ -1,0 +1,37 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { execute, GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
+import { createResolversMap } from 'type-graphql';
+import { Context } from './context';
+
+/**
+ * The Federation 2 glue. type-graphql builds the schema from our classes (entities carry `@key`
+ * through `@Directive`); @apollo/subgraph rebuilds it from that SDL as a subgraph, which adds
+ * `_service` and `_entities`, with type-graphql's own resolvers plus a `__resolveReference` per
+ * entity. The SDL is sorted first, so `_service { sdl }`, and the file checked in from it, only
+ * change when the API does.
+ *
+ * Federation v2.0 is the lowest version that has what we use (`@key`, `resolvable: false`), so
+ * any Federation 2 gateway or router composes us. https://www.apollographql.com/docs/graphos/schema-design/federated-schemas/reference/versions
+ */
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key"])';
+
+/** `__resolveReference` per entity type: the representation is `{ __typename, id }`, id a global id. */
+export type ReferenceResolvers = Record<string, { __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null> }>;
+type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
+
+export function buildSubgraph(typeGraphqlSchema: GraphQLSchema, references: ReferenceResolvers[]): GraphQLSchema {
+  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(typeGraphqlSchema))}`;
+  const resolvers: Record<string, object> = createResolversMap(typeGraphqlSchema);
+  for (const reference of references) {
+    for (const [type, fields] of Object.entries(reference)) resolvers[type] = { ...resolvers[type], ...fields };
+  }
+  return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers });
+}
+
+/** What a gateway or router reads from the subgraph: `{ _service { sdl } }`, run on the schema itself. */
+export async function subgraphSdl(schema: GraphQLSchema): Promise<string> {
+  const result = await execute({ schema, document: parse('{ _service { sdl } }') });
+  if (result.errors?.length) throw result.errors[0];
+  return (result.data as { _service: { sdl: string } })._service.sdl;
+}
