@@ -27,8 +27,19 @@ export async function bumpPolicyVersion(em: EntityManager): Promise<void> {
  * never sees half a policy. Reloads happen after a local change commits, and when polling sees
  * the policy version moved (a change made by another instance).
  */
+// Decisions are remembered per loaded policy (see `allows`); past this many, start afresh.
+const MAX_REMEMBERED = 100_000;
+
 export class Policy {
   private enforcer!: Enforcer;
+  /**
+   * Decisions of `enforcer`, made once: a decision is a pure function of the request and the
+   * loaded policy, and a reload replaces both maps together with the enforcer (synchronously, so
+   * no decision of an old policy outlives it). Resolving 100 federation references of one
+   * registry asked Casbin 100 times for the same answer.
+   */
+  private decisions = new Map<string, boolean>();
+  private domainLists = new Map<string, string[]>();
   private loadedVersion = -1;
   private reloading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -91,22 +102,43 @@ export class Policy {
     enforcer.enableAutoSave(false);
     if (rules.length) await enforcer.addNamedGroupingPolicies('g', rules);
     this.enforcer = enforcer;
+    this.decisions = new Map();
+    this.domainLists = new Map();
     this.loadedVersion = version;
   }
 
   /** True when any of the subjects holds a role in `domain` (a registry id, or `*`) that grants `action`. */
   allows(subjects: string[], domain: string, action: string): boolean {
-    return subjects.some((s) => this.enforcer.enforceSync(s, domain, action));
+    return subjects.some((s) => this.decide(s, domain, action));
+  }
+
+  private decide(subject: string, domain: string, action: string): boolean {
+    // JSON keeps the parts apart whatever characters a token's subject holds.
+    const key = JSON.stringify([subject, domain, action]);
+    let allowed = this.decisions.get(key);
+    if (allowed === undefined) {
+      allowed = this.enforcer.enforceSync(subject, domain, action);
+      if (this.decisions.size >= MAX_REMEMBERED) this.decisions.clear();
+      this.decisions.set(key, allowed);
+    }
+    return allowed;
   }
 
   /** Registry ids in which any of the subjects holds a role that grants `action`. */
   domainsAllowing(subjects: string[], action: string): string[] {
-    const domains = new Set<string>();
-    for (const s of subjects) {
-      for (const [, , domain] of this.enforcer.getModel().getFilteredPolicy('g', 'g', 0, s)) {
-        if (domain !== ANY_REGISTRY && this.enforcer.enforceSync(s, domain, action)) domains.add(domain);
+    const key = JSON.stringify([subjects, action]);
+    let list = this.domainLists.get(key);
+    if (!list) {
+      const domains = new Set<string>();
+      for (const s of subjects) {
+        for (const [, , domain] of this.enforcer.getModel().getFilteredPolicy('g', 'g', 0, s)) {
+          if (domain !== ANY_REGISTRY && this.decide(s, domain, action)) domains.add(domain);
+        }
       }
+      list = [...domains];
+      if (this.domainLists.size >= MAX_REMEMBERED / 10) this.domainLists.clear();
+      this.domainLists.set(key, list);
     }
-    return [...domains];
+    return [...list];
   }
 }
