@@ -234,7 +234,7 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [];
     for (const mode of ['L0', 'L2'] as const) {
-      const ceiling = await ServerProcess.start(mode);
+      const ceiling = await ServerProcess.start(mode, env);
       rows.push(await measure(ceiling, null, { label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }', query: '{ __typename }', check: (d) => d.__typename === 'Query' }, ++n));
       await ceiling.stop();
     }

@@ -1,7 +1,5 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { DataSource } from 'typeorm';
 import { Authenticator } from './access/authenticator';
 import { Policy } from './access/policy';
@@ -9,11 +7,16 @@ import { Config } from './config';
 import { Logger } from './common/logger';
 import { RequestScope } from './common/request-scope';
 import { Database } from './db/database';
+import { poolStats } from './db/pool-stats';
 import { Context } from './graphql/context';
-import { createFormatError } from './graphql/errors';
+import { createApollo } from './graphql/apollo';
+import { graphqlLimits } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
+import { Metrics } from './observability/metrics';
+import { operationNamePlugin } from './observability/operation.plugin';
+import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 
 /**
@@ -25,12 +28,25 @@ export interface App {
   services: Services;
   http: http.Server;
   url: string;
+  metrics: Metrics;
+  /**
+   * Graceful stop: no new connections, requests in flight finish, then background workers drain,
+   * all within SHUTDOWN_TIMEOUT_MS. The caller closes the database afterwards.
+   */
+  stop(): Promise<void>;
+}
+
+/** Work that runs beside the HTTP server (the webhook dispatcher) and must finish before the database closes. */
+export interface BackgroundWorker {
+  /** For the log line when it does not stop in time. */
+  name?: string;
   stop(): Promise<void>;
 }
 
 export interface AppOptions {
   onGraphQLResponse?: (scope: RequestScope) => void;
   recordStatements?: boolean;
+  workers?: BackgroundWorker[];
 }
 
 export async function startApp(config: Config, ds: DataSource, logger: Logger, opts: AppOptions = {}): Promise<App> {
@@ -38,44 +54,43 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, { maxDepth: config.lineage.maxDepth, maxNodes: config.lineage.maxNodes });
-  const production = config.env === 'production';
+  const services = createServices(db, policy, config.lineage);
+  // Drained in order on stop, after the HTTP server: add the webhook dispatcher here.
+  const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
+  const limits = graphqlLimits(config.graphql);
+  const metrics = new Metrics();
+  metrics.registerPool(() => poolStats(ds));
 
-  const apollo = new ApolloServer<Context>({
-    schema: await buildRegistrySchema(),
-    formatError: createFormatError(logger, config.env === 'development' && config.exposeErrors),
-    includeStacktraceInErrorResponses: false,
-    introspection: !production,
-    csrfPrevention: true,
-    allowBatchedHttpRequests: false,
-    // Apollo pretty-prints responses by default: 2-space indentation makes a page of versions a
-    // third larger and costs a tenth of the request's CPU. Clients do not read raw JSON.
-    stringifyResult: (result) => JSON.stringify(result),
-    // Apollo would add federated tracing (ftv1) to a subgraph on its own, and say so in the log;
-    // traces carry resolver timings and error messages to the gateway, so they stay off.
-    // Cache-control hints are unused (nothing caches our responses: they depend on the caller),
-    // and the plugin wraps every field resolver to compute them.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...(production ? [ApolloServerPluginLandingPageDisabled()] : [])],
-  });
+  const apollo = createApollo<Context>(config, logger, await buildRegistrySchema(), limits);
   await apollo.start();
 
-  const server = createHttpServer(
+  const front = createHttpServer(
     apollo,
     async (req, scope) => {
       const principal = await authenticator.authenticate(req.headers.authorization);
+      scope.subject = principal.subject;
       return { principal, caller: { principal, requestId: scope.requestId }, services, loaders: createLoaders(db) };
     },
     {
       maxBodyBytes: config.maxBodyBytes,
+      maxDocumentBytes: config.graphql.maxDocumentBytes,
+      timeouts: config.http,
       logger,
       ready: async () => {
         await ds.query('SELECT 1');
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
-      onGraphQLResponse: opts.onGraphQLResponse,
       recordStatements: opts.recordStatements,
+      metrics: config.metrics.enabled ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() } : undefined,
+      onGraphQLRequest: (summary, scope) => {
+        logRequest(logger, summary);
+        metrics.observeRequest(summary);
+        opts.onGraphQLResponse?.(scope);
+      },
     },
   );
+  metrics.registerGauge('model_registry_http_requests_in_flight', 'HTTP requests being served, this scrape included.', () => front.inFlight.size);
+  const server = front.server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -83,17 +98,35 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
+  const shutdown = async () => {
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    const { cut } = await front.close(config.shutdownTimeoutMs);
+    if (cut > 0) logger.warn('shutdown cut requests still running at the deadline', { cut, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    for (const worker of workers) {
+      const left = Math.max(0, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), left)));
+      const stopped = worker.stop().then(
+        () => 'stopped' as const,
+        (err) => logger.error('background worker failed to stop', { worker: worker.name, error: (err as Error)?.stack ?? String(err) }),
+      );
+      const outcome = await Promise.race([stopped, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') logger.warn('background worker did not stop before the deadline', { worker: worker.name, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    }
+    await apollo.stop();
+    policy.stop();
+  };
+  let stopping: Promise<void> | undefined;
+
   return {
     services,
     http: server,
     url: `http://${host}:${port}/graphql`,
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
-      policy.stop();
+    metrics,
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
     },
   };
 }

@@ -18,7 +18,31 @@ export interface Config {
   /** Development only: show internal error messages to clients instead of masking them. */
   exposeErrors: boolean;
   auth: AuthConfig;
-  lineage: { maxDepth: number; maxNodes: number };
+  lineage: { maxDepth: number; maxNodes: number; statementTimeoutMs: number };
+  graphql: GraphQLConfig;
+  http: HttpTimeouts;
+  /** How long a shutdown waits for in-flight requests and background work before cutting them. */
+  shutdownTimeoutMs: number;
+  metrics: { enabled: boolean; token: string | null };
+}
+
+/** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
+export interface GraphQLConfig {
+  /** Introspection, and "Did you mean …" suggestions in errors. Off in production unless asked for. */
+  introspection: boolean;
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDocumentBytes: number;
+  maxTokens: number;
+}
+
+export interface HttpTimeouts {
+  /** Time to receive a whole request, headers and body (slow clients are cut off). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -170,10 +194,31 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
   return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
 }
 
+function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
+  return {
+    introspection: bool(env, 'GRAPHQL_INTROSPECTION', nodeEnv !== 'production'),
+    maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 100),
+    maxCost: integer(env, 'GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
+    maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+    maxDocumentBytes: integer(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
+    maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000, 100, 1_000_000),
+  };
+}
+
+function parseHttpTimeouts(env: Env): HttpTimeouts {
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 1000, requestTimeoutMs);
+  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
   const database = parseDatabaseUrl(env.DATABASE_URL, dataDir);
+  const metricsToken = env.METRICS_TOKEN || null;
+  // A scrape token is compared as a shared secret; a short one could be guessed.
+  if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'at least 16 characters', '(hidden)');
   return {
     env: nodeEnv,
     host: env.HOST || '127.0.0.1',
@@ -190,6 +235,12 @@ export function loadConfig(env: Env = process.env): Config {
     lineage: {
       maxDepth: integer(env, 'LINEAGE_MAX_DEPTH', 20, 1, 100),
       maxNodes: integer(env, 'LINEAGE_MAX_NODES', 1000, 10, 100_000),
+      // MySQL/MariaDB only (SQLite has no statement timeout; there depth and node caps bound a walk). 0: none.
+      statementTimeoutMs: integer(env, 'LINEAGE_STATEMENT_TIMEOUT_MS', 5000, 0, 600_000),
     },
+    graphql: parseGraphQL(env, nodeEnv),
+    http: parseHttpTimeouts(env),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
   };
 }

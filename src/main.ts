@@ -17,17 +17,34 @@ async function main(): Promise<void> {
   }
   const app = await startApp(config, ds, logger);
   const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : `${config.database.flavor} (DATABASE_URL)`;
-  logger.info('model registry listening', { url: app.url, database: where });
+  logger.info('model registry listening', { url: app.url, database: where, env: config.env, introspection: config.graphql.introspection });
   process.stdout.write(`\nModel registry ready at ${app.url}\n\n`);
 
+  // SIGTERM (orchestrators) or SIGINT (Ctrl-C): stop accepting, let requests in flight and
+  // background work finish within SHUTDOWN_TIMEOUT_MS, then close the database. A second signal
+  // exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn('second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
     stopping = true;
-    logger.info('shutting down', { signal });
-    await app.stop();
-    await ds.destroy();
-    process.exit(0);
+    logger.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    // Every step is bounded by the deadline; this is the backstop should one not be.
+    setTimeout(() => {
+      logger.error('shutdown overran its deadline: exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000).unref();
+    try {
+      await app.stop();
+      await ds.destroy();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error('shutdown failed', { error: (err as Error)?.stack ?? String(err) });
+      process.exit(1);
+    }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

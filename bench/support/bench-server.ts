@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
+import { buildSchema } from 'graphql';
 import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/common/logger';
 import { createDataSource } from '../../src/db/data-source';
+import { createApollo } from '../../src/graphql/apollo';
+import { graphqlLimits } from '../../src/graphql/limits';
 import { createHttpServer } from '../../src/http/http-server';
+import { Metrics } from '../../src/observability/metrics';
+import { logRequest } from '../../src/observability/request-log';
 
 /**
  * The server side of `npm run bench`, in a process of its own so the load generator does not
@@ -30,10 +34,25 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ data: { __typename: 'Query' } });
     url = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)));
   } else if (mode === 'L2') {
-    const apollo = new ApolloServer({ typeDefs: 'type Query { ok: Boolean }', csrfPrevention: true, allowBatchedHttpRequests: false, introspection: false, includeStacktraceInErrorResponses: false });
+    // Our Apollo settings and HTTP front (limits, timeouts, request log, metrics), over a schema
+    // with one field: what any request costs before authentication and the database.
+    const config = loadConfig();
+    const logger = createLogger('error');
+    const apollo = createApollo(config, logger, buildSchema('type Query { ok: Boolean }'), graphqlLimits(config.graphql));
     await apollo.start();
-    const server = createHttpServer(apollo, async () => ({}), { maxBodyBytes: 1 << 20, logger: createLogger('error'), ready: async () => {} });
-    url = `${await listen(server)}/graphql`;
+    const metrics = new Metrics();
+    const front = createHttpServer(apollo, async () => ({}), {
+      maxBodyBytes: config.maxBodyBytes,
+      maxDocumentBytes: config.graphql.maxDocumentBytes,
+      timeouts: config.http,
+      logger,
+      ready: async () => {},
+      onGraphQLRequest: (summary) => {
+        logRequest(logger, summary);
+        metrics.observeRequest(summary);
+      },
+    });
+    url = `${await listen(front.server)}/graphql`;
   } else {
     const config = loadConfig();
     const ds = createDataSource(config.database);

@@ -49,3 +49,15 @@ export class UnauthenticatedError extends RegistryError {
     super(message, 'UNAUTHENTICATED', { http: { status: 401 } });
   }
 }
+
+/**
+ * A request over one of the configured limits (README, Limits), refused before anything runs.
+ * `details` names the limit (`limit`: the environment variable) and its value (`max`); HTTP 400,
+ * since the request as sent can never succeed.
+ */
+export class LimitExceededError extends RegistryError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(message: string, details: Record<string, unknown>) {
+    super(message, 'BAD_USER_INPUT', { ...details, http: { status: 400 } });
+  }
+}

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { Dialect } from './data-source';
 
 /**
@@ -27,4 +28,24 @@ export function jsonArrayContains(dialect: Dialect, column: string, param: strin
   return dialect === 'sqlite'
     ? `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value = :${param})`
     : `JSON_CONTAINS(${column}, JSON_QUOTE(:${param}))`;
+}
+
+/**
+ * How to bound one SELECT's run time: MariaDB takes a `SET STATEMENT max_statement_time=<s> FOR`
+ * prefix, MySQL 8 a `MAX_EXECUTION_TIME(<ms>)` hint after the top-level SELECT keyword. SQLite
+ * (better-sqlite3) has no statement timeout and runs on the event loop, so there only the query's
+ * own bounds (depth, LIMIT) hold. `ms` of 0 means no bound.
+ * https://mariadb.com/kb/en/aborting-statements/ · https://dev.mysql.com/doc/refman/8.0/en/optimizer-hints.html#optimizer-hints-execution-time
+ */
+export function statementTimeout(ds: DataSource, ms: number): { prefix: string; selectHint: string } {
+  if (ms <= 0) return { prefix: '', selectHint: '' };
+  if (ds.options.type === 'mariadb') return { prefix: `SET STATEMENT max_statement_time=${ms / 1000} FOR `, selectHint: '' };
+  if (ds.options.type === 'mysql') return { prefix: '', selectHint: `/*+ MAX_EXECUTION_TIME(${Math.ceil(ms)}) */` };
+  return { prefix: '', selectHint: '' };
+}
+
+/** MariaDB's ER_STATEMENT_TIMEOUT (1969) and MySQL's ER_QUERY_TIMEOUT (3024). */
+export function isStatementTimeout(err: unknown): boolean {
+  const errno = (err as { driverError?: { errno?: number } })?.driverError?.errno ?? (err as { errno?: number })?.errno;
+  return errno === 1969 || errno === 3024;
 }

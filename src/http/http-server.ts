@@ -1,39 +1,77 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Logger } from '../common/logger';
-import { RequestScope, runInRequestScope } from '../common/request-scope';
+import { recordErrorCode, RequestScope, runInRequestScope } from '../common/request-scope';
+import { HttpTimeouts } from '../config';
+import { documentSizeError } from '../graphql/limits';
+import { drainServer, InFlight } from './drain';
 
 export interface HttpOptions {
   maxBodyBytes: number;
+  /** Largest GraphQL document (the `query` of a POST body or a GET), checked before Apollo parses it. */
+  maxDocumentBytes: number;
+  timeouts: HttpTimeouts;
   logger: Logger;
   /** Answers /readyz: resolves when the server can serve (database reachable, schema current). */
   ready: () => Promise<void>;
-  /** Called after each GraphQL response, with the request's scope (tests read SQL counts here). */
-  onGraphQLResponse?: (scope: RequestScope) => void;
   /** Keep each request's SQL statements in its scope (benchmarks only: it costs memory). */
   recordStatements?: boolean;
+  /** Serves GET /metrics when set; with a token, only to `Authorization: Bearer <token>`. */
+  metrics?: { token: string | null; contentType: () => string; render: () => Promise<string> };
+  /** Called once per /graphql request, after its response is written. */
+  onGraphQLRequest?: (summary: RequestSummary, scope: RequestScope) => void;
+}
+
+/** What one GraphQL request did: the request log line and the metrics are made of this. Never tokens or variables. */
+export interface RequestSummary {
+  requestId: string;
+  method: string;
+  operationName: string | null;
+  status: number;
+  durationMs: number;
+  errorCodes: string[];
+  subject: string | null;
+  sqlStatements: number;
+}
+
+export interface HttpFront {
+  server: http.Server;
+  inFlight: InFlight;
+  /** Stops accepting, lets requests in flight finish for up to `deadlineMs`, then cuts the rest. */
+  close(deadlineMs: number): Promise<{ cut: number }>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** A refusal made here rather than by Apollo, answered as a GraphQL error response. */
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    readonly extensions: Record<string, unknown> = { code: 'BAD_REQUEST' },
+  ) {
     super(message);
   }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
+  const tooLarge = () => new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new HttpError(413, `Request body exceeds ${limit} bytes.`));
+    if (declared > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      // Past the limit the rest is read and dropped (HTTP_REQUEST_TIMEOUT_MS bounds how long):
+      // closing on a client still sending would reset the connection before it reads the 413.
+      if (size > limit) return;
       size += chunk.length;
       if (size > limit) {
-        reject(new HttpError(413, `Request body exceeds ${limit} bytes.`));
-        req.destroy();
+        chunks.length = 0;
+        reject(tooLarge());
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -47,20 +85,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+// Hashing first makes the comparison constant-time whatever the lengths.
+const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
 /**
- * Node's http server in front of Apollo: /graphql, /healthz and /readyz. Each request gets a
- * request id (the caller's `x-request-id` if well-formed, else a new one), echoed in the response
- * and carried by every log line and audit event it causes.
+ * Node's http server in front of Apollo: /graphql, /healthz, /readyz and /metrics. Each request
+ * gets a request id (the caller's `x-request-id` if well-formed, else a new one), echoed in the
+ * response and carried by every log line and audit event it causes. Each /graphql request ends
+ * with one `onGraphQLRequest` summary.
  */
 export function createHttpServer<TContext extends object>(
   apollo: ApolloServer<TContext>,
   context: (req: IncomingMessage, scope: RequestScope) => Promise<TContext>,
   opts: HttpOptions,
-): http.Server {
-  const handle = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+): HttpFront {
+  let draining = false;
+  const inFlight = new InFlight();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
+      // A draining server tells its load balancer to send new requests elsewhere.
+      if (draining) return sendJson(res, 503, { status: 'draining' });
       try {
         await opts.ready();
         return sendJson(res, 200, { status: 'ready' });
@@ -68,6 +114,14 @@ export function createHttpServer<TContext extends object>(
         opts.logger.warn('not ready', { error: (err as Error).message });
         return sendJson(res, 503, { status: 'unavailable' });
       }
+    }
+    if (url.pathname === '/metrics' && opts.metrics) {
+      const { token } = opts.metrics;
+      if (token !== null && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
+        throw new HttpError(401, 'GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`.', { 'www-authenticate': 'Bearer' });
+      }
+      res.setHeader('content-type', opts.metrics.contentType());
+      return res.end(await opts.metrics.render());
     }
     if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found. The GraphQL endpoint is /graphql.' });
 
@@ -86,8 +140,15 @@ export function createHttpServer<TContext extends object>(
           throw new HttpError(400, 'Request body is not valid JSON.');
         }
       } else {
+        // Apollo's CSRF prevention refuses other content types (text/plain, forms) before parsing.
         body = raw;
       }
+    }
+    const document = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+    const tooLarge = typeof document === 'string' ? documentSizeError(document, opts.maxDocumentBytes) : null;
+    if (tooLarge) {
+      const { http: _http, ...extensions } = tooLarge.extensions;
+      throw new HttpError(400, tooLarge.message, {}, extensions);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
@@ -101,31 +162,62 @@ export function createHttpServer<TContext extends object>(
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    opts.onGraphQLResponse?.(scope);
   };
 
-  return http.createServer((req, res) => {
-    const offered = req.headers['x-request-id'];
-    const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    const scope: RequestScope = { requestId, sqlStatements: 0, statements: opts.recordStatements ? [] : undefined };
-    const started = process.hrtime.bigint();
-    runInRequestScope(scope, () => handle(req, res, scope))
-      .catch((err) => {
-        if (err instanceof HttpError) return sendJson(res, err.status, { errors: [{ message: err.message, extensions: { code: 'BAD_REQUEST' } }] });
-        opts.logger.error('request failed', { requestId, error: (err as Error).stack });
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
-        else res.destroy();
-      })
-      .finally(() => {
-        opts.logger.debug('request', {
-          requestId,
-          method: req.method,
-          path: req.url,
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-          sqlStatements: scope.sqlStatements,
+  const server = http.createServer(
+    { requestTimeout: opts.timeouts.requestTimeoutMs, headersTimeout: opts.timeouts.headersTimeoutMs },
+    (req, res) => {
+      inFlight.track(res);
+      if (draining) res.setHeader('connection', 'close');
+      const offered = req.headers['x-request-id'];
+      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+      res.setHeader('x-request-id', requestId);
+      const scope: RequestScope = { requestId, sqlStatements: 0, statements: opts.recordStatements ? [] : undefined };
+      const started = process.hrtime.bigint();
+      // The path only: a GET's query string carries the document and its variables.
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      runInRequestScope(scope, () => handle(req, res, url, scope))
+        .catch((err) => {
+          if (err instanceof HttpError) {
+            recordErrorCode(String(err.extensions.code), scope);
+            for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+            return sendJson(res, err.status, { errors: [{ message: err.message, extensions: err.extensions }] });
+          }
+          recordErrorCode('INTERNAL_SERVER_ERROR', scope);
+          opts.logger.error('request failed', { requestId, error: (err as Error).stack });
+          if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+          else res.destroy();
+        })
+        .finally(() => {
+          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+          if (url.pathname !== '/graphql') {
+            opts.logger.debug('request', { requestId, method: req.method, path: url.pathname, status: res.statusCode, durationMs });
+            return;
+          }
+          opts.onGraphQLRequest?.(
+            {
+              requestId,
+              method: req.method ?? 'GET',
+              operationName: scope.operationName ?? null,
+              status: res.statusCode,
+              durationMs,
+              errorCodes: scope.errorCodes ?? [],
+              subject: scope.subject ?? null,
+              sqlStatements: scope.sqlStatements,
+            },
+            scope,
+          );
         });
-      });
-  });
+    },
+  );
+  server.keepAliveTimeout = opts.timeouts.keepAliveTimeoutMs;
+
+  return {
+    server,
+    inFlight,
+    close(deadlineMs) {
+      draining = true;
+      return drainServer(server, inFlight, deadlineMs);
+    },
+  };
 }

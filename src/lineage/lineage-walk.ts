@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { BadInputError } from '../common/errors';
+import { isStatementTimeout, statementTimeout } from '../db/dialect';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
@@ -21,6 +23,8 @@ export interface WalkOptions {
   expandable: string[] | 'all';
   /** At most this many edges come back (nearest first). */
   limit: number;
+  /** Stops the statement after this long on MySQL/MariaDB (LINEAGE_STATEMENT_TIMEOUT_MS); 0 or absent: no bound. */
+  timeoutMs?: number;
 }
 
 /**
@@ -29,12 +33,12 @@ export interface WalkOptions {
  * has no CYCLE clause) and MySQL/MariaDB alike. A node in a registry the caller may not read is
  * returned as an endpoint but never expanded, so nothing behind it is revealed.
  */
-export function walkSql(direction: Direction, expandable: string[] | 'all'): string {
+export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }): string {
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
   const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
-  return `
+  return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
       SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?
       UNION
@@ -42,7 +46,7 @@ export function walkSql(direction: Direction, expandable: string[] | 'all'): str
       FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
       WHERE w.depth < ? ${gate}
     )
-    SELECT id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth
+    SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth
     FROM walk
     GROUP BY id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind
     ORDER BY depth, id
@@ -51,7 +55,17 @@ export function walkSql(direction: Direction, expandable: string[] | 'all'): str
 
 export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<WalkedEdge[]> {
   const params: unknown[] = [rootId, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), opts.limit];
-  const rows: Record<string, unknown>[] = await ds.query(walkSql(direction, opts.expandable), params);
+  const timeoutMs = opts.timeoutMs ?? 0;
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs)), params);
+  } catch (err) {
+    // The client's question was too big for the time allowed; a smaller depth may answer it.
+    if (isStatementTimeout(err)) {
+      throw new BadInputError(`The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (${timeoutMs} ms) and was stopped; ask for a smaller depth.`, 'depth');
+    }
+    throw err;
+  }
   // Raw rows: MariaDB returns depth as a number or string depending on the aggregate; map once here.
   return rows.map((r) => ({
     id: String(r.id),

@@ -35,6 +35,8 @@ export interface LineageGraphView {
 export interface LineageLimits {
   maxDepth: number;
   maxNodes: number;
+  /** Per walk statement, on MySQL/MariaDB; 0 for none. */
+  statementTimeoutMs: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export class LineageService {
 
   async graph(principal: Principal, globalId: string, direction: WalkDirection, depth: number): Promise<LineageGraphView> {
     if (!Number.isInteger(depth) || depth < 1 || depth > this.limits.maxDepth) {
-      throw new BadInputError(`depth must be between 1 and ${this.limits.maxDepth}; got ${depth}.`, 'depth');
+      throw new BadInputError(`depth must be between 1 and ${this.limits.maxDepth} (LINEAGE_MAX_DEPTH); got ${depth}.`, 'depth');
     }
     const parsed = parseLineageId(globalId, 'id');
     const root = await findNode(this.db.manager, parsed.kind, parsed.id);
@@ -62,7 +64,7 @@ export class LineageService {
     // The cap counts nodes. A dense graph has more edges than nodes, so edges get a wider limit
     // of their own; reaching it also means the graph was cut.
     const edgeLimit = cap * EDGES_PER_NODE;
-    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1 })));
+    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs })));
     const walked = perDirection.flat();
     let truncated = perDirection.some((edges) => edges.length > edgeLimit);
 

@@ -1,6 +1,6 @@
-import { App, startApp } from '../../src/app';
+import { App, BackgroundWorker, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/common/logger';
+import { createLogger, Logger } from '../../src/common/logger';
 import { createTestDatabase, TestDatabase } from './database';
 import { AUDIENCE, IdentityProvider, ISSUER, TokenOptions } from './identity-provider';
 
@@ -30,12 +30,18 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Receives the server's log (default: errors only, discarded). */
+  logger?: Logger;
+  workers?: BackgroundWorker[];
+}
+
 /**
  * The real server on a random port on 127.0.0.1, over a fresh database, verifying tokens from a
  * test identity provider's JWKS, spoken to over HTTP. Requests carry a token for TEST_ADMIN
  * unless their headers set `authorization` (an empty string sends none).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: TestServerOptions = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const idp = await IdentityProvider.start();
   const config = loadConfig({
@@ -51,8 +57,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const adminToken = await idp.token(TEST_ADMIN, { expiresIn: 3600 });
   const counts = new Map<string, number>();
-  const app = await startApp(config, db.ds, createLogger('error'), {
+  const app = await startApp(config, db.ds, opts.logger ?? createLogger('error'), {
     onGraphQLResponse: (scope) => counts.set(scope.requestId, scope.sqlStatements),
+    workers: opts.workers,
   });
   let seq = 0;
   const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {

@@ -1,0 +1,44 @@
+import { ApolloServer, BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLSchema } from 'graphql';
+import { Config } from '../config';
+import { Logger } from '../common/logger';
+import { operationNamePlugin } from '../observability/operation.plugin';
+import { createFormatError } from './errors';
+import { GraphQLLimits } from './limits';
+
+/**
+ * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
+ * the same settings over a one-field schema to measure the ceiling (L2) the registry is held to.
+ */
+export function createApollo<TContext extends BaseContext>(config: Config, logger: Logger, schema: GraphQLSchema, limits: GraphQLLimits): ApolloServer<TContext> {
+  const production = config.env === 'production';
+  return new ApolloServer<TContext>({
+    schema,
+    nodeEnv: config.env,
+    formatError: createFormatError(logger, { exposeDetails: config.env === 'development' && config.exposeErrors, hideSuggestions: !config.graphql.introspection }),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.graphql.introspection,
+    validationOptions: { hideSuggestions: !config.graphql.introspection },
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Apollo pretty-prints responses by default: 2-space indentation makes a page of versions a
+    // third larger and costs a tenth of the request's CPU. Clients do not read raw JSON.
+    stringifyResult: (result) => JSON.stringify(result),
+    // main.ts drains on SIGTERM; Apollo's own handler would stop it mid-drain and re-raise the signal.
+    stopOnTerminationSignals: false,
+    // Apollo would add federated tracing (ftv1) to a subgraph on its own, and say so in the log;
+    // traces carry resolver timings and error messages to the gateway, so they stay off.
+    // Cache-control hints are unused (nothing caches our responses: they depend on the caller),
+    // and the plugin wraps every field resolver to compute them.
+    plugins: [
+      limits.plugin,
+      operationNamePlugin,
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+}

@@ -1,0 +1,95 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PoolStats } from '../db/pool-stats';
+import { RequestSummary } from '../http/http-server';
+
+/** Distinct operation names kept as label values; later ones count as `other`. */
+export const MAX_OPERATION_LABELS = 100;
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * Prometheus metrics for /metrics, in a registry of this app's own (not prom-client's global one),
+ * so several servers can run in one process. Labels are bounded: operations by name (unnamed ones
+ * are `anonymous`, names past MAX_OPERATION_LABELS are `other`), errors by code.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operations = new Set<string>();
+  private readonly requests = new Counter({
+    name: 'model_registry_graphql_requests_total',
+    help: 'GraphQL requests by operation name and HTTP status.',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'model_registry_graphql_request_duration_seconds',
+    help: 'Time from the request arriving to the response being written, by operation name.',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'model_registry_graphql_errors_total',
+    help: 'Errors in GraphQL responses by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  observeRequest(s: RequestSummary): void {
+    const operation = this.operationLabel(s.operationName);
+    this.requests.inc({ operation, status: String(s.status) });
+    this.duration.observe({ operation }, s.durationMs / 1000);
+    for (const code of s.errorCodes) this.errors.inc({ code: CODE.test(code) ? code : 'OTHER' });
+  }
+
+  /**
+   * A gauge read at each scrape, e.g. the webhook outbox depth:
+   * `metrics.registerGauge('model_registry_webhook_outbox_depth', 'Deliveries waiting.', () => outbox.count())`.
+   */
+  registerGauge(name: string, help: string, collect: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await collect());
+      },
+    });
+  }
+
+  /** The database pool, as `model_registry_db_pool_connections{state="max|open|in_use|idle|waiting"}`. */
+  registerPool(read: () => PoolStats | null): void {
+    new Gauge({
+      name: 'model_registry_db_pool_connections',
+      help: 'Database connections by state: max (pool size), open, in_use, idle, and waiting (callers queued for one). SQLite reports max and open only.',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const stats = read();
+        if (!stats) return;
+        const states: [string, number | undefined][] = [['max', stats.max], ['open', stats.open], ['in_use', stats.inUse], ['idle', stats.idle], ['waiting', stats.waiting]];
+        for (const [state, value] of states) if (value !== undefined) this.set({ state }, value);
+      },
+    });
+  }
+
+  private operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operations.add(name);
+    return name;
+  }
+}
