@@ -25,6 +25,19 @@ export interface WalkOptions {
   limit: number;
   /** Stops the statement after this long on MySQL/MariaDB (LINEAGE_STATEMENT_TIMEOUT_MS); 0 or absent: no bound. */
   timeoutMs?: number;
+  /**
+   * On SQLite, the most rows the recursion may produce before it stops (see walkSql). SQLite has
+   * no statement timeout, and better-sqlite3 runs on the event loop: without a bound, one walk
+   * from a hub artifact used by every run held the whole server for seconds.
+   */
+  maxRows?: number;
+}
+
+export interface Walk {
+  /** Nearest first, at most `limit`. */
+  edges: WalkedEdge[];
+  /** The recursion reached `maxRows` and stopped: the graph is incomplete. */
+  cut: boolean;
 }
 
 /**
@@ -32,8 +45,14 @@ export interface WalkOptions {
  * UNION ALL) drops repeated rows, and the depth bound ends walks around cycles, on SQLite (which
  * has no CYCLE clause) and MySQL/MariaDB alike. A node in a registry the caller may not read is
  * returned as an endpoint but never expanded, so nothing behind it is revealed.
+ *
+ * The outer LIMIT only trims the answer; the work is the recursion. On SQLite a LIMIT inside the
+ * recursive CTE stops the recursion itself once that many rows exist (https://sqlite.org/lang_with.html,
+ * "Controlling Depth Of Recursion"); rows come out breadth-first, so the nearest are kept. MariaDB
+ * refuses such a LIMIT, so there the statement timeout bounds the work instead. `walked` counts
+ * the rows the recursion produced, to tell a cut walk from a complete one.
  */
-export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }): string {
+export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, boundRows = false): string {
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
@@ -45,20 +64,23 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
       SELECT ${cols}, w.depth + 1
       FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
       WHERE w.depth < ? ${gate}
+      ${boundRows ? 'LIMIT ?' : ''}
     )
-    SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth
+    SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth,
+      SUM(COUNT(*)) OVER () AS walked
     FROM walk
     GROUP BY id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind
     ORDER BY depth, id
     LIMIT ?`;
 }
 
-export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<WalkedEdge[]> {
-  const params: unknown[] = [rootId, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), opts.limit];
+export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<Walk> {
+  const boundRows = ds.options.type === 'better-sqlite3' && opts.maxRows !== undefined;
+  const params: unknown[] = [rootId, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...(boundRows ? [opts.maxRows] : []), opts.limit];
   const timeoutMs = opts.timeoutMs ?? 0;
   let rows: Record<string, unknown>[];
   try {
-    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs)), params);
+    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs), boundRows), params);
   } catch (err) {
     // The client's question was too big for the time allowed; a smaller depth may answer it.
     if (isStatementTimeout(err)) {
@@ -66,8 +88,9 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
     }
     throw err;
   }
+  const cut = boundRows && rows.length > 0 && Number(rows[0].walked) >= opts.maxRows!;
   // Raw rows: MariaDB returns depth as a number or string depending on the aggregate; map once here.
-  return rows.map((r) => ({
+  const edges = rows.map((r) => ({
     id: String(r.id),
     fromId: String(r.from_id),
     fromKind: r.from_kind as NodeKind,
@@ -78,4 +101,5 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
     kind: r.kind as EdgeKind,
     depth: Number(r.depth),
   }));
+  return { edges, cut };
 }

@@ -15,6 +15,9 @@ import { RunEntity } from './run.entity';
 export type WalkDirection = Direction | 'BOTH';
 
 const EDGES_PER_NODE = 8;
+// The recursion yields an edge once per depth it is reached at; this many rows per edge of the
+// answer lets a dense graph come back whole while bounding the work (SQLite; see lineage-walk).
+const WALK_ROWS_PER_EDGE = 4;
 
 export interface LineageNodeView {
   kind: NodeKind;
@@ -64,9 +67,11 @@ export class LineageService {
     // The cap counts nodes. A dense graph has more edges than nodes, so edges get a wider limit
     // of their own; reaching it also means the graph was cut.
     const edgeLimit = cap * EDGES_PER_NODE;
-    const perDirection = await Promise.all(directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs })));
-    const walked = perDirection.flat();
-    let truncated = perDirection.some((edges) => edges.length > edgeLimit);
+    const perDirection = await Promise.all(
+      directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs, maxRows: edgeLimit * WALK_ROWS_PER_EDGE })),
+    );
+    const walked = perDirection.flatMap((w) => w.edges);
+    let truncated = perDirection.some((w) => w.edges.length > edgeLimit || w.cut);
 
     // Past the node cap the graph is cut and says so.
     // Nearest first; an edge found in both directions keeps its smaller depth.
