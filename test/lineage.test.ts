@@ -266,16 +266,16 @@ describe('lineage', () => {
     expect(names(await lineage(data, 'DOWNSTREAM', 10))).toEqual(['dataset:public-data', 'lin-down-secret/secret-model:v0', 'open-train', 'secret-train']);
   });
 
-  it('escapes names in the Mermaid chart, so a name cannot end its label or inject markup', async () => {
+  it('escapes names in the Mermaid chart, so a name cannot end its label, inject markup or a directive', async () => {
     const reg = await registry('lin-mermaid');
-    const evil = 'x"] --> pwned["<img src=x onerror=alert(1)> #35; `md` & co';
+    const evil = 'x"] --> pwned["<img src=x onerror=alert(1)> #35; `md` & co %%{init: {"theme":"forest"}}%%';
     // Run names are free text (artifact names are restricted to path-like characters).
     const r = await run(reg, evil);
     const g = await lineage(r, 'UPSTREAM', 1);
     expect(g.root.name).toBe(evil);
     const label = g.mermaid.split('\n').find((l: string) => l.startsWith('  n0'));
-    expect(label).toBe('  n0(["x#34;] --#62; pwned[#34;#60;img src=x onerror=alert(1)#62; #35;35; #96;md#96; #38; co"])');
-    expect(g.mermaid).not.toMatch(/<|>(?!\|)|`/);
+    expect(label).toBe('  n0(["x#34;] --#62; pwned[#34;#60;img src=x onerror=alert(1)#62; #35;35; #96;md#96; #38; co #37;#37;#123;init: #123;#34;theme#34;:#34;forest#34;#125;#125;#37;#37;"])');
+    expect(g.mermaid).not.toMatch(/<|>(?!\|)|`|%%|\{/);
   });
 
   it('returns the artifact already logged with the same content, with the URI it was first logged at', async () => {

@@ -141,12 +141,13 @@ export class LineageService {
 
 /**
  * Text safe inside a quoted Mermaid label. Names are user input: a `"` would end the label, `<`
- * and `&` are read as HTML by Mermaid's renderer, `#` starts an entity code and a backtick a
- * markdown string. Each becomes a decimal entity code, which Mermaid documents for exactly this
- * (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters).
+ * and `&` are read as HTML by Mermaid's renderer, `#` starts an entity code, a backtick a
+ * markdown string, and `%%{` a directive, which Mermaid looks for anywhere in the text (it would
+ * reconfigure the chart, or cut it off). Each becomes a decimal entity code, which Mermaid
+ * documents for exactly this (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters).
  */
 export function mermaidText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[#"<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[#"<>&`%{}]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 /** The graph as a Mermaid flowchart, for frontends and docs. */
