@@ -57,7 +57,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const services = createServices(db, policy, config.lineage);
   // Drained in order on stop, after the HTTP server: add the webhook dispatcher here.
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
-  const limits = graphqlLimits(config.graphql);
+  const limits = graphqlLimits(config.graphql, config.lineage.maxNodes);
   const metrics = new Metrics();
   metrics.registerPool(() => poolStats(ds));
 

@@ -246,3 +246,23 @@ describe('default limits', () => {
     expect(await normal()).toBe('v1');
   });
 });
+
+describe('lineage in the query cost', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.ok(`mutation { createRegistry(input: { name: "lim-lineage" }) { registry { id } } }`);
+    await s.ok(LINK, { i: { registry: 'lim-lineage', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-lineage-0'), sizeBytes: 1 } } });
+  });
+  afterAll(() => s.stop());
+
+  it('weighs a lineage graph by LINEAGE_MAX_NODES, so one request cannot ask for a walk per version of a page', async () => {
+    const one = await s.gql(`{ modelVersion(registry: "lim-lineage", model: "m", ref: "latest") { lineage(depth: 20) { nodes { id kind name } edges { from to kind } truncated mermaid } } }`);
+    expect(one.errors).toBeUndefined();
+    const many = await s.gql(`{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { nodes { id } } } } } } }`);
+    expect(many.status).toBe(400);
+    expect(codeOf(many)).toBe('BAD_USER_INPUT');
+    expect(many.errors![0].message).toContain('GRAPHQL_MAX_COST');
+    expect(many.sqlStatements).toBe(0);
+  });
+});

@@ -3,6 +3,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { LimitExceededError } from '../../common/errors';
 import { GraphQLConfig } from '../../config';
 import { limitsPlugin } from './limits.plugin';
+import { DEFAULT_COST_OPTIONS } from './max-cost';
 import { maxAliasesRule } from './max-aliases.rule';
 import { maxDepthRule } from './max-depth.rule';
 
@@ -21,11 +22,14 @@ export interface GraphQLLimits {
   plugin: ApolloServerPlugin;
 }
 
-export function graphqlLimits(config: GraphQLConfig): GraphQLLimits {
+export function graphqlLimits(config: GraphQLConfig, lineageMaxNodes = 1000): GraphQLLimits {
+  // A lineage graph may hold LINEAGE_MAX_NODES nodes (and about as many edges), and each one is a
+  // recursive walk: weighing it by that keeps a page of versions from asking for 20 of them.
+  const listSizes = { 'LineageGraph.nodes': lineageMaxNodes, 'LineageGraph.edges': lineageMaxNodes };
   return {
     validationRules: [maxDepthRule(config.maxDepth), maxAliasesRule(config.maxAliases)],
     parseOptions: { maxTokens: config.maxTokens },
-    plugin: limitsPlugin(config),
+    plugin: limitsPlugin(config, { ...DEFAULT_COST_OPTIONS, listSizes }),
   };
 }
 

@@ -8,8 +8,10 @@ import { MAX_PAGE } from '../../common/pagination';
 export interface CostOptions {
   /** The `first` cap of every connection (pagination's MAX_PAGE); also a missing `first`'s weight. */
   maxPage: number;
-  /** Assumed length of a list of objects that takes no `first` (aliases, members, lineage nodes). */
+  /** Assumed length of a list of objects that takes no `first` (aliases, members). */
   listSize: number;
+  /** Lists whose length is known to be larger, by `Type.field`: a lineage graph's nodes and edges. */
+  listSizes?: Record<string, number>;
 }
 
 export const DEFAULT_COST_OPTIONS: CostOptions = { maxPage: MAX_PAGE, listSize: 10 };
@@ -60,7 +62,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
       const v = value(arg.value);
       if (Array.isArray(v)) return v.length;
     }
-    return opts.listSize;
+    return opts.listSizes?.[`${parent.name}.${def.name}`] ?? opts.listSize;
   };
 
   const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): number => {
