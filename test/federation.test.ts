@@ -219,6 +219,17 @@ describe('_entities', () => {
     expect(r.data._entities).toEqual([null, null]);
   });
 
+  it('refuses malformed representations with BAD_USER_INPUT, not an internal error', async () => {
+    const noId = await s.gql(ENTITIES, { r: [{ __typename: 'ModelVersion' }, { __typename: 'ModelVersion', id: 42 }] });
+    expect(noId.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(noId.errors![0].message).toBe('A ModelVersion representation needs an "id" string; got none.');
+    for (const typename of ['Run', undefined]) {
+      const r = await s.gql(ENTITIES, { r: [{ __typename: typename, id: open.registry }] });
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(r.errors![0].message).toMatch(/^Each representation needs a __typename of an entity of this subgraph \(ModelVersion, RegisteredModel, Registry\)/);
+    }
+  });
+
   it('needs a token, like every other query', async () => {
     const r = await s.gql(ENTITIES, { r: reps() }, { authorization: '' });
     expect(codeOf(r)).toBe('UNAUTHENTICATED');

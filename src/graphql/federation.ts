@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { execute, GraphQLSchema, lexicographicSortSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';
+import { BadInputError } from '../common/errors';
 import { Context } from './context';
 
 /**
@@ -26,7 +27,28 @@ export function buildSubgraph(typeGraphqlSchema: GraphQLSchema, references: Refe
   for (const reference of references) {
     for (const [type, fields] of Object.entries(reference)) resolvers[type] = { ...resolvers[type], ...fields };
   }
-  return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers });
+  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers });
+  guardRepresentations(schema, new Set(references.flatMap((r) => Object.keys(r))));
+  return schema;
+}
+
+/**
+ * Representations are `_Any`, so nothing has checked them. @apollo/subgraph fails on a typename
+ * that is not one of our entities with a plain Error, which would be masked as an internal error
+ * and logged as a bug: a client's mistake is BAD_USER_INPUT, before anything is loaded.
+ */
+function guardRepresentations(schema: GraphQLSchema, entityTypes: Set<string>): void {
+  const field = schema.getQueryType()!.getFields()._entities;
+  const resolve = field.resolve!;
+  field.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
+    for (const representation of args.representations) {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof typename !== 'string' || !entityTypes.has(typename)) {
+        throw new BadInputError(`Each representation needs a __typename of an entity of this subgraph (${[...entityTypes].sort().join(', ')}); got ${JSON.stringify(typename ?? null)}.`, 'representations');
+      }
+    }
+    return resolve(source, args, ctx, info);
+  };
 }
 
 /** What a gateway or router reads from the subgraph: `{ _service { sdl } }`, run on the schema itself. */

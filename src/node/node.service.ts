@@ -1,7 +1,7 @@
 import { Authorizer } from '../access/authorizer';
 import { Principal } from '../access/principal';
 import { expectGlobalId, fromGlobalId } from '../common/global-id';
-import { NotFoundError } from '../common/errors';
+import { BadInputError, NotFoundError } from '../common/errors';
 import { Database } from '../db/database';
 import { Loaders } from '../graphql/loaders';
 import { ModelEntity } from '../models/model.entity';
@@ -51,7 +51,9 @@ export class NodeService {
    * a batch of representations costs one statement per table however many there are, and the
    * fields resolved next find the rows cached. An id this server never issued is BAD_USER_INPUT.
    */
-  async reference(principal: Principal, loaders: Loaders, type: EntityType, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
+  async reference(principal: Principal, loaders: Loaders, type: EntityType, globalId: unknown): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
+    // Representations are `_Any`: nothing has checked their shape yet.
+    if (typeof globalId !== 'string') throw new BadInputError(`A ${type} representation needs an "id" string; got ${globalId === undefined ? 'none' : typeof globalId}.`, 'representations');
     const id = expectGlobalId(globalId, type);
     const version = type === 'ModelVersion' ? await loaders.version.load(id) : null;
     const modelId = type === 'RegisteredModel' ? id : version?.modelId;
