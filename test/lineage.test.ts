@@ -311,4 +311,42 @@ describe('lineage', () => {
       expect(g.truncated).toBe(true);
     }
   });
+  it('walks 3 edges when no depth is given, from lineage() and from ModelVersion.lineage alike', async () => {
+    // d0 -> r0 -> d1 -> r1 -> d2 -> r2 -> v0: the version is 6 edges from d0.
+    const reg = await registry('lin-default-depth');
+    let prev = await artifact(reg, 'd0');
+    const runs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await run(reg, `r${i}`);
+      runs.push(r);
+      await use(r, prev);
+      if (i < 2) prev = await artifact(reg, `d${i + 1}`, r);
+    }
+    const v = await link(reg, 'deep', runs[2]);
+    const top = await lineage(v, 'UPSTREAM');
+    expect(names(top)).toEqual(['dataset:d2', 'lin-default-depth/deep:v0', 'r1', 'r2']);
+    const viaVersion = (await s.ok(`{ modelVersion(registry: "lin-default-depth", model: "deep", ref: "v0") { lineage(direction: UPSTREAM) { nodes { name } edges { from to kind } truncated } } }`)).modelVersion.lineage;
+    expect(viaVersion.nodes.map((n: { name: string }) => n.name).sort()).toEqual(names(top));
+    expect(viaVersion.edges).toHaveLength(3);
+    expect(viaVersion.truncated).toBe(false);
+    expect(names(await lineage(v, 'UPSTREAM', 6))).toContain('dataset:d0');
+  });
+
+  it('runs the same few statements for a graph of 3 nodes and of 25: one walk per direction, one lookup per node kind', async () => {
+    const reg = await registry('lin-statements');
+    const small = await run(reg, 'small');
+    await use(small, await artifact(reg, 'small-in'));
+    const big = await run(reg, 'big');
+    for (let i = 0; i < 24; i++) await use(big, await artifact(reg, `big-in-${i}`));
+    const q = `query($id: ID!, $d: LineageDirection) { lineage(id: $id, direction: $d, depth: 5) { nodes { id name } edges { from to } truncated } }`;
+    for (const direction of ['UPSTREAM', 'BOTH']) {
+      const a = await s.gql(q, { id: small, d: direction });
+      const b = await s.gql(q, { id: big, d: direction });
+      expect(a.data.lineage.nodes).toHaveLength(2);
+      expect(b.data.lineage.nodes).toHaveLength(25);
+      expect(b.sqlStatements).toBe(a.sqlStatements);
+      // The root, a walk per direction, and one statement per kind of node named.
+      expect(a.sqlStatements).toBeLessThanOrEqual(direction === 'BOTH' ? 6 : 5);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { buildSchema } from 'type-graphql';
 import { RegistryMembersResolver, RoleResolver } from '../access/role.resolver';
 import { AliasEventResolver, AliasResolver } from '../aliases/alias.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
-import { ArtifactResolver, LineageResolver, RunResolver, VersionLineageResolver } from '../lineage/lineage.resolver';
+import { ArtifactResolver, LineageGraphResolver, LineageResolver, RunResolver, VersionLineageResolver } from '../lineage/lineage.resolver';
 import { modelReference } from '../models/model.reference';
 import { ModelResolver } from '../models/model.resolver';
 import { NodeResolver } from '../node/node.resolver';
@@ -16,7 +16,7 @@ import { buildSubgraph, subgraphSdl } from './federation';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
 export const RESOLVERS = [RegistryResolver, ModelResolver, VersionResolver, AliasResolver, AliasEventResolver, NodeResolver, ViewerResolver, RoleResolver, RegistryMembersResolver, AuditResolver,
-  LineageResolver, RunResolver, ArtifactResolver, VersionLineageResolver] as const;
+  LineageResolver, LineageGraphResolver, RunResolver, ArtifactResolver, VersionLineageResolver] as const;
 
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];

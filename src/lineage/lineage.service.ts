@@ -3,6 +3,7 @@ import { Authorizer } from '../access/authorizer';
 import { Principal } from '../access/principal';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { Database } from '../db/database';
+import { Loaders } from '../graphql/loaders';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
@@ -124,6 +125,26 @@ export class LineageService {
     );
   }
 
+  /**
+   * Nodes one edge away from a readable node (inputs when UPSTREAM, outputs when DOWNSTREAM),
+   * through the request's loaders, so a list of runs costs the same few statements as one run.
+   * Neighbours in registries the caller cannot read are placeholders.
+   */
+  async neighbours(principal: Principal, loaders: Loaders, id: string, direction: Direction): Promise<LineageNodeView[]> {
+    const edges = await (direction === 'UPSTREAM' ? loaders.edgesTo : loaders.edgesFrom).load(id);
+    const refs: NodeRef[] = edges.map((e) =>
+      direction === 'UPSTREAM' ? { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId } : { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
+    );
+    const readable = await this.authz.registryIdsAllowing(principal, 'registry:read');
+    return Promise.all(refs.map((r) => describeWithLoaders(loaders, r, readable === 'all' || readable.includes(r.registryId))));
+  }
+
+  /** The run that produced a version, when recorded and in a registry the caller may read. */
+  async producingRun(principal: Principal, loaders: Loaders, versionId: string): Promise<RunEntity | null> {
+    const run = await loaders.producingRun.load(versionId);
+    return run && (await this.authz.can(principal, 'registry:read', { id: run.registryId })) ? run : null;
+  }
+
   /** Versions with their printed names (`registry/model:vN`), in one statement. */
   private async versionsWithNames(ids: string[]): Promise<{ version: VersionEntity; name: string }[]> {
     const { entities, raw } = await this.db.manager
@@ -137,6 +158,24 @@ export class LineageService {
     const names = new Map(raw.map((r) => [r.v_id, (n: number) => lineageName.version(r.registry_name, r.model_name, n)]));
     return entities.map((version) => ({ version, name: names.get(version.id)!(version.number) }));
   }
+}
+
+/** Like LineageService.describe, for one node, through the request's loaders (batched across parents). */
+async function describeWithLoaders(loaders: Loaders, r: NodeRef, visible: boolean): Promise<LineageNodeView> {
+  const placeholder: LineageNodeView = { kind: r.kind, id: r.id, name: null, redacted: true, entity: null };
+  if (!visible) return placeholder;
+  if (r.kind === 'RUN') {
+    const run = await loaders.run.load(r.id);
+    return run ? { ...placeholder, name: lineageName.run(run), redacted: false, entity: run } : placeholder;
+  }
+  if (r.kind === 'ARTIFACT') {
+    const a = await loaders.artifact.load(r.id);
+    return a ? { ...placeholder, name: lineageName.artifact(a), redacted: false, entity: a } : placeholder;
+  }
+  const v = await loaders.version.load(r.id);
+  const m = v && (await loaders.model.load(v.modelId));
+  const reg = m && (await loaders.registry.load(m.registryId));
+  return v && m && reg ? { ...placeholder, name: lineageName.version(reg.name, m.name, v.number), redacted: false, entity: v } : placeholder;
 }
 
 /**

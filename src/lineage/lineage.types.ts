@@ -1,3 +1,4 @@
+import type { LineageGraphView } from './lineage.service';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JsonObject } from '../db/columns';
 import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
@@ -88,7 +89,8 @@ export class LineageGraph {
   @Field(() => [LineageNode], { description: 'Every node, the root included.' }) nodes!: LineageNode[];
   @Field(() => [LineageEdge]) edges!: LineageEdge[];
   @Field({ description: 'True when the node cap cut the graph short.' }) truncated!: boolean;
-  @Field({ description: 'The same graph as a Mermaid flowchart.' }) mermaid!: string;
+  /** What the graph was made from, for `mermaid` (not a field). */
+  view!: LineageGraphView;
 }
 
 @InputType()
