@@ -19,6 +19,24 @@ export interface Config {
   exposeErrors: boolean;
   auth: AuthConfig;
   lineage: { maxDepth: number; maxNodes: number };
+  webhooks: WebhookConfig;
+}
+
+/** Webhook delivery: how hard to try, how fast to poll the outbox, and where receivers may live. */
+export interface WebhookConfig {
+  /** Deliver to loopback, private and link-local addresses (never to cloud metadata endpoints). */
+  allowPrivateNetworks: boolean;
+  /** Attempts per delivery, the first included, before it is FAILED. */
+  maxAttempts: number;
+  /** Whole-request timeout of one attempt: connect, send, response. */
+  timeoutMs: number;
+  /** How often an instance looks for due deliveries. */
+  pollMs: number;
+  /** Retry n waits about backoffBaseMs * 2^(n-1) (with jitter), at most backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Deliveries one instance sends at once. */
+  concurrency: number;
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -170,6 +188,21 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
   return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
 }
 
+function parseWebhooks(env: Env): WebhookConfig {
+  const backoffBaseMs = integer(env, 'WEBHOOK_BACKOFF_BASE_MS', 10_000, 1, 3_600_000);
+  const backoffMaxMs = integer(env, 'WEBHOOK_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffBaseMs) throw new ConfigError('WEBHOOK_BACKOFF_MAX_MS', `at least WEBHOOK_BACKOFF_BASE_MS (${backoffBaseMs})`, env.WEBHOOK_BACKOFF_MAX_MS);
+  return {
+    allowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 50),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    backoffBaseMs,
+    backoffMaxMs,
+    concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -191,5 +224,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxDepth: integer(env, 'LINEAGE_MAX_DEPTH', 20, 1, 100),
       maxNodes: integer(env, 'LINEAGE_MAX_NODES', 1000, 10, 100_000),
     },
+    webhooks: parseWebhooks(env),
   };
 }
