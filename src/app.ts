@@ -15,6 +15,7 @@ import { createLoaders } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 /**
  * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,
@@ -23,6 +24,8 @@ import { createServices, Services } from './services';
  */
 export interface App {
   services: Services;
+  /** Sends queued webhook deliveries; `outboxDepth()` says how many wait. */
+  dispatcher: WebhookDispatcher;
   http: http.Server;
   url: string;
   stop(): Promise<void>;
@@ -37,7 +40,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, { maxDepth: config.lineage.maxDepth, maxNodes: config.lineage.maxNodes });
+  const services = createServices(db, policy, { lineage: { maxDepth: config.lineage.maxDepth, maxNodes: config.lineage.maxNodes }, webhooks: config.webhooks });
+  if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
   const production = config.env === 'production';
 
   const apollo = new ApolloServer<Context>({
@@ -71,20 +75,28 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  const dispatcher = new WebhookDispatcher(services.webhookDelivery, config.webhooks, logger);
+  dispatcher.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   return {
     services,
+    dispatcher,
     http: server,
     url: `http://${host}:${port}/graphql`,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Requests finish and deliveries in flight are recorded before the database may close.
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+        dispatcher.stop(),
+      ]);
       await apollo.stop();
       policy.stop();
+      services.webhookSender.close();
     },
   };
 }

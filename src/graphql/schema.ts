@@ -9,10 +9,11 @@ import { NodeResolver } from '../node/node.resolver';
 import { RegistryResolver } from '../registry/registry.resolver';
 import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
+import { RegistryWebhooksResolver, WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
 export const RESOLVERS = [RegistryResolver, ModelResolver, VersionResolver, AliasResolver, AliasEventResolver, NodeResolver, ViewerResolver, RoleResolver, RegistryMembersResolver, AuditResolver,
-  LineageResolver, RunResolver, ArtifactResolver, VersionLineageResolver] as const;
+  LineageResolver, RunResolver, ArtifactResolver, VersionLineageResolver, WebhookResolver, WebhookDeliveryResolver, RegistryWebhooksResolver] as const;
 
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: RESOLVERS, validate: false });
