@@ -80,23 +80,26 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
+  let stopped: Promise<void> | null = null;
+  const stop = async () => {
+    // Requests finish and deliveries in flight are recorded before the database may close.
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+      dispatcher.stop(),
+    ]);
+    await apollo.stop();
+    policy.stop();
+    services.webhookSender.close();
+  };
   return {
     services,
     dispatcher,
     http: server,
     url: `http://${host}:${port}/graphql`,
-    async stop() {
-      // Requests finish and deliveries in flight are recorded before the database may close.
-      await Promise.all([
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-        dispatcher.stop(),
-      ]);
-      await apollo.stop();
-      policy.stop();
-      services.webhookSender.close();
-    },
+    /** Stops serving and delivering; calling it again waits for the same stop. */
+    stop: () => (stopped ??= stop()),
   };
 }

@@ -279,6 +279,14 @@ describe('managing webhooks', () => {
     expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://example.com/hook', events: ALL, filter: { aliases: ['no spaces'] } } }))).toBe('BAD_USER_INPUT');
   });
 
+  it('holds a registry to 50 webhooks', async () => {
+    const reg = await registry('cap');
+    for (let i = 0; i < 50; i++) await hook(reg, `https://hooks.example.com/${i}`);
+    const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://hooks.example.com/51', events: ALL } });
+    expect(codeOf(r)).toBe('CONFLICT');
+    expect(r.errors![0].message).toMatch(/50 webhooks/);
+  });
+
   it('changes events, filter and state; an inactive webhook queues nothing', async () => {
     const reg = await registry('update');
     await link(reg);

@@ -61,6 +61,8 @@ export class WebhookSender {
       });
       const timer = setTimeout(() => req.destroy(new TimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
       req.on('socket', (socket) => {
+        // A kept-alive socket was checked when it connected; only new connections are watched.
+        if (!socket.connecting) return;
         socket.once('connect', () => {
           const peer = socket.remoteAddress ?? '';
           const bad = refusal(peer, this.opts.allowPrivateNetworks);
@@ -96,7 +98,8 @@ export class WebhookSender {
 }
 
 function failure(err: Error): SendResult {
+  const ours = err instanceof UnsafeAddressError || err instanceof TimeoutError;
   const code = (err as NodeJS.ErrnoException).code;
-  const message = code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  const message = ours || !code || err.message.includes(code) ? err.message : `${code}: ${err.message}`;
   return { ok: false, status: null, retryable: !(err instanceof UnsafeAddressError), retryAfterMs: null, error: short(message) };
 }
