@@ -2,7 +2,7 @@ import { WebhookConfig } from '../config';
 import { WebhookDeliveryEntity } from './delivery.entity';
 import { Outbox, Outcome } from './outbox';
 import { retryDelayMs } from './retry';
-import { WebhookSender } from './sender';
+import { SendResult, WebhookSender } from './sender';
 import { signedHeaders } from './signing';
 import { slackText } from './slack';
 import { WebhookEntity } from './webhook.entity';
@@ -38,10 +38,16 @@ export class DeliveryAttempts {
 
   /** Tries a claimed delivery once; `maxAttempts` 1 makes a failure final (testWebhook's ping). */
   async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity, maxAttempts = this.config.maxAttempts): Promise<Outcome> {
-    const now = new Date();
-    const body = bodyOf(webhook, delivery);
-    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signedHeaders(signingSecrets(webhook, now), delivery.eventId, body, now) };
-    const result = await this.sender.post(webhook.url, headers, body);
+    let result: SendResult;
+    try {
+      const now = new Date();
+      const body = bodyOf(webhook, delivery);
+      const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signedHeaders(signingSecrets(webhook, now), delivery.eventId, body, now) };
+      result = await this.sender.post(webhook.url, headers, body);
+    } catch (err) {
+      // A delivery that cannot even be sent would otherwise be claimed again after every lease.
+      result = { ok: false, status: null, retryable: false, retryAfterMs: null, error: `could not send: ${(err as Error).message}`.slice(0, 255) };
+    }
     const attempts = delivery.attempts + 1;
     const attemptedAt = new Date();
     let outcome: Outcome;

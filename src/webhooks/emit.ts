@@ -15,7 +15,14 @@ function webhooksOf(em: EntityManager, registryId: string): Promise<WebhookEntit
   let byRegistry = activeWebhooks.get(em);
   if (!byRegistry) activeWebhooks.set(em, (byRegistry = new Map()));
   let found = byRegistry.get(registryId);
-  if (!found) byRegistry.set(registryId, (found = em.find(WebhookEntity, { where: { registryId, active: true } })));
+  if (!found) {
+    // MySQL/MariaDB: a shared lock, so a webhook cannot be deleted or switched off between this
+    // read and the outbox insert (which would fail on the foreign key). SQLite transactions are
+    // serialized already.
+    const shared = em.connection.options.type !== 'better-sqlite3';
+    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+    byRegistry.set(registryId, found);
+  }
   return found;
 }
 

@@ -183,7 +183,7 @@ export class WebhookService {
   private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
     const webhook = await this.db.lockForUpdate(em, WebhookEntity, id);
     const registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
-    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Webhook "${globalId}" was not found.`);
+    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
     await this.authz.require(principal, 'webhook:manage', registry);
     return { webhook, registry };
   }
