@@ -32,7 +32,8 @@ const short = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` 
  * checked before connecting, names at DNS resolution, and the socket's peer once connected.
  */
 export class WebhookSender {
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  // No socket limit: WEBHOOK_CONCURRENCY bounds the requests, and a queued request would eat its timeout.
+  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   private readonly lookup: ReturnType<typeof guardedLookup>;
 
   constructor(private readonly opts: SenderOptions) {
