@@ -18,6 +18,7 @@ import { Metrics } from './observability/metrics';
 import { operationNamePlugin } from './observability/operation.plugin';
 import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
+import { WebhookDispatcher } from './webhooks/dispatcher';
 
 /**
  * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,
@@ -26,6 +27,8 @@ import { createServices, Services } from './services';
  */
 export interface App {
   services: Services;
+  /** Sends queued webhook deliveries; `outboxDepth()` says how many wait. */
+  dispatcher: WebhookDispatcher;
   http: http.Server;
   url: string;
   metrics: Metrics;
@@ -54,8 +57,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, config.lineage);
-  // Drained in order on stop, after the HTTP server: add the webhook dispatcher here.
+  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks });
+  if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
+  // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
   const limits = graphqlLimits(config.graphql, config.lineage.maxNodes);
   const metrics = new Metrics();
@@ -95,6 +99,11 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  // Deliveries in flight are recorded before the database may close.
+  const dispatcher = new WebhookDispatcher(services.webhookDelivery, config.webhooks, logger);
+  workers.push({ name: 'webhook dispatcher', stop: () => dispatcher.stop() });
+  metrics.registerGauge('model_registry_webhook_outbox_depth', 'Webhook deliveries waiting to be sent (PENDING).', () => dispatcher.outboxDepth());
+  dispatcher.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
@@ -116,6 +125,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     }
     await apollo.stop();
     policy.stop();
+    services.webhookSender.close();
   };
   let stopping: Promise<void> | undefined;
 
@@ -124,6 +134,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     http: server,
     url: `http://${host}:${port}/graphql`,
     metrics,
+    dispatcher,
     stop() {
       stopping ??= shutdown();
       return stopping;

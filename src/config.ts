@@ -24,6 +24,7 @@ export interface Config {
   /** How long a shutdown waits for in-flight requests and background work before cutting them. */
   shutdownTimeoutMs: number;
   metrics: { enabled: boolean; token: string | null };
+  webhooks: WebhookConfig;
 }
 
 /** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
@@ -43,6 +44,23 @@ export interface HttpTimeouts {
   headersTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
+}
+
+/** Webhook delivery: how hard to try, how fast to poll the outbox, and where receivers may live. */
+export interface WebhookConfig {
+  /** Deliver to loopback, private and link-local addresses (never to cloud metadata endpoints). */
+  allowPrivateNetworks: boolean;
+  /** Attempts per delivery, the first included, before it is FAILED. */
+  maxAttempts: number;
+  /** Whole-request timeout of one attempt: connect, send, response. */
+  timeoutMs: number;
+  /** How often an instance looks for due deliveries. */
+  pollMs: number;
+  /** Retry n waits about backoffBaseMs * 2^(n-1) (with jitter), at most backoffMaxMs. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Deliveries one instance sends at once. */
+  concurrency: number;
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -212,6 +230,21 @@ function parseHttpTimeouts(env: Env): HttpTimeouts {
   return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000) };
 }
 
+function parseWebhooks(env: Env): WebhookConfig {
+  const backoffBaseMs = integer(env, 'WEBHOOK_BACKOFF_BASE_MS', 10_000, 1, 3_600_000);
+  const backoffMaxMs = integer(env, 'WEBHOOK_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffBaseMs) throw new ConfigError('WEBHOOK_BACKOFF_MAX_MS', `at least WEBHOOK_BACKOFF_BASE_MS (${backoffBaseMs})`, env.WEBHOOK_BACKOFF_MAX_MS);
+  return {
+    allowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 50),
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    backoffBaseMs,
+    backoffMaxMs,
+    concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -242,5 +275,6 @@ export function loadConfig(env: Env = process.env): Config {
     http: parseHttpTimeouts(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
+    webhooks: parseWebhooks(env),
   };
 }

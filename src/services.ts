@@ -11,6 +11,11 @@ import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
+import { WebhookConfig } from './config';
+import { DeliveryAttempts } from './webhooks/attempt';
+import { Outbox } from './webhooks/outbox';
+import { WebhookSender } from './webhooks/sender';
+import { WebhookService } from './webhooks/webhook.service';
 
 /** The application's services, made once per process and shared by all requests. */
 export interface Services {
@@ -26,15 +31,26 @@ export interface Services {
   runs: RunService;
   artifacts: ArtifactService;
   lineage: LineageService;
+  webhooks: WebhookService;
+  /** Sends webhook deliveries; the dispatcher and testWebhook share it. */
+  webhookDelivery: DeliveryAttempts;
+  webhookSender: WebhookSender;
 }
 
-export function createServices(db: Database, policy: Policy, lineageLimits: LineageLimits): Services {
+export interface ServiceOptions {
+  lineage: LineageLimits;
+  webhooks: WebhookConfig;
+}
+
+export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
   const registries = new RegistryService(db, authz);
   const models = new ModelService(db, authz, registries);
   const aliases = new AliasService(db, authz, models);
   const runs = new RunService(db, authz, registries);
   const versions = new VersionService(db, authz, registries, models, aliases, runs);
+  const webhookSender = new WebhookSender({ allowPrivateNetworks: opts.webhooks.allowPrivateNetworks, timeoutMs: opts.webhooks.timeoutMs });
+  const webhookDelivery = new DeliveryAttempts(new Outbox(db), webhookSender, opts.webhooks);
   return {
     db,
     authz,
@@ -47,6 +63,9 @@ export function createServices(db: Database, policy: Policy, lineageLimits: Line
     audit: new AuditQueryService(db, authz, registries, models),
     runs,
     artifacts: new ArtifactService(db, authz, registries, runs),
-    lineage: new LineageService(db, authz, lineageLimits),
+    lineage: new LineageService(db, authz, opts.lineage),
+    webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks),
+    webhookDelivery,
+    webhookSender,
   };
 }

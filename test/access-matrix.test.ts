@@ -48,7 +48,7 @@ const R2 = 'matrix-r2';
 const READ_MODEL = 'readable';
 
 const headers = {} as Record<CallerName, Record<string, string>>;
-const ids = { registry: '', model: '', version: '' };
+const ids = { registry: '', model: '', version: '', webhook: '' };
 
 let seq = 0;
 
@@ -58,6 +58,9 @@ let seq = 0;
 const CREATE_REGISTRY = `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id name visibility protectedAliases } } }`;
 const GRANT = `mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { subject role } previousRole } }`;
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { model { id } version { id name number aliases } } }`;
+const CREATE_WEBHOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id url active } } }`;
+/** Inactive, so no cell's change is ever sent anywhere. */
+const webhookInput = (registry: string, n: number) => ({ registry, url: `https://hooks.example.com/matrix/${n}`, events: ['ALIAS_SET'], active: false });
 
 async function registryWithRoles(name: string, bindings = R_BINDINGS) {
   const data = await s.ok(CREATE_REGISTRY, { i: { name } });
@@ -88,6 +91,7 @@ beforeAll(async () => {
   const read = await modelWithAliases(R, READ_MODEL);
   ids.model = read.modelId;
   ids.version = read.versionId;
+  ids.webhook = (await s.ok(CREATE_WEBHOOK, { i: webhookInput(R, 0) })).createWebhook.webhook.id;
 
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
   expect(r.registry).toEqual({ visibility: 'RESTRICTED', protectedAliases: ['production'] });
@@ -105,13 +109,15 @@ interface Target {
   /** With the `run` fixture: a fresh run in R and a dataset it has not used yet. */
   run?: string;
   artifact?: string;
+  /** With the `webhook` fixture: a webhook in the fresh registry. */
+  webhook?: string;
 }
 
 interface Operation {
   label: string;
   kind: 'mutation' | 'query';
-  /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings; `run`: a fresh run and dataset in R; `shared`: R and its read model. */
-  fixture: 'model' | 'registry' | 'run' | 'shared';
+  /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R; `shared`: R and its read model. */
+  fixture: 'model' | 'registry' | 'webhook' | 'run' | 'shared';
   /** The top-level field of the result. */
   field: string;
   run(t: Target, h: Record<string, string>): Promise<GraphQLResult>;
@@ -300,6 +306,30 @@ const OPERATIONS: Operation[] = [
     check: (d) => expect(d.lineage).toEqual({ root: { id: ids.version, kind: 'MODEL_VERSION' }, truncated: false }),
   },
   {
+    label: 'createWebhook',
+    kind: 'mutation',
+    fixture: 'registry',
+    field: 'createWebhook',
+    run: mutation(CREATE_WEBHOOK, (t) => webhookInput(t.registry, t.n)),
+    check: (d, t) => expect(d.createWebhook.webhook).toMatchObject({ url: `https://hooks.example.com/matrix/${t.n}`, active: false }),
+  },
+  {
+    label: 'updateWebhook',
+    kind: 'mutation',
+    fixture: 'webhook',
+    field: 'updateWebhook',
+    run: mutation(`mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { id description } } }`, (t) => ({ webhook: t.webhook, description: `edited ${t.n}` })),
+    check: (d, t) => expect(d.updateWebhook.webhook).toEqual({ id: t.webhook, description: `edited ${t.n}` }),
+  },
+  {
+    label: 'deleteWebhook',
+    kind: 'mutation',
+    fixture: 'webhook',
+    field: 'deleteWebhook',
+    run: mutation(`mutation($i: WebhookRefInput!) { deleteWebhook(input: $i) { deletedWebhookId } }`, (t) => ({ webhook: t.webhook })),
+    check: (d, t) => expect(d.deleteWebhook).toEqual({ deletedWebhookId: t.webhook }),
+  },
+  {
     label: 'registry(name)',
     kind: 'query',
     fixture: 'shared',
@@ -332,14 +362,14 @@ const OPERATIONS: Operation[] = [
     run: (t, h) => s.gql(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { id name } }`, { r: t.registry, m: t.model }, h),
     check: (d) => expect(d.modelVersion).toEqual({ id: ids.version, name: 'v1' }),
   },
-  ...(['registry', 'model', 'version'] as const).map(
+  ...(['registry', 'model', 'version', 'webhook'] as const).map(
     (what): Operation => ({
       label: `node(id) of ${what === 'registry' ? 'R' : `the ${what}`}`,
       kind: 'query',
       fixture: 'shared',
       field: 'node',
       run: (_t, h) => s.gql(`query($id: ID!) { node(id: $id) { __typename id } }`, { id: ids[what] }, h),
-      check: (d) => expect(d.node).toEqual({ __typename: { registry: 'Registry', model: 'RegisteredModel', version: 'ModelVersion' }[what], id: ids[what] }),
+      check: (d) => expect(d.node).toEqual({ __typename: { registry: 'Registry', model: 'RegisteredModel', version: 'ModelVersion', webhook: 'Webhook' }[what], id: ids[what] }),
     }),
   ),
   {
@@ -410,6 +440,9 @@ const EXPECTED: Record<string, Outcome[]> = {
   'logArtifact produced by a run':                [U,   F,     OK,    OK,   N,          OK,    OK,   N],
   'useArtifact':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N],
   'lineage(id) of the version':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
+  'createWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
+  'updateWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
+  'deleteWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
   'registry(name)':                               [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'registries':                                   [U,   OK,    OK,    OK,   HIDDEN,     OK,    OK,   HIDDEN],
   'model':                                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
@@ -417,6 +450,8 @@ const EXPECTED: Record<string, Outcome[]> = {
   'node(id) of R':                                [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'node(id) of the model':                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'node(id) of the version':                      [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
+  // Webhooks exist only for the registry's admins.
+  'node(id) of the webhook':                      [U,   N,     N,     OK,   N,          OK,    N,    N],
   'Registry.members':                             [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'model aliasHistory':                           [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
   'auditEvents(filter: {registry: R})':           [U,   F,     F,     OK,   N,          OK,    F,    N],
@@ -425,7 +460,7 @@ const EXPECTED: Record<string, Outcome[]> = {
 // ---------------------------------------------------------------------------------------------
 // Proof that nothing changed
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge'] as const;
+const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery'] as const;
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
 async function snapshot(t: Target) {
@@ -439,6 +474,7 @@ async function snapshot(t: Target) {
     counts,
     registry,
     bindings: await q('SELECT * FROM role_binding WHERE registry_id = ? ORDER BY subject', [registry.id]),
+    webhooks: await q('SELECT * FROM webhook WHERE registry_id = ? ORDER BY id', [registry.id]),
     model: model ?? null,
     versions: await q('SELECT * FROM model_version WHERE model_id = ? ORDER BY number', [modelId]),
     aliases: await q('SELECT * FROM model_alias WHERE model_id = ? ORDER BY name', [modelId]),
@@ -451,10 +487,11 @@ const auditCountBy = async (actor: string) => Number((await s.db.ds.query('SELEC
 
 async function targetFor(op: Operation): Promise<Target> {
   const n = ++seq;
-  if (op.fixture === 'registry') {
+  if (op.fixture === 'registry' || op.fixture === 'webhook') {
     const registry = `cell-${n}`;
     await registryWithRoles(registry);
-    return { registry, model: READ_MODEL, n };
+    if (op.fixture === 'registry') return { registry, model: READ_MODEL, n };
+    return { registry, model: READ_MODEL, n, webhook: (await s.ok(CREATE_WEBHOOK, { i: webhookInput(registry, n) })).createWebhook.webhook.id };
   }
   if (op.fixture === 'model') {
     const model = `cell-${n}`;

@@ -9,7 +9,7 @@ import { startTestServer } from './support/server';
 // The database schema comes only from migrations/ (never `synchronize`), and the API schema is
 // checked in as SDL. These tests catch either drifting from the code.
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event'];
+const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'webhook', 'webhook_delivery'];
 
 /** The statements TypeORM would run to make the database match the entities; none when in sync. */
 async function pendingSchemaChanges(db: TestDatabase): Promise<string[]> {

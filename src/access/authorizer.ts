@@ -12,7 +12,8 @@ export type Permission =
   | 'registry:admin'
   | 'model:write'
   | 'alias:write'
-  | 'alias:write-protected';
+  | 'alias:write-protected'
+  | 'webhook:manage';
 
 /** The registry an access decision is about. */
 export interface RegistryScope {
@@ -59,4 +60,5 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
   'model:write': 'Only members and admins of this registry may change models and versions.',
   'alias:write': 'Only members and admins of this registry may set, move or remove aliases.',
   'alias:write-protected': 'This alias is protected: only admins of this registry may set, move or remove it.',
+  'webhook:manage': 'Only admins of this registry may see and manage its webhooks.',
 };

@@ -9,6 +9,7 @@ import { Authorizer } from './authorizer';
 import { bumpPolicyVersion } from './policy';
 import { Caller, Principal } from './principal';
 import { Role, RoleBindingEntity, ROLES } from './role-binding.entity';
+import { emitEvent } from '../webhooks/emit';
 
 export interface GrantRoleInput {
   registry: string;
@@ -41,6 +42,7 @@ export async function insertBinding(em: EntityManager, caller: Caller, registry:
     await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, role, grantedBy: caller.principal.subject, grantedAt: now });
   }
   await recordAudit(em, caller, { action: 'role.granted', registryId: registry.id, targetType: 'RoleBinding', targetId: registry.id, before: existing ? { subject, role: existing.role } : null, after: { subject, role } }, now);
+  await emitEvent(em, caller, { type: 'role.granted', registry, data: { subject, role, previousRole: existing?.role ?? null } }, now);
   return existing?.role ?? null;
 }
 
@@ -79,7 +81,9 @@ export class RoleService {
       const binding = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
       if (!binding) throw new NotFoundError(`"${subject}" has no role in registry "${registry.name}".`);
       await em.delete(RoleBindingEntity, { id: binding.id });
-      await recordAudit(em, caller, { action: 'role.revoked', registryId: registry.id, targetType: 'RoleBinding', targetId: registry.id, before: { subject, role: binding.role }, after: null });
+      const now = new Date();
+      await recordAudit(em, caller, { action: 'role.revoked', registryId: registry.id, targetType: 'RoleBinding', targetId: registry.id, before: { subject, role: binding.role }, after: null }, now);
+      await emitEvent(em, caller, { type: 'role.revoked', registry, data: { subject, role: binding.role } }, now);
       await bumpPolicyVersion(em);
       return binding;
     });

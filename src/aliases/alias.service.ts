@@ -15,6 +15,7 @@ import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
 import { isProtectedAlias } from './protection';
+import { emitEvent } from '../webhooks/emit';
 
 export { isProtectedAlias };
 
@@ -149,6 +150,7 @@ export class AliasService {
       before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
       after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
     }, now);
+    await emitEvent(em, caller, { type: target ? 'alias.set' : 'alias.removed', registry, model, alias, version: target, previousVersion: previous, data: { reason, protected: isProtectedAlias(registry, alias) } }, now);
     return { alias: result, name: alias, model, previousVersion: previous, version: target, changed: true };
   }
 

@@ -8,7 +8,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditEvent, AuditEventConnection, AuditEventFilter } from './audit.types';
 
 // Alias and RoleBinding events point at their model and registry, which are nodes.
-const NODE_OF_TARGET: Record<string, NodeType> = { Registry: 'Registry', RoleBinding: 'Registry', RegisteredModel: 'RegisteredModel', Alias: 'RegisteredModel', ModelVersion: 'ModelVersion' };
+const NODE_OF_TARGET: Record<string, NodeType> = { Registry: 'Registry', RoleBinding: 'Registry', RegisteredModel: 'RegisteredModel', Alias: 'RegisteredModel', ModelVersion: 'ModelVersion', Webhook: 'Webhook' };
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {

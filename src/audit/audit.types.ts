@@ -10,10 +10,10 @@ export class AuditEvent {
   @Field(() => ID) id!: string;
   @Field() at!: Date;
   @Field(() => User) actor!: User;
-  @Field({ description: '`registry.created`, `registry.updated`, `role.granted`, `role.revoked`, `model.created`, `model.updated`, `model.archived`, `version.linked`, `version.updated`, `version.archived`, `alias.set`, `alias.moved`, `alias.removed`.' })
+  @Field({ description: '`registry.created`, `registry.updated`, `role.granted`, `role.revoked`, `model.created`, `model.updated`, `model.archived`, `version.linked`, `version.updated`, `version.archived`, `alias.set`, `alias.moved`, `alias.removed`, `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.tested`, `webhook.redelivered`.' })
   action!: string;
   @Field(() => Registry, { nullable: true }) registry!: object | null;
-  @Field({ description: 'Registry, RegisteredModel, ModelVersion, Alias or RoleBinding.' }) targetType!: string;
+  @Field({ description: 'Registry, RegisteredModel, ModelVersion, Alias, RoleBinding or Webhook.' }) targetType!: string;
   @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' }) targetId!: string;
   @Field(() => JSONObject, { nullable: true }) before!: JsonObject | null;
   @Field(() => JSONObject, { nullable: true }) after!: JsonObject | null;

@@ -58,6 +58,20 @@ export class Database {
     }
   }
 
+  /**
+   * Runs statements that are each atomic by themselves (a compare-and-set UPDATE) without holding
+   * a transaction open across awaits. SQLite: queued with this instance's transactions, each
+   * statement committing on its own, so no write lock is held while the event loop turns (another
+   * connection in the same process would otherwise block it waiting for that lock). MySQL and
+   * MariaDB: an ordinary transaction, where row locks do the work.
+   */
+  async exclusive<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect === 'mysql') return this.transaction(fn);
+    const run = this.queue.then(() => fn(this.ds.manager));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private runOnce<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === 'mysql') return this.ds.transaction('READ COMMITTED', fn);
     const run = this.queue.then(() => this.ds.transaction(fn));

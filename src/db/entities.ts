@@ -9,6 +9,8 @@ import { RunEntity } from '../lineage/run.entity';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity];
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity];

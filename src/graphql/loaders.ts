@@ -9,6 +9,7 @@ import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionRef } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /**
  * Per-request batching: every field that resolves a related object or list for many parents goes
@@ -30,6 +31,7 @@ export interface Loaders {
   edgesFrom: DataLoader<string, LineageEdgeEntity[]>;
   run: DataLoader<string, RunEntity | null>;
   artifact: DataLoader<string, ArtifactEntity | null>;
+  webhook: DataLoader<string, WebhookEntity | null>;
   /** A version by model and parsed reference, for `version(ref:)` on every model of a page. */
   versionByRef: DataLoader<{ modelId: string; ref: VersionRef }, VersionEntity | null, string>;
 }
@@ -72,6 +74,7 @@ export function createLoaders(db: Database): Loaders {
     }),
     run: byId((ids) => em.findBy(RunEntity, { id: In(ids) })),
     artifact: byId((ids) => em.findBy(ArtifactEntity, { id: In(ids) })),
+    webhook: byId((ids) => em.findBy(WebhookEntity, { id: In(ids) })),
     edgesTo: grouped((e) => e.toId, (ids) => em.find(LineageEdgeEntity, { where: { toId: In(ids) }, order: { id: 'ASC' } })),
     edgesFrom: grouped((e) => e.fromId, (ids) => em.find(LineageEdgeEntity, { where: { fromId: In(ids) }, order: { id: 'ASC' } })),
     versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),

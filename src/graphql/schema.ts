@@ -12,11 +12,12 @@ import { RegistryResolver } from '../registry/registry.resolver';
 import { versionReference } from '../versions/version.reference';
 import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
+import { RegistryWebhooksResolver, WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { buildSubgraph, subgraphSdl } from './federation';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
 export const RESOLVERS = [RegistryResolver, ModelResolver, VersionResolver, AliasResolver, AliasEventResolver, NodeResolver, ViewerResolver, RoleResolver, RegistryMembersResolver, AuditResolver,
-  LineageResolver, LineageGraphResolver, RunResolver, ArtifactResolver, VersionLineageResolver] as const;
+  LineageResolver, LineageGraphResolver, RunResolver, ArtifactResolver, VersionLineageResolver, WebhookResolver, WebhookDeliveryResolver, RegistryWebhooksResolver] as const;
 
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];

@@ -13,6 +13,8 @@ import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
+import { changedFields } from '../webhooks/changes';
+import { emitEvent } from '../webhooks/emit';
 
 export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 export type Direction = 'ASC' | 'DESC';
@@ -125,6 +127,7 @@ export class ModelService {
     };
     await em.insert(ModelEntity, model);
     await recordAudit(em, caller, { action: 'model.created', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, after: modelSnapshot(model) }, now);
+    await emitEvent(em, caller, { type: 'model.created', registry, model, data: { description: model.description, tags: model.tags } }, now);
     return model;
   }
 
@@ -159,6 +162,8 @@ export class ModelService {
         model.updatedAt = new Date();
         await em.update(ModelEntity, { id: model.id }, { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt });
         await recordAudit(em, caller, { action: 'model.updated', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.updatedAt);
+        const changes = changedFields(before, modelSnapshot(model));
+        if (changes) await emitEvent(em, caller, { type: 'model.updated', registry, model, formerModelName: before.name, data: changes }, model.updatedAt);
         return model;
       });
     } catch (err) {
@@ -184,6 +189,7 @@ export class ModelService {
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
       await recordAudit(em, caller, { action: 'model.archived', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
+      await emitEvent(em, caller, { type: 'model.archived', registry, model }, model.archivedAt);
       return model;
     });
   }

@@ -9,10 +9,15 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { VersionEntity } from '../versions/version.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { RunEntity } from '../lineage/run.entity';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
+
+type AnyNode = RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | WebhookEntity | WebhookDeliveryEntity;
 
 /**
  * `node(id)`: any object by global id, under the same read rule as direct access. An object in a
- * registry the caller cannot read is NOT_FOUND, exactly like an id that never existed.
+ * registry the caller cannot read is NOT_FOUND, exactly like an id that never existed. Webhooks and
+ * their deliveries exist only for the registry's admins.
  */
 export class NodeService {
   constructor(
@@ -20,12 +25,17 @@ export class NodeService {
     private readonly authz: Authorizer,
   ) {}
 
-  async get(principal: Principal, globalId: string): Promise<RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity> {
+  async get(principal: Principal, globalId: string): Promise<AnyNode> {
     const { type, id } = fromGlobalId(globalId);
     const em = this.db.manager;
-    let node: RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | null = null;
+    let node: AnyNode | null = null;
     let registry: RegistryEntity | null = null;
-    if (type === 'Run' || type === 'Artifact') {
+    if (type === 'Webhook' || type === 'WebhookDelivery') {
+      const delivery = type === 'WebhookDelivery' ? await em.findOneBy(WebhookDeliveryEntity, { id }) : null;
+      const webhook = type === 'Webhook' || delivery ? await em.findOneBy(WebhookEntity, { id: delivery?.webhookId ?? id }) : null;
+      node = delivery ?? webhook;
+      registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
+    } else if (type === 'Run' || type === 'Artifact') {
       node = await em.findOneBy(type === 'Run' ? RunEntity : ArtifactEntity, { id });
       registry = node && (await em.findOneBy(RegistryEntity, { id: (node as RunEntity | ArtifactEntity).registryId }));
     } else if (type === 'Registry') {
@@ -38,7 +48,8 @@ export class NodeService {
       const model = version && (await em.findOneBy(ModelEntity, { id: version.modelId }));
       registry = model && (await em.findOneBy(RegistryEntity, { id: model.registryId }));
     }
-    if (!node || !registry || !(await this.authz.can(principal, 'registry:read', registry))) {
+    const permission = type === 'Webhook' || type === 'WebhookDelivery' ? 'webhook:manage' : 'registry:read';
+    if (!node || !registry || !(await this.authz.can(principal, permission, registry))) {
       throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
     }
     return node;

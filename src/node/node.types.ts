@@ -7,6 +7,8 @@ import { Field, ID, InterfaceType } from 'type-graphql';
 @InterfaceType({
   description: 'An object with a global id, fetchable with `node(id:)`.',
   resolveType: (value: object) => {
+    if ('eventId' in value) return 'WebhookDelivery';
+    if ('events' in value) return 'Webhook';
     if ('protectedAliases' in value) return 'Registry';
     if ('nextVersionNumber' in value) return 'RegisteredModel';
     if ('artifactDigest' in value) return 'ModelVersion';

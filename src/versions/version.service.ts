@@ -15,6 +15,9 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
+import { toGlobalId } from '../common/global-id';
+import { changedFields } from '../webhooks/changes';
+import { emitEvent } from '../webhooks/emit';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
@@ -185,6 +188,13 @@ export class VersionService {
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
       await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null } }, now);
+      await emitEvent(em, caller, {
+        type: 'version.linked',
+        registry,
+        model,
+        version,
+        data: { modelCreated: created, aliases: aliasNames, run: producer ? toGlobalId('Run', producer.id) : null, description: version.description, tags: version.tags, metrics: version.metrics },
+      }, now);
       if (producer) {
         await addEdge(em, caller, { kind: 'RUN', id: producer.id, registryId: producer.registryId }, { kind: 'MODEL_VERSION', id: version.id, registryId: registry.id }, 'PRODUCED', now);
       }
@@ -229,6 +239,8 @@ export class VersionService {
       Object.assign(version, changes, { updatedAt: new Date() });
       await em.update(VersionEntity, { id: version.id }, { ...changes, updatedAt: version.updatedAt });
       await recordAudit(em, caller, { action: 'version.updated', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.updatedAt);
+      const changed = changedFields(before, versionSnapshot(version));
+      if (changed) await emitEvent(em, caller, { type: 'version.updated', registry, model, version, data: changed }, version.updatedAt);
       return version;
     });
   }
@@ -251,6 +263,7 @@ export class VersionService {
       version.archivedAt = version.updatedAt = new Date();
       await em.update(VersionEntity, { id: version.id }, { archivedAt: version.archivedAt, updatedAt: version.updatedAt });
       await recordAudit(em, caller, { action: 'version.archived', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
+      await emitEvent(em, caller, { type: 'version.archived', registry, model, version }, version.archivedAt);
       await this.aliases.refreshLatest(em, caller, registry, model, `${versionName(version)} archived`, version.archivedAt);
       return version;
     });

@@ -1,6 +1,7 @@
 import { App, BackgroundWorker, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger, Logger } from '../../src/common/logger';
+import { createDataSource } from '../../src/db/data-source';
 import { createTestDatabase, TestDatabase } from './database';
 import { AUDIENCE, IdentityProvider, ISSUER, TokenOptions } from './identity-provider';
 
@@ -101,3 +102,37 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Te
 export const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 
 export const digestOf = (seed: string | number) => `sha256:${require('node:crypto').createHash('sha256').update(String(seed)).digest('hex')}`;
+
+export interface Instance {
+  app: App;
+  /** GraphQL against this instance, as TEST_ADMIN unless headers say otherwise. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Another server on the test server's database, with its own connection(s) and settings, as a
+ * second instance behind a load balancer (or the same server restarted) would be.
+ */
+export async function startInstance(s: TestServer, env: Record<string, string> = {}, logger = createLogger('error')): Promise<Instance> {
+  const ds = createDataSource(s.db.config);
+  await ds.initialize();
+  const config = loadConfig({
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', AUTH_JWKS_URL: s.idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: TEST_ADMIN, AUTH_JWKS_COOLDOWN_MS: '0',
+    ...env,
+  });
+  const app = await startApp(config, ds, logger);
+  const adminToken = await s.token(TEST_ADMIN, { expiresIn: 3600 });
+  return {
+    app,
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, ...headers }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
+      return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
+    },
+    async stop() {
+      await app.stop();
+      if (ds.isInitialized) await ds.destroy();
+    },
+  };
+}

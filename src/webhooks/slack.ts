@@ -1,0 +1,47 @@
+import { JsonObject } from '../db/columns';
+
+/**
+ * The SLACK format: Slack's incoming webhooks (and Mattermost, Teams workflows, Discord's /slack
+ * endpoints) take `{ "text": … }` and show it as a message. The text uses Slack's mrkdwn.
+ */
+type Version = { name: string; artifact: { uri: string } } | null;
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const code = (s: string) => `\`${esc(s)}\``;
+
+export function slackText(p: JsonObject): string {
+  const registry = esc(p.registry.name);
+  const model = p.model ? `${registry}/${esc(p.model.name)}` : registry;
+  const version = p.version as Version;
+  const previous = p.previousVersion as Version;
+  const by = `by ${esc(p.actor.id)}`;
+  const reason = p.data?.reason ? ` (${esc(String(p.data.reason))})` : '';
+  switch (p.type) {
+    case 'model.created':
+      return `:new: Model *${model}* created ${by}`;
+    case 'model.updated':
+      return `:pencil2: Model *${model}* updated ${by}${p.data?.before?.name && p.data.before.name !== p.model?.name ? ` (renamed from ${code(p.data.before.name)})` : ''}`;
+    case 'model.archived':
+      return `:file_cabinet: Model *${model}* archived ${by}`;
+    case 'version.linked':
+      return `:package: *${model}:${version!.name}* linked ${by}: ${code(version!.artifact.uri)}`;
+    case 'version.updated':
+      return `:pencil2: *${model}:${version!.name}* updated ${by}`;
+    case 'version.archived':
+      return `:file_cabinet: *${model}:${version!.name}* archived ${by}`;
+    case 'alias.set':
+      return previous
+        ? `:arrow_right: *${model}:${esc(p.alias)}* moved from ${previous.name} to *${version!.name}* ${by}${reason}`
+        : `:label: *${model}:${esc(p.alias)}* set to *${version!.name}* ${by}${reason}`;
+    case 'alias.removed':
+      return `:wastebasket: *${model}:${esc(p.alias)}* removed (was ${previous?.name ?? 'unset'}) ${by}${reason}`;
+    case 'role.granted':
+      return `:key: ${code(p.data.subject)} is now ${p.data.role} of *${registry}* (granted ${by})`;
+    case 'role.revoked':
+      return `:no_entry: ${code(p.data.subject)} is no longer ${p.data.role} of *${registry}* (revoked ${by})`;
+    case 'webhook.ping':
+      return `:wave: Test message from the model registry for *${registry}*, sent ${by}`;
+    default:
+      return `${esc(String(p.type))} in *${model}* ${by}`;
+  }
+}

@@ -1,0 +1,89 @@
+import { BadInputError } from '../common/errors';
+import * as validate from '../common/validate';
+import { EVENT_TYPES, EventType } from './events';
+import { parseSecret } from './signing';
+import { parseWebhookUrl } from './url-safety';
+import { WEBHOOK_FORMATS, WebhookEntity, WebhookFormat } from './webhook.entity';
+
+export interface WebhookFilterInput {
+  models?: string[] | null;
+  aliases?: string[] | null;
+}
+
+interface WebhookFieldsInput {
+  url?: string | null;
+  events?: string[] | null;
+  secret?: string | null;
+  description?: string | null;
+  filter?: WebhookFilterInput | null;
+  format?: WebhookFormat | null;
+  active?: boolean | null;
+}
+
+export interface CreateWebhookInput extends WebhookFieldsInput {
+  registry: string;
+  url: string;
+  events: string[];
+}
+
+export interface UpdateWebhookInput extends WebhookFieldsInput {
+  /** Global id of the webhook. */
+  webhook: string;
+  /** Generate a new secret (returned once, in the payload). */
+  rotateSecret?: boolean | null;
+}
+
+/** Validated fields; undefined where the input left a field out. */
+export interface WebhookFields {
+  url?: string;
+  events?: EventType[];
+  secret?: string;
+  description?: string | null;
+  filter?: { models: string[] | null; aliases: string[] | null };
+  format?: WebhookFormat;
+  active?: boolean;
+}
+
+const MAX_FILTER = 100;
+
+function names(values: string[] | null | undefined, field: string, check: (v: string) => void): string[] | null {
+  if (values == null) return null;
+  if (values.length === 0 || values.length > MAX_FILTER) throw new BadInputError(`${field} takes 1-${MAX_FILTER} names; leave it out for no restriction.`, field);
+  values.forEach(check);
+  return [...new Set(values)];
+}
+
+/** Checks every field before any write, so a refused create or update changes nothing. */
+export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetworks: boolean): WebhookFields {
+  const out: WebhookFields = {};
+  if (input.url != null) out.url = parseWebhookUrl(input.url, allowPrivateNetworks);
+  if (input.events != null) {
+    if (input.events.length === 0) throw new BadInputError('Subscribe to at least one event.', 'events');
+    for (const e of input.events) {
+      if (!(EVENT_TYPES as readonly string[]).includes(e)) throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
+    }
+    out.events = [...new Set(input.events)] as EventType[];
+  }
+  if (input.secret != null) out.secret = parseSecret(input.secret);
+  if (input.description !== undefined) out.description = validate.text(input.description, 'description');
+  if (input.filter != null) {
+    out.filter = {
+      models: names(input.filter.models, 'filter.models', (m) => validate.modelName(m, 'filter.models')),
+      // `latest` may be named here: it opts in to the server's own moves of it.
+      aliases: names(input.filter.aliases, 'filter.aliases', (a) => {
+        if (!validate.ALIAS_NAME.test(a)) throw new BadInputError(`Alias "${a}" is invalid: 1-64 letters, digits, "_", "." or "-".`, 'filter.aliases');
+      }),
+    };
+  }
+  if (input.format != null) {
+    if (!WEBHOOK_FORMATS.includes(input.format)) throw new BadInputError(`format must be one of ${WEBHOOK_FORMATS.join(', ')}.`, 'format');
+    out.format = input.format;
+  }
+  if (input.active != null) out.active = input.active;
+  return out;
+}
+
+/** What the audit log keeps of a webhook: everything but its secrets. */
+export function snapshot(w: WebhookEntity) {
+  return { url: w.url, description: w.description, events: w.events, filter: { models: w.models, aliases: w.aliases }, format: w.format, active: w.active };
+}

@@ -1,0 +1,304 @@
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { createLogger } from '../src/common/logger';
+import { ConfigError, loadConfig } from '../src/config';
+import { backoffMs, parseRetryAfter } from '../src/webhooks/retry';
+import { guardedLookup, refusal } from '../src/webhooks/url-safety';
+import { eventually, Received, Receiver, Reply } from './support/receiver';
+import { codeOf, digestOf, Instance, startInstance, startTestServer, TestServer } from './support/server';
+
+// Delivery (issue #6): retries with backoff, Retry-After, giving up, the outbox surviving a
+// restart, graceful shutdown, two dispatchers sharing one database, and the SSRF guard at the
+// moment of connecting.
+
+const FAST = {
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+  WEBHOOK_POLL_MS: '50',
+  WEBHOOK_BACKOFF_BASE_MS: '20',
+  WEBHOOK_BACKOFF_MAX_MS: '1500',
+  WEBHOOK_TIMEOUT_MS: '300',
+  WEBHOOK_MAX_ATTEMPTS: '3',
+};
+const CREATE_HOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id } } }`;
+const SET = `mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`;
+const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id } } }`;
+const DELIVERIES = `query($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 100) { totalCount edges { node { eventId event status attempts lastResponseCode lastError lastAttemptAt nextAttemptAt } } } } } }`;
+
+type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: any[] }>;
+const ok = async (gql: Gql, query: string, variables?: Record<string, unknown>) => {
+  const r = await gql(query, variables);
+  if (r.errors?.length) throw new Error(JSON.stringify(r.errors));
+  return r.data;
+};
+
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.stop()));
+});
+async function receiver(reply?: (r: Received, n: number) => Reply | Promise<Reply>): Promise<Receiver> {
+  const r = await Receiver.start(reply);
+  receivers.push(r);
+  return r;
+}
+
+let seq = 0;
+/** A registry with model `m` at v0 and v1, and a webhook on alias events to `url`. */
+async function fixture(gql: Gql, url: string, extra: Record<string, unknown> = {}) {
+  const reg = `whd-${++seq}`;
+  await ok(gql, `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name: reg } });
+  for (let v = 0; v < 2; v++) await ok(gql, LINK, { i: { registry: reg, model: 'm', artifact: { uri: `s3://m/${reg}/${v}`, digest: digestOf(`${reg}/${v}`), sizeBytes: 1 } } });
+  const hook = (await ok(gql, CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'], ...extra } })).createWebhook;
+  return { reg, hookId: hook.webhook.id as string, secret: hook.secret as string };
+}
+const moveStaging = (gql: Gql, reg: string, version: string) => ok(gql, SET, { i: { registry: reg, model: 'm', alias: 'staging', version } });
+async function deliveriesOf(gql: Gql, hookId: string) {
+  return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as { totalCount: number; edges: { node: any }[] };
+}
+/** The delivery of a webhook, once `done` holds for it. */
+const settled = (gql: Gql, hookId: string, done: (d: any) => boolean = (d) => d.status !== 'PENDING') =>
+  eventually(async () => (await deliveriesOf(gql, hookId)).edges.map((e) => e.node).find(done), 15_000, 'delivery settled');
+
+describe('retries', () => {
+  let s: TestServer;
+  let gql: Gql;
+  beforeAll(async () => {
+    s = await startTestServer(FAST);
+    gql = (q, v) => s.gql(q, v);
+  });
+  afterAll(() => s.stop());
+
+  it('retries a receiver that answers 500 twice, and succeeds on the third attempt with the same webhook-id', async () => {
+    const rx = await receiver((_r, n) => ({ status: n <= 2 ? 500 : 200 }));
+    const { reg, hookId, secret } = await fixture(gql, rx.url);
+    await moveStaging(gql, reg, 'v1');
+    const d = await settled(gql, hookId);
+    expect(d).toMatchObject({ event: 'alias.set', status: 'SUCCEEDED', attempts: 3, lastResponseCode: 200, lastError: null, nextAttemptAt: null });
+    expect(rx.received).toHaveLength(3);
+    expect(new Set(rx.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([d.eventId]));
+    for (const r of rx.received) expect(new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>)).toMatchObject({ id: d.eventId, alias: 'staging' });
+    expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('gives up on a receiver that never answers: FAILED after the last attempt, with the reason', async () => {
+    const rx = await receiver(() => 'hang');
+    const { reg, hookId } = await fixture(gql, rx.url);
+    await moveStaging(gql, reg, 'v1');
+    const d = await settled(gql, hookId);
+    expect(d).toMatchObject({ status: 'FAILED', attempts: 3, lastResponseCode: null, lastError: 'timed out after 300 ms (gave up after 3 attempts)', nextAttemptAt: null });
+    expect(rx.received).toHaveLength(3);
+  });
+
+  it('retries when the connection is refused', async () => {
+    const closed = await receiver();
+    const url = closed.url;
+    await closed.stop();
+    receivers.splice(receivers.indexOf(closed), 1);
+    const { reg, hookId } = await fixture(gql, url);
+    await moveStaging(gql, reg, 'v1');
+    const d = await settled(gql, hookId);
+    expect(d).toMatchObject({ status: 'FAILED', attempts: 3, lastResponseCode: null });
+    expect(d.lastError).toMatch(/ECONNREFUSED/);
+  });
+
+  it.each([[410], [404], [400], [301]])('fails at once on %i: the receiver refused the request, and the same bytes would be refused again', async (status) => {
+    const headers: Record<string, string> = status === 301 ? { location: 'http://example.com/' } : {};
+    const rx = await receiver(() => ({ status, headers }));
+    const { reg, hookId } = await fixture(gql, rx.url);
+    await moveStaging(gql, reg, 'v1');
+    expect(await settled(gql, hookId)).toMatchObject({ status: 'FAILED', attempts: 1, lastResponseCode: status, nextAttemptAt: null });
+    expect(rx.received).toHaveLength(1);
+  });
+
+  it('retries 429 and 408, waiting at least as long as Retry-After asks', async () => {
+    const rx = await receiver((_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : n === 2 ? { status: 408 } : { status: 204 }));
+    const { reg, hookId } = await fixture(gql, rx.url);
+    await moveStaging(gql, reg, 'v1');
+    expect(await settled(gql, hookId)).toMatchObject({ status: 'SUCCEEDED', attempts: 3, lastResponseCode: 204 });
+    expect(rx.received[1].at - rx.received[0].at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('backs off exponentially with jitter, capped, and reads Retry-After as seconds or an HTTP date', () => {
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const ceiling = Math.min(1000, 100 * 2 ** (attempt - 1));
+      expect([backoffMs(attempt, 100, 1000, () => 0), backoffMs(attempt, 100, 1000, () => 1)]).toEqual([ceiling / 2, ceiling]);
+    }
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter('120', now)).toBe(120_000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter(undefined, now)).toBeNull();
+  });
+});
+
+describe('the outbox across stops and restarts', () => {
+  it('delivers events committed while no dispatcher ran, after the server restarts', async () => {
+    const a = await startTestServer(FAST);
+    let b: Instance | undefined;
+    try {
+      const rx = await receiver();
+      const { reg, hookId, secret } = await fixture((q, v) => a.gql(q, v), rx.url);
+      await a.app.dispatcher.stop();
+      for (const v of ['v1', 'v0', 'v1']) await moveStaging((q, vars) => a.gql(q, vars), reg, v);
+      expect(await a.app.dispatcher.outboxDepth()).toBe(3);
+      expect(rx.received).toHaveLength(0);
+      await a.app.stop();
+
+      b = await startInstance(a, FAST);
+      const gqlB: Gql = (q, v) => b!.gql(q, v);
+      await rx.until((got) => got.length === 3);
+      await eventually(async () => ((await b!.app.dispatcher.outboxDepth()) === 0 ? true : undefined));
+      expect(rx.received).toHaveLength(3);
+      const moves = rx.received.map((r) => new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>) as any).map((p) => `${p.previousVersion?.name ?? '-'} -> ${p.version.name}`);
+      expect(moves.sort()).toEqual(['- -> v1', 'v0 -> v1', 'v1 -> v0']);
+      expect((await deliveriesOf(gqlB, hookId)).edges.map((e) => e.node.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    } finally {
+      await b?.stop();
+      await a.stop();
+    }
+  });
+
+  it('stops claiming on stop() but finishes and records the attempts in flight', async () => {
+    const s = await startTestServer(FAST);
+    try {
+      let release: () => void = () => undefined;
+      const slow = new Promise<void>((r) => (release = r));
+      const rx = await receiver(async () => {
+        await slow;
+        return { status: 200 };
+      });
+      const { reg, hookId } = await fixture((q, v) => s.gql(q, v), rx.url, { events: ['ALIAS_SET'] });
+      await moveStaging((q, v) => s.gql(q, v), reg, 'v1');
+      await rx.until((got) => got.length === 1);
+      const stopping = s.app.dispatcher.stop();
+      release();
+      await stopping;
+      // Recorded before stop() returned.
+      expect((await deliveriesOf((q, v) => s.gql(q, v), hookId)).edges[0].node).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+
+      await moveStaging((q, v) => s.gql(q, v), reg, 'v0');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(rx.received).toHaveLength(1);
+      expect(await s.app.dispatcher.outboxDepth()).toBe(1);
+      s.app.dispatcher.start();
+      await rx.until((got) => got.length === 2);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('two dispatchers on one database', () => {
+  it('deliver each event exactly once between them, both taking part', async () => {
+    const s = await startTestServer(FAST);
+    const instances: Instance[] = [];
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      // Each instance sends at most 2 at a time, so 4 requests in flight at once means both are
+      // sending: the receiver holds its first answers until it sees that (or 5 s pass).
+      let inFlight = 0;
+      let bothSending = false;
+      const held: (() => void)[] = [];
+      const rx = await receiver(async () => {
+        if (!bothSending && ++inFlight >= 4) {
+          bothSending = true;
+          held.splice(0).forEach((go) => go());
+        }
+        if (!bothSending) await new Promise<void>((go) => (held.push(go), setTimeout(go, 5000)));
+        return { status: 200, delayMs: 5 };
+      });
+      const { reg, hookId, secret } = await fixture(gql, rx.url);
+      await s.app.dispatcher.stop();
+      const N = 24;
+      for (let i = 0; i < N; i++) await moveStaging(gql, reg, i % 2 === 0 ? 'v1' : 'v0');
+      expect(await s.app.dispatcher.outboxDepth()).toBe(N);
+
+      const sent = [0, 0];
+      const env = { ...FAST, WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '10000' };
+      for (const i of [0, 1]) {
+        const logger = createLogger('debug', (line) => {
+          if (line.includes('"webhook delivered"')) sent[i] += 1;
+        });
+        instances.push(await startInstance(s, env, logger));
+      }
+      await rx.until((got) => new Set(got.map((r) => r.headers['webhook-id'])).size === N, 30_000);
+      await eventually(async () => ((await s.app.dispatcher.outboxDepth()) === 0 ? true : undefined));
+
+      expect(bothSending).toBe(true);
+      expect(rx.received).toHaveLength(N);
+      expect(new Set(rx.received.map((r) => r.headers['webhook-id'])).size).toBe(N);
+      for (const r of rx.received) new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>);
+      expect(sent[0] + sent[1]).toBe(N);
+      expect(sent.every((n) => n > 0)).toBe(true);
+      const rows = (await deliveriesOf(gql, hookId)).edges.map((e) => e.node);
+      expect(rows.every((d) => d.status === 'SUCCEEDED' && d.attempts === 1)).toBe(true);
+      console.log(`two dispatchers (${s.db.ds.options.type}): ${N} events, sent ${sent[0]} + ${sent[1]}, received ${rx.received.length}`);
+    } finally {
+      for (const i of instances) await i.stop();
+      await s.stop();
+    }
+  });
+});
+
+describe('URL safety at the moment of connecting', () => {
+  it('classifies addresses: loopback, private, link-local and metadata refused; metadata even when private networks are allowed', () => {
+    const table: [string, string | null, string | null][] = [
+      ['127.0.0.1', 'loopback', null], ['::1', 'loopback', null], ['10.1.2.3', 'private', null], ['172.20.0.1', 'private', null], ['192.168.1.1', 'private', null],
+      ['100.64.0.1', 'private', null], ['fd12:3456::1', 'private', null], ['169.254.10.10', 'link-local', null], ['fe80::1', 'link-local', null],
+      ['169.254.169.254', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::254', 'cloud metadata', 'cloud metadata'], ['0.0.0.0', 'unspecified', 'unspecified'],
+      ['::ffff:127.0.0.1', 'loopback', null], ['::ffff:169.254.169.254', 'cloud metadata', 'cloud metadata'], ['64:ff9b::a00:1', 'private', null], ['2002:7f00:1::', 'loopback', null],
+      ['224.0.0.1', 'multicast', 'multicast'], ['8.8.8.8', null, null], ['2606:4700:4700::1111', null, null], ['93.184.215.14', null, null],
+    ];
+    expect(table.map(([a]) => [a, refusal(a, false), refusal(a, true)])).toEqual(table);
+  });
+
+  it('refuses, when resolving, a name whose address is loopback', async () => {
+    const err = await new Promise<Error | null>((resolve) => guardedLookup(false)('localhost', {}, (e) => resolve(e)));
+    expect(err?.message).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/);
+    const allowed = await new Promise<Error | null>((resolve) => guardedLookup(true)('localhost', {}, (e) => resolve(e)));
+    expect(allowed).toBeNull();
+  });
+
+  it('refuses loopback URLs without WEBHOOK_ALLOW_PRIVATE_NETWORKS, and fails deliveries whose address became forbidden', async () => {
+    // A made the webhooks while private networks were allowed; B, on the same database, does not allow them.
+    const a = await startTestServer(FAST);
+    let b: Instance | undefined;
+    try {
+      await a.app.dispatcher.stop();
+      const rx = await receiver();
+      const port = new URL(rx.url).port;
+      const gqlA: Gql = (q, v) => a.gql(q, v);
+      const { reg, hookId: byName } = await fixture(gqlA, `http://localhost:${port}/hooks`);
+      const byIp = (await ok(gqlA, CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'] } })).createWebhook.webhook.id;
+      await moveStaging(gqlA, reg, 'v1');
+
+      b = await startInstance(a, { ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+      const gqlB: Gql = (q, v) => b!.gql(q, v);
+      for (const url of [rx.url, `http://localhost:${port}/`, 'http://10.0.0.8/hook', 'http://[::1]/hook', 'http://192.168.0.10/', 'http://[fe80::1]/', 'http://2130706433/']) {
+        const r = await b.gql(CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'] } });
+        expect([url, codeOf(r as any)]).toEqual([url, 'BAD_USER_INPUT']);
+        expect(r.errors![0].message).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+      }
+      expect(await settled(gqlB, byName)).toMatchObject({ status: 'FAILED', attempts: 1, lastResponseCode: null, lastError: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/) });
+      expect(await settled(gqlB, byIp)).toMatchObject({ status: 'FAILED', attempts: 1, lastError: 'refused: 127.0.0.1 is a loopback address' });
+      expect(rx.received).toHaveLength(0);
+    } finally {
+      await b?.stop();
+      await a.stop();
+    }
+  });
+});
+
+describe('settings', () => {
+  it('validates the WEBHOOK_* settings, naming the variable', () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8 });
+    const bad: [string, string][] = [
+      ['WEBHOOK_MAX_ATTEMPTS', '0'], ['WEBHOOK_TIMEOUT_MS', 'soon'], ['WEBHOOK_POLL_MS', '5'], ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
+      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'],
+    ];
+    for (const [name, value] of bad) {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
+    }
+    expect(() => loadConfig({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toThrow(/^WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS/);
+  });
+});
