@@ -222,8 +222,8 @@ describe('managing webhooks', () => {
     await s.ok(`mutation { testWebhook(input: {webhook: "${created.webhook.id}"}) { delivery { status } } }`);
     await drained();
     const everything = JSON.stringify([
-      await s.ok(`{ registry(name: "${reg}") { webhooks { edges { node { id url description events filter { models aliases } format active createdBy { id } createdAt updatedAt
-        deliveries { edges { node { id eventId event status payload lastError } } } } } } } }`),
+      await s.ok(`{ registry(name: "${reg}") { webhooks(first: 10) { edges { node { id url description events filter { models aliases } format active createdBy { id } createdAt updatedAt
+        deliveries(first: 20) { edges { node { id eventId event status payload lastError } } } } } } } }`),
       await s.ok(`{ node(id: "${created.webhook.id}") { id ... on Webhook { url } } }`),
       await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 100) { edges { node { action before after } } } }`),
     ]);
