@@ -306,7 +306,7 @@ describe('lineage', () => {
       expect(g.edges).toHaveLength(98);
       expect(g.truncated).toBe(false);
     } else {
-      // SQLite stops the recursion at 4 rows per edge of the cap (800 here): what came back is
+      // SQLite stops the recursion at 4 rows per node of the cap (100 here): what came back is
       // the nearest part of the graph, and the answer says it may be incomplete.
       expect(g.truncated).toBe(true);
     }

@@ -48,7 +48,9 @@ export interface Walk {
  *
  * The outer LIMIT only trims the answer; the work is the recursion. On SQLite a LIMIT inside the
  * recursive CTE stops the recursion itself once that many rows exist (https://sqlite.org/lang_with.html,
- * "Controlling Depth Of Recursion"); rows come out breadth-first, so the nearest are kept. MariaDB
+ * "Controlling Depth Of Recursion"); rows come out breadth-first, so the nearest are kept. The first
+ * step is limited too, since SQLite queues all of it before the recursion's LIMIT applies (a hub
+ * used by 47 000 runs took 135 ms with the first step unbounded). MariaDB
  * refuses such a LIMIT, so there the statement timeout bounds the work instead. `walked` counts
  * the rows the recursion produced, to tell a cut walk from a complete one.
  */
@@ -59,7 +61,7 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
   const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
   return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
-      SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?
+      ${boundRows ? `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step` : `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?`}
       UNION
       SELECT ${cols}, w.depth + 1
       FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
@@ -76,7 +78,7 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
 
 export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<Walk> {
   const boundRows = ds.options.type === 'better-sqlite3' && opts.maxRows !== undefined;
-  const params: unknown[] = [rootId, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...(boundRows ? [opts.maxRows] : []), opts.limit];
+  const params: unknown[] = [rootId, ...(boundRows ? [opts.maxRows] : []), opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...(boundRows ? [opts.maxRows] : []), opts.limit];
   const timeoutMs = opts.timeoutMs ?? 0;
   let rows: Record<string, unknown>[];
   try {
