@@ -73,6 +73,16 @@ describe('SQL statements per page', () => {
       expect(byNumber.sqlStatements).toBe(1);
     });
 
+    it('returns the same version from the deploy path as from node(id), field for field', async () => {
+      const fields = `id number name fullName description tags metadata metrics archived archivedAt createdAt updatedAt createdBy { id } aliases artifact { uri digest sizeBytes files { path digest sizeBytes } }`;
+      await s.ok(`mutation($i: UpdateModelVersionInput!) { updateModelVersion(input: $i) { version { id } } }`, { i: { registry, model, version: 'v58', description: 'the one', metadata: { nested: { a: [1, 'two'] }, flag: true } } });
+      const viaRef = (await s.ok(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { ${fields} } }`, { r: registry, m: model })).modelVersion;
+      const viaNode = (await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { ${fields} } } }`, { id: viaRef.id })).node;
+      expect(viaRef).toEqual(viaNode);
+      expect(viaRef).toMatchObject({ name: 'v58', description: 'the one', metadata: { nested: { a: [1, 'two'] }, flag: true }, archived: false, archivedAt: null });
+      expect(viaRef.metrics.loss).toBeCloseTo(1 / 59);
+    });
+
     it('costs the same number of statements for 5 versions as for 50', async () => {
       const small = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: SMALL });
       const large = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: LARGE });

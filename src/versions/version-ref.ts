@@ -3,7 +3,7 @@ import { BadInputError, NotFoundError } from '../common/errors';
 import { ALIAS_NAME, VERSION_NAME } from '../common/validate';
 import { AliasEntity } from '../aliases/alias.entity';
 import { ModelEntity } from '../models/model.entity';
-import { RegistryEntity } from '../registry/registry.entity';
+import { hydrate } from '../db/hydrate';
 import { VersionEntity } from './version.entity';
 
 /**
@@ -48,18 +48,18 @@ export async function getByRef(em: EntityManager, model: ModelEntity, ref: strin
 /**
  * `registry/model:ref` to a version in one SELECT, with the id of the registry it is in (so the
  * caller's access can be decided). This is the deploy path: systems resolve `:production` on
- * every rollout and health check. Null when anything along the way is missing.
+ * every rollout and health check, so the SQL is written out and the row converted directly
+ * (see db/hydrate). Null when anything along the way is missing.
  */
 export async function resolveRef(em: EntityManager, registryName: string, modelName: string, ref: VersionRef): Promise<{ version: VersionEntity; registryId: string } | null> {
-  const qb = em
-    .getRepository(VersionEntity)
-    .createQueryBuilder('v')
-    .innerJoin(ModelEntity, 'm', 'm.id = v.modelId')
-    .innerJoin(RegistryEntity, 'r', 'r.id = m.registryId')
-    .addSelect('r.id', 'registry_id')
-    .where('r.name = :registryName AND m.name = :modelName', { registryName, modelName });
-  if (ref.kind === 'number') qb.andWhere('v.number = :number', { number: ref.number });
-  else qb.innerJoin(AliasEntity, 'a', 'a.versionId = v.id AND a.modelId = m.id').andWhere('a.name = :alias', { alias: ref.alias });
-  const { entities, raw } = await qb.getRawAndEntities<{ registry_id: string }>();
-  return entities.length ? { version: entities[0], registryId: String(raw[0].registry_id) } : null;
+  const rows: Record<string, unknown>[] = await em.query(ref.kind === 'number' ? RESOLVE_NUMBER : RESOLVE_ALIAS, [registryName, modelName, ref.kind === 'number' ? ref.number : ref.alias]);
+  if (rows.length === 0) return null;
+  return { version: hydrate(em.connection, VersionEntity, rows[0]), registryId: String(rows[0].resolved_registry_id) };
 }
+
+const RESOLVE_FROM = `SELECT v.*, r.id AS resolved_registry_id
+  FROM registry r
+  JOIN registered_model m ON m.registry_id = r.id
+  JOIN model_version v ON v.model_id = m.id`;
+const RESOLVE_NUMBER = `${RESOLVE_FROM} WHERE r.name = ? AND m.name = ? AND v.number = ?`;
+const RESOLVE_ALIAS = `${RESOLVE_FROM} JOIN model_alias a ON a.model_id = m.id AND a.version_id = v.id WHERE r.name = ? AND m.name = ? AND a.name = ?`;
