@@ -1,4 +1,4 @@
-import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * A raw row (`SELECT t.*`) as an entity, converted column by column the way TypeORM converts its
@@ -11,4 +11,18 @@ export function hydrate<T extends ObjectLiteral>(ds: DataSource, entity: EntityT
   const out = meta.create() as Record<string, unknown>;
   for (const column of meta.columns) out[column.propertyName] = ds.driver.prepareHydratedValue(row[column.databaseName], column);
   return out as T;
+}
+
+/**
+ * `SELECT * FROM <entity's table> WHERE <property's column> IN (…) [ORDER BY <property's column>]`,
+ * hydrated: the batch query of the request loaders, written out for the reason above.
+ */
+export async function findWhereIn<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy?: keyof T & string): Promise<T[]> {
+  if (values.length === 0) return [];
+  const meta = em.connection.getMetadata(entity);
+  const column = (name: string) => em.connection.driver.escape(meta.findColumnWithPropertyName(name)!.databaseName);
+  const order = orderBy ? ` ORDER BY ${column(orderBy)}` : '';
+  const sql = `SELECT * FROM ${em.connection.driver.escape(meta.tableName)} WHERE ${column(property)} IN (${values.map(() => '?').join(', ')})${order}`;
+  const rows: Record<string, unknown>[] = await em.query(sql, [...values]);
+  return rows.map((row) => hydrate(em.connection, entity, row));
 }

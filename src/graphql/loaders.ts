@@ -5,6 +5,7 @@ import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { Database } from '../db/database';
+import { findWhereIn } from '../db/hydrate';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionRef } from '../versions/version-ref';
@@ -55,12 +56,12 @@ function grouped<T>(key: (row: T) => string, load: (ids: string[]) => Promise<T[
 export function createLoaders(db: Database): Loaders {
   const em = db.manager;
   return {
-    registry: byId((ids) => em.findBy(RegistryEntity, { id: In(ids) })),
-    model: byId((ids) => em.findBy(ModelEntity, { id: In(ids) })),
-    version: byId((ids) => em.findBy(VersionEntity, { id: In(ids) })),
-    aliasesOfModel: grouped((a) => a.modelId, (ids) => em.find(AliasEntity, { where: { modelId: In(ids) }, order: { name: 'ASC' } })),
+    registry: byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
+    model: byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
+    version: byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
+    aliasesOfModel: grouped((a) => a.modelId, (ids) => findWhereIn(em, AliasEntity, 'modelId', ids, 'name')),
     aliasNamesOfVersion: new DataLoader(async (ids) => {
-      const rows = await em.find(AliasEntity, { where: { versionId: In([...ids]) }, select: { versionId: true, name: true }, order: { name: 'ASC' } });
+      const rows = await findWhereIn(em, AliasEntity, 'versionId', ids, 'name');
       const groups = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const r of rows) groups.get(r.versionId)?.push(r.name);
       return ids.map((id) => groups.get(id)!);
@@ -72,11 +73,11 @@ export function createLoaders(db: Database): Loaders {
       const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
       return versionIds.map((id) => byVersion.get(id) ?? null);
     }),
-    run: byId((ids) => em.findBy(RunEntity, { id: In(ids) })),
-    artifact: byId((ids) => em.findBy(ArtifactEntity, { id: In(ids) })),
-    webhook: byId((ids) => em.findBy(WebhookEntity, { id: In(ids) })),
-    edgesTo: grouped((e) => e.toId, (ids) => em.find(LineageEdgeEntity, { where: { toId: In(ids) }, order: { id: 'ASC' } })),
-    edgesFrom: grouped((e) => e.fromId, (ids) => em.find(LineageEdgeEntity, { where: { fromId: In(ids) }, order: { id: 'ASC' } })),
+    run: byId((ids) => findWhereIn(em, RunEntity, 'id', ids)),
+    artifact: byId((ids) => findWhereIn(em, ArtifactEntity, 'id', ids)),
+    webhook: byId((ids) => findWhereIn(em, WebhookEntity, 'id', ids)),
+    edgesTo: grouped((e) => e.toId, (ids) => findWhereIn(em, LineageEdgeEntity, 'toId', ids, 'id')),
+    edgesFrom: grouped((e) => e.fromId, (ids) => findWhereIn(em, LineageEdgeEntity, 'fromId', ids, 'id')),
     versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),
   };
 }
