@@ -8,6 +8,7 @@ import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
 import { jsonArrayContains } from '../db/dialect';
+import { hydrate } from '../db/hydrate';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
@@ -15,6 +16,8 @@ import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
 import { changedFields } from '../webhooks/changes';
 import { emitEvent } from '../webhooks/emit';
+
+const MODEL_BY_NAMES = 'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
 export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 export type Direction = 'ASC' | 'DESC';
@@ -76,6 +79,11 @@ export class ModelService {
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string): Promise<ModelEntity> {
+    // One statement finds the model by both names (a model page's first question); a miss, or a
+    // registry the caller may not read, takes the step-by-step path, which says what is missing.
+    const rows: Record<string, unknown>[] = await this.db.manager.query(MODEL_BY_NAMES, [registryName, modelName]);
+    const hit = rows.length ? hydrate(this.db.ds, ModelEntity, rows[0]) : null;
+    if (hit && (await this.authz.can(principal, 'registry:read', { id: hit.registryId }))) return hit;
     return this.getIn(await this.registries.get(principal, registryName), modelName);
   }
 
