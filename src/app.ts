@@ -61,7 +61,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
-  const limits = graphqlLimits(config.graphql, config.lineage.maxNodes);
+  const limits = graphqlLimits(config.graphql, config.lineage);
   const metrics = new Metrics();
   metrics.registerPool(() => poolStats(ds));
 

@@ -40,6 +40,8 @@ describe('limits, configured small', () => {
       GRAPHQL_MAX_DOCUMENT_BYTES: '2048',
       GRAPHQL_MAX_TOKENS: '200',
       MAX_BODY_BYTES: '8192',
+      // A lineage walk weighs LINEAGE_MAX_NODES: small enough here to fit GRAPHQL_MAX_COST.
+      LINEAGE_MAX_NODES: '100',
     });
     await s.ok(`mutation { createRegistry(input: { name: "lim" }) { registry { id } } }`);
     await s.ok(LINK, { i: { registry: 'lim', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-0'), sizeBytes: 1 } } });
@@ -264,5 +266,32 @@ describe('lineage in the query cost', () => {
     expect(codeOf(many)).toBe('BAD_USER_INPUT');
     expect(many.errors![0].message).toContain('GRAPHQL_MAX_COST');
     expect(many.sqlStatements).toBe(0);
+  });
+
+  it('weighs the walk itself, so asking a page of versions only for `truncated` or `mermaid` is refused too', async () => {
+    for (const selection of ['truncated', 'mermaid']) {
+      const r = await s.gql(`{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { ${selection} } } } } } }`);
+      expect(r.status).toBe(400);
+      expect(r.errors![0].message).toContain('GRAPHQL_MAX_COST');
+      expect(r.sqlStatements).toBe(0);
+    }
+    const aliased = Array.from({ length: 25 }, (_, i) => `g${i}: modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 20) { mermaid } }`).join(' ');
+    expect((await s.gql(`{ ${aliased} }`)).errors![0].message).toContain('GRAPHQL_MAX_COST');
+  });
+
+  it('refuses a lineage depth over LINEAGE_MAX_DEPTH before anything runs, wherever it is asked', async () => {
+    const r = await s.gql(`{ registries(first: 1) { totalCount } modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 21) { truncated } } }`);
+    expect(r.status).toBe(400);
+    expect(codeOf(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got 21.');
+    expect(r.data).toBeUndefined();
+    expect(r.sqlStatements).toBe(0);
+  });
+
+  it('counts every object of a list, even when only __typename is asked of it', async () => {
+    const reps = Array.from({ length: 20_001 }, () => ({ __typename: 'Registry', id: 'x' }));
+    const r = await s.gql(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: reps });
+    expect(r.status).toBe(400);
+    expect(r.errors![0].message).toContain('GRAPHQL_MAX_COST');
   });
 });

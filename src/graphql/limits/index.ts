@@ -22,14 +22,21 @@ export interface GraphQLLimits {
   plugin: ApolloServerPlugin;
 }
 
-export function graphqlLimits(config: GraphQLConfig, lineageMaxNodes = 1000): GraphQLLimits {
-  // A lineage graph may hold LINEAGE_MAX_NODES nodes (and about as many edges), and each one is a
-  // recursive walk: weighing it by that keeps a page of versions from asking for 20 of them.
-  const listSizes = { 'LineageGraph.nodes': lineageMaxNodes, 'LineageGraph.edges': lineageMaxNodes };
+export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 }): GraphQLLimits {
+  // A lineage graph is a recursive walk that may visit LINEAGE_MAX_NODES nodes, whatever is
+  // selected from it, and holds that many nodes (and about as many edges): both are weighed, so a
+  // request may ask for a graph or two, not one per version of a page.
+  const walks = ['Query.lineage', 'ModelVersion.lineage'];
+  const costOptions = {
+    ...DEFAULT_COST_OPTIONS,
+    listSizes: { 'LineageGraph.nodes': lineage.maxNodes, 'LineageGraph.edges': lineage.maxNodes },
+    fieldWeights: Object.fromEntries(walks.map((w) => [w, lineage.maxNodes])),
+    depthLimits: Object.fromEntries(walks.map((w) => [w, { max: lineage.maxDepth, limit: 'LINEAGE_MAX_DEPTH' }])),
+  };
   return {
     validationRules: [maxDepthRule(config.maxDepth), maxAliasesRule(config.maxAliases)],
     parseOptions: { maxTokens: config.maxTokens },
-    plugin: limitsPlugin(config, { ...DEFAULT_COST_OPTIONS, listSizes }),
+    plugin: limitsPlugin(config, costOptions),
   };
 }
 

@@ -12,6 +12,13 @@ export interface CostOptions {
   listSize: number;
   /** Lists whose length is known to be larger, by `Type.field`: a lineage graph's nodes and edges. */
   listSizes?: Record<string, number>;
+  /**
+   * Fields whose own work outweighs what they return, by `Type.field`: a lineage graph is a
+   * recursive walk whatever is selected from it (`truncated` alone runs the whole walk).
+   */
+  fieldWeights?: Record<string, number>;
+  /** `depth` bounds of fields that take one (lineage walks), refused here, before execution. */
+  depthLimits?: Record<string, { max: number; limit: string }>;
 }
 
 export const DEFAULT_COST_OPTIONS: CostOptions = { maxPage: MAX_PAGE, listSize: 10 };
@@ -65,6 +72,16 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
     return opts.listSizes?.[`${parent.name}.${def.name}`] ?? opts.listSize;
   };
 
+  const checkDepth = (field: FieldNode, key: string) => {
+    const bound = opts.depthLimits?.[key];
+    const arg = bound && field.arguments?.find((a) => a.name.value === 'depth');
+    if (!bound || !arg) return;
+    const depth = value(arg.value);
+    if (typeof depth === 'number' && (!Number.isInteger(depth) || depth < 1 || depth > bound.max)) {
+      throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${depth}.`, { field: 'depth', limit: bound.limit, max: bound.max });
+    }
+  };
+
   const costOf = (set: SelectionSetNode, parent: GraphQLNamedType | undefined): number => {
     let total = 0;
     for (const sel of set.selections) {
@@ -72,7 +89,10 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
         if (sel.name.value.startsWith('__') || !parent || !(isObjectType(parent) || isInterfaceType(parent))) continue;
         const def = parent.getFields()[sel.name.value];
         if (!def) continue;
-        total += 1 + (sel.selectionSet ? itemsOf(sel, def, parent) * costOf(sel.selectionSet, getNamedType(def.type)) : 0);
+        const key = `${parent.name}.${def.name}`;
+        checkDepth(sel, key);
+        // An object costs at least 1 even when only `__typename` is asked of it.
+        total += (opts.fieldWeights?.[key] ?? 1) + (sel.selectionSet ? itemsOf(sel, def, parent) * Math.max(1, costOf(sel.selectionSet, getNamedType(def.type))) : 0);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         total += costOf(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : parent);
       } else {
