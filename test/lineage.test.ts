@@ -349,4 +349,21 @@ describe('lineage', () => {
       expect(a.sqlStatements).toBeLessThanOrEqual(direction === 'BOTH' ? 6 : 5);
     }
   });
+  it('bounds neighbour lists like pages: a dataset used by 120 runs lists the first 100, or `first`', async () => {
+    const reg = await registry('lin-popular');
+    const data = await artifact(reg, 'popular');
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      ids.push(await run(reg, `user-${i}`));
+      await use(ids[i], data);
+    }
+    const q = `query($id: ID!, $first: Int) { node(id: $id) { ... on Artifact { usedBy(first: $first) { id } all: usedBy { id } } } }`;
+    const r = await s.gql(q, { id: data, first: 5 });
+    expect(r.data.node.usedBy.map((n: { id: string }) => n.id)).toEqual(ids.slice(0, 5));
+    expect(r.data.node.all).toHaveLength(100);
+    expect(r.data.node.all.map((n: { id: string }) => n.id)).toEqual(ids.slice(0, 100));
+    const over = await s.gql(q, { id: data, first: 101 });
+    expect(codeOf(over)).toBe('BAD_USER_INPUT');
+    expect(over.sqlStatements).toBe(0);
+  });
 });

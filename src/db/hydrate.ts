@@ -26,3 +26,19 @@ export async function findWhereIn<T extends ObjectLiteral>(em: EntityManager, en
   const rows: Record<string, unknown>[] = await em.query(sql, [...values]);
   return rows.map((row) => hydrate(em.connection, entity, row));
 }
+
+/**
+ * Like findWhereIn, but at most `perKey` rows for each value of `property` (the first ones by
+ * `orderBy`): a hub artifact used by 50 000 runs must not load all of them to show a page.
+ */
+export async function findWhereInCapped<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy: keyof T & string, perKey: number): Promise<T[]> {
+  if (values.length === 0) return [];
+  const meta = em.connection.getMetadata(entity);
+  const column = (name: string) => em.connection.driver.escape(meta.findColumnWithPropertyName(name)!.databaseName);
+  const sql = `SELECT * FROM (
+      SELECT t.*, ROW_NUMBER() OVER (PARTITION BY ${column(property)} ORDER BY ${column(orderBy)}) AS row_in_key
+      FROM ${em.connection.driver.escape(meta.tableName)} t WHERE ${column(property)} IN (${values.map(() => '?').join(', ')})
+    ) capped WHERE row_in_key <= ? ORDER BY ${column(orderBy)}`;
+  const rows: Record<string, unknown>[] = await em.query(sql, [...values, perKey]);
+  return rows.map((row) => hydrate(em.connection, entity, row));
+}

@@ -5,7 +5,8 @@ import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { Database } from '../db/database';
-import { findWhereIn } from '../db/hydrate';
+import { findWhereIn, findWhereInCapped } from '../db/hydrate';
+import { MAX_PAGE } from '../common/pagination';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionRef } from '../versions/version-ref';
@@ -27,7 +28,7 @@ export interface Loaders {
   aliasNamesOfVersion: DataLoader<string, string[]>;
   /** The run that produced a version (its PRODUCED edge), if recorded. */
   producingRun: DataLoader<string, RunEntity | null>;
-  /** Lineage edges into a node, and out of it (Run.inputs/outputs, Artifact.producedBy/usedBy). */
+  /** Lineage edges into a node, and out of it (Run.inputs/outputs, Artifact.producedBy/usedBy): the first MAX_PAGE of each. */
   edgesTo: DataLoader<string, LineageEdgeEntity[]>;
   edgesFrom: DataLoader<string, LineageEdgeEntity[]>;
   run: DataLoader<string, RunEntity | null>;
@@ -76,8 +77,8 @@ export function createLoaders(db: Database): Loaders {
     run: byId((ids) => findWhereIn(em, RunEntity, 'id', ids)),
     artifact: byId((ids) => findWhereIn(em, ArtifactEntity, 'id', ids)),
     webhook: byId((ids) => findWhereIn(em, WebhookEntity, 'id', ids)),
-    edgesTo: grouped((e) => e.toId, (ids) => findWhereIn(em, LineageEdgeEntity, 'toId', ids, 'id')),
-    edgesFrom: grouped((e) => e.fromId, (ids) => findWhereIn(em, LineageEdgeEntity, 'fromId', ids, 'id')),
+    edgesTo: grouped((e) => e.toId, (ids) => findWhereInCapped(em, LineageEdgeEntity, 'toId', ids, 'id', MAX_PAGE)),
+    edgesFrom: grouped((e) => e.fromId, (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE)),
     versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),
   };
 }

@@ -10,7 +10,7 @@ import { globalIdOf } from './lineage-node';
 import { LineageGraphView, LineageNodeView, toMermaid } from './lineage.service';
 import {
   Artifact, CreateRunInput, CreateRunPayload, depthArg, LineageDirection, LineageGraph, LineageNode, LogArtifactInput, LogArtifactPayload, Run,
-  UpdateRunInput, UpdateRunPayload, UseArtifactInput, UseArtifactPayload,
+  neighboursArg, UpdateRunInput, UpdateRunPayload, UseArtifactInput, UseArtifactPayload,
 } from './lineage.types';
 import { RunEntity } from './run.entity';
 
@@ -97,14 +97,14 @@ export class RunResolver {
     return ctx.loaders.registry.load(r.registryId);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run used.' })
-  async inputs(@Root() r: RunEntity, @Ctx() ctx: Context) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'UPSTREAM')).map(toLineageNode);
+  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run used, oldest first; lineage() walks further.' })
+  async inputs(@Root() r: RunEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'UPSTREAM', first)).map(toLineageNode);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run produced.' })
-  async outputs(@Root() r: RunEntity, @Ctx() ctx: Context) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'DOWNSTREAM')).map(toLineageNode);
+  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run produced, oldest first.' })
+  async outputs(@Root() r: RunEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'DOWNSTREAM', first)).map(toLineageNode);
   }
 }
 
@@ -125,14 +125,14 @@ export class ArtifactResolver {
     return ctx.loaders.registry.load(a.registryId);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'The runs that produced this artifact.' })
-  async producedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'UPSTREAM')).map(toLineageNode);
+  @FieldResolver(() => [LineageNode], { description: 'The runs that produced this artifact, oldest first.' })
+  async producedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'UPSTREAM', first)).map(toLineageNode);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'The runs that used this artifact.' })
-  async usedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'DOWNSTREAM')).map(toLineageNode);
+  @FieldResolver(() => [LineageNode], { description: 'The runs that used this artifact, oldest first; lineage() walks further.' })
+  async usedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'DOWNSTREAM', first)).map(toLineageNode);
   }
 }
 

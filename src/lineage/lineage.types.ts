@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { JsonObject } from '../db/columns';
 import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
 import { Node } from '../node/node.types';
+import { MAX_PAGE } from '../common/pagination';
 import { Registry } from '../registry/registry.types';
 import { ModelVersion } from '../versions/version.types';
 import { User } from '../viewer/user.types';
@@ -154,5 +155,7 @@ export class UseArtifactPayload {
 }
 
 export const DEFAULT_DEPTH = 3;
+/** Neighbour lists are bounded like pages: a dataset may have been used by thousands of runs. */
+export const neighboursArg = { nullable: true, defaultValue: MAX_PAGE, description: `At most ${MAX_PAGE} (the default).` };
 export const depthArg = { nullable: true, defaultValue: DEFAULT_DEPTH, description: 'How many edges to follow; at most LINEAGE_MAX_DEPTH (20).' };
 export { Int };
