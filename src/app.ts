@@ -62,7 +62,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
   const limits = graphqlLimits(config.graphql, config.lineage);
-  const metrics = new Metrics();
+  const metrics = new Metrics((metric, err) => logger.warn('a metric could not be read; it keeps its last value', { metric, error: (err as Error)?.message ?? String(err) }));
   metrics.registerPool(() => poolStats(ds));
 
   const apollo = createApollo<Context>(config, logger, await buildRegistrySchema(), limits);

@@ -144,6 +144,24 @@ describe('metrics', () => {
     expect(sample((await metricsOf(s)).text, 'model_registry_test_outbox_depth')).toBe(5);
   });
 
+  it('reports the webhook outbox depth: deliveries waiting to be sent', async () => {
+    expect(sample((await metricsOf(s)).text, 'model_registry_webhook_outbox_depth')).toBe(0);
+  });
+
+  it('still answers a scrape when one gauge cannot be read: that gauge keeps its last value', async () => {
+    let fail = false;
+    s.app.metrics.registerGauge('model_registry_test_flaky', 'A gauge whose source fails (test).', async () => {
+      if (fail) throw new Error('database is down');
+      return 7;
+    });
+    expect(sample((await metricsOf(s)).text, 'model_registry_test_flaky')).toBe(7);
+    fail = true;
+    const m = await metricsOf(s);
+    expect(m.status).toBe(200);
+    expect(sample(m.text, 'model_registry_test_flaky')).toBe(7);
+    expect(m.text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+
   it('keeps its own registry per server', async () => {
     const other = await startTestServer();
     try {

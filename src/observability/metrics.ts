@@ -5,6 +5,7 @@ import { RequestSummary } from '../http/http-server';
 /** Distinct operation names kept as label values; later ones count as `other`. */
 export const MAX_OPERATION_LABELS = 100;
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const GAUGE_TIMEOUT_MS = 1000;
 
 /**
  * Prometheus metrics for /metrics, in a registry of this app's own (not prom-client's global one),
@@ -34,7 +35,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `onError` hears of a gauge that could not be read at a scrape. */
+  constructor(private readonly onError: (metric: string, err: unknown) => void = () => {}) {
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -54,16 +56,26 @@ export class Metrics {
   }
 
   /**
-   * A gauge read at each scrape, e.g. the webhook outbox depth:
-   * `metrics.registerGauge('model_registry_webhook_outbox_depth', 'Deliveries waiting.', () => outbox.count())`.
+   * A gauge read at each scrape, such as the webhook outbox depth (see app.ts).
    */
   registerGauge(name: string, help: string, collect: () => number | Promise<number>): void {
+    const onError = this.onError;
     new Gauge({
       name,
       help,
       registers: [this.registry],
+      // One gauge that cannot be read (a database that is down, a pool with no free connection)
+      // must not fail the whole scrape, nor hold it: it keeps its last value, and says why.
       async collect() {
-        this.set(await collect());
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no value within ${GAUGE_TIMEOUT_MS} ms`)), GAUGE_TIMEOUT_MS)));
+          this.set(await Promise.race([Promise.resolve().then(collect), late]));
+        } catch (err) {
+          onError(name, err);
+        } finally {
+          clearTimeout(timer);
+        }
       },
     });
   }
