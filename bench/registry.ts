@@ -17,27 +17,20 @@ import 'reflect-metadata';
  * Every response is checked. Readers use a registry VIEWER's token, as a deploy system would.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config';
 import { toGlobalId } from '../src/common/global-id';
-import { createLogger } from '../src/common/logger';
-import { createDataSource } from '../src/db/data-source';
-import { migrate } from '../src/db/migrate';
+import { createTestDatabase } from '../test/support/database';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-provider';
 import { load, LOAD, LoadResult, request, Workload } from './support/load';
-import { addModels, createRegistry, SeededRegistry, VERSIONS_PER_MODEL } from './support/seed-registry';
+import { addModels, createRegistry, VERSIONS_PER_MODEL } from './support/seed-registry';
+import { contention, CONTENTION_RACERS, entities, lineageUpstream, modelPage, REGISTRY, resolveProduction } from './support/workloads';
 
-const REGISTRY = 'bench';
 const ADMIN = 'bench-admin';
 const DEPLOYER = 'deployer';
-const HOT_MODELS = 10;
+/** Models in the registry for the first measurement (1 000 versions). */
+const SMALL_MODELS = 10;
 const W4_ROUNDS = Number(process.env.BENCH_W4_ROUNDS ?? 40);
-const W4_RACERS = 50;
 
 interface Row extends LoadResult {
   label: string;
@@ -46,29 +39,6 @@ interface Row extends LoadResult {
 
 // ---------------------------------------------------------------------------------------------
 // The database and the server process
-
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = process.env.DATABASE_URL;
-  if (base && /^(mysql|mariadb):/.test(base)) {
-    const u = new URL(base);
-    const name = `${u.pathname.slice(1)}_bench_${process.pid}`;
-    const admin = () => createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
-    const c = await admin();
-    await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await c.end();
-    u.pathname = `/${name}`;
-    return {
-      url: u.toString(),
-      async drop() {
-        const d = await admin();
-        await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
-        await d.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-bench-'));
-  return { url: `sqlite:${path.join(dir, 'registry.sqlite')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 class ServerProcess {
   private constructor(private readonly child: ChildProcess, readonly url: string) {}
@@ -105,109 +75,32 @@ class ServerProcess {
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
-const hot = (seeded: SeededRegistry) => seeded.models.slice(0, HOT_MODELS).map((m) => m.name);
-const W1_QUERY = `query($m: String!) { modelVersion(registry: "${REGISTRY}", model: $m, ref: "production") { artifact { uri digest } } }`;
-const W2_QUERY = `query($m: String!) { model(registry: "${REGISTRY}", name: $m) {
-  name description tags updatedAt
-  aliases { name protected updatedAt version { name } }
-  versions(first: 50) { edges { node { id name number aliases tags metrics description createdAt createdBy { id } artifact { uri digest sizeBytes } } } pageInfo { hasNextPage endCursor } }
-} }`;
-
-function w1(seeded: SeededRegistry): Workload {
-  const models = hot(seeded);
-  return { label: 'W1 resolve model:production', query: W1_QUERY, variables: () => ({ m: pick(models) }), check: (d) => /^s3:\/\/bench\/models\//.test(d.modelVersion?.artifact?.uri) && /^sha256:/.test(d.modelVersion.artifact.digest) };
-}
-
-function w2(seeded: SeededRegistry): Workload {
-  const models = hot(seeded);
-  return {
-    label: 'W2 model page (50 versions)',
-    query: W2_QUERY,
-    variables: () => ({ m: pick(models) }),
-    check: (d) => d.model?.aliases?.length === 3 && d.model.versions.edges.length === 50 && d.model.versions.edges[0].node.metrics.accuracy > 0,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function probeSql(server: ServerProcess, token: string, w: Workload, n: number): Promise<number> {
   const requestId = `probe-${n}`;
-  const r = await request(server.url, token, w.query, w.variables?.() ?? {}, requestId);
-  if (r.errors || !w.check(r.data)) throw new Error(`${w.label}: probe failed: ${JSON.stringify(r).slice(0, 300)}`);
+  const variables = w.variables?.() ?? {};
+  const r = await request(server.url, token, w.query, variables, requestId);
+  if (r.errors || !w.check(r.data, variables)) throw new Error(`${w.label}: probe failed: ${JSON.stringify(r).slice(0, 300)}`);
   return server.sqlFor(requestId);
 }
 
 async function measure(server: ServerProcess, token: string | null, w: Workload, n: number): Promise<Row> {
   const sql = token ? await probeSql(server, token, w, n) : null;
-  await load(server.url, token, { ...w }); // warm-up round, discarded
+  await load(server.url, token, w); // warm-up round, discarded
   const r = await load(server.url, token, w);
   if (r.bad > 0) console.error(`  ! ${w.label}: ${r.bad} bad responses, first: ${r.firstBad}`);
   return { label: w.label, sql, ...r };
 }
 
-/**
- * W4: each round reads where the alias points, then 50 clients at once ask to move it elsewhere,
- * each naming that version as expectedVersion. Exactly one may win; the rest get CONFLICT.
- */
-async function contention(server: ServerProcess, token: string, ds: DataSource, seeded: SeededRegistry): Promise<Row & { winners: number; events: number }> {
-  const model = seeded.models[0].name;
-  const SET = `mutation($i: SetAliasInput!) { setAlias(input: $i) { alias { version { name } } } }`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: W4_RACERS });
-  const ask = (version: string, expectedVersion: string | null) => request(server.url, token, SET, { i: { registry: REGISTRY, model, alias: 'champion', version, expectedVersion, reason: 'bench' } }, undefined, agent);
-  const first = await ask('v0', null);
-  if (first.errors) throw new Error(`W4 setup failed: ${JSON.stringify(first.errors)}`);
-  const countEvents = async () => Number((await ds.query(`SELECT COUNT(*) AS n FROM alias_event e JOIN registered_model m ON m.id = e.model_id WHERE m.name = ? AND e.alias = 'champion'`, [model]))[0].n);
-  const eventsBefore = await countEvents();
-  let current = 'v0';
-  let winners = 0;
-  let bad = 0;
-  let firstBad: string | undefined;
-  const latencies: number[] = [];
-  const started = performance.now();
-  for (let round = 0; round < W4_ROUNDS; round++) {
-    const targets = Array.from({ length: VERSIONS_PER_MODEL }, (_, i) => `v${i}`).filter((v) => v !== current).sort(() => Math.random() - 0.5).slice(0, W4_RACERS);
-    const results = await Promise.all(targets.map((v) => ask(v, current)));
-    let won: string | null = null;
-    results.forEach((r, i) => {
-      latencies.push(r.ms);
-      if (!r.errors) {
-        if (won) bad += 1; // a second winner for the same expected version
-        won = targets[i];
-      } else if (r.errors[0]?.extensions?.code !== 'CONFLICT') {
-        bad += 1;
-        firstBad ??= JSON.stringify(r.errors).slice(0, 300);
-      }
-    });
-    if (!won) {
-      bad += 1;
-      firstBad ??= `round ${round}: no winner`;
-      continue;
-    }
-    winners += 1;
-    current = won;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  const events = (await countEvents()) - eventsBefore;
-  if (events !== winners) {
-    bad += 1;
-    firstBad ??= `alias events ${events} != successful moves ${winners}`;
-  }
-  if (bad) console.error(`  ! W4: ${bad} bad outcomes, first: ${firstBad}`);
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { label: `W4 contention (${W4_RACERS} CAS moves at once)`, sql: null, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), requests: latencies.length, bad, winners, events };
-}
+const TYPENAME: Workload = { label: '{ __typename }', query: '{ __typename }', check: (d) => d.__typename === 'Query' };
 
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const database = await createDatabase();
-  const ds = createDataSource(parseDatabaseUrl(database.url, os.tmpdir()));
-  await ds.initialize();
-  await migrate(ds, createLogger('error'));
-  const kind = database.url.startsWith('sqlite:') ? 'SQLite' : new URL(database.url).protocol === 'mariadb:' ? 'MariaDB' : 'MySQL';
+  const database = await createTestDatabase();
+  const ds = database.ds;
+  const kind = database.config.kind === 'sqlite' ? 'SQLite' : database.config.flavor === 'mariadb' ? 'MariaDB' : 'MySQL';
   const idp = await IdentityProvider.start();
   const servers: ServerProcess[] = [];
   try {
@@ -218,7 +111,7 @@ async function main(): Promise<void> {
 
     let t = performance.now();
     const seeded = await createRegistry(ds.manager, REGISTRY);
-    await addModels(ds.manager, seeded, HOT_MODELS);
+    await addModels(ds.manager, seeded, SMALL_MODELS);
     console.log(`seeded ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     const app = await ServerProcess.start('app', env);
@@ -226,55 +119,30 @@ async function main(): Promise<void> {
     const grant = await request(app.url, admin, `mutation { grantRole(input: { registry: "${REGISTRY}", subject: "${DEPLOYER}", role: VIEWER }) { binding { role } } }`);
     if (grant.errors) throw new Error(JSON.stringify(grant.errors));
     let n = 0;
-    const small = [await measure(app, deployer, w1(seeded), ++n), await measure(app, deployer, w2(seeded), ++n)];
+    const names = () => seeded.models.map((m) => m.name);
+    const small = [await measure(app, deployer, resolveProduction(names()), ++n), await measure(app, deployer, modelPage(names()), ++n)];
 
     t = performance.now();
-    await addModels(ds.manager, seeded, 1000 - HOT_MODELS);
+    await addModels(ds.manager, seeded, 1000 - SMALL_MODELS);
     console.log(`grew the registry to ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     const rows: Row[] = [];
     for (const mode of ['L0', 'L2'] as const) {
       const ceiling = await ServerProcess.start(mode, env);
-      rows.push(await measure(ceiling, null, { label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }', query: '{ __typename }', check: (d) => d.__typename === 'Query' }, ++n));
+      rows.push(await measure(ceiling, null, { ...TYPENAME, label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }' }, ++n));
       await ceiling.stop();
     }
-    rows.push(await measure(app, deployer, { label: 'L1 the registry, { __typename }', query: '{ __typename }', check: (d) => d.__typename === 'Query' }, ++n));
-    const large = [await measure(app, deployer, w1(seeded), ++n), await measure(app, deployer, w2(seeded), ++n)];
+    rows.push(await measure(app, deployer, { ...TYPENAME, label: 'L1 the registry, { __typename }' }, ++n));
+    // At 100 000 versions the workloads pick from all 1 000 models, not the first ten.
+    const large = [await measure(app, deployer, resolveProduction(names()), ++n), await measure(app, deployer, modelPage(names()), ++n)];
     rows.push(...large);
-    const version = seeded.models[3].name;
-    const versionId = (await request(app.url, deployer, `{ modelVersion(registry: "${REGISTRY}", model: "${version}", ref: "production") { id } }`)).data.modelVersion.id as string;
-    rows.push(await measure(app, deployer, {
-      label: 'W3 lineage, depth-10 upstream',
-      query: `query($id: ID!) { lineage(id: $id, direction: UPSTREAM, depth: 10) { nodes { id kind name } edges { from to kind } truncated } }`,
-      variables: () => ({ id: versionId }),
-      check: (d) => d.lineage.nodes.length >= 10 && d.lineage.truncated === false,
-    }, ++n));
-    rows.push(await contention(app, admin, ds, seeded));
-    const entities = await ds.query(`SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? ORDER BY v.number`, [seeded.models[5].name]);
-    const representations = entities.slice(0, 100).map((v: { id: string }) => ({ __typename: 'ModelVersion', id: toGlobalId('ModelVersion', v.id) }));
-    const w5: Workload = {
-      label: 'W5 _entities, 100 ModelVersions',
-      query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ModelVersion { id name artifact { uri } } } }`,
-      variables: () => ({ r: representations }),
-      check: (d) => d._entities.length === 100 && d._entities.every((e: { name?: string } | null) => e?.name),
-    };
-    const federated = !(await request(app.url, deployer, w5.query, w5.variables!())).errors;
-    if (federated) rows.push(await measure(app, deployer, w5, ++n));
-    else console.log('W5 skipped: this build does not serve _entities');
+    const [lineageRoot] = await ds.query(`SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? AND v.number = ?`, [seeded.models[3].name, VERSIONS_PER_MODEL - 10]);
+    rows.push(await measure(app, deployer, lineageUpstream(toGlobalId('ModelVersion', lineageRoot.id)), ++n));
+    rows.push({ label: `W4 contention (${CONTENTION_RACERS} CAS moves at once)`, ...(await contention(app.url, admin, ds, seeded, W4_ROUNDS, (id) => app.sqlFor(id))) });
+    const versions: { id: string }[] = await ds.query(`SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? ORDER BY v.number`, [seeded.models[5].name]);
+    rows.push(await measure(app, deployer, entities(versions.slice(0, 100).map((v) => v.id)), ++n));
 
-    const l2 = rows.find((r) => r.label.startsWith('L2'))!;
-    const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-    console.log(`\n## ${kind}: 1 000 models, 100 000 versions\n`);
-    console.log('| workload | req/s | p50 ms | p99 ms | SQL / request | vs L2 throughput | bad responses |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const r of rows) console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.sql ?? '–'} | ${fmt(r.rps / l2.rps, 2)} | ${r.bad} |`);
-    console.log(`\n## ${kind}: the same registry at 1 000 and at 100 000 versions\n`);
-    console.log('| workload | req/s at 1 000 | req/s at 100 000 | ratio | p50 ms at 1 000 | p50 ms at 100 000 | SQL / request (both) |');
-    console.log('|---|---|---|---|---|---|---|');
-    small.forEach((s, i) => {
-      const l = large[i];
-      console.log(`| ${s.label} | ${fmt(s.rps)} | ${fmt(l.rps)} | ${fmt(l.rps / s.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(l.p50, 2)} | ${s.sql} / ${l.sql} |`);
-    });
+    printTables(kind, rows, small, large);
     const bad = [...rows, ...small].reduce((sum, r) => sum + r.bad, 0);
     if (bad > 0) {
       console.error(`\n${bad} bad responses: these figures are not valid.`);
@@ -283,9 +151,24 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.stop();
     await idp.stop();
-    await ds.destroy();
     await database.drop();
   }
+}
+
+function printTables(kind: string, rows: Row[], small: Row[], large: Row[]): void {
+  const l2 = rows.find((r) => r.label.startsWith('L2'))!;
+  const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  console.log(`\n## ${kind}: 1 000 models, 100 000 versions\n`);
+  console.log('| workload | req/s | p50 ms | p99 ms | SQL / request | vs L2 throughput | bad responses |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.sql ?? '–'} | ${fmt(r.rps / l2.rps, 2)} | ${r.bad} |`);
+  console.log(`\n## ${kind}: the same registry at 1 000 and at 100 000 versions\n`);
+  console.log('| workload | req/s at 1 000 | req/s at 100 000 | ratio | p50 ms at 1 000 | p50 ms at 100 000 | SQL / request (both) |');
+  console.log('|---|---|---|---|---|---|---|');
+  small.forEach((s, i) => {
+    const l = large[i];
+    console.log(`| ${s.label} | ${fmt(s.rps)} | ${fmt(l.rps)} | ${fmt(l.rps / s.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(l.p50, 2)} | ${s.sql} / ${l.sql} |`);
+  });
 }
 
 main().catch((err) => {

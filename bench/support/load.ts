@@ -10,8 +10,8 @@ export interface Workload {
   label: string;
   query: string;
   variables?: () => Record<string, unknown>;
-  /** True when the data is what a client would expect (not just "no errors"). */
-  check: (data: any) => boolean;
+  /** True when the data is what a client would expect for these variables (not just "no errors"). */
+  check: (data: any, variables: Record<string, any>) => boolean;
 }
 
 export interface LoadResult {
@@ -44,13 +44,19 @@ export async function load(url: string, token: string | null, w: Workload): Prom
         method: 'POST',
         headers,
         body: fixedBody,
-        setupRequest: (req) => (w.variables ? { ...req, body: JSON.stringify({ query: w.query, variables: w.variables() }) } : req),
-        onResponse: (status, body) => {
+        // Each request's variables travel in autocannon's per-connection context, so its response
+        // is checked against what was asked.
+        setupRequest: (req, context: { variables?: Record<string, unknown> }) => {
+          if (!w.variables) return req;
+          context.variables = w.variables();
+          return { ...req, body: JSON.stringify({ query: w.query, variables: context.variables }) };
+        },
+        onResponse: (status, body, context: { variables?: Record<string, unknown> }) => {
           let ok = false;
           if (status === 200) {
             try {
               const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
-              ok = !parsed.errors && parsed.data != null && w.check(parsed.data);
+              ok = !parsed.errors && parsed.data != null && w.check(parsed.data, context.variables ?? {});
             } catch {
               ok = false;
             }

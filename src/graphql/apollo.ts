@@ -24,6 +24,9 @@ export function createApollo<TContext extends BaseContext>(config: Config, logge
     parseOptions: limits.parseOptions,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries would keep documents in memory by hash for anyone to call; no
+    // client of ours sends them, and a gateway or router speaks plain documents to subgraphs.
+    persistedQueries: false,
     // Apollo pretty-prints responses by default: 2-space indentation makes a page of versions a
     // third larger and costs a tenth of the request's CPU. Clients do not read raw JSON.
     stringifyResult: (result) => JSON.stringify(result),

@@ -15,6 +15,8 @@ import { createLogger } from '../../src/common/logger';
  */
 export interface TestDatabase {
   config: DatabaseConfig;
+  /** The DATABASE_URL of this database, for a server started in another process. */
+  url: string;
   ds: DataSource;
   drop(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export const usingMysql = () => /^(mysql|mariadb):/.test(process.env.DATABASE_UR
 export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let config: DatabaseConfig;
+  let url: string;
   let cleanup: () => Promise<void>;
   if (usingMysql()) {
     const base = new URL(process.env.DATABASE_URL!);
@@ -32,7 +35,8 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     base.pathname = `/${name}`;
-    config = parseDatabaseUrl(base.toString(), os.tmpdir());
+    url = base.toString();
+    config = parseDatabaseUrl(url, os.tmpdir());
     cleanup = async () => {
       const c = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -41,6 +45,7 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-test-'));
     config = { kind: 'sqlite', file: path.join(dir, 'registry.sqlite') };
+    url = `sqlite:${config.file}`;
     cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
   const ds = createDataSource(config);
@@ -48,6 +53,7 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   if (opts.migrate !== false) await migrate(ds, createLogger('error'));
   return {
     config,
+    url,
     ds,
     async drop() {
       if (ds.isInitialized) await ds.destroy();
