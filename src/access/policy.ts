@@ -113,8 +113,9 @@ export class Policy {
   }
 
   private decide(subject: string, domain: string, action: string): boolean {
-    // JSON keeps the parts apart whatever characters a token's subject holds.
-    const key = JSON.stringify([subject, domain, action]);
+    // Registry ids and permission names never hold a newline, so with the subject last the key
+    // splits one way only, whatever characters a token's subject holds.
+    const key = `${domain}\n${action}\n${subject}`;
     let allowed = this.decisions.get(key);
     if (allowed === undefined) {
       allowed = this.enforcer.enforceSync(subject, domain, action);
