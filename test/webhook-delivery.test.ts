@@ -1,6 +1,14 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { createLogger } from '../src/common/logger';
 import { ConfigError, loadConfig } from '../src/config';
+import { fromGlobalId } from '../src/common/global-id';
+import { uuidv7 } from '../src/common/uuid';
+import { createDataSource } from '../src/db/data-source';
+import { Database } from '../src/db/database';
+import { toDbTimestamp } from '../src/db/dialect';
+import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
+import { newDelivery } from '../src/webhooks/emit';
+import { Claimed, Outbox } from '../src/webhooks/outbox';
 import { backoffMs, parseRetryAfter } from '../src/webhooks/retry';
 import { guardedLookup, refusal } from '../src/webhooks/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
@@ -21,6 +29,7 @@ const FAST = {
 const CREATE_HOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id } } }`;
 const SET = `mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`;
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id } } }`;
+const UPDATE_HOOK = `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { active } } }`;
 const DELIVERIES = `query($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 100) { totalCount edges { node { eventId event status attempts lastResponseCode lastError lastAttemptAt nextAttemptAt } } } } } }`;
 
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: any[] }>;
@@ -53,6 +62,7 @@ const moveStaging = (gql: Gql, reg: string, version: string) => ok(gql, SET, { i
 async function deliveriesOf(gql: Gql, hookId: string) {
   return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as { totalCount: number; edges: { node: any }[] };
 }
+const types = (rs: Received[]) => rs.map((r) => r.json.type);
 /** The delivery of a webhook, once `done` holds for it. */
 const settled = (gql: Gql, hookId: string, done: (d: any) => boolean = (d) => d.status !== 'PENDING') =>
   eventually(async () => (await deliveriesOf(gql, hookId)).edges.map((e) => e.node).find(done), 15_000, 'delivery settled');
@@ -234,6 +244,88 @@ describe('two dispatchers on one database', () => {
       console.log(`two dispatchers (${s.db.ds.options.type}): ${N} events, sent ${sent[0]} + ${sent[1]}, received ${rx.received.length}`);
     } finally {
       for (const i of instances) await i.stop();
+      await s.stop();
+    }
+  });
+});
+
+describe('claiming', () => {
+  /** `n` due deliveries of a webhook, written straight into the outbox. */
+  async function queue(s: TestServer, hookId: string, n: number): Promise<void> {
+    const webhookId = fromGlobalId(hookId).id;
+    const at = new Date(Date.now() - 60_000);
+    const rows = Array.from({ length: n }, (_, i) => newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i }, new Date(at.getTime() + i)));
+    await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
+  }
+
+  it('gives two connection pools claiming at the same time different rows, both getting some', async () => {
+    const s = await startTestServer(FAST);
+    const other = createDataSource(s.db.config);
+    try {
+      await s.app.dispatcher.stop();
+      const { hookId } = await fixture((q, v) => s.gql(q, v), 'https://hooks.example.com/claims');
+      await queue(s, hookId, 60);
+      await other.initialize();
+      const a = s.app.services.webhookDelivery.outbox;
+      const b = new Outbox(new Database(other));
+      const ids = (claimed: Claimed[]) => claimed.map((c) => c.delivery.id);
+
+      const [first, second] = await Promise.all([a.claimDue(10, 60_000), b.claimDue(10, 60_000)]);
+      expect(ids(first).filter((id) => ids(second).includes(id))).toEqual([]);
+      if (s.db.config.kind === 'mysql') {
+        expect([first.length, second.length]).toEqual([10, 10]);
+        // While one pool holds its claim's row locks, the other still claims the next due rows:
+        // the locking read stops at its LIMIT instead of locking the whole backlog.
+        const db = new Database(s.db.ds);
+        const [held, meanwhile] = await db.transaction(async (em) => {
+          const locked = (await a.dueIds(em, new Date(), 10, true)).map((r) => r.id);
+          return [locked, ids(await b.claimDue(10, 60_000))];
+        });
+        expect([held.length, meanwhile.length]).toEqual([10, 10]);
+        expect(held.filter((id) => meanwhile.includes(id))).toEqual([]);
+      } else {
+        // SQLite has one writer: a claim that loses the race gets nothing this round, never a row twice.
+        expect(first.length + second.length).toBeGreaterThanOrEqual(10);
+      }
+    } finally {
+      if (other.isInitialized) await other.destroy();
+      await s.stop();
+    }
+  });
+
+  it('parks the deliveries of a webhook switched off, and sends them when it is switched on again', async () => {
+    const s = await startTestServer(FAST);
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const rx = await receiver();
+      const { reg, hookId } = await fixture(gql, rx.url);
+      await s.app.dispatcher.stop();
+      for (const v of ['v1', 'v0', 'v1']) await moveStaging(gql, reg, v);
+      await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: false } });
+      const queued = (await deliveriesOf(gql, hookId)).edges.map((e) => e.node);
+      expect(queued.map((d) => [d.status, d.nextAttemptAt])).toEqual([['PENDING', null], ['PENDING', null], ['PENDING', null]]);
+      const outbox = s.app.services.webhookDelivery.outbox;
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+
+      // A retry recorded just as the webhook was switched off is due again: its claim parks it.
+      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)), queued[0].eventId]);
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+      expect((await deliveriesOf(gql, hookId)).edges.map((e) => e.node.nextAttemptAt)).toEqual([null, null, null]);
+
+      // A ping still goes out while it is off; redelivering it queues it parked.
+      const ping = (await ok(gql, `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id status } } }`, { id: hookId })).testWebhook.delivery;
+      expect(ping.status).toBe('SUCCEEDED');
+      const again = (await ok(gql, `mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { status nextAttemptAt } } }`, { id: ping.id })).redeliverWebhookDelivery.delivery;
+      expect(again).toEqual({ status: 'PENDING', nextAttemptAt: null });
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+      expect(rx.received).toHaveLength(1);
+
+      await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: true } });
+      expect((await deliveriesOf(gql, hookId)).edges.filter((e) => e.node.status === 'PENDING' && e.node.nextAttemptAt !== null)).toHaveLength(4);
+      s.app.dispatcher.start();
+      await rx.until((got) => got.length === 5);
+      expect(types(rx.received).sort()).toEqual(['alias.set', 'alias.set', 'alias.set', 'webhook.ping', 'webhook.ping']);
+    } finally {
       await s.stop();
     }
   });

@@ -33,7 +33,8 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'integer' }) attempts!: number;
   /**
    * PENDING: when the next attempt is due; while an attempt is in flight, when its lease ends
-   * (a dispatcher that died mid-attempt leaves the row to be claimed again then). Null once done.
+   * (a dispatcher that died mid-attempt leaves the row to be claimed again then). Null once done,
+   * and while its webhook is off (parked: never due, so the claim need not look at the webhook).
    */
   @Column({ ...TIMESTAMP, nullable: true }) nextAttemptAt!: Date | null;
   /** Set by the dispatcher that claimed the row; an outcome is recorded only under its claim. */

@@ -100,6 +100,8 @@ export class WebhookService {
       }
       const { id: _id, registryId: _r, createdBy: _c, createdAt: _t, ...changes } = webhook;
       await em.update(WebhookEntity, { id: webhook.id }, changes);
+      if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
+      if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
       await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), secretRotated: !!newSecret } }, now);
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
@@ -147,10 +149,12 @@ export class WebhookService {
     return this.db.transaction(async (em) => {
       const original = await em.findOneBy(WebhookDeliveryEntity, { id });
       if (!original) throw new NotFoundError(`Delivery "${globalId}" was not found.`);
-      const { registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
+      const { webhook, registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
       if (original.status === 'PENDING') throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
       const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, now);
+      // For a webhook that is off, queued parked: it goes out when the webhook is switched on.
+      if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
       await recordAudit(em, caller, { action: 'webhook.redelivered', registryId: registry.id, targetType: 'Webhook', targetId: original.webhookId, after: { eventId: original.eventId, event: original.eventType } }, now);
       return again;
