@@ -61,6 +61,8 @@ export interface WebhookConfig {
   backoffMaxMs: number;
   /** Deliveries one instance sends at once. */
   concurrency: number;
+  /** Finished (SUCCEEDED or FAILED) deliveries are deleted this many days after they finished. */
+  retentionDays: number;
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -242,6 +244,7 @@ function parseWebhooks(env: Env): WebhookConfig {
     backoffBaseMs,
     backoffMaxMs,
     concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100),
+    retentionDays: integer(env, 'WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
   };
 }
 

@@ -8,7 +8,7 @@ import { Database } from '../src/db/database';
 import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
 import { newDelivery } from '../src/webhooks/emit';
-import { Claimed, Outbox } from '../src/webhooks/outbox';
+import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
 import { backoffMs, parseRetryAfter } from '../src/webhooks/retry';
 import { guardedLookup, refusal } from '../src/webhooks/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
@@ -331,6 +331,61 @@ describe('claiming', () => {
   });
 });
 
+describe('retention', () => {
+  /** Finished deliveries of a webhook that completed `daysAgo` days ago, written straight into the outbox. */
+  async function history(s: TestServer, hookId: string, n: number, daysAgo: number): Promise<void> {
+    const webhookId = fromGlobalId(hookId).id;
+    const done = new Date(Date.now() - daysAgo * 86_400_000);
+    for (let i = 0; i < n; i += 250) {
+      const rows = Array.from({ length: Math.min(250, n - i) }, (_, k) => ({
+        ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i + k }, done),
+        status: (k % 3 === 0 ? 'FAILED' : 'SUCCEEDED') as 'FAILED' | 'SUCCEEDED',
+        attempts: 1, nextAttemptAt: null, lastAttemptAt: done, completedAt: done,
+      }));
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
+    }
+  }
+  const count = async (s: TestServer, where = '1 = 1') => Number((await s.db.ds.query(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE ${where}`))[0].n);
+
+  it('deletes deliveries finished more than WEBHOOK_DELIVERY_RETENTION_DAYS ago, 500 per statement, and keeps the rest', async () => {
+    const s = await startTestServer({ ...FAST, WEBHOOK_DELIVERY_RETENTION_DAYS: '2' });
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { hookId } = await fixture(gql, 'https://hooks.example.com/retention');
+      await history(s, hookId, 1203, 3);
+      await history(s, hookId, 7, 1);
+      // Pending for days (a receiver down, its webhook off): not finished, so kept.
+      const webhookId = fromGlobalId(hookId).id;
+      const old = new Date(Date.now() - 5 * 86_400_000);
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, [{ ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old), nextAttemptAt: null }]);
+
+      expect(await s.app.services.webhookDelivery.outbox.pruneFinished(new Date(Date.now() - 2 * 86_400_000), DELETE_BATCH)).toBe(500);
+      expect(await s.app.dispatcher.prune()).toBe(703);
+      expect(await s.app.dispatcher.prune()).toBe(0);
+      expect(await count(s)).toBe(8);
+      expect(await count(s, "status = 'PENDING'")).toBe(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('deletes a webhook with a history longer than one batch', async () => {
+    const s = await startTestServer(FAST);
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { reg, hookId } = await fixture(gql, 'https://hooks.example.com/long-history');
+      await s.app.dispatcher.stop();
+      await history(s, hookId, 1100, 0);
+      await moveStaging(gql, reg, 'v1');
+      expect(await count(s)).toBe(1101);
+      expect((await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId })).deleteWebhook.deletedWebhookId).toBe(hookId);
+      expect(await count(s)).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('URL safety at the moment of connecting', () => {
   it('classifies addresses: loopback, private, link-local and metadata refused; metadata even when private networks are allowed', () => {
     const table: [string, string | null, string | null][] = [
@@ -382,10 +437,10 @@ describe('URL safety at the moment of connecting', () => {
 
 describe('settings', () => {
   it('validates the WEBHOOK_* settings, naming the variable', () => {
-    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8 });
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8, retentionDays: 30 });
     const bad: [string, string][] = [
       ['WEBHOOK_MAX_ATTEMPTS', '0'], ['WEBHOOK_TIMEOUT_MS', 'soon'], ['WEBHOOK_POLL_MS', '5'], ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
-      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'],
+      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '0'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '30d'],
     ];
     for (const [name, value] of bad) {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

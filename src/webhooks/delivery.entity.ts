@@ -14,6 +14,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Index('ix_delivery_webhook', ['webhookId', 'id'])
 @Index('ix_delivery_webhook_status', ['webhookId', 'status', 'id'])
 @Index('ix_delivery_due', ['status', 'nextAttemptAt'])
+@Index('ix_delivery_completed', ['status', 'completedAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn(ID) id!: string;
 

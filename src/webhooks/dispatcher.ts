@@ -1,17 +1,24 @@
 import { Logger } from '../common/logger';
 import { WebhookConfig } from '../config';
 import { DeliveryAttempts } from './attempt';
-import { Claimed } from './outbox';
+import { Claimed, DELETE_BATCH } from './outbox';
+
+const PRUNE_EVERY_MS = 3600_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Sends the outbox, in the server process. Every `pollMs` (and whenever an attempt ends and there
  * is room) it claims due deliveries, up to `concurrency` in flight, and attempts each. Several
  * instances may share a database: claims never overlap (see Outbox.claimDue). `stop()` stops
  * claiming and waits for the attempts in flight to end and be recorded.
+ * At start and then hourly it also deletes deliveries finished more than
+ * WEBHOOK_DELIVERY_RETENTION_DAYS ago, so the outbox table does not grow without end.
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
+  private pruning: Promise<unknown> | null = null;
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -25,15 +32,40 @@ export class WebhookDispatcher {
     this.stopping = false;
     this.timer = setInterval(() => this.poll(), this.config.pollMs);
     this.timer.unref();
+    this.pruneTimer = setInterval(() => this.schedulePrune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     this.poll();
+    this.schedulePrune();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.polling;
-    await Promise.all([...this.inFlight]);
+    for (const timer of [this.timer, this.pruneTimer]) if (timer) clearInterval(timer);
+    this.timer = this.pruneTimer = null;
+    await Promise.all([this.polling, this.pruning, ...this.inFlight]);
+  }
+
+  /**
+   * Deletes deliveries that finished more than WEBHOOK_DELIVERY_RETENTION_DAYS ago, DELETE_BATCH
+   * rows per statement until none are left (or the dispatcher stops). Returns how many.
+   */
+  async prune(): Promise<number> {
+    const before = new Date(Date.now() - this.config.retentionDays * DAY_MS);
+    let deleted = 0;
+    while (!this.stopping) {
+      const n = await this.attempts.outbox.pruneFinished(before, DELETE_BATCH);
+      deleted += n;
+      if (n < DELETE_BATCH) break;
+    }
+    return deleted;
+  }
+
+  private schedulePrune(): void {
+    if (this.stopping || this.pruning) return;
+    this.pruning = this.prune()
+      .then((deleted) => deleted > 0 && this.logger.info('old webhook deliveries deleted', { deleted, retentionDays: this.config.retentionDays }))
+      .catch((err) => this.logger.error('deleting old webhook deliveries failed', { error: (err as Error).message }))
+      .finally(() => (this.pruning = null));
   }
 
   /** Deliveries waiting to be sent, for metrics and health checks. */

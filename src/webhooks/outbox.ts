@@ -5,6 +5,9 @@ import { toDbTimestamp } from '../db/dialect';
 import { WebhookDeliveryEntity } from './delivery.entity';
 import { WebhookEntity } from './webhook.entity';
 
+/** Finished deliveries are deleted this many at a time, one short statement each. */
+export const DELETE_BATCH = 500;
+
 /** How an attempt ended, as recorded on its delivery row. */
 export interface Outcome {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -160,6 +163,39 @@ export class Outbox {
         .execute(),
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Deletes up to `limit` deliveries that finished before `before` (ix_delivery_completed).
+   * Returns how many, so the caller knows whether to go on.
+   */
+  pruneFinished(before: Date, limit: number): Promise<number> {
+    return this.deleteFinished('d.completedAt < :before', { before: toDbTimestamp(this.db.dialect, before) }, limit);
+  }
+
+  /** Deletes up to `limit` finished deliveries of one webhook (ix_delivery_webhook_status). */
+  deleteHistory(webhookId: string, limit: number): Promise<number> {
+    return this.deleteFinished('d.webhookId = :webhookId', { webhookId }, limit);
+  }
+
+  /**
+   * One batch: the ids, then a DELETE by primary key. Two plain statements that read the same on
+   * SQLite and MariaDB (neither `DELETE … LIMIT` nor a LIMIT in an IN subquery is portable), each
+   * holding its locks only for a moment. Finished rows never change, so nothing can slip in
+   * between.
+   */
+  private deleteFinished(where: string, params: Record<string, unknown>, limit: number): Promise<number> {
+    return this.db.exclusive(async (em) => {
+      const rows: { id: string }[] = await em
+        .getRepository(WebhookDeliveryEntity)
+        .createQueryBuilder('d')
+        .select('d.id', 'id')
+        .where(`d.status IN (:...finished) AND ${where}`, { finished: ['SUCCEEDED', 'FAILED'], ...params })
+        .limit(limit)
+        .getRawMany();
+      if (rows.length > 0) await em.delete(WebhookDeliveryEntity, { id: In(rows.map((r) => r.id)) });
+      return rows.length;
+    });
   }
 
   /** Deliveries waiting to be sent (the outbox depth), across all webhooks. */

@@ -11,6 +11,7 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { DeliveryAttempts } from './attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
+import { DELETE_BATCH } from './outbox';
 import { newDelivery } from './emit';
 import { buildPayload, PING } from './events';
 import { generateSecret } from './signing';
@@ -107,9 +108,19 @@ export class WebhookService {
     });
   }
 
-  /** Deletes a webhook and its delivery history; deliveries not yet sent are dropped. */
+  /**
+   * Deletes a webhook and its delivery history; deliveries not yet sent are dropped. The finished
+   * history, which can be long, goes first, DELETE_BATCH rows per statement, once the caller is
+   * known to be allowed, so no one transaction holds locks on all of it. The transaction then
+   * deletes the rest (deliveries still pending) and the webhook. Should it fail, all that is lost
+   * is history the caller was deleting anyway.
+   */
   async delete(caller: Caller, globalId: string): Promise<WebhookEntity> {
     const id = expectGlobalId(globalId, 'Webhook', 'webhook');
+    await this.forWrite(this.db.manager, caller.principal, id, globalId, false);
+    let deleted: number;
+    do deleted = await this.attempts.outbox.deleteHistory(id, DELETE_BATCH);
+    while (deleted === DELETE_BATCH);
     return this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
@@ -181,11 +192,11 @@ export class WebhookService {
   }
 
   /**
-   * A webhook for a change, locked, with its registry; NOT_FOUND unless the caller can read the
-   * registry, FORBIDDEN unless they administer it.
+   * A webhook for a change, locked (unless `lock` is false), with its registry; NOT_FOUND unless
+   * the caller can read the registry, FORBIDDEN unless they administer it.
    */
-  private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
-    const webhook = await this.db.lockForUpdate(em, WebhookEntity, id);
+  private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string, lock = true): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
+    const webhook = lock ? await this.db.lockForUpdate(em, WebhookEntity, id) : await em.findOneBy(WebhookEntity, { id });
     const registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
     if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
     await this.authz.require(principal, 'webhook:manage', registry);
