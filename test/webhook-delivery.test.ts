@@ -394,6 +394,11 @@ describe('URL safety at the moment of connecting', () => {
       ['169.254.169.254', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::254', 'cloud metadata', 'cloud metadata'], ['0.0.0.0', 'unspecified', 'unspecified'],
       ['::ffff:127.0.0.1', 'loopback', null], ['::ffff:169.254.169.254', 'cloud metadata', 'cloud metadata'], ['64:ff9b::a00:1', 'private', null], ['2002:7f00:1::', 'loopback', null],
       ['224.0.0.1', 'multicast', 'multicast'], ['8.8.8.8', null, null], ['2606:4700:4700::1111', null, null], ['93.184.215.14', null, null],
+      // EKS Pod Identity, and IPv4 inside IPv4-compatible, IPv4-translated and local-use NAT64 addresses.
+      ['169.254.170.23', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::23', 'cloud metadata', 'cloud metadata'],
+      ['::127.0.0.1', 'loopback', null], ['::a9fe:a9fe', 'cloud metadata', 'cloud metadata'], ['::ffff:0:127.0.0.1', 'loopback', null],
+      ['::ffff:0:a9fe:aa17', 'cloud metadata', 'cloud metadata'], ['64:ff9b:1::7f00:1', 'loopback', null], ['64:ff9b:1:abcd::a9fe:a9fe', 'cloud metadata', 'cloud metadata'],
+      ['64:ff9b:1::808:808', null, null], ['::808:808', null, null], ['::ffff:0:808:808', null, null], ['::', 'unspecified', 'unspecified'],
     ];
     expect(table.map(([a]) => [a, refusal(a, false), refusal(a, true)])).toEqual(table);
   });

@@ -271,7 +271,7 @@ describe('managing webhooks', () => {
 
   it('refuses URLs that are not http(s) and cloud metadata addresses, even where private networks are allowed', async () => {
     const reg = await registry('urls');
-    for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'not a url', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', `https://example.com/${'x'.repeat(2100)}`]) {
+    for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'not a url', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'http://169.254.170.23/v1/credentials', 'http://[fd00:ec2::23]/', 'http://[::ffff:0:a9fe:a9fe]/', `https://example.com/${'x'.repeat(2100)}`]) {
       const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url, events: ALL } });
       expect([url.slice(0, 40), codeOf(r), r.errors?.[0]?.extensions?.field]).toEqual([url.slice(0, 40), 'BAD_USER_INPUT', 'url']);
     }
