@@ -245,6 +245,27 @@ describe('managing webhooks', () => {
     expect(rx.received.map(verifiesWith).map((found) => found.length)).toEqual([1, 1, 1]);
   });
 
+  it('keeps no credentials of a URL in the audit log: no userinfo, no path or query; admins still see the whole URL', async () => {
+    const reg = await registry('audit-url');
+    const url = 'https://deployer:pa55word@hooks.example.com/services/T0001/B0002/s3cr3tPathToken?token=qu3ryToken';
+    const { id } = await hook(reg, url);
+    expect((await s.ok(`{ node(id: "${id}") { ... on Webhook { url } } }`)).node.url).toBe(url);
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com/services/T0001/B0002/n3wS3cr3t' } });
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com' } });
+    await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
+
+    const events = (await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action before after } } } }`)).auditEvents.edges.map((e: any) => e.node);
+    const text = JSON.stringify(events);
+    for (const secret of ['deployer', 'pa55word', 's3cr3tPathToken', 'qu3ryToken', 'n3wS3cr3t', 'T0001']) expect(text).not.toContain(secret);
+    const urls = (a: string) => events.filter((e: any) => e.action === a).map((e: any) => [e.before?.url ?? null, e.after?.url ?? null, e.after?.urlChanged]);
+    expect(urls('webhook.created')).toEqual([[null, 'https://hooks.example.com/…', undefined]]);
+    expect(urls('webhook.updated')).toEqual([
+      ['https://hooks.example.com/…', 'https://hooks.example.com/', true],
+      ['https://hooks.example.com/…', 'https://hooks.example.com/…', true],
+    ]);
+    expect(urls('webhook.deleted')).toEqual([['https://hooks.example.com/', null, undefined]]);
+  });
+
   it('lets only registry admins see and manage webhooks', async () => {
     const reg = await registry('access');
     const rx = await receiver();

@@ -84,6 +84,7 @@ export class WebhookService {
     return this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, input.webhook);
       const before = snapshot(webhook);
+      const previousUrl = webhook.url;
       const now = new Date();
       Object.assign(webhook, {
         url: fields.url ?? webhook.url,
@@ -103,7 +104,7 @@ export class WebhookService {
       await em.update(WebhookEntity, { id: webhook.id }, changes);
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
-      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), secretRotated: !!newSecret } }, now);
+      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret } }, now);
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
   }
