@@ -276,7 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     graphql: parseGraphQL(env, nodeEnv),
     http: parseHttpTimeouts(env),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    // Above WEBHOOK_TIMEOUT_MS's default (10 s), so a webhook send that has started can finish.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
     metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
     webhooks: parseWebhooks(env),
   };

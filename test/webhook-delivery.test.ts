@@ -197,6 +197,36 @@ describe('the outbox across stops and restarts', () => {
   });
 });
 
+describe('a stopping server', () => {
+  it('claims no deliveries once it begins to stop, even while requests in flight finish', async () => {
+    const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const rx = await receiver(async (r) => {
+        if (r.json?.type === 'webhook.ping') await held;
+        return { status: 200 };
+      });
+      const { hookId } = await fixture((q, v) => s.gql(q, v), rx.url);
+      // testWebhook waits for the receiver's answer: a request in flight for as long as we hold it.
+      const ping = s.gql(`mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { status lastError } } }`, { id: hookId });
+      await rx.until((got) => got.length === 1);
+      const stopped = s.app.stop();
+      // An event committed meanwhile (by another server: this one accepts no more requests).
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, newDelivery(fromGlobalId(hookId).id, `evt_${uuidv7()}`, 'alias.set', {}, new Date()));
+      // Several poll intervals (50 ms) while the request is still in flight.
+      await new Promise((r) => setTimeout(r, 400));
+      release();
+      expect((await ping).data.testWebhook.delivery).toEqual({ status: 'SUCCEEDED', lastError: null });
+      await stopped;
+      expect(rx.received).toHaveLength(1);
+      expect(await s.db.ds.query("SELECT status, claim_token AS claimToken FROM webhook_delivery WHERE event_type = 'alias.set'")).toEqual([{ status: 'PENDING', claimToken: null }]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('two dispatchers on one database', () => {
   it('deliver each event exactly once between them, both taking part', async () => {
     const s = await startTestServer(FAST);
@@ -442,6 +472,9 @@ describe('URL safety at the moment of connecting', () => {
 
 describe('settings', () => {
   it('validates the WEBHOOK_* settings, naming the variable', () => {
+    // A send that has started can finish within the shutdown's deadline.
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(15_000);
+    expect(loadConfig({}).shutdownTimeoutMs).toBeGreaterThan(loadConfig({}).webhooks.timeoutMs);
     expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8, retentionDays: 30 });
     const bad: [string, string][] = [
       ['WEBHOOK_MAX_ATTEMPTS', '0'], ['WEBHOOK_TIMEOUT_MS', 'soon'], ['WEBHOOK_POLL_MS', '5'], ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],

@@ -20,6 +20,7 @@ export class WebhookDispatcher {
   private polling: Promise<void> | null = null;
   private pruning: Promise<unknown> | null = null;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -30,6 +31,7 @@ export class WebhookDispatcher {
 
   start(): void {
     this.stopping = false;
+    this.stopped = null;
     this.timer = setInterval(() => this.poll(), this.config.pollMs);
     this.timer.unref();
     this.pruneTimer = setInterval(() => this.schedulePrune(), PRUNE_EVERY_MS);
@@ -38,11 +40,19 @@ export class WebhookDispatcher {
     this.schedulePrune();
   }
 
-  async stop(): Promise<void> {
+  /** Stops claiming at once; resolves when the attempts in flight are recorded. Called again, the same promise. */
+  stop(): Promise<void> {
+    this.stopped ??= this.drain();
+    return this.stopped;
+  }
+
+  private async drain(): Promise<void> {
     this.stopping = true;
     for (const timer of [this.timer, this.pruneTimer]) if (timer) clearInterval(timer);
     this.timer = this.pruneTimer = null;
-    await Promise.all([this.polling, this.pruning, ...this.inFlight]);
+    // A poll that is claiming launches what it claimed: wait for it before counting what is in flight.
+    await Promise.all([this.polling, this.pruning]);
+    await Promise.all([...this.inFlight]);
   }
 
   /**
