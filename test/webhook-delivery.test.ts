@@ -9,7 +9,7 @@ import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
 import { newDelivery } from '../src/webhooks/emit';
 import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
-import { backoffMs, parseRetryAfter } from '../src/webhooks/retry';
+import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/webhooks/retry';
 import { guardedLookup, refusal } from '../src/webhooks/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
 import { codeOf, digestOf, Instance, startInstance, startTestServer, TestServer } from './support/server';
@@ -135,8 +135,16 @@ describe('retries', () => {
     expect(parseRetryAfter('120', now)).toBe(120_000);
     expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('0', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
+    // Only delay-seconds and IMF-fixdate: what Date.parse would also take is ignored, and the usual backoff applies.
+    for (const odd of ['1.5', '-1', '+5', '1e3', '0x10', '2025-01-01T00:00:30Z', 'Wed, 1 Jan 2025 00:00:30 GMT', 'Wednesday, 01-Jan-25 00:00:30 GMT', 'Wed Jan  1 00:00:30 2025']) {
+      expect([odd, parseRetryAfter(odd, now)]).toEqual([odd, null]);
+      const delay = retryDelayMs(1, parseRetryAfter(odd, now), 100, 1000);
+      expect(delay).toBeGreaterThanOrEqual(50);
+      expect(delay).toBeLessThanOrEqual(100);
+    }
   });
 });
 
@@ -197,6 +205,32 @@ describe('the outbox across stops and restarts', () => {
   });
 });
 
+describe('recording outcomes', () => {
+  it('logs an attempt whose delivery was deleted meanwhile as not recorded, never as delivered', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' }, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const rx = await receiver(async () => {
+        await held;
+        return { status: 200 };
+      });
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { reg, hookId } = await fixture(gql, rx.url);
+      await moveStaging(gql, reg, 'v1');
+      await rx.until((got) => got.length === 1);
+      await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId });
+      release();
+      await eventually(async () => lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded')), 15_000, 'the log line');
+      expect(lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded'))).toMatchObject({ level: 'warn', webhook: fromGlobalId(hookId).id, event: 'alias.set', status: 'SUCCEEDED', responseCode: 200 });
+      expect(lines.filter((l) => l.msg === 'webhook delivered')).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('a stopping server', () => {
   it('claims no deliveries once it begins to stop, even while requests in flight finish', async () => {
     const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' });
@@ -228,6 +262,9 @@ describe('a stopping server', () => {
 });
 
 describe('two dispatchers on one database', () => {
+  let cleanup = () => undefined as void;
+  afterEach(() => cleanup());
+
   it('deliver each event exactly once between them, both taking part', async () => {
     const s = await startTestServer(FAST);
     const instances: Instance[] = [];
@@ -238,12 +275,14 @@ describe('two dispatchers on one database', () => {
       let inFlight = 0;
       let bothSending = false;
       const held: (() => void)[] = [];
+      const timers: NodeJS.Timeout[] = [];
+      cleanup = () => timers.forEach(clearTimeout);
       const rx = await receiver(async () => {
         if (!bothSending && ++inFlight >= 4) {
           bothSending = true;
           held.splice(0).forEach((go) => go());
         }
-        if (!bothSending) await new Promise<void>((go) => (held.push(go), setTimeout(go, 5000)));
+        if (!bothSending) await new Promise<void>((go) => (held.push(go), timers.push(setTimeout(go, 5000))));
         return { status: 200, delayMs: 5 };
       });
       const { reg, hookId, secret } = await fixture(gql, rx.url);

@@ -202,6 +202,27 @@ describe('events', () => {
   });
 });
 
+describe('metrics', () => {
+  it('reports the outbox depth as model_registry_webhook_outbox_depth', async () => {
+    const depth = async () => Number(/^model_registry_webhook_outbox_depth (\d+)$/m.exec(await (await fetch(s.url.replace('/graphql', '/metrics'))).text())?.[1]);
+    const reg = await registry('metrics');
+    await link(reg);
+    const { id } = await hook(reg, 'https://hooks.example.com/metrics', { events: ['ALIAS_SET'], active: false });
+    await drained();
+    expect(await depth()).toBe(0);
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, active: true } });
+    await s.app.dispatcher.stop();
+    try {
+      await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+      expect(await depth()).toBe(1);
+    } finally {
+      await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
+      s.app.dispatcher.start();
+    }
+    expect(await depth()).toBe(0);
+  });
+});
+
 describe('managing webhooks', () => {
   it('generates a whsec_ secret when none is given and shows it once; no query, audit event or delivery shows it', async () => {
     const reg = await registry('secret');
@@ -284,6 +305,27 @@ describe('managing webhooks', () => {
     expect(codeOf(await s.gql(`{ node(id: "${id}") { id } }`, undefined, mem))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, active: false } }, out))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ALL } }, out))).toBe('NOT_FOUND');
+    // An outsider cannot tell an id that exists from one that does not: same code, same words.
+    const delivery = (await s.ok(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`)).testWebhook.delivery.id;
+    const gone = (globalId: string) => Buffer.from(`${Buffer.from(globalId, 'base64url').toString().split(':')[0]}:01900000-0000-7000-8000-000000000000`).toString('base64url');
+    const answers = async (q: string, real: string) => {
+      const [a, b] = [await s.gql(q, { id: real }, out), await s.gql(q, { id: gone(real) }, out)];
+      return [a, b].map((r) => [codeOf(r), r.errors![0].message.replace(/"[^"]+"/, '"…"')]);
+    };
+    for (const [q, real] of [
+      ['mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }', id],
+      ['mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id } } }', id],
+      ['mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { id } } }', delivery],
+    ]) {
+      const [existing, missing] = await answers(q, real);
+      expect(existing).toEqual(['NOT_FOUND', 'Nothing with id "…" was found.']);
+      expect(missing).toEqual(existing);
+    }
+    // Webhook.deliveries checks webhook:manage itself, however the webhook was reached.
+    const webhook = (await s.db.ds.query('SELECT id, registry_id AS registryId FROM webhook WHERE id = ?', [Buffer.from(id, 'base64url').toString().split(':')[1]]))[0];
+    const member = { subject: 'mem', groups: [], globalAdmin: false };
+    await expect(s.app.services.webhooks.deliveries(member, webhook, null, {})).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(s.app.services.webhooks.deliveries({ ...member, subject: 'boss' }, webhook, null, {})).resolves.toMatchObject({ items: expect.any(Array) });
 
     expect((await s.gql(`{ registry(name: "${reg}") { webhooks { totalCount edges { node { id } } } } }`, undefined, boss)).data.registry.webhooks).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
     expect((await s.gql(`{ node(id: "${id}") { id __typename } }`, undefined, boss)).data.node).toEqual({ id, __typename: 'Webhook' });

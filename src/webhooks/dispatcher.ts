@@ -106,7 +106,8 @@ export class WebhookDispatcher {
       .attempt(delivery, webhook)
       .then((o) => {
         const fields = { webhook: webhook.id, delivery: delivery.id, event: delivery.eventType, attempt: delivery.attempts + 1, status: o.status, responseCode: o.responseCode };
-        if (o.status === 'SUCCEEDED') this.logger.debug('webhook delivered', fields);
+        if (!o.recorded) this.logger.warn('webhook delivery outcome not recorded: the delivery was claimed again or deleted meanwhile', fields);
+        else if (o.status === 'SUCCEEDED') this.logger.debug('webhook delivered', fields);
         else this.logger.warn('webhook delivery attempt failed', { ...fields, error: o.error, nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null });
       })
       .catch((err) => this.logger.error('webhook delivery attempt crashed', { webhook: webhook.id, delivery: delivery.id, error: (err as Error).message }))

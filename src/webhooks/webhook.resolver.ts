@@ -69,7 +69,7 @@ export class WebhookResolver {
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return toConnection(await ctx.services.webhooks.deliveries(w, status, { first, after }));
+    return toConnection(await ctx.services.webhooks.deliveries(ctx.principal, w, status, { first, after }));
   }
 }
 

@@ -26,6 +26,9 @@ export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 const OLDEST_FIRST: KeysetOrder<WebhookEntity> = { key: 'webhook:id', columns: [{ expr: 'w.id', dir: 'ASC', kind: 'string', value: (w) => w.id }] };
 const NEWEST_FIRST: KeysetOrder<WebhookDeliveryEntity> = { key: 'delivery:id:DESC', columns: [{ expr: 'd.id', dir: 'DESC', kind: 'string', value: (d) => d.id }] };
 
+/** The same words for an id that does not exist and one in a registry the caller cannot read. */
+const notFound = (globalId: string) => new NotFoundError(`Nothing with id "${globalId}" was found.`);
+
 /**
  * Webhooks: registry admins (permission `webhook:manage`) create, change, test and delete them,
  * and read their deliveries. Secrets are returned once, by the mutation that made them, and by no
@@ -160,7 +163,7 @@ export class WebhookService {
     const id = expectGlobalId(globalId, 'WebhookDelivery', 'delivery');
     return this.db.transaction(async (em) => {
       const original = await em.findOneBy(WebhookDeliveryEntity, { id });
-      if (!original) throw new NotFoundError(`Delivery "${globalId}" was not found.`);
+      if (!original) throw notFound(globalId);
       const { webhook, registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
       if (original.status === 'PENDING') throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
@@ -180,8 +183,12 @@ export class WebhookService {
     return fetchPage(this.db, qb, OLDEST_FIRST, args);
   }
 
-  /** A webhook's deliveries, newest first. The caller reached the webhook as a registry admin. */
-  deliveries(webhook: WebhookEntity, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<WebhookDeliveryEntity>> {
+  /**
+   * A webhook's deliveries, newest first. Registry admins only, checked here whatever path led to
+   * the webhook (the check needs only its registry's id: no statement).
+   */
+  async deliveries(principal: Principal, webhook: WebhookEntity, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<WebhookDeliveryEntity>> {
+    await this.authz.require(principal, 'webhook:manage', { id: webhook.registryId });
     const qb = this.db.manager.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where('d.webhookId = :wid', { wid: webhook.id });
     if (status) qb.andWhere('d.status = :status', { status });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
@@ -199,7 +206,7 @@ export class WebhookService {
   private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string, lock = true): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
     const webhook = lock ? await this.db.lockForUpdate(em, WebhookEntity, id) : await em.findOneBy(WebhookEntity, { id });
     const registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
-    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
+    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw notFound(globalId);
     await this.authz.require(principal, 'webhook:manage', registry);
     return { webhook, registry };
   }
