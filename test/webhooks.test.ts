@@ -223,6 +223,34 @@ describe('metrics', () => {
   });
 });
 
+describe('cost of reading webhooks with their deliveries', () => {
+  const PAGE = `query($r: String!, $first: Int!) { registry(name: $r) { webhooks(first: $first) { totalCount edges { node { id url events active
+    deliveries(first: 5) { totalCount edges { node { id event status attempts webhook { id } } } } } } } } }`;
+
+  it('costs 3 statements, plus 2 per webhook for its deliveries page and their count', async () => {
+    const reg = await registry('cost');
+    await link(reg);
+    const rx = await receiver();
+    for (let i = 0; i < 6; i++) await hook(reg, `${rx.url}/${i}`, { events: ['ALIAS_SET'] });
+    for (const alias of ['staging', 'prod']) await s.ok(SET, { i: { registry: reg, model: 'm', alias, version: 'v0' } });
+    await drained();
+    const cost = async (first: number) => {
+      const r = await s.gql(PAGE, { r: reg, first });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.registry.webhooks.edges).toHaveLength(first);
+      expect(r.data.registry.webhooks.edges.every((e: any) => e.node.deliveries.totalCount === 2)).toBe(true);
+      return r.sqlStatements;
+    };
+    const [one, two, six] = [await cost(1), await cost(2), await cost(6)];
+    // Pinned, so that it cannot grow unnoticed. Per webhook: its deliveries page and their
+    // totalCount. Accepted rather than batched: a registry has at most 50 webhooks, `first` and
+    // GRAPHQL_MAX_COST bound the rest, and only its admins may ask.
+    const BASE = 3;
+    const PER_WEBHOOK = 2;
+    expect([one, two, six]).toEqual([BASE + PER_WEBHOOK, BASE + 2 * PER_WEBHOOK, BASE + 6 * PER_WEBHOOK]);
+  });
+});
+
 describe('managing webhooks', () => {
   it('generates a whsec_ secret when none is given and shows it once; no query, audit event or delivery shows it', async () => {
     const reg = await registry('secret');
