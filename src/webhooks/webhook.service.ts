@@ -168,7 +168,7 @@ export class WebhookService {
       if (original.status === 'PENDING') throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
       const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, now);
-      // For a webhook that is off, queued parked: it goes out when the webhook is switched on.
+      // A webhook that is off gets it parked: it goes out when the webhook is switched on.
       if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
       await recordAudit(em, caller, { action: 'webhook.redelivered', registryId: registry.id, targetType: 'Webhook', targetId: original.webhookId, after: { eventId: original.eventId, event: original.eventType } }, now);
