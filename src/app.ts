@@ -33,8 +33,9 @@ export interface App {
   url: string;
   metrics: Metrics;
   /**
-   * Graceful stop: no new connections, requests in flight finish, then background workers drain,
-   * all within SHUTDOWN_TIMEOUT_MS. The caller closes the database afterwards.
+   * Graceful stop: no new connections and no new webhook claims, requests in flight finish, then
+   * background workers drain, all within SHUTDOWN_TIMEOUT_MS. The caller closes the database
+   * afterwards.
    */
   stop(): Promise<void>;
 }
@@ -109,6 +110,11 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
 
   const shutdown = async () => {
     const deadline = Date.now() + config.shutdownTimeoutMs;
+    // Claim no more webhook deliveries from now on, so the sends in flight have the whole
+    // SHUTDOWN_TIMEOUT_MS (more than WEBHOOK_TIMEOUT_MS by default) to finish while requests
+    // drain. What is queued meanwhile waits for another server or the restart. The dispatcher's
+    // turn in the loop below waits for this same stop (and reports its errors).
+    dispatcher.stop().catch(() => undefined);
     const { cut } = await front.close(config.shutdownTimeoutMs);
     if (cut > 0) logger.warn('shutdown cut requests still running at the deadline', { cut, shutdownTimeoutMs: config.shutdownTimeoutMs });
     for (const worker of workers) {

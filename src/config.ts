@@ -61,6 +61,8 @@ export interface WebhookConfig {
   backoffMaxMs: number;
   /** Deliveries one instance sends at once. */
   concurrency: number;
+  /** Finished (SUCCEEDED or FAILED) deliveries are deleted this many days after they finished. */
+  retentionDays: number;
 }
 
 export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
@@ -242,6 +244,7 @@ function parseWebhooks(env: Env): WebhookConfig {
     backoffBaseMs,
     backoffMaxMs,
     concurrency: integer(env, 'WEBHOOK_CONCURRENCY', 8, 1, 100),
+    retentionDays: integer(env, 'WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 1, 3650),
   };
 }
 
@@ -273,7 +276,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     graphql: parseGraphQL(env, nodeEnv),
     http: parseHttpTimeouts(env),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    // Above WEBHOOK_TIMEOUT_MS's default (10 s), so a webhook send that has started can finish.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
     metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
     webhooks: parseWebhooks(env),
   };

@@ -1,7 +1,15 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { createLogger } from '../src/common/logger';
 import { ConfigError, loadConfig } from '../src/config';
-import { backoffMs, parseRetryAfter } from '../src/webhooks/retry';
+import { fromGlobalId } from '../src/common/global-id';
+import { uuidv7 } from '../src/common/uuid';
+import { createDataSource } from '../src/db/data-source';
+import { Database } from '../src/db/database';
+import { toDbTimestamp } from '../src/db/dialect';
+import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
+import { newDelivery } from '../src/webhooks/emit';
+import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
+import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/webhooks/retry';
 import { guardedLookup, refusal } from '../src/webhooks/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
 import { codeOf, digestOf, Instance, startInstance, startTestServer, TestServer } from './support/server';
@@ -21,6 +29,7 @@ const FAST = {
 const CREATE_HOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id } } }`;
 const SET = `mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`;
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id } } }`;
+const UPDATE_HOOK = `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { active } } }`;
 const DELIVERIES = `query($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 100) { totalCount edges { node { eventId event status attempts lastResponseCode lastError lastAttemptAt nextAttemptAt } } } } } }`;
 
 type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: any[] }>;
@@ -53,6 +62,7 @@ const moveStaging = (gql: Gql, reg: string, version: string) => ok(gql, SET, { i
 async function deliveriesOf(gql: Gql, hookId: string) {
   return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as { totalCount: number; edges: { node: any }[] };
 }
+const types = (rs: Received[]) => rs.map((r) => r.json.type);
 /** The delivery of a webhook, once `done` holds for it. */
 const settled = (gql: Gql, hookId: string, done: (d: any) => boolean = (d) => d.status !== 'PENDING') =>
   eventually(async () => (await deliveriesOf(gql, hookId)).edges.map((e) => e.node).find(done), 15_000, 'delivery settled');
@@ -125,8 +135,16 @@ describe('retries', () => {
     expect(parseRetryAfter('120', now)).toBe(120_000);
     expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('0', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
+    // Only delay-seconds and IMF-fixdate: what Date.parse would also take is ignored, and the usual backoff applies.
+    for (const odd of ['1.5', '-1', '+5', '1e3', '0x10', '2025-01-01T00:00:30Z', 'Wed, 1 Jan 2025 00:00:30 GMT', 'Wednesday, 01-Jan-25 00:00:30 GMT', 'Wed Jan  1 00:00:30 2025']) {
+      expect([odd, parseRetryAfter(odd, now)]).toEqual([odd, null]);
+      const delay = retryDelayMs(1, parseRetryAfter(odd, now), 100, 1000);
+      expect(delay).toBeGreaterThanOrEqual(50);
+      expect(delay).toBeLessThanOrEqual(100);
+    }
   });
 });
 
@@ -187,7 +205,66 @@ describe('the outbox across stops and restarts', () => {
   });
 });
 
+describe('recording outcomes', () => {
+  it('logs an attempt whose delivery was deleted meanwhile as not recorded, never as delivered', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' }, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const rx = await receiver(async () => {
+        await held;
+        return { status: 200 };
+      });
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { reg, hookId } = await fixture(gql, rx.url);
+      await moveStaging(gql, reg, 'v1');
+      await rx.until((got) => got.length === 1);
+      await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId });
+      release();
+      await eventually(async () => lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded')), 15_000, 'the log line');
+      expect(lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded'))).toMatchObject({ level: 'warn', webhook: fromGlobalId(hookId).id, event: 'alias.set', status: 'SUCCEEDED', responseCode: 200 });
+      expect(lines.filter((l) => l.msg === 'webhook delivered')).toEqual([]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('a stopping server', () => {
+  it('claims no deliveries once it begins to stop, even while requests in flight finish', async () => {
+    const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const rx = await receiver(async (r) => {
+        if (r.json?.type === 'webhook.ping') await held;
+        return { status: 200 };
+      });
+      const { hookId } = await fixture((q, v) => s.gql(q, v), rx.url);
+      // testWebhook waits for the receiver's answer: a request in flight for as long as we hold it.
+      const ping = s.gql(`mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { status lastError } } }`, { id: hookId });
+      await rx.until((got) => got.length === 1);
+      const stopped = s.app.stop();
+      // An event committed meanwhile (by another server: this one accepts no more requests).
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, newDelivery(fromGlobalId(hookId).id, `evt_${uuidv7()}`, 'alias.set', {}, new Date()));
+      // Several poll intervals (50 ms) while the request is still in flight.
+      await new Promise((r) => setTimeout(r, 400));
+      release();
+      expect((await ping).data.testWebhook.delivery).toEqual({ status: 'SUCCEEDED', lastError: null });
+      await stopped;
+      expect(rx.received).toHaveLength(1);
+      expect(await s.db.ds.query("SELECT status, claim_token AS claimToken FROM webhook_delivery WHERE event_type = 'alias.set'")).toEqual([{ status: 'PENDING', claimToken: null }]);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('two dispatchers on one database', () => {
+  let cleanup = () => undefined as void;
+  afterEach(() => cleanup());
+
   it('deliver each event exactly once between them, both taking part', async () => {
     const s = await startTestServer(FAST);
     const instances: Instance[] = [];
@@ -198,12 +275,14 @@ describe('two dispatchers on one database', () => {
       let inFlight = 0;
       let bothSending = false;
       const held: (() => void)[] = [];
+      const timers: NodeJS.Timeout[] = [];
+      cleanup = () => timers.forEach(clearTimeout);
       const rx = await receiver(async () => {
         if (!bothSending && ++inFlight >= 4) {
           bothSending = true;
           held.splice(0).forEach((go) => go());
         }
-        if (!bothSending) await new Promise<void>((go) => (held.push(go), setTimeout(go, 5000)));
+        if (!bothSending) await new Promise<void>((go) => (held.push(go), timers.push(setTimeout(go, 5000))));
         return { status: 200, delayMs: 5 };
       });
       const { reg, hookId, secret } = await fixture(gql, rx.url);
@@ -239,6 +318,143 @@ describe('two dispatchers on one database', () => {
   });
 });
 
+describe('claiming', () => {
+  /** `n` due deliveries of a webhook, written straight into the outbox. */
+  async function queue(s: TestServer, hookId: string, n: number): Promise<void> {
+    const webhookId = fromGlobalId(hookId).id;
+    const at = new Date(Date.now() - 60_000);
+    const rows = Array.from({ length: n }, (_, i) => newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i }, new Date(at.getTime() + i)));
+    await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
+  }
+
+  it('gives two connection pools claiming at the same time different rows, both getting some', async () => {
+    const s = await startTestServer(FAST);
+    const other = createDataSource(s.db.config);
+    try {
+      await s.app.dispatcher.stop();
+      const { hookId } = await fixture((q, v) => s.gql(q, v), 'https://hooks.example.com/claims');
+      await queue(s, hookId, 60);
+      await other.initialize();
+      const a = s.app.services.webhookDelivery.outbox;
+      const b = new Outbox(new Database(other));
+      const ids = (claimed: Claimed[]) => claimed.map((c) => c.delivery.id);
+
+      const [first, second] = await Promise.all([a.claimDue(10, 60_000), b.claimDue(10, 60_000)]);
+      expect(ids(first).filter((id) => ids(second).includes(id))).toEqual([]);
+      if (s.db.config.kind === 'mysql') {
+        expect([first.length, second.length]).toEqual([10, 10]);
+        // While one pool holds its claim's row locks, the other still claims the next due rows:
+        // the locking read stops at its LIMIT instead of locking the whole backlog.
+        const db = new Database(s.db.ds);
+        const [held, meanwhile] = await db.transaction(async (em) => {
+          const locked = (await a.dueIds(em, new Date(), 10, true)).map((r) => r.id);
+          return [locked, ids(await b.claimDue(10, 60_000))];
+        });
+        expect([held.length, meanwhile.length]).toEqual([10, 10]);
+        expect(held.filter((id) => meanwhile.includes(id))).toEqual([]);
+      } else {
+        // SQLite has one writer: a claim that loses the race gets nothing this round, never a row twice.
+        expect(first.length + second.length).toBeGreaterThanOrEqual(10);
+      }
+    } finally {
+      if (other.isInitialized) await other.destroy();
+      await s.stop();
+    }
+  });
+
+  it('parks the deliveries of a webhook switched off, and sends them when it is switched on again', async () => {
+    const s = await startTestServer(FAST);
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const rx = await receiver();
+      const { reg, hookId } = await fixture(gql, rx.url);
+      await s.app.dispatcher.stop();
+      for (const v of ['v1', 'v0', 'v1']) await moveStaging(gql, reg, v);
+      await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: false } });
+      const queued = (await deliveriesOf(gql, hookId)).edges.map((e) => e.node);
+      expect(queued.map((d) => [d.status, d.nextAttemptAt])).toEqual([['PENDING', null], ['PENDING', null], ['PENDING', null]]);
+      const outbox = s.app.services.webhookDelivery.outbox;
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+
+      // A retry recorded just as the webhook was switched off is due again: its claim parks it.
+      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)), queued[0].eventId]);
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+      expect((await deliveriesOf(gql, hookId)).edges.map((e) => e.node.nextAttemptAt)).toEqual([null, null, null]);
+
+      // A ping still goes out while it is off; redelivering it queues it parked.
+      const ping = (await ok(gql, `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id status } } }`, { id: hookId })).testWebhook.delivery;
+      expect(ping.status).toBe('SUCCEEDED');
+      const again = (await ok(gql, `mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { status nextAttemptAt } } }`, { id: ping.id })).redeliverWebhookDelivery.delivery;
+      expect(again).toEqual({ status: 'PENDING', nextAttemptAt: null });
+      expect(await outbox.claimDue(10, 60_000)).toEqual([]);
+      expect(rx.received).toHaveLength(1);
+
+      await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: true } });
+      expect((await deliveriesOf(gql, hookId)).edges.filter((e) => e.node.status === 'PENDING' && e.node.nextAttemptAt !== null)).toHaveLength(4);
+      s.app.dispatcher.start();
+      await rx.until((got) => got.length === 5);
+      expect(types(rx.received).sort()).toEqual(['alias.set', 'alias.set', 'alias.set', 'webhook.ping', 'webhook.ping']);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('retention', () => {
+  /** Finished deliveries of a webhook that completed `daysAgo` days ago, written straight into the outbox. */
+  async function history(s: TestServer, hookId: string, n: number, daysAgo: number): Promise<void> {
+    const webhookId = fromGlobalId(hookId).id;
+    const done = new Date(Date.now() - daysAgo * 86_400_000);
+    for (let i = 0; i < n; i += 250) {
+      const rows = Array.from({ length: Math.min(250, n - i) }, (_, k) => ({
+        ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i + k }, done),
+        status: (k % 3 === 0 ? 'FAILED' : 'SUCCEEDED') as 'FAILED' | 'SUCCEEDED',
+        attempts: 1, nextAttemptAt: null, lastAttemptAt: done, completedAt: done,
+      }));
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
+    }
+  }
+  const count = async (s: TestServer, where = '1 = 1') => Number((await s.db.ds.query(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE ${where}`))[0].n);
+
+  it('deletes deliveries finished more than WEBHOOK_DELIVERY_RETENTION_DAYS ago, 500 per statement, and keeps the rest', async () => {
+    const s = await startTestServer({ ...FAST, WEBHOOK_DELIVERY_RETENTION_DAYS: '2' });
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { hookId } = await fixture(gql, 'https://hooks.example.com/retention');
+      await history(s, hookId, 1203, 3);
+      await history(s, hookId, 7, 1);
+      // Pending for days (a receiver down, its webhook off): not finished, so kept.
+      const webhookId = fromGlobalId(hookId).id;
+      const old = new Date(Date.now() - 5 * 86_400_000);
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, [{ ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old), nextAttemptAt: null }]);
+
+      expect(await s.app.services.webhookDelivery.outbox.pruneFinished(new Date(Date.now() - 2 * 86_400_000), DELETE_BATCH)).toBe(500);
+      expect(await s.app.dispatcher.prune()).toBe(703);
+      expect(await s.app.dispatcher.prune()).toBe(0);
+      expect(await count(s)).toBe(8);
+      expect(await count(s, "status = 'PENDING'")).toBe(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('deletes a webhook with a history longer than one batch', async () => {
+    const s = await startTestServer(FAST);
+    try {
+      const gql: Gql = (q, v) => s.gql(q, v);
+      const { reg, hookId } = await fixture(gql, 'https://hooks.example.com/long-history');
+      await s.app.dispatcher.stop();
+      await history(s, hookId, 1100, 0);
+      await moveStaging(gql, reg, 'v1');
+      expect(await count(s)).toBe(1101);
+      expect((await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId })).deleteWebhook.deletedWebhookId).toBe(hookId);
+      expect(await count(s)).toBe(0);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('URL safety at the moment of connecting', () => {
   it('classifies addresses: loopback, private, link-local and metadata refused; metadata even when private networks are allowed', () => {
     const table: [string, string | null, string | null][] = [
@@ -247,6 +463,11 @@ describe('URL safety at the moment of connecting', () => {
       ['169.254.169.254', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::254', 'cloud metadata', 'cloud metadata'], ['0.0.0.0', 'unspecified', 'unspecified'],
       ['::ffff:127.0.0.1', 'loopback', null], ['::ffff:169.254.169.254', 'cloud metadata', 'cloud metadata'], ['64:ff9b::a00:1', 'private', null], ['2002:7f00:1::', 'loopback', null],
       ['224.0.0.1', 'multicast', 'multicast'], ['8.8.8.8', null, null], ['2606:4700:4700::1111', null, null], ['93.184.215.14', null, null],
+      // EKS Pod Identity, and IPv4 inside IPv4-compatible, IPv4-translated and local-use NAT64 addresses.
+      ['169.254.170.23', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::23', 'cloud metadata', 'cloud metadata'],
+      ['::127.0.0.1', 'loopback', null], ['::a9fe:a9fe', 'cloud metadata', 'cloud metadata'], ['::ffff:0:127.0.0.1', 'loopback', null],
+      ['::ffff:0:a9fe:aa17', 'cloud metadata', 'cloud metadata'], ['64:ff9b:1::7f00:1', 'loopback', null], ['64:ff9b:1:abcd::a9fe:a9fe', 'cloud metadata', 'cloud metadata'],
+      ['64:ff9b:1::808:808', null, null], ['::808:808', null, null], ['::ffff:0:808:808', null, null], ['::', 'unspecified', 'unspecified'],
     ];
     expect(table.map(([a]) => [a, refusal(a, false), refusal(a, true)])).toEqual(table);
   });
@@ -290,10 +511,13 @@ describe('URL safety at the moment of connecting', () => {
 
 describe('settings', () => {
   it('validates the WEBHOOK_* settings, naming the variable', () => {
-    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8 });
+    // A send that has started can finish within the shutdown's deadline.
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(15_000);
+    expect(loadConfig({}).shutdownTimeoutMs).toBeGreaterThan(loadConfig({}).webhooks.timeoutMs);
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8, retentionDays: 30 });
     const bad: [string, string][] = [
       ['WEBHOOK_MAX_ATTEMPTS', '0'], ['WEBHOOK_TIMEOUT_MS', 'soon'], ['WEBHOOK_POLL_MS', '5'], ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
-      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'],
+      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '0'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '30d'],
     ];
     for (const [name, value] of bad) {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

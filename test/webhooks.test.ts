@@ -202,6 +202,55 @@ describe('events', () => {
   });
 });
 
+describe('metrics', () => {
+  it('reports the outbox depth as model_registry_webhook_outbox_depth', async () => {
+    const depth = async () => Number(/^model_registry_webhook_outbox_depth (\d+)$/m.exec(await (await fetch(s.url.replace('/graphql', '/metrics'))).text())?.[1]);
+    const reg = await registry('metrics');
+    await link(reg);
+    const { id } = await hook(reg, 'https://hooks.example.com/metrics', { events: ['ALIAS_SET'], active: false });
+    await drained();
+    expect(await depth()).toBe(0);
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, active: true } });
+    await s.app.dispatcher.stop();
+    try {
+      await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+      expect(await depth()).toBe(1);
+    } finally {
+      await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
+      s.app.dispatcher.start();
+    }
+    expect(await depth()).toBe(0);
+  });
+});
+
+describe('cost of reading webhooks with their deliveries', () => {
+  const PAGE = `query($r: String!, $first: Int!) { registry(name: $r) { webhooks(first: $first) { totalCount edges { node { id url events active
+    deliveries(first: 5) { totalCount edges { node { id event status attempts webhook { id } } } } } } } } }`;
+
+  it('costs 3 statements, plus 2 per webhook for its deliveries page and their count', async () => {
+    const reg = await registry('cost');
+    await link(reg);
+    const rx = await receiver();
+    for (let i = 0; i < 6; i++) await hook(reg, `${rx.url}/${i}`, { events: ['ALIAS_SET'] });
+    for (const alias of ['staging', 'prod']) await s.ok(SET, { i: { registry: reg, model: 'm', alias, version: 'v0' } });
+    await drained();
+    const cost = async (first: number) => {
+      const r = await s.gql(PAGE, { r: reg, first });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.registry.webhooks.edges).toHaveLength(first);
+      expect(r.data.registry.webhooks.edges.every((e: any) => e.node.deliveries.totalCount === 2)).toBe(true);
+      return r.sqlStatements;
+    };
+    const [one, two, six] = [await cost(1), await cost(2), await cost(6)];
+    // Pinned, so that it cannot grow unnoticed. Per webhook: its deliveries page and their
+    // totalCount. Accepted rather than batched: a registry has at most 50 webhooks, `first` and
+    // GRAPHQL_MAX_COST bound the rest, and only its admins may ask.
+    const BASE = 3;
+    const PER_WEBHOOK = 2;
+    expect([one, two, six]).toEqual([BASE + PER_WEBHOOK, BASE + 2 * PER_WEBHOOK, BASE + 6 * PER_WEBHOOK]);
+  });
+});
+
 describe('managing webhooks', () => {
   it('generates a whsec_ secret when none is given and shows it once; no query, audit event or delivery shows it', async () => {
     const reg = await registry('secret');
@@ -245,6 +294,27 @@ describe('managing webhooks', () => {
     expect(rx.received.map(verifiesWith).map((found) => found.length)).toEqual([1, 1, 1]);
   });
 
+  it('keeps no credentials of a URL in the audit log: no userinfo, no path or query; admins still see the whole URL', async () => {
+    const reg = await registry('audit-url');
+    const url = 'https://deployer:pa55word@hooks.example.com/services/T0001/B0002/s3cr3tPathToken?token=qu3ryToken';
+    const { id } = await hook(reg, url);
+    expect((await s.ok(`{ node(id: "${id}") { ... on Webhook { url } } }`)).node.url).toBe(url);
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com/services/T0001/B0002/n3wS3cr3t' } });
+    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com' } });
+    await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
+
+    const events = (await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action before after } } } }`)).auditEvents.edges.map((e: any) => e.node);
+    const text = JSON.stringify(events);
+    for (const secret of ['deployer', 'pa55word', 's3cr3tPathToken', 'qu3ryToken', 'n3wS3cr3t', 'T0001']) expect(text).not.toContain(secret);
+    const urls = (a: string) => events.filter((e: any) => e.action === a).map((e: any) => [e.before?.url ?? null, e.after?.url ?? null, e.after?.urlChanged]);
+    expect(urls('webhook.created')).toEqual([[null, 'https://hooks.example.com/…', undefined]]);
+    expect(urls('webhook.updated')).toEqual([
+      ['https://hooks.example.com/…', 'https://hooks.example.com/', true],
+      ['https://hooks.example.com/…', 'https://hooks.example.com/…', true],
+    ]);
+    expect(urls('webhook.deleted')).toEqual([['https://hooks.example.com/', null, undefined]]);
+  });
+
   it('lets only registry admins see and manage webhooks', async () => {
     const reg = await registry('access');
     const rx = await receiver();
@@ -263,6 +333,27 @@ describe('managing webhooks', () => {
     expect(codeOf(await s.gql(`{ node(id: "${id}") { id } }`, undefined, mem))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, active: false } }, out))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ALL } }, out))).toBe('NOT_FOUND');
+    // An outsider cannot tell an id that exists from one that does not: same code, same words.
+    const delivery = (await s.ok(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`)).testWebhook.delivery.id;
+    const gone = (globalId: string) => Buffer.from(`${Buffer.from(globalId, 'base64url').toString().split(':')[0]}:01900000-0000-7000-8000-000000000000`).toString('base64url');
+    const answers = async (q: string, real: string) => {
+      const [a, b] = [await s.gql(q, { id: real }, out), await s.gql(q, { id: gone(real) }, out)];
+      return [a, b].map((r) => [codeOf(r), r.errors![0].message.replace(/"[^"]+"/, '"…"')]);
+    };
+    for (const [q, real] of [
+      ['mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }', id],
+      ['mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id } } }', id],
+      ['mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { id } } }', delivery],
+    ]) {
+      const [existing, missing] = await answers(q, real);
+      expect(existing).toEqual(['NOT_FOUND', 'Nothing with id "…" was found.']);
+      expect(missing).toEqual(existing);
+    }
+    // Webhook.deliveries checks webhook:manage itself, however the webhook was reached.
+    const webhook = (await s.db.ds.query('SELECT id, registry_id AS registryId FROM webhook WHERE id = ?', [Buffer.from(id, 'base64url').toString().split(':')[1]]))[0];
+    const member = { subject: 'mem', groups: [], globalAdmin: false };
+    await expect(s.app.services.webhooks.deliveries(member, webhook, null, {})).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(s.app.services.webhooks.deliveries({ ...member, subject: 'boss' }, webhook, null, {})).resolves.toMatchObject({ items: expect.any(Array) });
 
     expect((await s.gql(`{ registry(name: "${reg}") { webhooks { totalCount edges { node { id } } } } }`, undefined, boss)).data.registry.webhooks).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
     expect((await s.gql(`{ node(id: "${id}") { id __typename } }`, undefined, boss)).data.node).toEqual({ id, __typename: 'Webhook' });
@@ -271,7 +362,7 @@ describe('managing webhooks', () => {
 
   it('refuses URLs that are not http(s) and cloud metadata addresses, even where private networks are allowed', async () => {
     const reg = await registry('urls');
-    for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'not a url', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', `https://example.com/${'x'.repeat(2100)}`]) {
+    for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'not a url', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'http://169.254.170.23/v1/credentials', 'http://[fd00:ec2::23]/', 'http://[::ffff:0:a9fe:a9fe]/', `https://example.com/${'x'.repeat(2100)}`]) {
       const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url, events: ALL } });
       expect([url.slice(0, 40), codeOf(r), r.errors?.[0]?.extensions?.field]).toEqual([url.slice(0, 40), 'BAD_USER_INPUT', 'url']);
     }

@@ -36,8 +36,12 @@ export class DeliveryAttempts {
     this.leaseMs = config.timeoutMs + 30_000;
   }
 
-  /** Tries a claimed delivery once; `maxAttempts` 1 makes a failure final (testWebhook's ping). */
-  async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity, maxAttempts = this.config.maxAttempts): Promise<Outcome> {
+  /**
+   * Tries a claimed delivery once; `maxAttempts` 1 makes a failure final (testWebhook's ping).
+   * `recorded` is false when the row was no longer held under this claim (its lease ran out and
+   * it was claimed again, or it was deleted): the outcome was then not written.
+   */
+  async attempt(delivery: WebhookDeliveryEntity, webhook: WebhookEntity, maxAttempts = this.config.maxAttempts): Promise<Outcome & { recorded: boolean }> {
     let result: SendResult;
     try {
       const now = new Date();
@@ -60,7 +64,6 @@ export class DeliveryAttempts {
       const error = result.retryable && maxAttempts > 1 ? `${result.error} (gave up after ${attempts} attempts)` : result.error;
       outcome = { status: 'FAILED', responseCode: result.status, error: error && error.slice(0, 255), attemptedAt, nextAttemptAt: null };
     }
-    await this.outbox.record(delivery, outcome);
-    return outcome;
+    return { ...outcome, recorded: await this.outbox.record(delivery, outcome) };
   }
 }

@@ -14,6 +14,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Index('ix_delivery_webhook', ['webhookId', 'id'])
 @Index('ix_delivery_webhook_status', ['webhookId', 'status', 'id'])
 @Index('ix_delivery_due', ['status', 'nextAttemptAt'])
+@Index('ix_delivery_completed', ['status', 'completedAt'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn(ID) id!: string;
 
@@ -33,7 +34,8 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'integer' }) attempts!: number;
   /**
    * PENDING: when the next attempt is due; while an attempt is in flight, when its lease ends
-   * (a dispatcher that died mid-attempt leaves the row to be claimed again then). Null once done.
+   * (a dispatcher that died mid-attempt leaves the row to be claimed again then). Null once done,
+   * and while its webhook is off (parked: never due, so the claim need not look at the webhook).
    */
   @Column({ ...TIMESTAMP, nullable: true }) nextAttemptAt!: Date | null;
   /** Set by the dispatcher that claimed the row; an outcome is recorded only under its claim. */

@@ -5,6 +5,9 @@ import { toDbTimestamp } from '../db/dialect';
 import { WebhookDeliveryEntity } from './delivery.entity';
 import { WebhookEntity } from './webhook.entity';
 
+/** Finished deliveries are deleted this many at a time, one short statement each. */
+export const DELETE_BATCH = 500;
+
 /** How an attempt ended, as recorded on its delivery row. */
 export interface Outcome {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -26,19 +29,26 @@ export interface Claimed {
  * row by moving its nextAttemptAt past the attempt's longest possible duration and stamping a
  * claim token; a dispatcher that dies mid-attempt leaves the row to be claimed again when the
  * lease ends (at-least-once), and an outcome is written only under the token that claimed it.
+ *
+ * A row of a webhook that is switched off is parked: PENDING with nextAttemptAt NULL, so it is
+ * never due and the claim needs no join to the webhook table (see `pause` and `resume`).
  */
 export class Outbox {
   constructor(private readonly db: Database) {}
 
-  /** Ids of due PENDING rows whose webhook is active, oldest due first. */
-  private dueIds(em: EntityManager, now: Date, limit: number, lock: boolean): Promise<{ id: string }[]> {
+  /**
+   * Ids of due PENDING rows, oldest due first. One range of ix_delivery_due (status,
+   * next_attempt_at, then the primary key InnoDB appends), read in index order and stopped at the
+   * LIMIT, so FOR UPDATE SKIP LOCKED locks only the rows returned. A condition on another table
+   * here (as an earlier `webhook_id IN (SELECT … active)` was) makes MariaDB read and sort the
+   * whole due backlog and lock every row of it, so concurrent dispatchers got nothing.
+   */
+  dueIds(em: EntityManager, now: Date, limit: number, lock: boolean): Promise<{ id: string }[]> {
     const qb = em
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')
       .select('d.id', 'id')
       .where('d.status = :pending AND d.nextAttemptAt <= :now', { pending: 'PENDING', now: toDbTimestamp(this.db.dialect, now) })
-      // A subquery, not a join: the lock below then covers delivery rows only, never the webhook.
-      .andWhere('d.webhookId IN (SELECT w.id FROM webhook w WHERE w.active = 1)')
       .orderBy('d.nextAttemptAt', 'ASC')
       .addOrderBy('d.id', 'ASC')
       .limit(limit);
@@ -72,7 +82,60 @@ export class Outbox {
     if (ids.length === 0) return [];
     const deliveries = await this.db.manager.findBy(WebhookDeliveryEntity, { id: In(ids), claimToken: token });
     const webhooks = new Map((await this.webhooks(deliveries.map((d) => d.webhookId))).map((w) => [w.id, w]));
-    return deliveries.filter((d) => webhooks.has(d.webhookId)).map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
+    const off = deliveries.filter((d) => !webhooks.get(d.webhookId)?.active);
+    if (off.length > 0) for (const w of await this.parkInactive(off, token)) webhooks.set(w.id, w);
+    // A webhook deleted meanwhile took its deliveries with it: nothing to send.
+    return deliveries.filter((d) => webhooks.get(d.webhookId)?.active).map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
+  }
+
+  /**
+   * Claimed rows whose webhook was off: a retry recorded just after it was switched off, or a
+   * lease that ran out. They are parked rather than sent. The webhooks are locked first (shared),
+   * in the order updateWebhook locks them, so a switch-on running now either commits first (its
+   * webhook comes back active and the rows are sent) or waits and then resumes the parked rows.
+   * Returns the webhooks as they are now.
+   */
+  private parkInactive(rows: WebhookDeliveryEntity[], token: string): Promise<WebhookEntity[]> {
+    return this.db.transaction(async (em) => {
+      const ids = [...new Set(rows.map((r) => r.webhookId))];
+      const lock = this.db.dialect === 'mysql' ? { lock: { mode: 'pessimistic_read' as const } } : {};
+      const webhooks = await em.find(WebhookEntity, { where: { id: In(ids) }, ...lock });
+      const active = new Set(webhooks.filter((w) => w.active).map((w) => w.id));
+      const park = rows.filter((r) => !active.has(r.webhookId)).map((r) => r.id);
+      if (park.length > 0) {
+        await em
+          .createQueryBuilder()
+          .update(WebhookDeliveryEntity)
+          .set({ nextAttemptAt: null, claimToken: null })
+          .where('id IN (:...park) AND claim_token = :token', { park, token })
+          .execute();
+      }
+      return webhooks;
+    });
+  }
+
+  /**
+   * A webhook switched off: its waiting deliveries are parked (never due). Rows claimed by an
+   * attempt in flight keep their lease; if that attempt ends in a retry, the claim after it parks
+   * the row. In the caller's transaction, with the webhook locked.
+   */
+  async pause(em: EntityManager, webhookId: string): Promise<void> {
+    await em
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({ nextAttemptAt: null })
+      .where('webhook_id = :webhookId AND status = :pending AND claim_token IS NULL', { webhookId, pending: 'PENDING' })
+      .execute();
+  }
+
+  /** A webhook switched on: its parked deliveries are due now. In the caller's transaction, with the webhook locked. */
+  async resume(em: EntityManager, webhookId: string, now: Date): Promise<void> {
+    await em
+      .createQueryBuilder()
+      .update(WebhookDeliveryEntity)
+      .set({ nextAttemptAt: now })
+      .where('webhook_id = :webhookId AND status = :pending AND next_attempt_at IS NULL', { webhookId, pending: 'PENDING' })
+      .execute();
   }
 
   private webhooks(ids: string[]): Promise<WebhookEntity[]> {
@@ -100,6 +163,39 @@ export class Outbox {
         .execute(),
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Deletes up to `limit` deliveries that finished before `before` (ix_delivery_completed).
+   * Returns how many, so the caller knows whether to go on.
+   */
+  pruneFinished(before: Date, limit: number): Promise<number> {
+    return this.deleteFinished('d.completedAt < :before', { before: toDbTimestamp(this.db.dialect, before) }, limit);
+  }
+
+  /** Deletes up to `limit` finished deliveries of one webhook (ix_delivery_webhook_status). */
+  deleteHistory(webhookId: string, limit: number): Promise<number> {
+    return this.deleteFinished('d.webhookId = :webhookId', { webhookId }, limit);
+  }
+
+  /**
+   * One batch: the ids, then a DELETE by primary key. Two plain statements that read the same on
+   * SQLite and MariaDB (neither `DELETE … LIMIT` nor a LIMIT in an IN subquery is portable), each
+   * holding its locks only for a moment. Finished rows never change, so nothing can slip in
+   * between.
+   */
+  private deleteFinished(where: string, params: Record<string, unknown>, limit: number): Promise<number> {
+    return this.db.exclusive(async (em) => {
+      const rows: { id: string }[] = await em
+        .getRepository(WebhookDeliveryEntity)
+        .createQueryBuilder('d')
+        .select('d.id', 'id')
+        .where(`d.status IN (:...finished) AND ${where}`, { finished: ['SUCCEEDED', 'FAILED'], ...params })
+        .limit(limit)
+        .getRawMany();
+      if (rows.length > 0) await em.delete(WebhookDeliveryEntity, { id: In(rows.map((r) => r.id)) });
+      return rows.length;
+    });
   }
 
   /** Deliveries waiting to be sent (the outbox depth), across all webhooks. */

@@ -18,14 +18,20 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number, rando
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+// IMF-fixdate, the HTTP date senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`.
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
- * Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP date. Returns milliseconds from now,
- * or null when absent or malformed.
+ * Retry-After (RFC 9110 §10.2.3): delay-seconds (a non-negative integer) or an IMF-fixdate.
+ * Returns milliseconds from now, or null when absent or anything else: Date.parse alone would
+ * take "1.5", "-1" or "2" as dates, turning a malformed header into an arbitrary wait. Null
+ * means the usual backoff applies.
  */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
   if (!value) return null;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!IMF_FIXDATE.test(text)) return null;
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

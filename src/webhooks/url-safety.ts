@@ -16,6 +16,8 @@ type Range = [cidr: string, category: string];
 const ALWAYS: Range[] = [
   ['169.254.169.254/32', 'cloud metadata'], ['169.254.170.2/32', 'cloud metadata'], ['100.100.100.200/32', 'cloud metadata'],
   ['168.63.129.16/32', 'cloud metadata'], ['fd00:ec2::254/128', 'cloud metadata'],
+  // EKS Pod Identity agent: https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
+  ['169.254.170.23/32', 'cloud metadata'], ['fd00:ec2::23/128', 'cloud metadata'],
   ['0.0.0.0/8', 'unspecified'], ['::/128', 'unspecified'],
   ['224.0.0.0/4', 'multicast'], ['ff00::/8', 'multicast'], ['240.0.0.0/4', 'reserved'],
 ];
@@ -55,12 +57,23 @@ function hextets(address: string): number[] {
   return [...h, ...fill, ...t].map((x) => parseInt(x, 16));
 }
 
-/** IPv4 carried inside NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses, which route to it. */
+/**
+ * IPv4 carried inside an IPv6 address that reaches it: NAT64 (the well-known 64:ff9b::/96 and the
+ * local-use 64:ff9b:1::/48 of RFC 8215, read with the IPv4 address in the last 32 bits as in a
+ * /96 deployment), 6to4 (2002::/16), IPv4-mapped (::ffff:0:0/96), IPv4-translated
+ * (::ffff:0:0:0/96, RFC 2765) and the deprecated IPv4-compatible ::/96 (other than :: and ::1,
+ * which are IPv6's own unspecified and loopback addresses).
+ */
 function embeddedIpv4(address: string): string | null {
   const x = hextets(address);
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  if (x[0] === 0x64 && x[1] === 0xff9b && x.slice(2, 6).every((n) => n === 0)) return v4(x[6], x[7]);
+  const zero = (from: number, to: number) => x.slice(from, to).every((n) => n === 0);
+  if (x[0] === 0x64 && x[1] === 0xff9b && zero(2, 6)) return v4(x[6], x[7]);
+  if (x[0] === 0x64 && x[1] === 0xff9b && x[2] === 1) return v4(x[6], x[7]);
   if (x[0] === 0x2002) return v4(x[1], x[2]);
+  if (zero(0, 5) && x[5] === 0xffff) return v4(x[6], x[7]);
+  if (zero(0, 4) && x[4] === 0xffff && x[5] === 0) return v4(x[6], x[7]);
+  if (zero(0, 6) && x[6] !== 0) return v4(x[6], x[7]);
   return null;
 }
 

@@ -83,7 +83,18 @@ export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetwor
   return out;
 }
 
-/** What the audit log keeps of a webhook: everything but its secrets. */
+/**
+ * A webhook URL as the audit log keeps it: scheme, host and port only. URLs carry credentials,
+ * in their userinfo (`user:pass@`) or as a path or query that is itself the secret (a Slack
+ * incoming webhook's `/services/T…/B…/<token>`), and the audit log is read by more people, for
+ * longer, than the webhook. `Webhook.url` still shows registry admins the whole URL.
+ */
+export function auditUrl(raw: string): string {
+  const url = new URL(raw);
+  return url.pathname === '/' && !url.search ? `${url.origin}/` : `${url.origin}/…`;
+}
+
+/** What the audit log keeps of a webhook: everything but its secrets, and of its URL only the origin. */
 export function snapshot(w: WebhookEntity) {
-  return { url: w.url, description: w.description, events: w.events, filter: { models: w.models, aliases: w.aliases }, format: w.format, active: w.active };
+  return { url: auditUrl(w.url), description: w.description, events: w.events, filter: { models: w.models, aliases: w.aliases }, format: w.format, active: w.active };
 }

@@ -11,6 +11,7 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { DeliveryAttempts } from './attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
+import { DELETE_BATCH } from './outbox';
 import { newDelivery } from './emit';
 import { buildPayload, PING } from './events';
 import { generateSecret } from './signing';
@@ -24,6 +25,9 @@ export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 
 const OLDEST_FIRST: KeysetOrder<WebhookEntity> = { key: 'webhook:id', columns: [{ expr: 'w.id', dir: 'ASC', kind: 'string', value: (w) => w.id }] };
 const NEWEST_FIRST: KeysetOrder<WebhookDeliveryEntity> = { key: 'delivery:id:DESC', columns: [{ expr: 'd.id', dir: 'DESC', kind: 'string', value: (d) => d.id }] };
+
+/** The same words for an id that does not exist and one in a registry the caller cannot read. */
+const notFound = (globalId: string) => new NotFoundError(`Nothing with id "${globalId}" was found.`);
 
 /**
  * Webhooks: registry admins (permission `webhook:manage`) create, change, test and delete them,
@@ -83,6 +87,7 @@ export class WebhookService {
     return this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, input.webhook);
       const before = snapshot(webhook);
+      const previousUrl = webhook.url;
       const now = new Date();
       Object.assign(webhook, {
         url: fields.url ?? webhook.url,
@@ -100,14 +105,26 @@ export class WebhookService {
       }
       const { id: _id, registryId: _r, createdBy: _c, createdAt: _t, ...changes } = webhook;
       await em.update(WebhookEntity, { id: webhook.id }, changes);
-      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), secretRotated: !!newSecret } }, now);
+      if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
+      if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
+      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret } }, now);
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
   }
 
-  /** Deletes a webhook and its delivery history; deliveries not yet sent are dropped. */
+  /**
+   * Deletes a webhook and its delivery history; deliveries not yet sent are dropped. The finished
+   * history, which can be long, goes first, DELETE_BATCH rows per statement, once the caller is
+   * known to be allowed, so no one transaction holds locks on all of it. The transaction then
+   * deletes the rest (deliveries still pending) and the webhook. Should it fail, all that is lost
+   * is history the caller was deleting anyway.
+   */
   async delete(caller: Caller, globalId: string): Promise<WebhookEntity> {
     const id = expectGlobalId(globalId, 'Webhook', 'webhook');
+    await this.forWrite(this.db.manager, caller.principal, id, globalId, false);
+    let deleted: number;
+    do deleted = await this.attempts.outbox.deleteHistory(id, DELETE_BATCH);
+    while (deleted === DELETE_BATCH);
     return this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
@@ -146,11 +163,13 @@ export class WebhookService {
     const id = expectGlobalId(globalId, 'WebhookDelivery', 'delivery');
     return this.db.transaction(async (em) => {
       const original = await em.findOneBy(WebhookDeliveryEntity, { id });
-      if (!original) throw new NotFoundError(`Delivery "${globalId}" was not found.`);
-      const { registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
+      if (!original) throw notFound(globalId);
+      const { webhook, registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
       if (original.status === 'PENDING') throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
       const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, now);
+      // A webhook that is off gets it parked: it goes out when the webhook is switched on.
+      if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
       await recordAudit(em, caller, { action: 'webhook.redelivered', registryId: registry.id, targetType: 'Webhook', targetId: original.webhookId, after: { eventId: original.eventId, event: original.eventType } }, now);
       return again;
@@ -164,8 +183,12 @@ export class WebhookService {
     return fetchPage(this.db, qb, OLDEST_FIRST, args);
   }
 
-  /** A webhook's deliveries, newest first. The caller reached the webhook as a registry admin. */
-  deliveries(webhook: WebhookEntity, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<WebhookDeliveryEntity>> {
+  /**
+   * A webhook's deliveries, newest first. Registry admins only, checked here whatever path led to
+   * the webhook (the check needs only its registry's id: no statement).
+   */
+  async deliveries(principal: Principal, webhook: WebhookEntity, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<WebhookDeliveryEntity>> {
+    await this.authz.require(principal, 'webhook:manage', { id: webhook.registryId });
     const qb = this.db.manager.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where('d.webhookId = :wid', { wid: webhook.id });
     if (status) qb.andWhere('d.status = :status', { status });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
@@ -177,13 +200,13 @@ export class WebhookService {
   }
 
   /**
-   * A webhook for a change, locked, with its registry; NOT_FOUND unless the caller can read the
-   * registry, FORBIDDEN unless they administer it.
+   * A webhook for a change, locked (unless `lock` is false), with its registry; NOT_FOUND unless
+   * the caller can read the registry, FORBIDDEN unless they administer it.
    */
-  private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
-    const webhook = await this.db.lockForUpdate(em, WebhookEntity, id);
+  private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string, lock = true): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
+    const webhook = lock ? await this.db.lockForUpdate(em, WebhookEntity, id) : await em.findOneBy(WebhookEntity, { id });
     const registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
-    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
+    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw notFound(globalId);
     await this.authz.require(principal, 'webhook:manage', registry);
     return { webhook, registry };
   }

@@ -92,7 +92,7 @@ export class WebhookDelivery extends Node {
   @Field(() => Int, { nullable: true, description: 'HTTP status of the last answer; null if there was none (network error, timeout).' }) lastResponseCode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed.' }) lastError!: string | null;
   @Field(() => Date, { nullable: true }) lastAttemptAt!: Date | null;
-  @Field(() => Date, { nullable: true, description: 'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt). Null once finished.' }) nextAttemptAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt); null while its webhook is off. Null once finished.' }) nextAttemptAt!: Date | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
   @Field(() => JSONObject, { description: 'The event as it was sent (STANDARD format body).' }) payload!: JsonObject;
