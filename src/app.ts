@@ -15,7 +15,6 @@ import { createLoaders } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { Metrics } from './observability/metrics';
-import { operationNamePlugin } from './observability/operation.plugin';
 import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './webhooks/dispatcher';

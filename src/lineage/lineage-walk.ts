@@ -26,18 +26,33 @@ export interface WalkOptions {
   /** Stops the statement after this long on MySQL/MariaDB (LINEAGE_STATEMENT_TIMEOUT_MS); 0 or absent: no bound. */
   timeoutMs?: number;
   /**
-   * On SQLite, the most rows the recursion may produce before it stops (see walkSql). SQLite has
-   * no statement timeout, and better-sqlite3 runs on the event loop: without a bound, one walk
-   * from a hub artifact used by every run held the whole server for seconds.
+   * The most rows the recursion may produce (on SQLite), or produce per step (MariaDB), before it
+   * stops (see walkSql). SQLite has no statement timeout, and better-sqlite3 runs on the event
+   * loop: without a bound, one walk from a hub artifact used by every run held the whole server
+   * for seconds; on MariaDB the same walk held a connection until the statement timeout.
    */
   maxRows?: number;
+  /** MariaDB: the most rows one step of the recursion may add (default `maxRows`). */
+  maxRowsPerStep?: number;
 }
 
 export interface Walk {
   /** Nearest first, at most `limit`. */
   edges: WalkedEdge[];
-  /** The recursion reached `maxRows` and stopped: the graph is incomplete. */
+  /** The recursion produced `maxRows` rows or more, so it may have been stopped: the graph may be incomplete. */
   cut: boolean;
+}
+
+/**
+ * How a dialect lets the recursion's work be bounded: SQLite stops the whole recursion at a LIMIT
+ * inside the CTE (https://sqlite.org/lang_with.html, "Controlling Depth Of Recursion"); MariaDB
+ * refuses that but takes a LIMIT on each step of the recursion, when it is parenthesized; MySQL
+ * is left to its statement timeout.
+ */
+export type RowBound = 'whole' | 'per-step' | 'none';
+
+export function rowBoundOf(ds: DataSource): RowBound {
+  return ds.options.type === 'better-sqlite3' ? 'whole' : ds.options.type === 'mariadb' ? 'per-step' : 'none';
 }
 
 /**
@@ -46,30 +61,29 @@ export interface Walk {
  * has no CYCLE clause) and MySQL/MariaDB alike. A node in a registry the caller may not read is
  * returned as an endpoint but never expanded, so nothing behind it is revealed.
  *
- * The outer LIMIT only trims the answer; the work is the recursion. On SQLite a LIMIT inside the
- * recursive CTE stops the recursion itself once that many rows exist (https://sqlite.org/lang_with.html,
- * "Controlling Depth Of Recursion"); rows come out breadth-first, so the nearest are kept. The first
- * step is limited too, since SQLite queues all of it before the recursion's LIMIT applies (a hub
- * used by 47 000 runs took 135 ms with the first step unbounded). MariaDB
- * refuses such a LIMIT, so there the statement timeout bounds the work instead. `walked` counts
- * the rows the recursion produced, to tell a cut walk from a complete one.
+ * The outer LIMIT only trims the answer; the work is the recursion, bounded by `maxRows` as the
+ * dialect allows (RowBound). Rows come out breadth-first, so the nearest are kept. The first step
+ * is limited too: SQLite queues all of it before the recursion's LIMIT applies (a hub used by
+ * 47 000 runs took 135 ms with the first step unbounded), and on MariaDB a depth-20 walk from that
+ * hub ran into the 5 s statement timeout until each step was bounded. `walked` (rows produced)
+ * and `widest_step` (the most rows one step added) tell a cut walk from a complete one.
  */
-export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, boundRows = false): string {
+export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, bound: RowBound = 'none'): string {
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
   const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
   return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
-      ${boundRows ? `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step` : `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?`}
+      ${bound === 'none' ? `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?` : `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step`}
       UNION
-      SELECT ${cols}, w.depth + 1
+      ${bound === 'per-step' ? '(' : ''}SELECT ${cols}, w.depth + 1
       FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
       WHERE w.depth < ? ${gate}
-      ${boundRows ? 'LIMIT ?' : ''}
+      ${bound === 'none' ? '' : 'LIMIT ?'}${bound === 'per-step' ? ')' : ''}
     )
     SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth,
-      SUM(COUNT(*)) OVER () AS walked
+      SUM(COUNT(*)) OVER () AS walked${bound === 'per-step' ? ', (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM walk GROUP BY depth) steps) AS widest_step' : ''}
     FROM walk
     GROUP BY id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind
     ORDER BY depth, id
@@ -77,12 +91,14 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
 }
 
 export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<Walk> {
-  const boundRows = ds.options.type === 'better-sqlite3' && opts.maxRows !== undefined;
-  const params: unknown[] = [rootId, ...(boundRows ? [opts.maxRows] : []), opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...(boundRows ? [opts.maxRows] : []), opts.limit];
+  const bound = opts.maxRows === undefined ? 'none' : rowBoundOf(ds);
+  const perStep = opts.maxRowsPerStep ?? opts.maxRows!;
+  const rowLimit = bound === 'none' ? [] : [bound === 'per-step' ? perStep : opts.maxRows];
+  const params: unknown[] = [rootId, ...rowLimit, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...rowLimit, opts.limit];
   const timeoutMs = opts.timeoutMs ?? 0;
   let rows: Record<string, unknown>[];
   try {
-    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs), boundRows), params);
+    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs), bound), params);
   } catch (err) {
     // The client's question was too big for the time allowed; a smaller depth may answer it.
     if (isStatementTimeout(err)) {
@@ -90,7 +106,8 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
     }
     throw err;
   }
-  const cut = boundRows && rows.length > 0 && Number(rows[0].walked) >= opts.maxRows!;
+  // Cut when the recursion reached its bound: in all (SQLite), or in some step (MariaDB).
+  const cut = rows.length > 0 && (bound === 'whole' ? Number(rows[0].walked) >= opts.maxRows! : bound === 'per-step' && Number(rows[0].widest_step) >= perStep);
   // Raw rows: MariaDB returns depth as a number or string depending on the aggregate; map once here.
   const edges = rows.map((r) => ({
     id: String(r.id),

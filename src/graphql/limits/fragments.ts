@@ -1,4 +1,11 @@
-import { FragmentDefinitionNode, Kind, SelectionSetNode } from 'graphql';
+import { DocumentNode, FragmentDefinitionNode, Kind, SelectionSetNode } from 'graphql';
+
+/** The document's fragment definitions by name. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  return fragments;
+}
 
 /**
  * Folds a selection set the way execution would see it, following fragment spreads: `field`

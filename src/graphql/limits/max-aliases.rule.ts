@@ -1,5 +1,5 @@
-import { FragmentDefinitionNode, GraphQLError, Kind, ValidationRule } from 'graphql';
-import { foldSelections } from './fragments';
+import { GraphQLError, ValidationRule } from 'graphql';
+import { foldSelections, fragmentsOf } from './fragments';
 
 /**
  * Refuses an operation with more than `max` aliased fields (GRAPHQL_MAX_ALIASES), counting a
@@ -8,10 +8,7 @@ import { foldSelections } from './fragments';
  */
 export function maxAliasesRule(max: number): ValidationRule {
   return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) {
-      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    }
+    const fragments = fragmentsOf(context.getDocument());
     const aliasesIn = foldSelections<number>(fragments, {
       empty: 0,
       field: (_name, alias, sub) => (alias ? 1 : 0) + sub,

@@ -1,9 +1,10 @@
 import {
-  DocumentNode, FieldNode, FragmentDefinitionNode, getNamedType, getNullableType, GraphQLField, GraphQLNamedType, GraphQLSchema,
+  DocumentNode, FieldNode, getNamedType, getNullableType, GraphQLField, GraphQLNamedType, GraphQLSchema,
   isCompositeType, isInterfaceType, isListType, isObjectType, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode,
 } from 'graphql';
 import { LimitExceededError } from '../../common/errors';
 import { MAX_PAGE } from '../../common/pagination';
+import { fragmentsOf } from './fragments';
 
 export interface CostOptions {
   /** The `first` cap of every connection (pagination's MAX_PAGE); also a missing `first`'s weight. */
@@ -37,8 +38,7 @@ type Variables = Record<string, unknown>;
  * refused here, before execution, with pagination's own message.
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, op: OperationDefinitionNode, variables: Variables, opts: CostOptions): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const fragments = fragmentsOf(document);
   const perFragment = new Map<string, number>();
   const active = new Set<string>();
 

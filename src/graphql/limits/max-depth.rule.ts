@@ -1,5 +1,5 @@
-import { FragmentDefinitionNode, GraphQLError, Kind, ValidationRule } from 'graphql';
-import { foldSelections, isIntrospection } from './fragments';
+import { GraphQLError, ValidationRule } from 'graphql';
+import { foldSelections, fragmentsOf, isIntrospection } from './fragments';
 
 /**
  * Refuses an operation whose fields nest deeper than `max` (GRAPHQL_MAX_DEPTH), counting through
@@ -9,10 +9,7 @@ import { foldSelections, isIntrospection } from './fragments';
  */
 export function maxDepthRule(max: number): ValidationRule {
   return (context) => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) {
-      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    }
+    const fragments = fragmentsOf(context.getDocument());
     const depthOf = foldSelections<number>(fragments, {
       empty: 0,
       field: (name, _alias, sub) => (isIntrospection(name) ? 0 : 1 + sub),
