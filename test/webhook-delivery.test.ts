@@ -301,6 +301,10 @@ describe('two dispatchers on one database', () => {
       }
       await rx.until((got) => new Set(got.map((r) => r.headers['webhook-id'])).size === N, 30_000);
       await eventually(async () => ((await s.app.dispatcher.outboxDepth()) === 0 ? true : undefined));
+      // A dispatcher logs a delivery just after recording it: wait for the log lines as well, then
+      // require exactly one per event (a second send would log a second line).
+      await eventually(async () => (sent[0] + sent[1] >= N ? true : undefined), 5000, 'a log line per delivery');
+      await new Promise((r) => setTimeout(r, 200));
 
       expect(bothSending).toBe(true);
       expect(rx.received).toHaveLength(N);
