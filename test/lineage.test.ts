@@ -300,9 +300,9 @@ describe('lineage', () => {
     }
     const g = (await s.gql(LINEAGE, { id: data[0], direction: 'DOWNSTREAM', depth: 20 })).data.lineage;
     expect(g.nodes).toHaveLength(14);
-    // The recursion stops at 4 rows per node of the cap (100 here; on SQLite in all, on MariaDB
-    // per step): what came back is the nearest part of the graph, and the answer says it may be
-    // incomplete.
+    // The recursion stops at its row bound (on SQLite 4 rows per node of the cap, 100 here, in
+    // all; on MariaDB as many rows per step as the cap, 25): what came back is the nearest part of
+    // the graph, and the answer says it may be incomplete.
     expect(g.truncated).toBe(true);
   });
   it('walks 3 edges when no depth is given, from lineage() and from ModelVersion.lineage alike', async () => {
@@ -359,5 +359,29 @@ describe('lineage', () => {
     const over = await s.gql(q, { id: data, first: 101 });
     expect(codeOf(over)).toBe('BAD_USER_INPUT');
     expect(over.sqlStatements).toBe(0);
+  });
+  it('does not let a node reached by many edges at one depth crowd out the rest of the walk', async () => {
+    // D is used by runs A0..A8, which all produce X, and by B, which produces Z; X is used by T0..T2
+    // and Z by U. Walking down from D, X is reached 9 times at depth 2: its 3 outgoing edges must
+    // not count 27 times against a step's row limit (25 here) and push Z -> U out unseen.
+    const reg = await registry('lin-fan-in');
+    const d = await artifact(reg, 'd');
+    for (let i = 0; i < 9; i++) {
+      const a = await run(reg, `a${i}`);
+      await use(a, d);
+      await artifact(reg, 'x', a);
+    }
+    const b = await run(reg, 'b');
+    await use(b, d);
+    await artifact(reg, 'z', b);
+    const x = (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x' } })).logArtifact.artifact.id;
+    const z = (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'z', digest: digestOf(`${reg}/z`), uri: 's3://data/z' } })).logArtifact.artifact.id;
+    for (let i = 0; i < 3; i++) await use(await run(reg, `t${i}`), x);
+    await use(await run(reg, 'u'), z);
+    const g = await lineage(d, 'DOWNSTREAM', 5);
+    expect(g.nodes).toHaveLength(17);
+    expect(g.edges).toHaveLength(24);
+    expect(names(g)).toContain('u');
+    expect(g.truncated).toBe(false);
   });
 });

@@ -72,13 +72,18 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
+  // A step limited on its own (MariaDB) must count distinct edges: a node reached by several
+  // edges at one depth would otherwise repeat each edge leaving it, and the repeats would fill the
+  // LIMIT while real edges were cut, unseen by widest_step. So it steps from the distinct frontier
+  // (SQLite refuses a recursive reference inside a subquery, and needs no such thing).
+  const frontier = bound === 'per-step' ? `(SELECT DISTINCT f.${far}_id, f.${far}_registry_id, f.depth FROM walk f) w` : 'walk w';
   const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
   return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
       ${bound === 'none' ? `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?` : `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step`}
       UNION
       ${bound === 'per-step' ? '(' : ''}SELECT ${cols}, w.depth + 1
-      FROM walk w JOIN lineage_edge e ON e.${near}_id = w.${far}_id
+      FROM ${frontier} JOIN lineage_edge e ON e.${near}_id = w.${far}_id
       WHERE w.depth < ? ${gate}
       ${bound === 'none' ? '' : 'LIMIT ?'}${bound === 'per-step' ? ')' : ''}
     )
