@@ -275,7 +275,9 @@ describe('lineage in the query cost', () => {
       expect(r.errors![0].message).toContain('GRAPHQL_MAX_COST');
       expect(r.sqlStatements).toBe(0);
     }
-    const aliased = Array.from({ length: 25 }, (_, i) => `g${i}: modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 20) { mermaid } }`).join(' ');
+    // A graph walks both ways by default and its chart writes out every node and edge: five of
+    // them in one request are too many.
+    const aliased = Array.from({ length: 5 }, (_, i) => `g${i}: modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 20) { mermaid } }`).join(' ');
     expect((await s.gql(`{ ${aliased} }`)).errors![0].message).toContain('GRAPHQL_MAX_COST');
   });
 
@@ -286,6 +288,11 @@ describe('lineage in the query cost', () => {
     expect(r.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got 21.');
     expect(r.data).toBeUndefined();
     expect(r.sqlStatements).toBe(0);
+    for (const nullDepth of [await s.gql(`{ modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: null) { truncated } } }`), await s.gql(`query($d: Int) { modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: $d) { truncated } } }`, { d: null })]) {
+      expect(nullDepth.status).toBe(400);
+      expect(nullDepth.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got null.');
+      expect(nullDepth.sqlStatements).toBe(0);
+    }
   });
 
   it('counts every object of a list, even when only __typename is asked of it', async () => {

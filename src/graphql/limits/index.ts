@@ -26,11 +26,13 @@ export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number
   // A lineage graph is a recursive walk that may visit LINEAGE_MAX_NODES nodes, whatever is
   // selected from it, and holds that many nodes (and about as many edges): both are weighed, so a
   // request may ask for a graph or two, not one per version of a page.
+  // A graph is one walk per direction, and BOTH (the default) is two: the field weighs two.
+  // `mermaid` writes out every node and edge, so it weighs what `nodes` and `edges` do.
   const walks = ['Query.lineage', 'ModelVersion.lineage'];
   const costOptions = {
     ...DEFAULT_COST_OPTIONS,
     listSizes: { 'LineageGraph.nodes': lineage.maxNodes, 'LineageGraph.edges': lineage.maxNodes },
-    fieldWeights: Object.fromEntries(walks.map((w) => [w, lineage.maxNodes])),
+    fieldWeights: { ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])), 'LineageGraph.mermaid': 2 * lineage.maxNodes },
     depthLimits: Object.fromEntries(walks.map((w) => [w, { max: lineage.maxDepth, limit: 'LINEAGE_MAX_DEPTH' }])),
   };
   return {

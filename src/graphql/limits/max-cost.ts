@@ -76,8 +76,10 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
     const bound = opts.depthLimits?.[key];
     const arg = bound && field.arguments?.find((a) => a.name.value === 'depth');
     if (!bound || !arg) return;
-    const depth = value(arg.value);
-    if (typeof depth === 'number' && (!Number.isInteger(depth) || depth < 1 || depth > bound.max)) {
+    // An explicit null (literal, or a variable sent as null) is not the default: refuse it here too.
+    const explicitNull = arg.value.kind === Kind.NULL || (arg.value.kind === Kind.VARIABLE && variables[arg.value.name.value] === null);
+    const depth = explicitNull ? null : value(arg.value);
+    if (explicitNull || (typeof depth === 'number' && (!Number.isInteger(depth) || depth < 1 || depth > bound.max))) {
       throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${depth}.`, { field: 'depth', limit: bound.limit, max: bound.max });
     }
   };
