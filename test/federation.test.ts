@@ -108,6 +108,18 @@ describe('composition', () => {
     expect(composed.supergraphSdl).toMatch(/type User[^{]*@join__type\(graph: REGISTRY, key: "id", resolvable: false\)/);
     expect(composed.supergraphSdl).toMatch(/type ModelVersion[^{]*@join__type\(graph: REGISTRY, key: "id"\)/);
   });
+
+  it('composes beside another Relay subgraph that defines PageInfo too (PageInfo is @shareable)', () => {
+    const catalog = `
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@shareable"])
+      type PageInfo @shareable { hasNextPage: Boolean! endCursor: String hasPreviousPage: Boolean! startCursor: String }
+      type Dataset { name: String! }
+      type DatasetConnection { nodes: [Dataset!]! pageInfo: PageInfo! }
+      type Query { datasets(first: Int): DatasetConnection! }`;
+    const result = compose([{ name: 'registry', url: 'http://127.0.0.1:1/graphql', typeDefs: served }, { name: 'catalog', url: 'http://127.0.0.1:2/graphql', typeDefs: catalog }]);
+    expect(result.errors).toBeUndefined();
+    expect(result.supergraphSdl).toMatch(/type PageInfo[^{]*@join__type\(graph: CATALOG\)[^{]*@join__type\(graph: REGISTRY\)/);
+  });
 });
 
 describe('through the gateway', () => {

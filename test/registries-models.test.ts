@@ -567,6 +567,15 @@ describe('Registry.models', () => {
       expect(last.pageInfo.hasNextPage).toBe(false);
     });
 
+    it('gives the whole Relay PageInfo: startCursor is the first edge\'s cursor, hasPreviousPage false (forward only)', async () => {
+      const q = `query($r: String!, $after: String) { registry(name: $r) { models(first: 2, after: $after) { edges { cursor } pageInfo { startCursor endCursor hasPreviousPage hasNextPage } } } }`;
+      const page = (await s.ok(q, { r: reg })).registry.models;
+      expect(page.pageInfo).toEqual({ startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor, hasPreviousPage: false, hasNextPage: true });
+      const next = (await s.ok(q, { r: reg, after: page.pageInfo.endCursor })).registry.models;
+      expect(next.pageInfo.startCursor).toBe(next.edges[0].cursor);
+      expect(next.pageInfo.hasPreviousPage).toBe(false);
+    });
+
     it('refuses first: 101 as BAD_USER_INPUT', async () => {
       expect(codeOf(await modelsPage(reg, { first: 101 }))).toBe('BAD_USER_INPUT');
     });

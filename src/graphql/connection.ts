@@ -1,10 +1,18 @@
-import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Page } from '../common/pagination';
 
+// Shareable: other subgraphs of a platform define Relay's PageInfo too, and composition refuses
+// a type that two subgraphs define unless both mark it so.
+@Directive('@shareable')
 @ObjectType({ description: 'Relay page information. Pages are keyset-based: pass `endCursor` as `after`.' })
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
+  // The rest of Relay's PageInfo, so the type is the same as other subgraphs' (composition needs
+  // a shared value type to have the same fields everywhere). Pages go forward only: the Relay
+  // spec lets hasPreviousPage be false when paginating with first/after.
+  @Field({ description: 'Always false: pages go forward only (`first`/`after`).' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: 'The first edge\'s cursor.' }) startCursor!: string | null;
 }
 
 export interface ConnectionShape<T> {
@@ -37,7 +45,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
 export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
   const connection = {
     edges: page.items.map((node, i) => ({ cursor: page.cursors[i], node })),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null, hasPreviousPage: false, startCursor: page.cursors[0] ?? null },
   };
   let memo: Promise<number> | undefined;
   Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (memo ??= page.count()) });

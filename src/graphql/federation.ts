@@ -12,10 +12,10 @@ import { Context } from './context';
  * entity. The SDL is sorted first, so `_service { sdl }`, and the file checked in from it, only
  * change when the API does.
  *
- * Federation v2.0 is the lowest version that has what we use (`@key`, `resolvable: false`), so
+ * Federation v2.0 is the lowest version that has what we use (`@key`, `resolvable: false`, `@shareable`), so
  * any Federation 2 gateway or router composes us. https://www.apollographql.com/docs/graphos/schema-design/federated-schemas/reference/versions
  */
-export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key"])';
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])';
 
 /** `__resolveReference` per entity type: the representation is `{ __typename, id }`, id a global id. */
 export type ReferenceResolvers = Record<string, { __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null> }>;
