@@ -104,6 +104,18 @@ function list(env: Env, name: string, fallback: string[]): string[] {
   return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * AUTH_ADMINS: token subjects, or `group:<name>` for everyone in a group. Names the policy keeps
+ * for itself (`role:…`, `@authenticated`) are refused: listing one would make its holders, or
+ * every caller, an admin of everything.
+ */
+function admins(env: Env, fallback: string[]): string[] {
+  const entries = list(env, 'AUTH_ADMINS', fallback);
+  const bad = entries.find((e) => /^(role:|@)/i.test(e) || /^group:$/i.test(e));
+  if (bad) throw new ConfigError('AUTH_ADMINS', 'token subjects or group:<name>, comma-separated', bad);
+  return entries;
+}
+
 function required(env: Env, name: string, why: string): string {
   const raw = env[name];
   if (!raw) throw new ConfigError(name, `set ${why}`, raw);
@@ -129,7 +141,7 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
       audience: LOCAL_AUDIENCE,
       algorithms: ['ES256'],
       // Local mode is for trying the server: the subject `admin` is a global admin unless told otherwise.
-      admins: list(env, 'AUTH_ADMINS', ['admin']),
+      admins: admins(env, ['admin']),
     };
   }
   try {
@@ -154,7 +166,7 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
     algorithms,
     // At least a second outside tests: each unknown kid may trigger a fetch, and tokens are attacker input.
     jwksCooldownMs: integer(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, nodeEnv === 'test' ? 0 : 1000, 3_600_000),
-    admins: list(env, 'AUTH_ADMINS', []),
+    admins: admins(env, []),
   };
 }
 

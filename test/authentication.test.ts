@@ -291,6 +291,18 @@ describe('with a remote JWKS', () => {
       expect(v.globalAdmin).toBe(true);
     });
 
+    it('makes everyone in a group listed as group:<name> a global admin, and says so in viewer', async () => {
+      const g = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},group:platform` });
+      try {
+        const headers = await g.as('pat', { groups: ['platform'] });
+        expect((await g.ok(VIEWER, {}, headers)).viewer.globalAdmin).toBe(true);
+        expect((await g.gql(CREATE_REGISTRY, { n: unique('by-group-admin') }, headers)).errors).toBeUndefined();
+        expect((await g.ok(VIEWER, {}, await g.as('pat', { groups: ['platform-x'] }))).viewer.globalAdmin).toBe(false);
+      } finally {
+        await g.stop();
+      }
+    });
+
     it('does not make other subjects global admins, nor a group named like an admin', async () => {
       expect((await s.ok(VIEWER, {}, await s.as('alice'))).viewer.globalAdmin).toBe(false);
       expect((await s.ok(VIEWER, {}, await s.as('Local-Admin'))).viewer.globalAdmin).toBe(false);
@@ -360,6 +372,11 @@ describe('configuration', () => {
   it.each(['HS256', 'none', 'RS256,HS256', 'ES256,none'])('refuses AUTH_ALGORITHMS=%s', (algorithms) => {
     expect(() => loadConfig({ ...remote, AUTH_ALGORITHMS: algorithms })).toThrow(ConfigError);
     expect(() => loadConfig({ ...remote, AUTH_ALGORITHMS: algorithms })).toThrow(/^AUTH_ALGORITHMS /);
+  });
+
+  it.each(['@authenticated', 'alice,role:ADMIN', 'group:'])('refuses AUTH_ADMINS=%s (names the policy keeps for itself)', (admins) => {
+    expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(/^AUTH_ADMINS /);
   });
 
   it('refuses local mode (no AUTH_JWKS_URL) when NODE_ENV=production', () => {

@@ -86,7 +86,10 @@ export class Authenticator {
     }
     const subject = payload.sub!;
     if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Invalid or expired token.');
-    return { subject, groups: this.groupsOf(payload), globalAdmin: this.config.admins.includes(subject), exp: payload.exp! };
+    const groups = this.groupsOf(payload);
+    // As the policy sees it: AUTH_ADMINS may name the subject, or one of its groups.
+    const globalAdmin = this.config.admins.includes(subject) || groups.some((g) => this.config.admins.includes(`group:${g}`));
+    return { subject, groups, globalAdmin, exp: payload.exp! };
   }
 
   private remember(token: string, { exp, ...principal }: Principal & { exp: number }): void {

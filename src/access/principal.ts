@@ -7,7 +7,7 @@ export interface Principal {
   subject: string;
   /** Group names from the token's groups claim; role bindings may name `group:<name>`. */
   groups: string[];
-  /** Listed in AUTH_ADMINS: may create registries and act as ADMIN everywhere. */
+  /** Listed in AUTH_ADMINS, by subject or by group: may create registries and act as ADMIN everywhere. */
   globalAdmin: boolean;
 }
 

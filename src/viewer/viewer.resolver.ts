@@ -8,7 +8,7 @@ export class Viewer {
   @Field(() => User) user!: User;
   @Field({ description: 'The token subject (`sub`).' }) subject!: string;
   @Field(() => [String], { description: 'Groups from the token; role bindings can name them as `group:<name>`.' }) groups!: string[];
-  @Field({ description: 'Listed in AUTH_ADMINS: admin of every registry, may create registries.' }) globalAdmin!: boolean;
+  @Field({ description: 'Listed in AUTH_ADMINS, by subject or group: admin of every registry, may create registries.' }) globalAdmin!: boolean;
 }
 
 @Resolver(() => Viewer)
