@@ -31,6 +31,7 @@ import { ModelEntity } from '../src/models/model.entity';
 import { RegistryEntity } from '../src/registry/registry.entity';
 import { VersionEntity } from '../src/versions/version.entity';
 import { createTestDatabase } from '../test/support/database';
+import { request } from './support/load';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-provider';
 
 const TARGET_NODES = 100_000;
@@ -189,32 +190,19 @@ async function replay(ds: DataSource, statements: { query: string; parameters?: 
 }
 
 /**
- * A minimal GraphQL client on one keep-alive connection, so the figures are the server's and not
- * a heavyweight client's. Throws on anything but a 200 with data and no errors.
+ * One keep-alive connection, so the figures are the server's and not a heavyweight client's.
+ * Throws on anything but data without errors.
  */
 class GraphQLClient {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   private seq = 0;
   constructor(private readonly url: string) {}
 
-  request(token: string, query: string, variables: Record<string, unknown> = {}, returnRequestId = false): Promise<unknown> {
-    const body = JSON.stringify({ query, variables });
+  async request(token: string, query: string, variables: Record<string, unknown> = {}, returnRequestId = false): Promise<unknown> {
     const requestId = `bench-${++this.seq}`;
-    return new Promise((resolve, reject) => {
-      const req = http.request(this.url, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'x-request-id': requestId } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown };
-          if (res.statusCode !== 200 || parsed.errors || !parsed.data) return reject(new Error(`bad response ${res.statusCode}: ${text.slice(0, 300)}`));
-          resolve(returnRequestId ? requestId : parsed.data);
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+    const r = await request(this.url, token, query, variables, requestId, this.agent);
+    if (r.errors || !r.data) throw new Error(`bad response: ${JSON.stringify(r).slice(0, 300)}`);
+    return returnRequestId ? requestId : r.data;
   }
 
   close(): void {

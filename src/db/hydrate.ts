@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * A raw row (`SELECT t.*`) as an entity, converted column by column the way TypeORM converts its
@@ -7,11 +7,27 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm'
  * three times the SQLite statement it produced on the deploy path (profiled under `npm run bench`).
  */
 export function hydrate<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, row: Record<string, unknown>): T {
-  const meta = ds.getMetadata(entity);
+  return hydrateWith<T>(ds, ds.getMetadata(entity), row);
+}
+
+function hydrateWith<T>(ds: DataSource, meta: EntityMetadata, row: Record<string, unknown>): T {
   const out = meta.create() as Record<string, unknown>;
   for (const column of meta.columns) out[column.propertyName] = ds.driver.prepareHydratedValue(row[column.databaseName], column);
   return out as T;
 }
+
+/** An entity's table and columns as escaped SQL names, and its rows as entities: looked up once per query. */
+function tableOf<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>) {
+  const ds = em.connection;
+  const meta = ds.getMetadata(entity);
+  return {
+    table: ds.driver.escape(meta.tableName),
+    column: (property: keyof T & string) => ds.driver.escape(meta.findColumnWithPropertyName(property)!.databaseName),
+    entities: (rows: Record<string, unknown>[]) => rows.map((row) => hydrateWith<T>(ds, meta, row)),
+  };
+}
+
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 /**
  * `SELECT * FROM <entity's table> WHERE <property's column> IN (…) [ORDER BY <property's column>]`,
@@ -19,12 +35,9 @@ export function hydrate<T extends ObjectLiteral>(ds: DataSource, entity: EntityT
  */
 export async function findWhereIn<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy?: keyof T & string): Promise<T[]> {
   if (values.length === 0) return [];
-  const meta = em.connection.getMetadata(entity);
-  const column = (name: string) => em.connection.driver.escape(meta.findColumnWithPropertyName(name)!.databaseName);
-  const order = orderBy ? ` ORDER BY ${column(orderBy)}` : '';
-  const sql = `SELECT * FROM ${em.connection.driver.escape(meta.tableName)} WHERE ${column(property)} IN (${values.map(() => '?').join(', ')})${order}`;
-  const rows: Record<string, unknown>[] = await em.query(sql, [...values]);
-  return rows.map((row) => hydrate(em.connection, entity, row));
+  const t = tableOf(em, entity);
+  const order = orderBy ? ` ORDER BY ${t.column(orderBy)}` : '';
+  return t.entities(await em.query(`SELECT * FROM ${t.table} WHERE ${t.column(property)} IN (${placeholders(values)})${order}`, [...values]));
 }
 
 /**
@@ -33,12 +46,10 @@ export async function findWhereIn<T extends ObjectLiteral>(em: EntityManager, en
  */
 export async function findWhereInCapped<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy: keyof T & string, perKey: number): Promise<T[]> {
   if (values.length === 0) return [];
-  const meta = em.connection.getMetadata(entity);
-  const column = (name: string) => em.connection.driver.escape(meta.findColumnWithPropertyName(name)!.databaseName);
+  const t = tableOf(em, entity);
   const sql = `SELECT * FROM (
-      SELECT t.*, ROW_NUMBER() OVER (PARTITION BY ${column(property)} ORDER BY ${column(orderBy)}) AS row_in_key
-      FROM ${em.connection.driver.escape(meta.tableName)} t WHERE ${column(property)} IN (${values.map(() => '?').join(', ')})
-    ) capped WHERE row_in_key <= ? ORDER BY ${column(orderBy)}`;
-  const rows: Record<string, unknown>[] = await em.query(sql, [...values, perKey]);
-  return rows.map((row) => hydrate(em.connection, entity, row));
+      SELECT t.*, ROW_NUMBER() OVER (PARTITION BY ${t.column(property)} ORDER BY ${t.column(orderBy)}) AS row_in_key
+      FROM ${t.table} t WHERE ${t.column(property)} IN (${placeholders(values)})
+    ) capped WHERE row_in_key <= ? ORDER BY ${t.column(orderBy)}`;
+  return t.entities(await em.query(sql, [...values, perKey]));
 }

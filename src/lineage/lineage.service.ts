@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Principal } from '../access/principal';
 import { BadInputError, NotFoundError } from '../common/errors';
-import { MAX_PAGE } from '../common/pagination';
+import { MAX_PAGE, pageSize } from '../common/pagination';
 import { Database } from '../db/database';
 import { Loaders } from '../graphql/loaders';
 import { ModelEntity } from '../models/model.entity';
@@ -134,9 +134,8 @@ export class LineageService {
    * Neighbours in registries the caller cannot read are placeholders.
    */
   async neighbours(principal: Principal, loaders: Loaders, id: string, direction: Direction, first = MAX_PAGE): Promise<LineageNodeView[]> {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw new BadInputError(`"first" must be between 0 and ${MAX_PAGE}; got ${first}.`, 'first');
     // The loaders hold the first MAX_PAGE edges of each node.
-    const edges = (await (direction === 'UPSTREAM' ? loaders.edgesTo : loaders.edgesFrom).load(id)).slice(0, first);
+    const edges = (await (direction === 'UPSTREAM' ? loaders.edgesTo : loaders.edgesFrom).load(id)).slice(0, pageSize(first));
     const refs: NodeRef[] = edges.map((e) =>
       direction === 'UPSTREAM' ? { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId } : { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
     );
