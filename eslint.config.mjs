@@ -19,6 +19,8 @@ export default defineConfig(
       '@typescript-eslint/no-misused-promises': 'error',
       // `return await` inside try/catch, so the catch sees the rejection.
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      // Passing on what a catch caught is fine; inventing a non-Error rejection is not.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // Unused code goes. A leading underscore marks a parameter a signature requires, or a key
       // destructured away from a rest object.
       '@typescript-eslint/no-unused-vars': [
