@@ -52,7 +52,7 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
-function encodeCursor(order: KeysetOrder<unknown>, values: SortValue[]): string {
+export function encodeCursor<T>(order: KeysetOrder<T>, values: SortValue[]): string {
   return Buffer.from(JSON.stringify({ o: order.key, v: values }), 'utf8').toString('base64url');
 }
 
@@ -109,7 +109,7 @@ export async function fetchPage<T extends ObjectLiteral>(db: Database, qb: Selec
   const items = rows.slice(0, size);
   return {
     items,
-    cursors: items.map((row) => encodeCursor(order as KeysetOrder<unknown>, order.columns.map((c) => cursorValue(c.value(row))))),
+    cursors: items.map((row) => encodeCursor(order, order.columns.map((c) => cursorValue(c.value(row))))),
     hasNextPage: rows.length > size,
     count: () => countQb.getCount(),
   };
