@@ -31,7 +31,7 @@ function stats(samples: number[]): string {
   return `mean ${(mean * 1000).toFixed(1)} µs, p50 ${(q(0.5) * 1000).toFixed(1)} µs, p99 ${(q(0.99) * 1000).toFixed(1)} µs`;
 }
 
-async function time(n: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
+async function time(n: number, fn: () => unknown): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();

@@ -182,7 +182,7 @@ async function main(): Promise<void> {
 
 /** Runs statements as TypeORM logged them, straight through the driver (no ORM, no GraphQL). */
 async function replay(ds: DataSource, statements: { query: string; parameters?: unknown[] }[]): Promise<void> {
-  const driver = ds.driver as unknown as { databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } }; pool?: { query(sql: string, p: unknown[], cb: (err: unknown) => void): void } };
+  const driver = ds.driver as unknown as { databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } }; pool?: { query(sql: string, p: unknown[], cb: (err: Error | null) => void): void } };
   for (const { query, parameters = [] } of statements) {
     if (driver.databaseConnection) driver.databaseConnection.prepare(query).all(...parameters);
     else await new Promise<void>((resolve, reject) => driver.pool!.query(query, parameters, (err) => (err ? reject(err) : resolve())));

@@ -464,7 +464,7 @@ const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
 async function snapshot(t: Target) {
-  const q = (sql: string, params: unknown[] = []) => s.db.ds.query(sql, params) as Promise<Record<string, unknown>[]>;
+  const q = (sql: string, params: unknown[] = []) => s.db.ds.query<Record<string, unknown>[]>(sql, params);
   const [row] = await q(`SELECT ${TABLES.map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`).join(', ')}`);
   const counts = Object.fromEntries(TABLES.map((table) => [table, Number(row[table])]));
   const [registry] = await q('SELECT * FROM registry WHERE name = ?', [t.registry]);

@@ -51,7 +51,7 @@ interface Target {
 
 let seq = 0;
 const headers: Record<string, Record<string, string>> = {};
-const as = async (subject: string, groups?: string[]) => (headers[`${subject}:${groups ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
+const as = async (subject: string, groups?: string[]) => (headers[`${subject}:${groups?.join(',') ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
 
 async function registry(label: string, bindings: Record<string, string> = { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' }, protectedAliases?: string[]) {
   const name = `pa-${label}-${++seq}`;

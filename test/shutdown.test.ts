@@ -46,7 +46,6 @@ const refused = (base: string) => fetch(`${base}/healthz`).then(() => false, () 
 describe('graceful shutdown', () => {
   it('stops accepting, finishes the request in flight, then stops background workers', async () => {
     const seen: string[] = [];
-    let s: Awaited<ReturnType<typeof startTestServer>>;
     const worker = {
       name: 'test-worker',
       async stop() {
@@ -54,7 +53,7 @@ describe('graceful shutdown', () => {
         seen.push(`worker stopped with the server ${s.app.http.listening ? 'listening' : 'closed'} and ${open} connections`);
       },
     };
-    s = await startTestServer({}, { workers: [worker] });
+    const s = await startTestServer({}, { workers: [worker] });
     const base = s.url.replace('/graphql', '');
     try {
       const held = heldRequest(s.url, await s.token(TEST_ADMIN));

@@ -412,7 +412,7 @@ describe('retention', () => {
     for (let i = 0; i < n; i += 250) {
       const rows = Array.from({ length: Math.min(250, n - i) }, (_, k) => ({
         ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i + k }, done),
-        status: (k % 3 === 0 ? 'FAILED' : 'SUCCEEDED') as 'FAILED' | 'SUCCEEDED',
+        status: k % 3 === 0 ? ('FAILED' as const) : ('SUCCEEDED' as const),
         attempts: 1, nextAttemptAt: null, lastAttemptAt: done, completedAt: done,
       }));
       await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);

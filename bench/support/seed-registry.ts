@@ -30,7 +30,7 @@ export interface SeededRegistry {
 const digest = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
 
 async function insertAll<T extends object>(em: EntityManager, entity: new () => T, rows: T[], batch = 400): Promise<void> {
-  for (let i = 0; i < rows.length; i += batch) await em.insert(entity, rows.slice(i, i + batch) as never);
+  for (let i = 0; i < rows.length; i += batch) await em.insert(entity, rows.slice(i, i + batch));
 }
 
 export async function createRegistry(em: EntityManager, name: string): Promise<SeededRegistry> {

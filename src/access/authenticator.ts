@@ -109,7 +109,7 @@ export class Authenticator {
     // An unreachable JWKS is an operator's problem, not a bad token: say so loudly.
     const unreachable = err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC');
     if (unreachable || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
-      this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', { error: (err as Error).message });
+      this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', { error: err.message });
       return;
     }
     this.logger.debug('token rejected', { reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown' });

@@ -52,14 +52,14 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
-function encodeCursor(order: KeysetOrder<unknown>, values: SortValue[]): string {
+export function encodeCursor<T>(order: KeysetOrder<T>, values: SortValue[]): string {
   return Buffer.from(JSON.stringify({ o: order.key, v: values }), 'utf8').toString('base64url');
 }
 
 export function decodeCursor<T>(after: string, order: KeysetOrder<T>): SortValue[] {
-  let parsed: { o?: unknown; v?: unknown };
+  let parsed: { o?: unknown; v?: unknown } | null;
   try {
-    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
     throw new BadInputError('"after" is not a cursor this server issued.', 'after');
   }
@@ -71,7 +71,7 @@ export function decodeCursor<T>(after: string, order: KeysetOrder<T>): SortValue
     order.columns.every((c, i) => {
       if (c.kind === 'string') return typeof values[i] === 'string';
       // ECMAScript dates span ±8.64e15 ms; anything else is not a time this server wrote.
-      if (c.kind === 'timestamp') return Number.isSafeInteger(values[i]) && Math.abs(values[i]) <= 8.64e15;
+      if (c.kind === 'timestamp') return Number.isSafeInteger(values[i]) && Math.abs(values[i] as number) <= 8.64e15;
       return Number.isFinite(values[i]);
     });
   if (!wellFormed) throw new BadInputError('"after" is not a cursor for this list and order; start again without it.', 'after');
@@ -90,7 +90,7 @@ function applyKeyset<T extends ObjectLiteral>(db: Database, qb: SelectQueryBuild
   order.columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, c.dir) : qb.addOrderBy(c.expr, c.dir)));
   if (!after) return;
   const params: Record<string, unknown> = {};
-  const toParam = (c: KeysetColumn<T>, v: SortValue) => (c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v as number)) : v);
+  const toParam = (c: KeysetColumn<T>, v: SortValue) => (c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v)) : v);
   order.columns.forEach((c, i) => (params[`ks${i}`] = toParam(c, after[i])));
   const disjuncts = order.columns.map((c, i) => {
     const equal = order.columns.slice(0, i).map((p, j) => `${p.expr} = :ks${j}`);
@@ -109,7 +109,7 @@ export async function fetchPage<T extends ObjectLiteral>(db: Database, qb: Selec
   const items = rows.slice(0, size);
   return {
     items,
-    cursors: items.map((row) => encodeCursor(order as KeysetOrder<unknown>, order.columns.map((c) => cursorValue(c.value(row))))),
+    cursors: items.map((row) => encodeCursor(order, order.columns.map((c) => cursorValue(c.value(row))))),
     hasNextPage: rows.length > size,
     count: () => countQb.getCount(),
   };

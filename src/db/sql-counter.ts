@@ -7,8 +7,7 @@ import { currentRequestScope } from '../common/request-scope';
  * parameters may carry user data.
  */
 export class SqlCountingLogger extends AbstractLogger {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override logQuery(query: string, parameters?: any, _queryRunner?: QueryRunner): void {
+  override logQuery(query: string, parameters?: unknown[], _queryRunner?: QueryRunner): void {
     const scope = currentRequestScope();
     if (!scope) return;
     scope.sqlStatements += 1;

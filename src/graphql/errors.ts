@@ -50,7 +50,8 @@ export function createFormatError(logger: Logger, opts: FormatErrorOptions) {
   };
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const result = format(formatted, error);
-    recordErrorCode(String(result.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    const code = result.extensions?.code;
+    recordErrorCode(typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR');
     return result;
   };
 }

@@ -190,6 +190,7 @@ async function describeWithLoaders(loaders: Loaders, r: NodeRef, visible: boolea
  * documents for exactly this (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters).
  */
 export function mermaidText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[#"<>&`%{}]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 

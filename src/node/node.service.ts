@@ -28,8 +28,8 @@ export class NodeService {
   async get(principal: Principal, globalId: string): Promise<AnyNode> {
     const { type, id } = fromGlobalId(globalId);
     const em = this.db.manager;
-    let node: AnyNode | null = null;
-    let registry: RegistryEntity | null = null;
+    let node: AnyNode | null;
+    let registry: RegistryEntity | null;
     if (type === 'Webhook' || type === 'WebhookDelivery') {
       const delivery = type === 'WebhookDelivery' ? await em.findOneBy(WebhookDeliveryEntity, { id }) : null;
       const webhook = type === 'Webhook' || delivery ? await em.findOneBy(WebhookEntity, { id: delivery?.webhookId ?? id }) : null;

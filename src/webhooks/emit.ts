@@ -13,7 +13,7 @@ const activeWebhooks = new WeakMap<EntityManager, Map<string, Promise<WebhookEnt
 
 function webhooksOf(em: EntityManager, registryId: string): Promise<WebhookEntity[]> {
   let byRegistry = activeWebhooks.get(em);
-  if (!byRegistry) activeWebhooks.set(em, (byRegistry = new Map()));
+  if (!byRegistry) activeWebhooks.set(em, (byRegistry = new Map<string, Promise<WebhookEntity[]>>()));
   let found = byRegistry.get(registryId);
   if (!found) {
     // MySQL/MariaDB: a shared lock, so a webhook cannot be deleted or switched off between this

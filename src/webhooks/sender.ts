@@ -57,7 +57,7 @@ export class WebhookSender {
       const req = (secure ? https : http).request(url, {
         method: 'POST',
         agent: secure ? this.agents.https : this.agents.http,
-        lookup: this.lookup as unknown as net.LookupFunction,
+        lookup: this.lookup,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       });
       const timer = setTimeout(() => req.destroy(new TimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
@@ -73,12 +73,12 @@ export class WebhookSender {
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
-        const retryAfter = res.headers['retry-after'];
         const result: SendResult = {
           ok,
           status,
           retryable: !ok && isRetryableStatus(status),
-          retryAfterMs: ok ? null : parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+          // Node keeps the first of repeated Retry-After headers, so this is one string.
+          retryAfterMs: ok ? null : parseRetryAfter(res.headers['retry-after']),
           error: ok ? null : short(`HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`),
         };
         // The answer is the status; the body is read (to free the connection) and dropped.

@@ -6,16 +6,29 @@ import { JsonObject } from '../db/columns';
  */
 type Version = { name: string; artifact: { uri: string } } | null;
 
+/** The fields of a payload (built by `buildPayload`) that the text shows; each event type carries its own. */
+interface Payload {
+  type: string;
+  registry: { name: string };
+  model: { name: string } | null;
+  version: Version;
+  previousVersion: Version;
+  alias: string;
+  actor: { id: string };
+  data: { reason?: string | null; before?: { name?: string }; subject: string; role: string };
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const code = (s: string) => `\`${esc(s)}\``;
 
-export function slackText(p: JsonObject): string {
+export function slackText(payload: JsonObject): string {
+  const p = payload as Payload;
   const registry = esc(p.registry.name);
   const model = p.model ? `${registry}/${esc(p.model.name)}` : registry;
-  const version = p.version as Version;
-  const previous = p.previousVersion as Version;
+  const version = p.version;
+  const previous = p.previousVersion;
   const by = `by ${esc(p.actor.id)}`;
-  const reason = p.data?.reason ? ` (${esc(String(p.data.reason))})` : '';
+  const reason = p.data?.reason ? ` (${esc(p.data.reason)})` : '';
   switch (p.type) {
     case 'model.created':
       return `:new: Model *${model}* created ${by}`;
@@ -42,6 +55,6 @@ export function slackText(p: JsonObject): string {
     case 'webhook.ping':
       return `:wave: Test message from the model registry for *${registry}*, sent ${by}`;
     default:
-      return `${esc(String(p.type))} in *${model}* ${by}`;
+      return `${esc(p.type)} in *${model}* ${by}`;
   }
 }

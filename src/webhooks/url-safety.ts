@@ -53,7 +53,7 @@ function hextets(address: string): number[] {
   const [head, tail] = text.split('::');
   const h = head ? head.split(':') : [];
   const t = tail !== undefined && tail ? tail.split(':') : [];
-  const fill = tail !== undefined ? Array(8 - h.length - t.length).fill('0') : [];
+  const fill = tail !== undefined ? Array<string>(8 - h.length - t.length).fill('0') : [];
   return [...h, ...fill, ...t].map((x) => parseInt(x, 16));
 }
 

@@ -30,9 +30,9 @@ export class Receiver {
     receiver.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      const respond = async () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        let json: unknown = null;
+        let json: unknown;
         try {
           json = JSON.parse(body);
         } catch {
@@ -45,6 +45,10 @@ export class Receiver {
         if (answer.delayMs) await new Promise((t) => setTimeout(t, answer.delayMs));
         res.writeHead(answer.status, answer.headers ?? {});
         res.end('ok');
+      };
+      // A reply function that throws fails the delivery, visibly, rather than leaving the request hanging.
+      req.on('end', () => {
+        respond().catch((err: unknown) => res.destroy(err as Error));
       });
     });
     await new Promise<void>((r) => receiver.server.listen(0, '127.0.0.1', r));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { App, BackgroundWorker, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger, Logger } from '../../src/common/logger';
@@ -101,7 +102,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Te
 /** The first error's extensions.code, or undefined. */
 export const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 
-export const digestOf = (seed: string | number) => `sha256:${require('node:crypto').createHash('sha256').update(String(seed)).digest('hex')}`;
+export const digestOf = (seed: string | number) => `sha256:${createHash('sha256').update(String(seed)).digest('hex')}`;
 
 export interface Instance {
   app: App;

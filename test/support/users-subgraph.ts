@@ -55,7 +55,7 @@ export async function startUsersSubgraph(): Promise<UsersSubgraph> {
         },
         pinnedVersion: (user: { id: string }) => (pins.has(user.id) ? { id: pins.get(user.id) } : null),
       },
-    } as never,
+    },
   });
   const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });

@@ -80,7 +80,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
     const explicitNull = arg.value.kind === Kind.NULL || (arg.value.kind === Kind.VARIABLE && variables[arg.value.name.value] === null);
     const depth = explicitNull ? null : value(arg.value);
     if (explicitNull || (typeof depth === 'number' && (!Number.isInteger(depth) || depth < 1 || depth > bound.max))) {
-      throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${depth}.`, { field: 'depth', limit: bound.limit, max: bound.max });
+      throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${String(depth)}.`, { field: 'depth', limit: bound.limit, max: bound.max });
     }
   };
 
