@@ -24,13 +24,25 @@ describe('configuration defaults', () => {
   const config = loadConfig({});
 
   it('start a development server on loopback with an embedded database in ./data', () => {
-    expect(config).toMatchObject({ env: 'development', host: '127.0.0.1', port: 4000, migrateOnStart: true, logLevel: 'info' });
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 4000,
+      migrateOnStart: true,
+      logLevel: 'info',
+    });
     expect(config.dataDir).toBe(path.resolve('data'));
     expect(config.database).toEqual({ kind: 'sqlite', file: path.resolve('data', 'registry.sqlite') });
   });
 
   it('sign tokens locally, with admin as the global admin, when no identity provider is set', () => {
-    expect(config.auth).toMatchObject({ mode: 'local', issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, admins: ['admin'], algorithms: ['ES256'] });
+    expect(config.auth).toMatchObject({
+      mode: 'local',
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      admins: ['admin'],
+      algorithms: ['ES256'],
+    });
   });
 
   it('hold the documented limits', () => {
@@ -43,7 +55,12 @@ describe('configuration defaults', () => {
       maxTokens: 5000,
     });
     expect(config.lineage).toEqual({ maxDepth: 20, maxNodes: 1000, statementTimeoutMs: 5000 });
-    expect(config.webhooks).toMatchObject({ allowPrivateNetworks: false, maxAttempts: 12, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000 });
+    expect(config.webhooks).toMatchObject({
+      allowPrivateNetworks: false,
+      maxAttempts: 12,
+      backoffBaseMs: 10_000,
+      backoffMaxMs: 3_600_000,
+    });
   });
 
   it('turn introspection off in production, and do not migrate a shared database on start', () => {
@@ -56,28 +73,49 @@ describe('configuration defaults', () => {
 
 describe('configuration values', () => {
   it('read booleans in the usual spellings', () => {
-    for (const yes of ['1', 'true', 'YES', 'on']) expect(loadConfig({ METRICS_ENABLED: yes }).metrics.enabled).toBe(true);
-    for (const no of ['0', 'false', 'No', 'off']) expect(loadConfig({ METRICS_ENABLED: no }).metrics.enabled).toBe(false);
+    for (const yes of ['1', 'true', 'YES', 'on'])
+      expect(loadConfig({ METRICS_ENABLED: yes }).metrics.enabled).toBe(true);
+    for (const no of ['0', 'false', 'No', 'off'])
+      expect(loadConfig({ METRICS_ENABLED: no }).metrics.enabled).toBe(false);
   });
 
   it('treat an empty variable as unset', () => {
-    expect(loadConfig({ PORT: '', LOG_LEVEL: '', AUTH_ADMINS: ' ' })).toMatchObject({ port: 4000, logLevel: 'info', auth: { admins: ['admin'] } });
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '', AUTH_ADMINS: ' ' })).toMatchObject({
+      port: 4000,
+      logLevel: 'info',
+      auth: { admins: ['admin'] },
+    });
   });
 
   it('read comma-separated lists, trimming each entry', () => {
     const config = loadConfig({ ...JWKS, AUTH_ADMINS: ' alice , group:ml-admins,,', AUTH_ALGORITHMS: 'ES256, EdDSA' });
-    expect(config.auth).toMatchObject({ mode: 'jwks', admins: ['alice', 'group:ml-admins'], algorithms: ['ES256', 'EdDSA'] });
+    expect(config.auth).toMatchObject({
+      mode: 'jwks',
+      admins: ['alice', 'group:ml-admins'],
+      algorithms: ['ES256', 'EdDSA'],
+    });
   });
 
   it('read database URLs', () => {
-    expect(parseDatabaseUrl('sqlite:/var/lib/registry.db', '/data')).toEqual({ kind: 'sqlite', file: '/var/lib/registry.db' });
+    expect(parseDatabaseUrl('sqlite:/var/lib/registry.db', '/data')).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/registry.db',
+    });
     expect(parseDatabaseUrl('sqlite://rel/registry.db', '/data')).toEqual({ kind: 'sqlite', file: 'rel/registry.db' });
-    expect(parseDatabaseUrl('mysql://u:p@db:3306/registry', '/data')).toEqual({ kind: 'mysql', url: 'mysql://u:p@db:3306/registry', flavor: 'mysql' });
+    expect(parseDatabaseUrl('mysql://u:p@db:3306/registry', '/data')).toEqual({
+      kind: 'mysql',
+      url: 'mysql://u:p@db:3306/registry',
+      flavor: 'mysql',
+    });
     expect(parseDatabaseUrl('mariadb://db/registry', '/data')).toMatchObject({ kind: 'mysql', flavor: 'mariadb' });
   });
 
   it('keep the headers timeout within the request timeout by default', () => {
-    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' }).http).toEqual({ requestTimeoutMs: 5000, headersTimeoutMs: 5000, keepAliveTimeoutMs: 5000 });
+    expect(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000' }).http).toEqual({
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 5000,
+      keepAliveTimeoutMs: 5000,
+    });
   });
 });
 
@@ -113,7 +151,8 @@ describe('a bad configuration value', () => {
   });
 
   it('refuses numbers that are not whole, with the variable named', () => {
-    for (const value of ['1.5', 'ten', '1e3x', '0x1g']) expect(configError({ PORT: value })).toMatch(/^PORT should be a whole number/);
+    for (const value of ['1.5', 'ten', '1e3x', '0x1g'])
+      expect(configError({ PORT: value })).toMatch(/^PORT should be a whole number/);
   });
 
   it('refuses a headers timeout longer than the request timeout', () => {
@@ -123,8 +162,12 @@ describe('a bad configuration value', () => {
   });
 
   it('refuses a jwks cooldown under a second outside tests', () => {
-    expect(configError({ ...JWKS, AUTH_JWKS_COOLDOWN_MS: '0' })).toMatch(/^AUTH_JWKS_COOLDOWN_MS should be a whole number from 1000 /);
-    expect(loadConfig({ ...JWKS, NODE_ENV: 'test', AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({ jwksCooldownMs: 0 });
+    expect(configError({ ...JWKS, AUTH_JWKS_COOLDOWN_MS: '0' })).toMatch(
+      /^AUTH_JWKS_COOLDOWN_MS should be a whole number from 1000 /,
+    );
+    expect(loadConfig({ ...JWKS, NODE_ENV: 'test', AUTH_JWKS_COOLDOWN_MS: '0' }).auth).toMatchObject({
+      jwksCooldownMs: 0,
+    });
   });
 
   it('refuses a maximum backoff below the base', () => {
@@ -155,36 +198,50 @@ describe('a bad configuration value', () => {
     const unparsable = configError({ DATABASE_URL: 'mysql://root:hunter2@db:port/x' });
     expect(unparsable).toMatch(/^DATABASE_URL should be mysql:\/\/user:password@host:3306\/database/);
     expect(unparsable).not.toContain('hunter2');
-    expect(configError({ DATABASE_URL: 'postgres://u:hunter2@db/registry' })).toBe('DATABASE_URL should be a mysql://, mariadb:// or sqlite: URL; got "postgres://…"');
+    expect(configError({ DATABASE_URL: 'postgres://u:hunter2@db/registry' })).toBe(
+      'DATABASE_URL should be a mysql://, mariadb:// or sqlite: URL; got "postgres://…"',
+    );
     const noDatabase = configError({ DATABASE_URL: 'mysql://u:hunter2@db:3306/' });
-    expect(noDatabase).toBe('DATABASE_URL should be a URL that names the database (…:3306/registry); got "mysql://db:3306"');
+    expect(noDatabase).toBe(
+      'DATABASE_URL should be a URL that names the database (…:3306/registry); got "mysql://db:3306"',
+    );
     expect(configError({ DATABASE_URL: 'sqlite:' })).toBe('DATABASE_URL should be sqlite:<file path>; got "sqlite:"');
   });
 
   it('refuses local (self-signed) tokens in production', () => {
-    expect(configError({ NODE_ENV: 'production' })).toMatch(/^AUTH_JWKS_URL should be your identity provider's JWKS URL: local mode .* refused when NODE_ENV=production; got nothing$/);
+    expect(configError({ NODE_ENV: 'production' })).toMatch(
+      /^AUTH_JWKS_URL should be your identity provider's JWKS URL: local mode .* refused when NODE_ENV=production; got nothing$/,
+    );
   });
 
   it('refuses a JWKS URL over plain http except on loopback', () => {
-    expect(configError({ ...JWKS, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toMatch(/^AUTH_JWKS_URL should be an https:\/\/ URL/);
+    expect(configError({ ...JWKS, AUTH_JWKS_URL: 'http://idp.example.com/jwks' })).toMatch(
+      /^AUTH_JWKS_URL should be an https:\/\/ URL/,
+    );
     expect(configError({ ...JWKS, AUTH_JWKS_URL: 'not a url' })).toMatch(/^AUTH_JWKS_URL should be/);
     expect(loadConfig({ ...JWKS, AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks' }).auth.mode).toBe('jwks');
   });
 
   it('requires the issuer and audience with a JWKS URL', () => {
-    expect(configError({ ...JWKS, AUTH_ISSUER: '' })).toMatch(/^AUTH_ISSUER should be set to your identity provider's issuer/);
+    expect(configError({ ...JWKS, AUTH_ISSUER: '' })).toMatch(
+      /^AUTH_ISSUER should be set to your identity provider's issuer/,
+    );
     expect(configError({ ...JWKS, AUTH_AUDIENCE: '' })).toMatch(/^AUTH_AUDIENCE should be set to this API's audience/);
   });
 
   it('refuses symmetric algorithms and none', () => {
     for (const alg of ['HS256', 'none', 'RS256,HS512']) {
-      expect(configError({ ...JWKS, AUTH_ALGORITHMS: alg })).toMatch(new RegExp(`^AUTH_ALGORITHMS should be a comma-separated list of RS256, .*; got "${alg}"$`));
+      expect(configError({ ...JWKS, AUTH_ALGORITHMS: alg })).toMatch(
+        new RegExp(`^AUTH_ALGORITHMS should be a comma-separated list of RS256, .*; got "${alg}"$`),
+      );
     }
   });
 
   it("refuses admin entries that name the policy's own subjects", () => {
     for (const entry of ['role:admin', '@authenticated', 'group:']) {
-      expect(configError({ AUTH_ADMINS: `alice,${entry}` })).toBe(`AUTH_ADMINS should be token subjects or group:<name>, comma-separated; got "${entry}"`);
+      expect(configError({ AUTH_ADMINS: `alice,${entry}` })).toBe(
+        `AUTH_ADMINS should be token subjects or group:<name>, comma-separated; got "${entry}"`,
+      );
     }
   });
 });

@@ -7,7 +7,12 @@ import { WebhookEntity } from '../../src/webhooks/webhook.entity';
 // here have the shape receivers get (README, Webhooks); the HTTP suite checks that real events
 // produce them.
 
-const version = (n: number) => ({ id: `mv${n}`, number: n, name: `v${n}`, artifact: { uri: `s3://bucket/fraud/${n}`, digest: null, sizeBytes: null } });
+const version = (n: number) => ({
+  id: `mv${n}`,
+  number: n,
+  name: `v${n}`,
+  artifact: { uri: `s3://bucket/fraud/${n}`, digest: null, sizeBytes: null },
+});
 
 function payload(type: string, extra: Record<string, unknown> = {}) {
   return {
@@ -26,8 +31,15 @@ function payload(type: string, extra: Record<string, unknown> = {}) {
 }
 
 const webhook = (fields: Partial<WebhookEntity>) =>
-  Object.assign(new WebhookEntity(), { secret: 'whsec_current', previousSecret: null, previousSecretExpiresAt: null, format: 'STANDARD', ...fields });
-const delivery = (p: Record<string, unknown>) => Object.assign(new WebhookDeliveryEntity(), { eventId: 'evt_1', payload: p });
+  Object.assign(new WebhookEntity(), {
+    secret: 'whsec_current',
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    format: 'STANDARD',
+    ...fields,
+  });
+const delivery = (p: Record<string, unknown>) =>
+  Object.assign(new WebhookDeliveryEntity(), { eventId: 'evt_1', payload: p });
 
 describe('delivery body', () => {
   it('is the frozen payload, as JSON, for a standard webhook', () => {
@@ -37,7 +49,9 @@ describe('delivery body', () => {
 
   it('is a Slack message made from the payload for a SLACK webhook', () => {
     const p = payload('model.created');
-    expect(JSON.parse(bodyOf(webhook({ format: 'SLACK' }), delivery(p)))).toEqual({ text: ':new: Model *ml/fraud* created by alice' });
+    expect(JSON.parse(bodyOf(webhook({ format: 'SLACK' }), delivery(p)))).toEqual({
+      text: ':new: Model *ml/fraud* created by alice',
+    });
   });
 });
 
@@ -58,7 +72,11 @@ describe('signing secrets of an attempt', () => {
 describe('Slack text', () => {
   it.each([
     ['model.created', {}, ':new: Model *ml/fraud* created by alice'],
-    ['model.updated', { data: { before: { name: 'fraud-old' } } }, ':pencil2: Model *ml/fraud* updated by alice (renamed from `fraud-old`)'],
+    [
+      'model.updated',
+      { data: { before: { name: 'fraud-old' } } },
+      ':pencil2: Model *ml/fraud* updated by alice (renamed from `fraud-old`)',
+    ],
     ['model.updated', { data: { before: { name: 'fraud' } } }, ':pencil2: Model *ml/fraud* updated by alice'],
     ['model.archived', {}, ':file_cabinet: Model *ml/fraud* archived by alice'],
     ['version.linked', { version: version(3) }, ':package: *ml/fraud:v3* linked by alice: `s3://bucket/fraud/3`'],
@@ -70,9 +88,21 @@ describe('Slack text', () => {
       { alias: 'production', version: version(4), previousVersion: version(3), data: { reason: 'better recall' } },
       ':arrow_right: *ml/fraud:production* moved from v3 to *v4* by alice (better recall)',
     ],
-    ['alias.removed', { alias: 'staging', previousVersion: version(2) }, ':wastebasket: *ml/fraud:staging* removed (was v2) by alice'],
-    ['role.granted', { model: null, data: { subject: 'group:ml', role: 'MEMBER' } }, ':key: `group:ml` is now MEMBER of *ml* (granted by alice)'],
-    ['role.revoked', { model: null, data: { subject: 'bob', role: 'ADMIN' } }, ':no_entry: `bob` is no longer ADMIN of *ml* (revoked by alice)'],
+    [
+      'alias.removed',
+      { alias: 'staging', previousVersion: version(2) },
+      ':wastebasket: *ml/fraud:staging* removed (was v2) by alice',
+    ],
+    [
+      'role.granted',
+      { model: null, data: { subject: 'group:ml', role: 'MEMBER' } },
+      ':key: `group:ml` is now MEMBER of *ml* (granted by alice)',
+    ],
+    [
+      'role.revoked',
+      { model: null, data: { subject: 'bob', role: 'ADMIN' } },
+      ':no_entry: `bob` is no longer ADMIN of *ml* (revoked by alice)',
+    ],
     ['webhook.ping', { model: null }, ':wave: Test message from the model registry for *ml*, sent by alice'],
     ['something.new', {}, 'something.new in *ml/fraud* by alice'],
   ])('renders %s', (type, extra, text) => {

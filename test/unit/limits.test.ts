@@ -27,7 +27,11 @@ const schema = buildSchema(`
   type LineageNode { id: ID! }
 `);
 
-function cost(source: string, variables: Record<string, unknown> = {}, opts: CostOptions = DEFAULT_COST_OPTIONS): number {
+function cost(
+  source: string,
+  variables: Record<string, unknown> = {},
+  opts: CostOptions = DEFAULT_COST_OPTIONS,
+): number {
   const document = parse(source);
   const op = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   return operationCost(schema, document, op, variables, opts);
@@ -66,7 +70,8 @@ describe('operation cost', () => {
   });
 
   it('multiplies nested connections', () => {
-    const q = 'query($a: Int, $b: Int) { registries(first: $a) { edges { node { models(first: $b) { edges { node { name } } } } } } }';
+    const q =
+      'query($a: Int, $b: Int) { registries(first: $a) { edges { node { models(first: $b) { edges { node { name } } } } } } }';
     // registries: 1 + a × (edges 1 + node (1 + models (1 + b × (edges 1 + node (1 + name 1)))))
     expect(cost(q, { a: 10, b: 15 })).toBe(1 + 10 * (1 + 1 + 1 + 15 * 3));
   });
@@ -82,13 +87,15 @@ describe('operation cost', () => {
     expect(cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 'ten' })).toBe(101);
   });
 
-  it('refuses a first outside 0..maxPage before execution, with pagination\'s message', () => {
+  it("refuses a first outside 0..maxPage before execution, with pagination's message", () => {
     for (const first of [101, -1]) {
       const err = thrown(() => cost(`{ registries(first: ${first}) { totalCount } }`));
       expect(err.message).toBe(`"first" must be between 0 and 100; got ${first}.`);
       expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', max: 100 });
     }
-    expect(thrown(() => cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 500 })).message).toContain('got 500');
+    expect(thrown(() => cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 500 })).message).toContain(
+      'got 500',
+    );
   });
 
   it('weighs a list of objects without first as listSize, or as its own size when one is configured', () => {
@@ -98,7 +105,9 @@ describe('operation cost', () => {
   });
 
   it('counts a list of scalars as one field', () => {
-    expect(cost('{ registry(name: "a") { models(first: 2) { edges { node { tags } } } } }')).toBe(1 + (1 + 2 * (1 + (1 + 1))));
+    expect(cost('{ registry(name: "a") { models(first: 2) { edges { node { tags } } } } }')).toBe(
+      1 + (1 + 2 * (1 + (1 + 1))),
+    );
   });
 
   it('sizes a list by the list argument it was given (federation representations)', () => {
@@ -114,14 +123,19 @@ describe('operation cost', () => {
   });
 
   it('counts a fragment once per spread, whatever its size, and stops at a fragment cycle', () => {
-    const spread = '{ a: registry(name: "a") { ...F } b: registry(name: "b") { ...F } } fragment F on Registry { name id }';
+    const spread =
+      '{ a: registry(name: "a") { ...F } b: registry(name: "b") { ...F } } fragment F on Registry { name id }';
     expect(cost(spread)).toBe(2 * (1 + 2));
-    const cyclic = '{ registry(name: "a") { ...A } } fragment A on Registry { name ...B } fragment B on Registry { id ...A }';
+    const cyclic =
+      '{ registry(name: "a") { ...A } } fragment A on Registry { name ...B } fragment B on Registry { id ...A }';
     expect(cost(cyclic)).toBe(1 + 2);
   });
 
   describe('depth of a bounded walk', () => {
-    const opts: CostOptions = { ...DEFAULT_COST_OPTIONS, depthLimits: { 'Query.lineage': { max: 20, limit: 'LINEAGE_MAX_DEPTH' } } };
+    const opts: CostOptions = {
+      ...DEFAULT_COST_OPTIONS,
+      depthLimits: { 'Query.lineage': { max: 20, limit: 'LINEAGE_MAX_DEPTH' } },
+    };
 
     it('accepts 1..max, and the default when depth is left out', () => {
       expect(cost('{ lineage(depth: 1) { truncated } }', {}, opts)).toBe(2);
@@ -133,14 +147,23 @@ describe('operation cost', () => {
       for (const depth of [0, 21]) {
         const err = thrown(() => cost(`{ lineage(depth: ${depth}) { truncated } }`, {}, opts));
         expect(err.message).toBe(`depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got ${depth}.`);
-        expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'depth', limit: 'LINEAGE_MAX_DEPTH', max: 20 });
+        expect(err.extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field: 'depth',
+          limit: 'LINEAGE_MAX_DEPTH',
+          max: 20,
+        });
       }
-      expect(thrown(() => cost('query($d: Int) { lineage(depth: $d) { truncated } }', { d: 50 }, opts)).message).toContain('got 50');
+      expect(
+        thrown(() => cost('query($d: Int) { lineage(depth: $d) { truncated } }', { d: 50 }, opts)).message,
+      ).toContain('got 50');
     });
 
     it('refuses an explicit null, literal or through a variable, which is not the default', () => {
       expect(thrown(() => cost('{ lineage(depth: null) { truncated } }', {}, opts)).message).toContain('got null');
-      expect(thrown(() => cost('query($d: Int) { lineage(depth: $d) { truncated } }', { d: null }, opts)).message).toContain('got null');
+      expect(
+        thrown(() => cost('query($d: Int) { lineage(depth: $d) { truncated } }', { d: null }, opts)).message,
+      ).toContain('got null');
     });
   });
 });
@@ -162,7 +185,8 @@ describe('depth rule', () => {
   });
 
   it('counts through fragments and inline fragments', () => {
-    const q = '{ registry(name: "a") { ...M } } fragment M on Registry { models { edges { ... on ModelEdge { node { name } } } } }';
+    const q =
+      '{ registry(name: "a") { ...M } } fragment M on Registry { models { edges { ... on ModelEdge { node { name } } } } }';
     expect(errors(q, 5)).toEqual([]);
     expect(errors(q, 4)).toHaveLength(1);
   });
@@ -172,7 +196,8 @@ describe('depth rule', () => {
   });
 
   it('stops at a fragment cycle (which NoFragmentCyclesRule reports)', () => {
-    const q = '{ registry(name: "a") { ...A } } fragment A on Registry { name ...B } fragment B on Registry { id ...A }';
+    const q =
+      '{ registry(name: "a") { ...A } } fragment A on Registry { name ...B } fragment B on Registry { id ...A }';
     expect(errors(q, 2)).toEqual([]);
   });
 });
@@ -189,7 +214,8 @@ describe('aliases rule', () => {
   });
 
   it('counts a fragment once per spread, so spreading it repeats its aliases', () => {
-    const q = '{ a: registry(name: "a") { ...F } b: registry(name: "b") { ...F } } fragment F on Registry { x: name y: id }';
+    const q =
+      '{ a: registry(name: "a") { ...F } b: registry(name: "b") { ...F } } fragment F on Registry { x: name y: id }';
     expect(errors(q, 6)).toEqual([]);
     expect(errors(q, 5)[0].message).toBe('The operation uses 6 aliases; the limit is 5 (GRAPHQL_MAX_ALIASES).');
   });
@@ -215,7 +241,9 @@ describe('document size and token limits', () => {
     } catch (err) {
       message = nameTokenLimit((err as Error).message);
     }
-    expect(message).toMatch(/^Syntax Error: Document contains more tha[nt] 3 tokens \(GRAPHQL_MAX_TOKENS\)\. Parsing aborted\.$/);
+    expect(message).toMatch(
+      /^Syntax Error: Document contains more tha[nt] 3 tokens \(GRAPHQL_MAX_TOKENS\)\. Parsing aborted\.$/,
+    );
     expect(nameTokenLimit('Syntax Error: Expected Name, found "}".')).toBe('Syntax Error: Expected Name, found "}".');
   });
 });

@@ -14,7 +14,9 @@ const node = (kind: LineageNodeView['kind'], id: string, name: string | null): L
 
 describe('Mermaid label text', () => {
   it('leaves ordinary names alone', () => {
-    expect(mermaidText('ml/fraud-detector:v12 (run 2026-11-29_a.b)')).toBe('ml/fraud-detector:v12 (run 2026-11-29_a.b)');
+    expect(mermaidText('ml/fraud-detector:v12 (run 2026-11-29_a.b)')).toBe(
+      'ml/fraud-detector:v12 (run 2026-11-29_a.b)',
+    );
   });
 
   it('writes each character Mermaid acts on as a decimal entity code', () => {

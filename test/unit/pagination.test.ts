@@ -82,7 +82,13 @@ describe('cursors', () => {
   });
 
   it('are refused when they are not one this server issued', () => {
-    for (const after of ['', 'not a cursor', forged('a string'), forged(null), Buffer.from('{"o":').toString('base64url')]) {
+    for (const after of [
+      '',
+      'not a cursor',
+      forged('a string'),
+      forged(null),
+      Buffer.from('{"o":').toString('base64url'),
+    ]) {
       expect(refusal(() => decodeCursor(after, BY_NAME)).field).toBe('after');
     }
   });
@@ -100,7 +106,10 @@ describe('cursors', () => {
       forged({ o: 'created:DESC', v: [0, null] }),
     ];
     for (const after of cases) {
-      expect(refusal(() => decodeCursor(after, orderOf(after)))).toMatchObject({ field: 'after', message: expect.stringContaining('not a cursor for this list') });
+      expect(refusal(() => decodeCursor(after, orderOf(after)))).toMatchObject({
+        field: 'after',
+        message: expect.stringContaining('not a cursor for this list'),
+      });
     }
   });
 });
@@ -120,8 +129,19 @@ describe('global ids', () => {
 
   it('refuse what this server did not issue', () => {
     const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-    for (const id of ['', 'garbage', b64(`Nope:${UUID}`), b64('Registry:not-a-uuid'), b64(UUID), b64(`Registry:${UUID.toUpperCase()}`)]) {
-      expect(refusal(() => fromGlobalId(id))).toEqual({ code: 'BAD_USER_INPUT', field: 'id', message: `"${id}" is not an id this server issued.` });
+    for (const id of [
+      '',
+      'garbage',
+      b64(`Nope:${UUID}`),
+      b64('Registry:not-a-uuid'),
+      b64(UUID),
+      b64(`Registry:${UUID.toUpperCase()}`),
+    ]) {
+      expect(refusal(() => fromGlobalId(id))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'id',
+        message: `"${id}" is not an id this server issued.`,
+      });
     }
   });
 

@@ -18,7 +18,12 @@ describe('backoff', () => {
   const high = () => 1 - Number.EPSILON;
 
   it('doubles with each attempt, between half and all of base × 2^(n-1)', () => {
-    for (const [attempts, ceiling] of [[1, 10_000], [2, 20_000], [3, 40_000], [6, 320_000]]) {
+    for (const [attempts, ceiling] of [
+      [1, 10_000],
+      [2, 20_000],
+      [3, 40_000],
+      [6, 320_000],
+    ]) {
       expect(backoffMs(attempts, 10_000, 3_600_000, low)).toBe(ceiling / 2);
       expect(backoffMs(attempts, 10_000, 3_600_000, high)).toBe(ceiling);
     }
@@ -53,7 +58,17 @@ describe('Retry-After', () => {
   });
 
   it('ignores anything else, so a malformed header cannot set an arbitrary wait', () => {
-    const malformed = [undefined, '', '1.5', '-1', '1e3', 'soon', '2026-11-29T12:01:30Z', 'Sunday, 29-Nov-26 12:01:30 GMT', 'Sun, 29 Nov 2026 12:01:30 UTC'];
+    const malformed = [
+      undefined,
+      '',
+      '1.5',
+      '-1',
+      '1e3',
+      'soon',
+      '2026-11-29T12:01:30Z',
+      'Sunday, 29-Nov-26 12:01:30 GMT',
+      'Sun, 29 Nov 2026 12:01:30 UTC',
+    ];
     for (const value of malformed) expect(parseRetryAfter(value, now)).toBeNull();
   });
 });

@@ -15,7 +15,7 @@ describe('webhook signatures', () => {
     expect(new StandardWebhook(secret).verify(BODY, headers)).toEqual(JSON.parse(BODY));
   });
 
-  it("are the ones standardwebhooks computes, byte for byte", () => {
+  it('are the ones standardwebhooks computes, byte for byte', () => {
     const secret = secretOf(32);
     const at = new Date('2026-11-29T12:00:00Z');
     expect(sign(secret, 'evt_1', at.getTime() / 1000, BODY)).toBe(new StandardWebhook(secret).sign('evt_1', at, BODY));

@@ -41,9 +41,12 @@ describe('address classification', () => {
     expect(refusal(address, true)).toBeNull();
   });
 
-  it.each(['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111', '2001:4860:4860::8888'])('lets the public address %s through', (address) => {
-    expect(refusal(address, false)).toBeNull();
-  });
+  it.each(['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111', '2001:4860:4860::8888'])(
+    'lets the public address %s through',
+    (address) => {
+      expect(refusal(address, false)).toBeNull();
+    },
+  );
 
   it.each([
     ['::ffff:127.0.0.1', 'loopback', 'IPv4-mapped'],
@@ -105,8 +108,12 @@ describe('webhook URLs', () => {
 
   it('refuses internal addresses, with the way to allow private ones', () => {
     const hint = ' (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow private networks).';
-    expect(refused('http://127.0.0.1:9000/hook')).toBe(`The URL points at a loopback address, which webhooks may not reach${hint}`);
-    expect(refused('http://[::ffff:10.0.0.1]/')).toBe(`The URL points at a private address, which webhooks may not reach${hint}`);
+    expect(refused('http://127.0.0.1:9000/hook')).toBe(
+      `The URL points at a loopback address, which webhooks may not reach${hint}`,
+    );
+    expect(refused('http://[::ffff:10.0.0.1]/')).toBe(
+      `The URL points at a private address, which webhooks may not reach${hint}`,
+    );
     expect(refused('http://localhost/')).toContain('loopback');
     expect(refused('http://api.LOCALHOST./')).toContain('loopback');
     expect(parseWebhookUrl('http://127.0.0.1:9000/hook', true)).toBe('http://127.0.0.1:9000/hook');
@@ -114,8 +121,12 @@ describe('webhook URLs', () => {
   });
 
   it('refuses cloud metadata endpoints without suggesting a setting, since none allows them', () => {
-    expect(refused('http://169.254.169.254/latest/meta-data/', true)).toBe('The URL points at a cloud metadata address, which webhooks may not reach.');
-    expect(refused('http://[fd00:ec2::254]/')).toBe('The URL points at a cloud metadata address, which webhooks may not reach.');
+    expect(refused('http://169.254.169.254/latest/meta-data/', true)).toBe(
+      'The URL points at a cloud metadata address, which webhooks may not reach.',
+    );
+    expect(refused('http://[fd00:ec2::254]/')).toBe(
+      'The URL points at a cloud metadata address, which webhooks may not reach.',
+    );
   });
 
   it('reads the host of a URL without IPv6 brackets', () => {

@@ -32,14 +32,21 @@ describe('names', () => {
 
   it('model names: as registry names, with upper case and up to 128 characters', () => {
     for (const ok of ['Fraud-Detector', 'x', 'a'.repeat(128)]) expect(validate.modelName(ok)).toBe(ok);
-    for (const bad of ['', '_x', 'a:b', 'a'.repeat(129)]) expect(refusal(() => validate.modelName(bad, 'input.name')).field).toBe('input.name');
+    for (const bad of ['', '_x', 'a:b', 'a'.repeat(129)])
+      expect(refusal(() => validate.modelName(bad, 'input.name')).field).toBe('input.name');
   });
 
   it('alias names: well formed, and neither latest nor a version name, in any case', () => {
-    for (const ok of ['production', 'Champion.2', 'v1-candidate', 'version3', 'a'.repeat(64)]) expect(validate.settableAliasName(ok)).toBe(ok);
-    expect(refusal(() => validate.settableAliasName('-x')).message).toBe('Alias "-x" is invalid: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.');
+    for (const ok of ['production', 'Champion.2', 'v1-candidate', 'version3', 'a'.repeat(64)])
+      expect(validate.settableAliasName(ok)).toBe(ok);
+    expect(refusal(() => validate.settableAliasName('-x')).message).toBe(
+      'Alias "-x" is invalid: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.',
+    );
     expect(refusal(() => validate.settableAliasName('a'.repeat(65))).field).toBe('alias');
-    for (const latest of ['latest', 'Latest', 'LATEST']) expect(refusal(() => validate.settableAliasName(latest)).message).toMatch(/^"latest" is maintained by the server/);
+    for (const latest of ['latest', 'Latest', 'LATEST'])
+      expect(refusal(() => validate.settableAliasName(latest)).message).toMatch(
+        /^"latest" is maintained by the server/,
+      );
     for (const versionName of ['v1', 'V3', 'v0042']) {
       expect(refusal(() => validate.settableAliasName(versionName))).toEqual({
         field: 'alias',
@@ -51,12 +58,16 @@ describe('names', () => {
   it('alias lists: at most 64, each settable, duplicates dropped', () => {
     expect(validate.aliasList(['a', 'b', 'a'])).toEqual(['a', 'b']);
     expect(refusal(() => validate.aliasList(['a', 'latest'], 'protectedAliases')).field).toBe('protectedAliases');
-    expect(refusal(() => validate.aliasList(Array.from({ length: 65 }, (_, i) => `a${i}`)))).toEqual({ field: 'aliases', message: 'At most 64 aliases at once.' });
+    expect(refusal(() => validate.aliasList(Array.from({ length: 65 }, (_, i) => `a${i}`)))).toEqual({
+      field: 'aliases',
+      message: 'At most 64 aliases at once.',
+    });
   });
 
   it('metric names: 1-128 letters, digits, "_", ".", "-" or "/"', () => {
     expect(validate.metricName('eval/f1-score_v2.macro', 'orderBy')).toBe('eval/f1-score_v2.macro');
-    for (const bad of [null, undefined, '', 'f 1', 'a'.repeat(129)]) expect(refusal(() => validate.metricName(bad, 'orderBy')).field).toBe('orderBy');
+    for (const bad of [null, undefined, '', 'f 1', 'a'.repeat(129)])
+      expect(refusal(() => validate.metricName(bad, 'orderBy')).field).toBe('orderBy');
   });
 });
 
@@ -64,9 +75,14 @@ describe('tags', () => {
   it('are 1-64 characters without commas or surrounding space, at most 64, duplicates dropped', () => {
     expect(validate.tags(['nlp', 'team: risk', 'x', 'nlp'])).toEqual(['nlp', 'team: risk', 'x']);
     for (const bad of ['', ' a', 'a ', 'a,b', 'a'.repeat(65)]) {
-      expect(refusal(() => validate.tags([bad]))).toEqual({ field: 'tags', message: `Tag "${bad}" is invalid: 1-64 characters, no commas, no leading or trailing space.` });
+      expect(refusal(() => validate.tags([bad]))).toEqual({
+        field: 'tags',
+        message: `Tag "${bad}" is invalid: 1-64 characters, no commas, no leading or trailing space.`,
+      });
     }
-    expect(refusal(() => validate.tags(Array.from({ length: 65 }, (_, i) => `t${i}`))).message).toBe('At most 64 tags.');
+    expect(refusal(() => validate.tags(Array.from({ length: 65 }, (_, i) => `t${i}`))).message).toBe(
+      'At most 64 tags.',
+    );
   });
 });
 
@@ -81,18 +97,29 @@ describe('artifacts', () => {
   it('sizes are whole numbers of bytes, 0 or more, that a double holds exactly', () => {
     expect(validate.sizeBytes(0)).toBe(0);
     expect(validate.sizeBytes(Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
-    for (const bad of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, NaN]) expect(refusal(() => validate.sizeBytes(bad)).field).toBe('artifact.sizeBytes');
+    for (const bad of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1, NaN])
+      expect(refusal(() => validate.sizeBytes(bad)).field).toBe('artifact.sizeBytes');
   });
 
   it('URIs have a scheme and at most 2048 characters', () => {
-    for (const ok of ['s3://bucket/key', 'gs://b/k', 'https://host/x', 'file:///tmp/model', 'hf+git://org/repo']) expect(validate.uri(ok)).toBe(ok);
-    expect(refusal(() => validate.uri(''))).toEqual({ field: 'artifact.uri', message: 'Artifact URI must be 1-2048 characters.' });
-    expect(refusal(() => validate.uri(`s3://b/${'k'.repeat(2048)}`)).message).toBe('Artifact URI must be 1-2048 characters.');
-    expect(refusal(() => validate.uri('bucket/key')).message).toBe('Artifact URI "bucket/key" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).');
+    for (const ok of ['s3://bucket/key', 'gs://b/k', 'https://host/x', 'file:///tmp/model', 'hf+git://org/repo'])
+      expect(validate.uri(ok)).toBe(ok);
+    expect(refusal(() => validate.uri(''))).toEqual({
+      field: 'artifact.uri',
+      message: 'Artifact URI must be 1-2048 characters.',
+    });
+    expect(refusal(() => validate.uri(`s3://b/${'k'.repeat(2048)}`)).message).toBe(
+      'Artifact URI must be 1-2048 characters.',
+    );
+    expect(refusal(() => validate.uri('bucket/key')).message).toBe(
+      'Artifact URI "bucket/key" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).',
+    );
   });
 
   it('file paths are relative and stay inside the artifact', () => {
-    expect(validate.artifactFiles([{ path: 'weights/model.bin', digest: SHA, sizeBytes: 10 }, { path: 'config.json' }])).toEqual([
+    expect(
+      validate.artifactFiles([{ path: 'weights/model.bin', digest: SHA, sizeBytes: 10 }, { path: 'config.json' }]),
+    ).toEqual([
       { path: 'weights/model.bin', digest: SHA, sizeBytes: 10 },
       { path: 'config.json', digest: null, sizeBytes: null },
     ]);
@@ -111,18 +138,30 @@ describe('documents', () => {
     expect(validate.text(undefined, 'description')).toBeNull();
     expect(validate.text(null, 'description')).toBeNull();
     expect(validate.text('x'.repeat(10_000), 'description')).toHaveLength(10_000);
-    expect(refusal(() => validate.text('x'.repeat(10_001), 'description'))).toEqual({ field: 'description', message: 'description is longer than 10000 characters.' });
+    expect(refusal(() => validate.text('x'.repeat(10_001), 'description'))).toEqual({
+      field: 'description',
+      message: 'description is longer than 10000 characters.',
+    });
   });
 
   it('JSON documents are objects of at most 256 KiB', () => {
     expect(validate.jsonObject({ a: [1, { b: null }] }, 'metadata')).toEqual({ a: [1, { b: null }] });
-    for (const bad of [null, [], 'x', 3]) expect(refusal(() => validate.jsonObject(bad, 'metadata'))).toEqual({ field: 'metadata', message: 'metadata must be a JSON object.' });
-    expect(refusal(() => validate.jsonObject({ x: 'y'.repeat(256 * 1024) }, 'metadata')).message).toBe('metadata is larger than 256 KiB.');
+    for (const bad of [null, [], 'x', 3])
+      expect(refusal(() => validate.jsonObject(bad, 'metadata'))).toEqual({
+        field: 'metadata',
+        message: 'metadata must be a JSON object.',
+      });
+    expect(refusal(() => validate.jsonObject({ x: 'y'.repeat(256 * 1024) }, 'metadata')).message).toBe(
+      'metadata is larger than 256 KiB.',
+    );
   });
 
   it('metrics are a flat object of finite numbers under valid names', () => {
     expect(validate.metrics({ f1: 0.91, 'eval/loss': -0.5 })).toEqual({ f1: 0.91, 'eval/loss': -0.5 });
-    expect(refusal(() => validate.metrics({ f1: '0.9' }))).toEqual({ field: 'metrics', message: 'Metric "f1" must be a finite number; got "0.9".' });
+    expect(refusal(() => validate.metrics({ f1: '0.9' }))).toEqual({
+      field: 'metrics',
+      message: 'Metric "f1" must be a finite number; got "0.9".',
+    });
     expect(refusal(() => validate.metrics({ f1: { nested: 1 } })).field).toBe('metrics');
     expect(refusal(() => validate.metrics({ 'bad name': 1 })).message).toMatch(/^Metric name "bad name" is invalid/);
   });
