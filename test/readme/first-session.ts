@@ -38,14 +38,20 @@ export function extractBlocks(readme: string): Block[] {
   for (let i = start + 1; i < lines.length && !lines[i].startsWith('## '); i++) {
     if (!/^```(sh|bash)\s*$/.test(lines[i])) continue;
     const marker = MARKER.exec(lines[i - 1] ?? '');
-    if (!marker) throw new Error(`README.md:${i + 1}: a shell block of "${SECTION}" has no <!-- first-session --> marker`);
+    if (!marker)
+      throw new Error(`README.md:${i + 1}: a shell block of "${SECTION}" has no <!-- first-session --> marker`);
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
     if (end < 0) throw new Error(`README.md:${i + 1}: unclosed code block`);
     const expect = /expect-errors:\s*([A-Z_,\s]+)/.exec(marker[1]);
     blocks.push({
       line: i + 1,
       code: lines.slice(i + 1, end).join('\n'),
-      expectedErrors: expect ? expect[1].split(',').map((c) => c.trim()).filter(Boolean) : [],
+      expectedErrors: expect
+        ? expect[1]
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean)
+        : [],
     });
     i = end;
   }
@@ -58,7 +64,10 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url
   const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /Model registry ready at (http:\/\/\S+)/.exec(output);
@@ -67,8 +76,8 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url
         resolve({ child, url: new URL(ready[1]), output: () => output });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -132,11 +141,15 @@ function checkAnswers(blocks: Block[], out: string): number {
     if (got.length !== calls) throw new Error(`README.md:${block.line}: ${calls} gql calls but ${got.length} answers`);
     const codes = got.flatMap((a) => (a.errors ?? []).map((e) => e.extensions?.code ?? '(no code)'));
     if (JSON.stringify(codes) !== JSON.stringify(block.expectedErrors)) {
-      throw new Error(`README.md:${block.line}: expected errors [${block.expectedErrors}], got [${codes}]:\n${got.map((a) => JSON.stringify(a)).join('\n')}`);
+      throw new Error(
+        `README.md:${block.line}: expected errors [${block.expectedErrors.join(', ')}], got [${codes.join(', ')}]:\n${got.map((a) => JSON.stringify(a)).join('\n')}`,
+      );
     }
-    for (const a of got) if (a.data === undefined || a.data === null) {
-      if (!a.errors) throw new Error(`README.md:${block.line}: an answer without data or errors: ${JSON.stringify(a)}`);
-    }
+    for (const a of got)
+      if (a.data === undefined || a.data === null) {
+        if (!a.errors)
+          throw new Error(`README.md:${block.line}: an answer without data or errors: ${JSON.stringify(a)}`);
+      }
     total += got.length;
   });
   return total;
@@ -147,16 +160,20 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-first-session-'));
   // A newcomer's shell: the embedded database and local mode, whatever this shell has set.
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
-  for (const name of ['DATABASE_URL', 'NODE_ENV', 'AUTH_JWKS_URL', 'AUTH_ADMINS', 'API', 'TOKEN', 'ADMIN']) delete env[name];
+  for (const name of ['DATABASE_URL', 'NODE_ENV', 'AUTH_JWKS_URL', 'AUTH_ADMINS', 'API', 'TOKEN', 'ADMIN'])
+    delete env[name];
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     server = await startServer({ ...env, PORT: '0' });
     process.stdout.write(`server ready at ${server.url.href} (DATA_DIR ${dataDir})\n`);
     const script = blocks.map((b, i) => `echo '@@first-session-block ${i}'\n${b.code}\n`).join('');
     const out = await runSession(script, { ...env, PORT: server.url.port });
-    for (const line of out.split('\n')) if (line) process.stdout.write(`  ${line.length > 150 ? `${line.slice(0, 150)}…` : line}\n`);
+    for (const line of out.split('\n'))
+      if (line) process.stdout.write(`  ${line.length > 150 ? `${line.slice(0, 150)}…` : line}\n`);
     const answers = checkAnswers(blocks, out);
-    process.stdout.write(`README first session: ${blocks.length} blocks, ${answers} GraphQL answers, errors only where expected\n`);
+    process.stdout.write(
+      `README first session: ${blocks.length} blocks, ${answers} GraphQL answers, errors only where expected\n`,
+    );
   } catch (err) {
     if (server) process.stderr.write(`--- server output ---\n${server.output()}\n`);
     throw err;
