@@ -6,6 +6,7 @@ import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
 import { GraphQLLimits } from './limits';
+import { wellFormedVariablesPlugin } from './well-formed.plugin';
 
 /**
  * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
@@ -37,6 +38,7 @@ export function createApollo<TContext extends BaseContext>(config: Config, logge
     // Cache-control hints are unused (nothing caches our responses: they depend on the caller),
     // and the plugin wraps every field resolver to compute them.
     plugins: [
+      wellFormedVariablesPlugin,
       limits.plugin,
       operationNamePlugin,
       ApolloServerPluginInlineTraceDisabled(),
