@@ -103,6 +103,11 @@ describe('nesting depth', () => {
     expect(error.extensions?.field).toBe(field);
   });
 
+  it('refuses tags nested 5 000 levels deep: they are a list of strings', async () => {
+    const reg = await registry();
+    await refused(() => gqlText(LINK, `{"i":{"registry":"${reg}","model":"m","artifact":${JSON.stringify(artifact())},"tags":[${'['.repeat(5000)}${']'.repeat(5000)}]}}`));
+  });
+
   it('counts arrays as levels too', async () => {
     const reg = await registry();
     let deep: unknown = [1];
