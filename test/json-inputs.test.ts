@@ -8,8 +8,13 @@ import { digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from
 // stored value a few levels deeper, so the bounds also keep every later write of a value writable.
 
 const FAST = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery'];
-const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id name metadata metrics } } }`;
+const TABLES = [
+  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event',
+  'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery',
+];
+const LINK = `mutation($i: LinkModelVersionInput!) {
+  linkModelVersion(input: $i) { version { id name metadata metrics } }
+}`;
 const UPDATE = `mutation($i: UpdateModelVersionInput!) { updateModelVersion(input: $i) { version { metadata } } }`;
 const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run { id config metrics } } }`;
 const UPDATE_RUN = `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { metrics } } }`;
@@ -37,6 +42,10 @@ async function registry(): Promise<string> {
   return name;
 }
 const artifact = () => ({ uri: `s3://models/${++seq}`, digest: digestOf(`json/${seq}`), sizeBytes: 10 });
+/** Variables of LINK: a new artifact for model `m` of `reg`, with `extra`. */
+const linkOf = (reg: string, extra: Record<string, unknown> = {}) => ({
+  i: { registry: reg, model: 'm', artifact: artifact(), ...extra },
+});
 /** A request whose variables are JSON text, sent as TEST_ADMIN. */
 async function gqlText(query: string, variablesJson: string): Promise<GraphQLResult> {
   const res = await fetch(s.url, {
@@ -63,13 +72,17 @@ async function refused(request: () => Promise<GraphQLResult>): Promise<NonNullab
 describe('nesting depth', () => {
   it('accepts metadata nested 16 levels and gives it back as it was', async () => {
     const reg = await registry();
-    const { version } = (await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: nested(16) } })).linkModelVersion;
+    const input = { registry: reg, model: 'm', artifact: artifact(), metadata: nested(16) };
+    const { version } = (await s.ok(LINK, { i: input })).linkModelVersion;
     expect(version.metadata).toEqual(nested(16));
   });
 
+  const literalLink = (reg: string, metadata: string) => `mutation($a: ArtifactInput!) {
+    linkModelVersion(input: { registry: "${reg}", model: "m", artifact: $a, metadata: ${metadata} }) { version { id } }
+  }`;
   it.each([
-    ['in variables', (reg: string) => s.gql(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: nested(17) } })],
-    ['as a literal', (reg: string) => s.gql(`mutation($a: ArtifactInput!) { linkModelVersion(input: { registry: "${reg}", model: "m", artifact: $a, metadata: ${nestedLiteral(17)} }) { version { id } } }`, { a: artifact() })],
+    ['in variables', (reg: string) => s.gql(LINK, linkOf(reg, { metadata: nested(17) }))],
+    ['as a literal', (reg: string) => s.gql(literalLink(reg, nestedLiteral(17)), { a: artifact() })],
   ])('refuses metadata nested 17 levels %s, naming the field and the limit', async (_how, request) => {
     const reg = await registry();
     const error = await refused(() => request(reg));
@@ -77,16 +90,24 @@ describe('nesting depth', () => {
     expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_DEPTH', max: 16 });
   });
 
-  it.each([31, 5_000, 100_000])('refuses metadata nested %i levels in variables without failing inside', async (levels) => {
+  /** Link variables as JSON text, with `field` set to the JSON text `value`. */
+  const linkJson = (reg: string, field: string, value: string) =>
+    `{"i":{"registry":"${reg}","model":"m","artifact":${JSON.stringify(artifact())},"${field}":${value}}}`;
+
+  it.each([31, 5_000, 100_000])('refuses metadata nested %i levels in variables, failing nowhere', async (levels) => {
     const reg = await registry();
-    const error = await refused(() => gqlText(LINK, `{"i":{"registry":"${reg}","model":"m","artifact":${JSON.stringify(artifact())},"metadata":${nestedJson(levels)}}}`));
+    const error = await refused(() => gqlText(LINK, linkJson(reg, 'metadata', nestedJson(levels))));
     expect(error.message).toBe(`metadata is nested ${levels} levels deep; the limit is 16.`);
   });
 
   it('refuses a literal nested deeper than the parser could follow before parsing it', async () => {
     const reg = await registry();
-    // 2 400 nested lists are 4 800 tokens, inside GRAPHQL_MAX_TOKENS, and overflow graphql-js's recursive parser.
-    const r = await refused(() => s.gql(`mutation { createRun(input: { registry: "${reg}", name: "r", config: { a: ${'['.repeat(2400)}${']'.repeat(2400)} } }) { run { id } } }`));
+    // 2 400 nested lists are 4 800 tokens, inside GRAPHQL_MAX_TOKENS, and overflow graphql-js's
+    // recursive parser.
+    const lists = `${'['.repeat(2400)}${']'.repeat(2400)}`;
+    const input = `{ registry: "${reg}", name: "r", config: { a: ${lists} } }`;
+    const document = `mutation { createRun(input: ${input}) { run { id } } }`;
+    const r = await refused(() => s.gql(document));
     expect(r.message).toBe('The document nests brackets 2404 levels deep; the limit is 256.');
     expect(r.extensions).toMatchObject({ limit: 'DOCUMENT_MAX_NESTING', max: 256 });
   });
@@ -95,17 +116,23 @@ describe('nesting depth', () => {
     ['a run\'s config', CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'config'],
     ['a run\'s metrics', CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'metrics'],
     ['a version\'s metrics', LINK, (reg: string) => ({ registry: reg, model: 'm', artifact: artifact() }), 'metrics'],
-    ['an artifact\'s metadata', LOG, (reg: string) => ({ registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' }), 'metadata'],
+    [
+      'an artifact\'s metadata',
+      LOG,
+      (reg: string) => ({ registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' }),
+      'metadata',
+    ],
   ])('refuses %s nested 5 000 levels deep', async (_what, mutation, input, field) => {
     const reg = await registry();
-    const error = await refused(() => gqlText(mutation, `{"i":${JSON.stringify(input(reg)).slice(0, -1)},"${field}":${nestedJson(5000)}}}`));
+    const variables = `{"i":${JSON.stringify(input(reg)).slice(0, -1)},"${field}":${nestedJson(5000)}}}`;
+    const error = await refused(() => gqlText(mutation, variables));
     expect(error.message).toBe(`${field} is nested 5000 levels deep; the limit is 16.`);
     expect(error.extensions?.field).toBe(field);
   });
 
   it('refuses tags nested 5 000 levels deep: they are a list of strings', async () => {
     const reg = await registry();
-    await refused(() => gqlText(LINK, `{"i":{"registry":"${reg}","model":"m","artifact":${JSON.stringify(artifact())},"tags":[${'['.repeat(5000)}${']'.repeat(5000)}]}}`));
+    await refused(() => gqlText(LINK, linkJson(reg, 'tags', `[${'['.repeat(5000)}${']'.repeat(5000)}]`)));
   });
 
   it('counts arrays as levels too', async () => {
@@ -120,24 +147,26 @@ describe('nesting depth', () => {
 describe('members and size', () => {
   it('accepts 1 000 members and refuses 1 001, counted at every level', async () => {
     const reg = await registry();
-    const flat = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
-    await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: flat } });
-    const spread = { ...Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`k${i}`, i])), inner: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i])) };
-    const error = await refused(() => s.gql(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: spread } }));
+    const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: members(1000) } });
+    const spread = { ...members(900), inner: members(100) };
+    const error = await refused(() => s.gql(LINK, linkOf(reg, { metadata: spread })));
     expect(error.message).toBe('metadata has 1001 members; the limit is 1000.');
     expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_MEMBERS', max: 1000 });
   });
 
   it('refuses metadata over 256 KiB', async () => {
     const reg = await registry();
-    const error = await refused(() => s.gql(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: { blob: 'x'.repeat(256 * 1024) } } }));
+    const metadata = { blob: 'x'.repeat(256 * 1024) };
+    const error = await refused(() => s.gql(LINK, linkOf(reg, { metadata })));
     expect(error.message).toMatch(/^metadata is 262\d{3} bytes as JSON; the limit is 262144\.$/);
     expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_BYTES', max: 262144 });
   });
 
   it('holds the member limit on a run\'s metrics once they are merged', async () => {
     const reg = await registry();
-    const metrics = (from: number, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${from + i}`, i]));
+    const metrics = (from: number, n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${from + i}`, i]));
     const id = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'r', metrics: metrics(0, 600) } })).createRun.run.id;
     const error = await refused(() => s.gql(UPDATE_RUN, { i: { run: id, metrics: metrics(600, 401) } }));
     expect(error.message).toBe('metrics would have 1001 members once merged; the limit is 1000.');
@@ -146,13 +175,28 @@ describe('members and size', () => {
 
 describe('what a stored value nests into', () => {
   const hookOn = async (reg: string, url: string) =>
-    s.ok(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }`, { i: { registry: reg, url, events: ['VERSION_UPDATED'] } });
+    s.ok(`mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }`, {
+      i: { registry: reg, url, events: ['VERSION_UPDATED'] },
+    });
+  // JSON columns come back as text on SQLite and as objects on MariaDB.
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   const payloads = async (reg: string) =>
-    (await s.db.ds.query(`SELECT d.payload FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id JOIN registry r ON r.id = w.registry_id WHERE r.name = ? ORDER BY d.id`, [reg]))
-      .map((row: { payload: unknown }) => (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload));
+    (
+      await s.db.ds.query(
+        `SELECT d.payload FROM webhook_delivery d
+           JOIN webhook w ON w.id = d.webhook_id JOIN registry r ON r.id = w.registry_id
+          WHERE r.name = ? ORDER BY d.id`,
+        [reg],
+      )
+    ).map((row: { payload: unknown }) => json(row.payload));
   const audits = async (versionId: string) =>
-    (await s.db.ds.query(`SELECT a.before, a.after FROM audit_event a WHERE a.target_id = ? AND a.action = 'version.updated' ORDER BY a.id`, [versionId]))
-      .map((row: { before: unknown; after: unknown }) => ({ before: typeof row.before === 'string' ? JSON.parse(row.before) : row.before, after: typeof row.after === 'string' ? JSON.parse(row.after) : row.after }));
+    (
+      await s.db.ds.query(
+        `SELECT a.before, a.after FROM audit_event a
+          WHERE a.target_id = ? AND a.action = 'version.updated' ORDER BY a.id`,
+        [versionId],
+      )
+    ).map((row: { before: unknown; after: unknown }) => ({ before: json(row.before), after: json(row.after) }));
 
   it('keeps a version with the deepest metadata updatable while a VERSION_UPDATED webhook exists', async () => {
     const reg = await registry();
@@ -164,7 +208,11 @@ describe('what a stored value nests into', () => {
       await s.ok(UPDATE, { i: { registry: reg, model: 'm', version: 'v0', metadata: { b: nested(15) } } });
       const [first, second] = await payloads(reg);
       expect(first.data).toEqual({ changed: ['metadata'], before: { metadata: {} }, after: { metadata: nested(16) } });
-      expect(second.data).toEqual({ changed: ['metadata'], before: { metadata: nested(16) }, after: { metadata: { b: nested(15) } } });
+      expect(second.data).toEqual({
+        changed: ['metadata'],
+        before: { metadata: nested(16) },
+        after: { metadata: { b: nested(15) } },
+      });
       await rx.until((got) => got.length === 2);
       expect(rx.received.map((r) => r.json.data.after.metadata)).toEqual([nested(16), { b: nested(15) }]);
     } finally {
@@ -172,16 +220,18 @@ describe('what a stored value nests into', () => {
     }
   });
 
-  it('keeps a version whose metadata was stored 31 levels deep (before these limits) updatable, recording the deepest part as JSON text', async () => {
+  it('keeps a version with metadata stored 31 levels deep (before the limits) updatable', async () => {
     const reg = await registry();
     const rx = await Receiver.start();
     try {
       await hookOn(reg, rx.url);
-      const { version } = (await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact() } })).linkModelVersion;
+      const { version } = (await s.ok(LINK, linkOf(reg))).linkModelVersion;
       // As a version linked before the limits could have it: 31 levels is the deepest MariaDB stores.
       const versionId = fromGlobalId(version.id).id;
-      await s.db.ds.query(`UPDATE model_version SET metadata = ? WHERE id = ?`, [JSON.stringify(nested(31)), versionId]);
-      const read = await s.ok(`query($r: String!) { modelVersion(registry: $r, model: "m", ref: "v0") { metadata } }`, { r: reg });
+      const legacy = JSON.stringify(nested(31));
+      await s.db.ds.query('UPDATE model_version SET metadata = ? WHERE id = ?', [legacy, versionId]);
+      const GET = `query($r: String!) { modelVersion(registry: $r, model: "m", ref: "v0") { metadata } }`;
+      const read = await s.ok(GET, { r: reg });
       expect(read.modelVersion.metadata).toEqual(nested(31));
 
       await s.ok(UPDATE, { i: { registry: reg, model: 'm', version: 'v0', metadata: { fixed: true } } });

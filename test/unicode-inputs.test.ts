@@ -5,28 +5,39 @@ import { digestOf, GraphQLResult, startTestServer, TestServer } from './support/
 // answer and a later read disagree. Every string in the variables, JSON keys and values included,
 // is checked before anything runs; in a document, graphql-js's lexer refuses them already.
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'run', 'artifact', 'lineage_edge', 'webhook', 'role_binding'];
-const HIGH = 'a\ud800b';
-const LOW = 'a\udc00b';
-const REVERSED = 'a\ude00\ud83db';
-const ILL_FORMED = [['a lone high surrogate', HIGH], ['a lone low surrogate', LOW], ['a reversed pair', REVERSED]] as const;
+const TABLES = [
+  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event',
+  'run', 'artifact', 'lineage_edge', 'webhook', 'role_binding',
+];
+const ILL_FORMED = [
+  ['a lone high surrogate', 'a\ud800b'],
+  ['a lone low surrogate', 'a\udc00b'],
+  ['a reversed pair', 'a\ude00\ud83db'],
+] as const;
 const EMOJI = 'rocket 🚀 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢';
+const REG = 'unicode';
 
 let s: TestServer;
-beforeAll(async () => (s = await startTestServer()));
+beforeAll(async () => {
+  s = await startTestServer();
+  await s.ok(`mutation { createRegistry(input: { name: "${REG}" }) { registry { id } } }`);
+  await s.ok(`mutation { createModel(input: { registry: "${REG}", name: "m" }) { model { id } } }`);
+  await link({});
+});
 afterAll(() => s.stop());
 
 let seq = 0;
-let reg: string;
-beforeAll(async () => {
-  reg = 'unicode';
-  await s.ok(`mutation { createRegistry(input: { name: "unicode" }) { registry { id } } }`);
-  await s.ok(`mutation { createModel(input: { registry: "unicode", name: "m" }) { model { id } } }`);
-  await link({});
-});
 const artifact = () => ({ uri: `s3://models/${++seq}`, digest: digestOf(`unicode/${seq}`), sizeBytes: 10 });
-const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { name metadata tags description } } }`;
-const link = async (extra: Record<string, unknown>) => (await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), ...extra } })).linkModelVersion.version;
+const LINK = `mutation($i: LinkModelVersionInput!) {
+  linkModelVersion(input: $i) { version { name metadata tags description } }
+}`;
+/** Variables of LINK: a new artifact for model `m`, with `extra`. */
+const linkOf = (extra: Record<string, unknown>) => ({
+  i: { registry: REG, model: 'm', artifact: artifact(), ...extra },
+});
+const link = async (extra: Record<string, unknown>) => (await s.ok(LINK, linkOf(extra))).linkModelVersion.version;
+const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run { id name config } } }`;
+const SET_ALIAS = `mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`;
 
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -42,63 +53,125 @@ async function refused(request: () => Promise<GraphQLResult>, code = 'BAD_USER_I
   return { status: r.status, ...r.errors![0] };
 }
 
-// Each input, with where the bad string goes: the variables sent, and the field the error names.
-const INPUTS: [string, string, (bad: string) => Record<string, unknown>, string][] = [
-  ['a model description', `mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { id } } }`, (bad) => ({ i: { registry: reg, model: 'm', description: bad } }), 'i.description'],
-  ['a registry name', `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, (bad) => ({ i: { name: bad } }), 'i.name'],
-  ['a model name', `mutation($i: CreateModelInput!) { createModel(input: $i) { model { id } } }`, (bad) => ({ i: { registry: reg, name: bad } }), 'i.name'],
-  ['a run name', `mutation($i: CreateRunInput!) { createRun(input: $i) { run { id } } }`, (bad) => ({ i: { registry: reg, name: bad } }), 'i.name'],
-  ['an alias reason', `mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`, (bad) => ({ i: { registry: reg, model: 'm', alias: 'staging', version: 'v0', reason: bad } }), 'i.reason'],
-  ['a tag', LINK, (bad) => ({ i: { registry: reg, model: 'm', artifact: artifact(), tags: ['ok', bad] } }), 'i.tags[1]'],
-  ['an artifact file path', LINK, (bad) => ({ i: { registry: reg, model: 'm', artifact: { ...artifact(), files: [{ path: bad }] } } }), 'i.artifact.files[0].path'],
-  ['a JSON value', LINK, (bad) => ({ i: { registry: reg, model: 'm', artifact: artifact(), metadata: { notes: [bad] } } }), 'i.metadata.notes[0]'],
-  ['a JSON key', LINK, (bad) => ({ i: { registry: reg, model: 'm', artifact: artifact(), metadata: { nested: { [bad]: 1 } } } }), `i.metadata.nested[${JSON.stringify(HIGH)}]`],
-  ['a run config key', `mutation($i: CreateRunInput!) { createRun(input: $i) { run { id } } }`, (bad) => ({ i: { registry: reg, name: 'r', config: { [bad]: true } } }), `i.config[${JSON.stringify(HIGH)}]`],
-  ['a role subject', `mutation($r: String!, $s: String!) { grantRole(input: { registry: $r, subject: $s, role: VIEWER }) { binding { role } } }`, (bad) => ({ r: reg, s: bad }), 's'],
-  ['a variable of a query', `query($r: String!) { registry(name: $r) { id } }`, (bad) => ({ r: bad }), 'r'],
-];
+/** Where a bad string goes: the operation, its variables, and the path the error names (BAD: the bad key, as JSON). */
+interface Case {
+  query: string;
+  variables: (bad: string) => Record<string, unknown>;
+  field: string;
+}
+const CASES: Record<string, Case> = {
+  'a model description': {
+    query: `mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { id } } }`,
+    variables: (bad) => ({ i: { registry: REG, model: 'm', description: bad } }),
+    field: 'i.description',
+  },
+  'a registry name': {
+    query: `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`,
+    variables: (bad) => ({ i: { name: bad } }),
+    field: 'i.name',
+  },
+  'a model name': {
+    query: `mutation($i: CreateModelInput!) { createModel(input: $i) { model { id } } }`,
+    variables: (bad) => ({ i: { registry: REG, name: bad } }),
+    field: 'i.name',
+  },
+  'a run name': { query: CREATE_RUN, variables: (bad) => ({ i: { registry: REG, name: bad } }), field: 'i.name' },
+  'an alias reason': {
+    query: SET_ALIAS,
+    variables: (bad) => ({ i: { registry: REG, model: 'm', alias: 'staging', version: 'v0', reason: bad } }),
+    field: 'i.reason',
+  },
+  'a tag': { query: LINK, variables: (bad) => linkOf({ tags: ['ok', bad] }), field: 'i.tags[1]' },
+  'an artifact file path': {
+    query: LINK,
+    variables: (bad) => linkOf({ artifact: { ...artifact(), files: [{ path: bad }] } }),
+    field: 'i.artifact.files[0].path',
+  },
+  'a JSON value': {
+    query: LINK,
+    variables: (bad) => linkOf({ metadata: { notes: [bad] } }),
+    field: 'i.metadata.notes[0]',
+  },
+  'a JSON key': {
+    query: LINK,
+    variables: (bad) => linkOf({ metadata: { nested: { [bad]: 1 } } }),
+    field: 'i.metadata.nested[BAD]',
+  },
+  'a run config key': {
+    query: CREATE_RUN,
+    variables: (bad) => ({ i: { registry: REG, name: 'r', config: { [bad]: true } } }),
+    field: 'i.config[BAD]',
+  },
+  'a role subject': {
+    query: `mutation($r: String!, $s: String!) {
+      grantRole(input: { registry: $r, subject: $s, role: VIEWER }) { binding { role } }
+    }`,
+    variables: (bad) => ({ r: REG, s: bad }),
+    field: 's',
+  },
+  'a variable of a query': {
+    query: `query($r: String!) { registry(name: $r) { id } }`,
+    variables: (bad) => ({ r: bad }),
+    field: 'r',
+  },
+};
 
-describe.each(INPUTS)('%s', (_what, query, variables, field) => {
+/** Mutation text that sets model m's description to the literal `description`. */
+const describeModel = (description: string) =>
+  `mutation { updateModel(input: { registry: "${REG}", model: "m", description: "${description}" }) { model { id } } }`;
+const escapeRegExp = (text: string) => text.replace(/[[\]().\\"]/g, '\\$&');
+
+describe.each(Object.entries(CASES))('%s', (_what, { query, variables, field }) => {
   it.each(ILL_FORMED)('refuses %s with BAD_USER_INPUT, naming the field, and writes nothing', async (_kind, bad) => {
     const error = await refused(() => s.gql(query, variables(bad)));
     expect(error.status).toBe(400);
-    const escapedField = field.replace(JSON.stringify(HIGH), JSON.stringify(bad));
-    expect(error.extensions?.field).toBe(escapedField);
-    expect(error.message).toMatch(new RegExp(`^"${escapedField.replace(/[[\]().\\"]/g, '\\$&')}" is not well-formed Unicode: it has a lone surrogate \\(U\\+D[89A-F][0-9A-F]{2}\\) at index \\d+\\.`));
+    const path = field.replace('BAD', JSON.stringify(bad));
+    expect(error.extensions?.field).toBe(path);
+    const unit = 'U\\+D[89A-F][0-9A-F]{2}';
+    const surrogate = `a lone surrogate \\(${unit}\\) at index \\d+\\.`;
+    const message = `^"${escapeRegExp(path)}" is not well-formed Unicode: it has ${surrogate}`;
+    expect(error.message).toMatch(new RegExp(message));
   });
 });
 
-it('refuses a lone surrogate in a string literal of the document (graphql-js\'s lexer)', async () => {
-  const escaped = await refused(() => s.gql(`mutation { updateModel(input: { registry: "${reg}", model: "m", description: "a\\uD800b" }) { model { id } } }`), 'GRAPHQL_PARSE_FAILED');
+it("refuses a lone surrogate in a string literal of the document (graphql-js's lexer)", async () => {
+  const escaped = await refused(() => s.gql(describeModel('a\\uD800b')), 'GRAPHQL_PARSE_FAILED');
   expect(escaped.message).toMatch(/Invalid Unicode escape sequence/);
-  const raw = await refused(() => s.gql(`mutation { updateModel(input: { registry: "${reg}", model: "m", description: "${HIGH}" }) { model { id } } }`), 'GRAPHQL_PARSE_FAILED');
+  const raw = await refused(() => s.gql(describeModel('a\ud800b')), 'GRAPHQL_PARSE_FAILED');
   expect(raw.message).toMatch(/Invalid character within String/);
 });
 
 describe('characters outside the Basic Multilingual Plane', () => {
   it('are kept as sent in descriptions, tags, metadata keys and values, run names and alias reasons', async () => {
-    const version = await link({ description: EMOJI, tags: ['🚀', 'ok'], metadata: { [EMOJI]: EMOJI, list: ['😀'] } });
-    expect(version).toMatchObject({ description: EMOJI, tags: ['🚀', 'ok'], metadata: { [EMOJI]: EMOJI, list: ['😀'] } });
-    const read = await s.ok(`query($r: String!, $v: String!) { modelVersion(registry: $r, model: "m", ref: $v) { description tags metadata } }`, { r: reg, v: version.name });
-    expect(read.modelVersion).toEqual({ description: EMOJI, tags: ['🚀', 'ok'], metadata: { [EMOJI]: EMOJI, list: ['😀'] } });
+    const fields = { description: EMOJI, tags: ['🚀', 'ok'], metadata: { [EMOJI]: EMOJI, list: ['😀'] } };
+    const version = await link(fields);
+    expect(version).toMatchObject(fields);
+    const GET = `query($r: String!, $v: String!) {
+      modelVersion(registry: $r, model: "m", ref: $v) { description tags metadata }
+    }`;
+    expect((await s.ok(GET, { r: REG, v: version.name })).modelVersion).toEqual(fields);
 
-    const run = (await s.ok(`mutation($i: CreateRunInput!) { createRun(input: $i) { run { id name config } } }`, { i: { registry: reg, name: EMOJI, config: { '🔑': '🚀' } } })).createRun.run;
-    expect((await s.ok(`query($id: ID!) { node(id: $id) { ... on Run { name config } } }`, { id: run.id })).node).toEqual({ name: EMOJI, config: { '🔑': '🚀' } });
+    const run = (await s.ok(CREATE_RUN, { i: { registry: REG, name: EMOJI, config: { '🔑': '🚀' } } })).createRun.run;
+    const node = (await s.ok(`query($id: ID!) { node(id: $id) { ... on Run { name config } } }`, { id: run.id })).node;
+    expect(node).toEqual({ name: EMOJI, config: { '🔑': '🚀' } });
 
-    await s.ok(`mutation($i: SetAliasInput!) { setAlias(input: $i) { changed } }`, { i: { registry: reg, model: 'm', alias: 'emoji', version: version.name, reason: EMOJI } });
-    const history = await s.ok(`query($r: String!) { model(registry: $r, name: "m") { aliasHistory(alias: "emoji", first: 1) { edges { node { reason } } } } }`, { r: reg });
-    expect(history.model.aliasHistory.edges[0].node.reason).toBe(EMOJI);
+    await s.ok(SET_ALIAS, { i: { registry: REG, model: 'm', alias: 'emoji', version: version.name, reason: EMOJI } });
+    const HISTORY = `query($r: String!) {
+      model(registry: $r, name: "m") { aliasHistory(alias: "emoji", first: 1) { edges { node { reason } } } }
+    }`;
+    expect((await s.ok(HISTORY, { r: REG })).model.aliasHistory.edges[0].node.reason).toBe(EMOJI);
   });
 
   it('as a literal too', async () => {
-    await s.ok(`mutation { updateModel(input: { registry: "${reg}", model: "m", description: "${EMOJI} \\uD83D\\uDE80 \\u{1F680}" }) { model { id } } }`);
-    const read = await s.ok(`query($r: String!) { model(registry: $r, name: "m") { description } }`, { r: reg });
+    const description = `${EMOJI} \\uD83D\\uDE80 \\u{1F680}`;
+    await s.ok(describeModel(description));
+    const read = await s.ok(`query($r: String!) { model(registry: $r, name: "m") { description } }`, { r: REG });
     expect(read.model.description).toBe(`${EMOJI} 🚀 🚀`);
   });
 });
 
-it('refuses a token whose subject is not well-formed Unicode: it would be stored as the actor of every change', async () => {
-  const r = await s.gql('{ viewer { subject } }', {}, await s.as(HIGH));
+it('refuses a token whose subject is not well-formed Unicode: it would be the actor of a change', async () => {
+  const r = await s.gql('{ viewer { subject } }', {}, await s.as('a\ud800b'));
   expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   expect((await s.ok('{ viewer { subject } }', {}, await s.as('🚀-bot'))).viewer.subject).toBe('🚀-bot');
 });

@@ -87,7 +87,10 @@ export class Authenticator {
     const subject = payload.sub!;
     // A subject is stored as every change's actor: one that is not well-formed Unicode (a lone
     // surrogate, escaped in the token's JSON) could not be written.
-    if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject) || !subject.isWellFormed()) throw new UnauthenticatedError('Invalid or expired token.');
+    const malformed = subject.length === 0 || subject.length > MAX_SUBJECT || !subject.isWellFormed();
+    if (malformed || RESERVED_SUBJECT.test(subject)) {
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
     const groups = this.groupsOf(payload);
     // As the policy sees it: AUTH_ADMINS may name the subject, or one of its groups.
     const globalAdmin = this.config.admins.includes(subject) || groups.some((g) => this.config.admins.includes(`group:${g}`));

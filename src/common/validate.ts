@@ -101,14 +101,17 @@ export function jsonObject(value: unknown, field: string): Record<string, unknow
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadInputError(`${field} must be a JSON object.`, field);
   const { depth, members } = jsonShape(value);
   if (depth > JSON_MAX_DEPTH) {
-    throw new BadInputError(`${field} is nested ${depth} levels deep; the limit is ${JSON_MAX_DEPTH}.`, field, { limit: 'JSON_MAX_DEPTH', max: JSON_MAX_DEPTH });
+    const message = `${field} is nested ${depth} levels deep; the limit is ${JSON_MAX_DEPTH}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_DEPTH', max: JSON_MAX_DEPTH });
   }
   if (members > JSON_MAX_MEMBERS) {
-    throw new BadInputError(`${field} has ${members} members; the limit is ${JSON_MAX_MEMBERS}.`, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+    const message = `${field} has ${members} members; the limit is ${JSON_MAX_MEMBERS}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
   }
   const bytes = Buffer.byteLength(JSON.stringify(value));
   if (bytes > JSON_MAX_BYTES) {
-    throw new BadInputError(`${field} is ${bytes} bytes as JSON; the limit is ${JSON_MAX_BYTES}.`, field, { limit: 'JSON_MAX_BYTES', max: JSON_MAX_BYTES });
+    const message = `${field} is ${bytes} bytes as JSON; the limit is ${JSON_MAX_BYTES}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_BYTES', max: JSON_MAX_BYTES });
   }
   return value as Record<string, unknown>;
 }
@@ -124,11 +127,16 @@ export function metrics(value: unknown, field = 'metrics'): Record<string, numbe
 }
 
 /** Metrics that are merged into stored ones (a run's) stay within the member limit once merged. */
-export function mergedMetrics(stored: Record<string, number>, added: Record<string, number>, field = 'metrics'): Record<string, number> {
+export function mergedMetrics(
+  stored: Record<string, number>,
+  added: Record<string, number>,
+  field = 'metrics',
+): Record<string, number> {
   const merged = { ...stored, ...added };
   const members = Object.keys(merged).length;
   if (members > JSON_MAX_MEMBERS) {
-    throw new BadInputError(`${field} would have ${members} members once merged; the limit is ${JSON_MAX_MEMBERS}.`, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+    const message = `${field} would have ${members} members once merged; the limit is ${JSON_MAX_MEMBERS}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
   }
   return merged;
 }

@@ -147,7 +147,10 @@ export function createHttpServer<TContext extends object>(
     }
     const document = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
     // Size first: nesting is counted over the text, which the size bounds.
-    const tooLarge = typeof document === 'string' ? documentSizeError(document, opts.maxDocumentBytes) ?? documentNestingError(document) : null;
+    const tooLarge =
+      typeof document === 'string'
+        ? (documentSizeError(document, opts.maxDocumentBytes) ?? documentNestingError(document))
+        : null;
     if (tooLarge) {
       const { http: _http, ...extensions } = tooLarge.extensions;
       throw new HttpError(400, tooLarge.message, {}, extensions);

@@ -72,5 +72,6 @@ function endOfBlockString(document: string, i: number): number {
 export function documentNestingError(document: string, max = DOCUMENT_MAX_NESTING): LimitExceededError | null {
   const nesting = documentNesting(document);
   if (nesting <= max) return null;
-  return new LimitExceededError(`The document nests brackets ${nesting} levels deep; the limit is ${max}.`, { limit: 'DOCUMENT_MAX_NESTING', max });
+  const message = `The document nests brackets ${nesting} levels deep; the limit is ${max}.`;
+  return new LimitExceededError(message, { limit: 'DOCUMENT_MAX_NESTING', max });
 }
