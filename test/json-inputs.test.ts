@@ -61,12 +61,12 @@ async function rowCounts(): Promise<Record<string, number>> {
   return counts;
 }
 /** Runs `request`, expects it refused with BAD_USER_INPUT, and that it wrote nothing. */
-async function refused(request: () => Promise<GraphQLResult>): Promise<NonNullable<GraphQLResult['errors']>[number]> {
+async function refused(request: () => Promise<GraphQLResult>) {
   const before = await rowCounts();
   const r = await request();
   expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
   expect(await rowCounts()).toEqual(before);
-  return r.errors![0];
+  return { status: r.status, ...r.errors![0] };
 }
 
 describe('nesting depth', () => {
@@ -100,15 +100,17 @@ describe('nesting depth', () => {
     expect(error.message).toBe(`metadata is nested ${levels} levels deep; the limit is 16.`);
   });
 
-  it('refuses a literal nested deeper than the parser could follow before parsing it', async () => {
+  // 2 400 nested lists are 4 800 tokens, inside GRAPHQL_MAX_TOKENS, and overflow graphql-js's
+  // recursive parser; 5 000 objects are more tokens than that, and would overflow it too.
+  it.each([
+    ['2 400 lists', `${'['.repeat(2400)}${']'.repeat(2400)}`, 2404],
+    ['5 000 objects', nestedLiteral(5000), 5004],
+  ])('refuses a literal of %s before parsing it', async (_what, value, nesting) => {
     const reg = await registry();
-    // 2 400 nested lists are 4 800 tokens, inside GRAPHQL_MAX_TOKENS, and overflow graphql-js's
-    // recursive parser.
-    const lists = `${'['.repeat(2400)}${']'.repeat(2400)}`;
-    const input = `{ registry: "${reg}", name: "r", config: { a: ${lists} } }`;
-    const document = `mutation { createRun(input: ${input}) { run { id } } }`;
-    const r = await refused(() => s.gql(document));
-    expect(r.message).toBe('The document nests brackets 2404 levels deep; the limit is 256.');
+    const input = `{ registry: "${reg}", name: "r", config: { a: ${value} } }`;
+    const r = await refused(() => s.gql(`mutation { createRun(input: ${input}) { run { id } } }`));
+    expect(r.status).toBe(400);
+    expect(r.message).toBe(`The document nests brackets ${nesting} levels deep; the limit is 256.`);
     expect(r.extensions).toMatchObject({ limit: 'DOCUMENT_MAX_NESTING', max: 256 });
   });
 
