@@ -9,8 +9,17 @@ import { digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from
 
 const FAST = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
 const TABLES = [
-  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event',
-  'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery',
+  'registry',
+  'registered_model',
+  'model_version',
+  'model_alias',
+  'alias_event',
+  'audit_event',
+  'run',
+  'artifact',
+  'lineage_edge',
+  'webhook',
+  'webhook_delivery',
 ];
 const LINK = `mutation($i: LinkModelVersionInput!) {
   linkModelVersion(input: $i) { version { id name metadata metrics } }
@@ -115,11 +124,11 @@ describe('nesting depth', () => {
   });
 
   it.each([
-    ['a run\'s config', CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'config'],
-    ['a run\'s metrics', CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'metrics'],
-    ['a version\'s metrics', LINK, (reg: string) => ({ registry: reg, model: 'm', artifact: artifact() }), 'metrics'],
+    ["a run's config", CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'config'],
+    ["a run's metrics", CREATE_RUN, (reg: string) => ({ registry: reg, name: 'r' }), 'metrics'],
+    ["a version's metrics", LINK, (reg: string) => ({ registry: reg, model: 'm', artifact: artifact() }), 'metrics'],
     [
-      'an artifact\'s metadata',
+      "an artifact's metadata",
       LOG,
       (reg: string) => ({ registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' }),
       'metadata',
@@ -165,7 +174,7 @@ describe('members and size', () => {
     expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_BYTES', max: 262144 });
   });
 
-  it('holds the member limit on a run\'s metrics once they are merged', async () => {
+  it("holds the member limit on a run's metrics once they are merged", async () => {
     const reg = await registry();
     const metrics = (from: number, n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${from + i}`, i]));

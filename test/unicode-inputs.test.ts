@@ -6,8 +6,17 @@ import { digestOf, GraphQLResult, startTestServer, TestServer } from './support/
 // is checked before anything runs; in a document, graphql-js's lexer refuses them already.
 
 const TABLES = [
-  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event',
-  'run', 'artifact', 'lineage_edge', 'webhook', 'role_binding',
+  'registry',
+  'registered_model',
+  'model_version',
+  'model_alias',
+  'alias_event',
+  'audit_event',
+  'run',
+  'artifact',
+  'lineage_edge',
+  'webhook',
+  'role_binding',
 ];
 const ILL_FORMED = [
   ['a lone high surrogate', 'a\ud800b'],

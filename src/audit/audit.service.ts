@@ -20,7 +20,12 @@ export interface AuditEntry {
  * change does. There is deliberately no update or delete here. Snapshots are cut to a depth every
  * database stores, so no stored value can make the audit row of a later change unwritable.
  */
-export async function recordAudit(em: EntityManager, caller: Caller, entry: AuditEntry, at = new Date()): Promise<void> {
+export async function recordAudit(
+  em: EntityManager,
+  caller: Caller,
+  entry: AuditEntry,
+  at = new Date(),
+): Promise<void> {
   await em.insert(AuditEventEntity, {
     id: uuidv7(),
     at,
