@@ -93,8 +93,12 @@ export class Authenticator {
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     const subject = payload.sub!;
-    if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject))
+    // A subject is stored as every change's actor: one that is not well-formed Unicode (a lone
+    // surrogate, escaped in the token's JSON) could not be written.
+    const malformed = subject.length === 0 || subject.length > MAX_SUBJECT || !subject.isWellFormed();
+    if (malformed || RESERVED_SUBJECT.test(subject)) {
       throw new UnauthenticatedError('Invalid or expired token.');
+    }
     const groups = this.groupsOf(payload);
     // As the policy sees it: AUTH_ADMINS may name the subject, or one of its groups.
     const globalAdmin =

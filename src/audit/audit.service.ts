@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { JsonObject } from '../db/columns';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
+import { storableJson } from '../db/json-depth';
 import { AuditEventEntity } from './audit-event.entity';
 
 export interface AuditEntry {
@@ -16,7 +17,8 @@ export interface AuditEntry {
 
 /**
  * Appends one audit event inside the caller's transaction, so the event exists exactly when the
- * change does. There is deliberately no update or delete here.
+ * change does. There is deliberately no update or delete here. Snapshots are cut to a depth every
+ * database stores, so no stored value can make the audit row of a later change unwritable.
  */
 export async function recordAudit(
   em: EntityManager,
@@ -33,8 +35,8 @@ export async function recordAudit(
     modelId: entry.modelId ?? null,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
+    before: storableJson(entry.before ?? null),
+    after: storableJson(entry.after ?? null),
     requestId: caller.requestId,
   });
 }

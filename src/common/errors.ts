@@ -15,9 +15,12 @@ export abstract class RegistryError extends GraphQLError {
 
 export class BadInputError extends RegistryError {
   readonly code = 'BAD_USER_INPUT' as const;
-  /** `field` names the input field at fault, so a form can point at it. */
-  constructor(message: string, field?: string) {
-    super(message, 'BAD_USER_INPUT', field ? { field } : undefined);
+  /**
+   * `field` names the input field at fault, so a form can point at it; `details` adds what else a
+   * client may act on (the `limit` passed and its `max`).
+   */
+  constructor(message: string, field?: string, details?: Record<string, unknown>) {
+    super(message, 'BAD_USER_INPUT', field || details ? { ...(field ? { field } : {}), ...details } : undefined);
   }
 }
 

@@ -1,4 +1,5 @@
 import { BadInputError } from './errors';
+import { jsonShape } from './json-shape';
 
 /**
  * Input rules that the database cannot hold by itself. Each throws BAD_USER_INPUT naming the
@@ -16,8 +17,17 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export const LATEST = 'latest';
 const MAX_TEXT = 10_000;
-const MAX_JSON_BYTES = 256 * 1024;
 const MAX_TAGS = 64;
+
+/**
+ * Bounds of every JSON input (metadata, metrics, a run's config), in README's Limits. The depth
+ * is the one that matters most: MariaDB refuses JSON nested deeper than 32 levels (its JSON_VALID
+ * CHECK on every JSON column), and an audit row or a webhook payload holds a stored value up to
+ * three levels deeper (`data.before.metadata`); 16 leaves room for both.
+ */
+export const JSON_MAX_DEPTH = 16;
+export const JSON_MAX_MEMBERS = 1000;
+export const JSON_MAX_BYTES = 256 * 1024;
 
 export function registryName(value: string, field = 'name'): string {
   if (!REGISTRY_NAME.test(value)) {
@@ -114,11 +124,24 @@ export function text(value: string | null | undefined, field: string): string | 
   return value;
 }
 
+/** A JSON object within the JSON limits; depth first, since measuring bytes means serializing it. */
 export function jsonObject(value: unknown, field: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new BadInputError(`${field} must be a JSON object.`, field);
-  if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES)
-    throw new BadInputError(`${field} is larger than ${MAX_JSON_BYTES / 1024} KiB.`, field);
+  const { depth, members } = jsonShape(value);
+  if (depth > JSON_MAX_DEPTH) {
+    const message = `${field} is nested ${depth} levels deep; the limit is ${JSON_MAX_DEPTH}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_DEPTH', max: JSON_MAX_DEPTH });
+  }
+  if (members > JSON_MAX_MEMBERS) {
+    const message = `${field} has ${members} members; the limit is ${JSON_MAX_MEMBERS}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > JSON_MAX_BYTES) {
+    const message = `${field} is ${bytes} bytes as JSON; the limit is ${JSON_MAX_BYTES}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_BYTES', max: JSON_MAX_BYTES });
+  }
   return value as Record<string, unknown>;
 }
 
@@ -131,6 +154,21 @@ export function metrics(value: unknown, field = 'metrics'): Record<string, numbe
       throw new BadInputError(`Metric "${key}" must be a finite number; got ${JSON.stringify(v)}.`, field);
   }
   return obj as Record<string, number>;
+}
+
+/** Metrics that are merged into stored ones (a run's) stay within the member limit once merged. */
+export function mergedMetrics(
+  stored: Record<string, number>,
+  added: Record<string, number>,
+  field = 'metrics',
+): Record<string, number> {
+  const merged = { ...stored, ...added };
+  const members = Object.keys(merged).length;
+  if (members > JSON_MAX_MEMBERS) {
+    const message = `${field} would have ${members} members once merged; the limit is ${JSON_MAX_MEMBERS}.`;
+    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+  }
+  return merged;
 }
 
 const METRIC_NAME = /^[A-Za-z0-9_.\-/]{1,128}$/;

@@ -10,6 +10,7 @@ import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
 import { GraphQLLimits } from './limits';
+import { wellFormedVariablesPlugin } from './well-formed.plugin';
 
 /**
  * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
@@ -49,6 +50,7 @@ export function createApollo<TContext extends BaseContext>(
     // Cache-control hints are unused (nothing caches our responses: they depend on the caller),
     // and the plugin wraps every field resolver to compute them.
     plugins: [
+      wellFormedVariablesPlugin,
       limits.plugin,
       operationNamePlugin,
       ApolloServerPluginInlineTraceDisabled(),

@@ -5,6 +5,7 @@ import { Logger } from '../common/logger';
 import { recordErrorCode, RequestScope, runInRequestScope } from '../common/request-scope';
 import { HttpTimeouts } from '../config';
 import { documentSizeError } from '../graphql/limits';
+import { documentNestingError } from '../graphql/limits/document-nesting';
 import { drainServer, InFlight } from './drain';
 
 export interface HttpOptions {
@@ -151,7 +152,11 @@ export function createHttpServer<TContext extends object>(
     }
     const document =
       req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
-    const tooLarge = typeof document === 'string' ? documentSizeError(document, opts.maxDocumentBytes) : null;
+    // Size first: nesting is counted over the text, which the size bounds.
+    const tooLarge =
+      typeof document === 'string'
+        ? (documentSizeError(document, opts.maxDocumentBytes) ?? documentNestingError(document))
+        : null;
     if (tooLarge) {
       const { http: _http, ...extensions } = tooLarge.extensions;
       throw new HttpError(400, tooLarge.message, {}, extensions);

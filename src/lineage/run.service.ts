@@ -123,7 +123,7 @@ export class RunService {
       const before = runSnapshot(run);
       const now = new Date();
       if (input.status) run.status = input.status;
-      if (metrics) run.metrics = { ...run.metrics, ...metrics };
+      if (metrics) run.metrics = validate.mergedMetrics(run.metrics, metrics);
       if (input.finishedAt) run.finishedAt = input.finishedAt;
       else if (input.status && input.status !== 'RUNNING' && !run.finishedAt) run.finishedAt = now;
       run.updatedAt = now;

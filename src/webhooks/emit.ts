@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
 import { LATEST } from '../common/validate';
+import { storableJson } from '../db/json-depth';
 import { WebhookDeliveryEntity } from './delivery.entity';
 import { buildPayload, RegistryEvent } from './events';
 import { WebhookEntity } from './webhook.entity';
@@ -59,7 +60,9 @@ export async function emitEvent(
   const targets = (await webhooksOf(em, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;
-  const payload = buildPayload(eventId, event, caller, at);
+  // Cut to a depth every database stores: a payload holds stored values a few levels deeper
+  // (`data.before.metadata`), and one stored before the input limits must not block the change.
+  const payload = storableJson(buildPayload(eventId, event, caller, at));
   await em.insert(
     WebhookDeliveryEntity,
     targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)),
