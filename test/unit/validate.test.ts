@@ -152,7 +152,7 @@ describe('documents', () => {
         message: 'metadata must be a JSON object.',
       });
     expect(refusal(() => validate.jsonObject({ x: 'y'.repeat(256 * 1024) }, 'metadata')).message).toBe(
-      'metadata is larger than 256 KiB.',
+      'metadata is 262152 bytes as JSON; the limit is 262144.',
     );
   });
 
