@@ -56,6 +56,16 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * The request's connection closed before its body arrived: the client hung up, or was too slow
+ * (HTTP_REQUEST_TIMEOUT_MS; Node has then answered 408 itself). Nothing is left to answer.
+ */
+class RequestCutError extends Error {
+  constructor() {
+    super('the connection closed before the request body arrived');
+  }
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
   const tooLarge = () => new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
@@ -75,7 +85,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // The only error a request emits is its connection closing early ('aborted').
+    req.on('error', () => reject(new RequestCutError()));
   });
 }
 
@@ -87,6 +98,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 // Hashing first makes the comparison constant-time whatever the lengths.
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+
+/**
+ * How often Node looks for requests past HTTP_HEADERS_TIMEOUT_MS or HTTP_REQUEST_TIMEOUT_MS. Node
+ * does not time each request: it sweeps the connections in the middle of one every
+ * `connectionsCheckingInterval` (30 s by default), so a slow client was cut anywhere between the
+ * limit and the limit plus 30 s. A sweep every half second (a quarter of the headers timeout when
+ * that is shorter) makes both limits hold to within half a second; a sweep only walks connections
+ * that are mid-request, so it costs little. https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
+ */
+export function timeoutCheckIntervalMs(timeouts: HttpTimeouts): number {
+  const shortest = Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+  return Math.max(100, Math.min(500, Math.floor(shortest / 4)));
+}
 
 /**
  * Node's http server in front of Apollo: /graphql, /healthz, /readyz and /metrics. Each request
@@ -165,7 +189,11 @@ export function createHttpServer<TContext extends object>(
   };
 
   const server = http.createServer(
-    { requestTimeout: opts.timeouts.requestTimeoutMs, headersTimeout: opts.timeouts.headersTimeoutMs },
+    {
+      requestTimeout: opts.timeouts.requestTimeoutMs,
+      headersTimeout: opts.timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(opts.timeouts),
+    },
     (req, res) => {
       inFlight.track(res);
       if (draining) res.setHeader('connection', 'close');
@@ -178,6 +206,13 @@ export function createHttpServer<TContext extends object>(
       const url = new URL(req.url ?? '/', 'http://localhost');
       runInRequestScope(scope, () => handle(req, res, url, scope))
         .catch((err) => {
+          if (err instanceof RequestCutError) {
+            // The client's fault, not the server's: a debug line, and 408 in the request's summary.
+            res.statusCode = 408;
+            recordErrorCode('REQUEST_INCOMPLETE', scope);
+            opts.logger.debug('request cut before its body arrived', { requestId });
+            return;
+          }
           if (err instanceof HttpError) {
             recordErrorCode(String(err.extensions.code), scope);
             for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
