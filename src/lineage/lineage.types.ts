@@ -130,7 +130,7 @@ export class LogArtifactInput {
   @Field({ description: '`dataset`, `code`, `model`, …' }) type!: string;
   @Field() name!: string;
   @Field({ description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.' }) digest!: string;
-  @Field() uri!: string;
+  @Field({ description: 'Where the artifact lives: a URI of an accepted scheme (s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; README lists them all).' }) uri!: string;
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
   @Field(() => JSON, { nullable: true }) metadata?: JsonObject | null;
   @Field(() => ID, { nullable: true, description: 'The run that produced it.' }) producedBy?: string | null;

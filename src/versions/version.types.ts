@@ -73,7 +73,7 @@ export class ArtifactFileInput {
 
 @InputType()
 export class ArtifactInput {
-  @Field() uri!: string;
+  @Field({ description: 'Where the artifact lives: a URI of an accepted scheme (s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; README lists them all).' }) uri!: string;
   @Field() digest!: string;
   @Field(() => SafeInt) sizeBytes!: number;
   @Field(() => [ArtifactFileInput], { nullable: true }) files?: ArtifactFileInput[] | null;
