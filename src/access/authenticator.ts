@@ -84,6 +84,12 @@ export class Authenticator {
       this.logFailure(err);
       throw new UnauthenticatedError('Invalid or expired token.');
     }
+    // jose checks `iat` only against maxTokenAge: a token claiming to be issued later than now
+    // was minted by a clock or a signer that cannot be trusted, and would outlive its stated age.
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + this.config.clockToleranceSeconds) {
+      this.logger.debug('token rejected', { reason: 'iat in the future' });
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
     const subject = payload.sub!;
     if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Invalid or expired token.');
     const groups = this.groupsOf(payload);
