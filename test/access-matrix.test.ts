@@ -116,7 +116,11 @@ interface Target {
 interface Operation {
   label: string;
   kind: 'mutation' | 'query';
-  /** `model`: a fresh model in R (`unprotected-model`: one without `production`); `registry`: a fresh registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R; `shared`: R and its read model. */
+  /**
+   * `model`: a fresh model in R (`unprotected-model`: one without `production`); `registry`: a fresh
+   * registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R;
+   * `shared`: R and its read model.
+   */
   fixture: 'model' | 'unprotected-model' | 'registry' | 'webhook' | 'run' | 'shared';
   /** The top-level field of the result. */
   field: string;

@@ -63,7 +63,8 @@ function slowClient(head: string, drip: string): Promise<Outcome> {
 }
 
 const BODY = JSON.stringify({ query: '{ __typename }' });
-const headersOf = (length: number) => `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const headersOf = (length: number) =>
+  `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 /** Far more bytes than either limit lets a dripping client send. */
 const endless = (n: number) => 'x'.repeat(n);
 
@@ -115,7 +116,7 @@ describe('HTTP timeouts hold to within a second', () => {
     expect(r.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
   });
 
-  it('closes a connection that sends its headers, then drips the body, at HTTP_REQUEST_TIMEOUT_MS, with 408', async () => {
+  it('closes a connection that sends headers, then drips the body, at HTTP_REQUEST_TIMEOUT_MS, with 408', async () => {
     const r = await clients.body;
     expect(r.closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
     expect(r.closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
@@ -134,6 +135,8 @@ describe('HTTP timeouts hold to within a second', () => {
 });
 
 it('sweeps for late requests every half second, or a quarter of a shorter headers timeout', () => {
-  expect(timeoutCheckIntervalMs({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 5000 })).toBe(500);
-  expect(timeoutCheckIntervalMs({ requestTimeoutMs: 2000, headersTimeoutMs: 1000, keepAliveTimeoutMs: 5000 })).toBe(250);
+  const interval = (requestTimeoutMs: number, headersTimeoutMs: number) =>
+    timeoutCheckIntervalMs({ requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs: 5000 });
+  expect(interval(30_000, 10_000)).toBe(500);
+  expect(interval(2000, 1000)).toBe(250);
 });

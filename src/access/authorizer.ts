@@ -38,7 +38,9 @@ export class Authorizer {
 
   /** Throws FORBIDDEN unless allowed; `why` replaces the permission's message when the caller's action needs one. */
   async require(principal: Principal, permission: Permission, registry?: RegistryScope, why?: string): Promise<void> {
-    if (!(await this.can(principal, permission, registry))) throw new ForbiddenError(why ?? FORBIDDEN_MESSAGES[permission]);
+    if (!(await this.can(principal, permission, registry))) {
+      throw new ForbiddenError(why ?? FORBIDDEN_MESSAGES[permission]);
+    }
   }
 
   /** Registry ids the principal holds `permission` in, or 'all'. Lists filter on it in SQL, so pages stay full. */

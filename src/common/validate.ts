@@ -84,6 +84,10 @@ export const ARTIFACT_URI_SCHEMES = [
   'http', 'https', 'sftp', 'file',
 ] as const;
 const ARTIFACT_URI_SCHEME_SET = new Set<string>(ARTIFACT_URI_SCHEMES);
+/** What the schema says of an artifact URI input. */
+export const ARTIFACT_URI_DESCRIPTION =
+  'Where the artifact lives: a URI of an accepted scheme ' +
+  '(s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; README lists them all).';
 const URI_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 // Whitespace and control characters have no place in a URI (they are percent-encoded), and URL
 // parsers drop some of them silently: "java\tscript:" is read as "javascript:".
@@ -92,10 +96,16 @@ const URI_FORBIDDEN_CHARS = /[\s\x00-\x1f\x7f]/;
 export function uri(value: string, field = 'artifact.uri'): string {
   if (value.length === 0 || value.length > 2048) throw new BadInputError(`${field} must be 1-2048 characters.`, field);
   const allowed = `one of ${ARTIFACT_URI_SCHEMES.map((s) => `${s}:`).join(', ')}`;
-  if (URI_FORBIDDEN_CHARS.test(value)) throw new BadInputError(`${field} must not contain spaces or control characters: percent-encode them.`, field);
+  if (URI_FORBIDDEN_CHARS.test(value)) {
+    throw new BadInputError(`${field} must not contain spaces or control characters: percent-encode them.`, field);
+  }
   const scheme = URI_SCHEME.exec(value)?.[1].toLowerCase();
-  if (!scheme) throw new BadInputError(`${field} ${JSON.stringify(value)} is not a URI with a scheme: use ${allowed}`, field);
-  if (!ARTIFACT_URI_SCHEME_SET.has(scheme)) throw new BadInputError(`${field} has the scheme "${scheme}:", which is not accepted: use ${allowed}`, field);
+  if (!scheme) {
+    throw new BadInputError(`${field} ${JSON.stringify(value)} is not a URI with a scheme: use ${allowed}`, field);
+  }
+  if (!ARTIFACT_URI_SCHEME_SET.has(scheme)) {
+    throw new BadInputError(`${field} has the scheme "${scheme}:", which is not accepted: use ${allowed}`, field);
+  }
   try {
     new URL(value);
   } catch {

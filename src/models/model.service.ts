@@ -162,7 +162,9 @@ export class ModelService {
     try {
       return await this.db.transaction(async (em) => {
         const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
-        if (name !== undefined && name !== model.name) await this.requireProtectedAliasRights(em, caller, registry, model, 'rename');
+        if (name !== undefined && name !== model.name) {
+          await this.requireProtectedAliasRights(em, caller, registry, model, 'rename');
+        }
         const before = modelSnapshot(model);
         if (name !== undefined) model.name = name;
         if (tags !== undefined) model.tags = tags;
@@ -186,12 +188,23 @@ export class ModelService {
    * an archived model takes no links and its name stays taken. Either needs the right to move the
    * protected alias itself: only admins have it.
    */
-  private async requireProtectedAliasRights(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity, verb: 'rename' | 'archive'): Promise<void> {
-    const aliases = await em.find(AliasEntity, { where: { modelId: model.id }, select: { name: true }, order: { name: 'ASC' } });
+  private async requireProtectedAliasRights(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    model: ModelEntity,
+    verb: 'rename' | 'archive',
+  ): Promise<void> {
+    const aliases = await em.find(AliasEntity, {
+      where: { modelId: model.id },
+      select: { name: true },
+      order: { name: 'ASC' },
+    });
     const held = aliases.map((a) => a.name).filter((a) => isProtectedAlias(registry, a));
     if (held.length === 0) return;
     const names = held.map((a) => `"${a}"`).join(', ');
-    const why = `Model "${registry.name}/${model.name}" holds the protected alias${held.length > 1 ? 'es' : ''} ${names}: only admins of this registry may ${verb} it.`;
+    const what = `the protected alias${held.length > 1 ? 'es' : ''} ${names}`;
+    const why = `Model "${registry.name}/${model.name}" holds ${what}: only admins of this registry may ${verb} it.`;
     await this.authz.require(caller.principal, 'alias:write-protected', registry, why);
   }
 

@@ -5,6 +5,7 @@ import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
 import { JsonObject } from '../db/columns';
 import { OrderDirection, RegisteredModel } from '../models/model.types';
+import { ARTIFACT_URI_DESCRIPTION } from '../common/validate';
 
 export enum VersionOrderField {
   NUMBER = 'NUMBER',
@@ -73,7 +74,7 @@ export class ArtifactFileInput {
 
 @InputType()
 export class ArtifactInput {
-  @Field({ description: 'Where the artifact lives: a URI of an accepted scheme (s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; README lists them all).' }) uri!: string;
+  @Field({ description: ARTIFACT_URI_DESCRIPTION }) uri!: string;
   @Field() digest!: string;
   @Field(() => SafeInt) sizeBytes!: number;
   @Field(() => [ArtifactFileInput], { nullable: true }) files?: ArtifactFileInput[] | null;
