@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './common/logger';
+import { openToOthers, privatePaths } from './common/private-files';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
 
@@ -14,6 +15,14 @@ async function main(): Promise<void> {
     await migrate(ds, logger);
   } else if (await ds.showMigrations()) {
     throw new Error('The database schema is behind this server: run `npm run migrate` (or set MIGRATE_ON_START=true).');
+  }
+  // Files made by this server are private; ones that existed before keep their mode, with a warning.
+  for (const open of openToOthers(privatePaths(config))) {
+    logger.warn('a data file or directory is open to other users: make it private with chmod', {
+      path: open.path,
+      mode: open.mode,
+      fix: `chmod go-rwx ${open.path}`,
+    });
   }
   const app = await startApp(config, ds, logger);
   const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : `${config.database.flavor} (DATABASE_URL)`;
