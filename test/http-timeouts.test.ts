@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { createLogger } from '../src/common/logger';
-import { timeoutCheckIntervalMs } from '../src/http/http-server';
+import { timeoutCheckIntervalMs } from '../src/http/timeouts';
 import { startTestServer, TestServer } from './support/server';
 
 // Issue #11, item 5: HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS hold to within a second.
@@ -34,10 +34,10 @@ interface Outcome {
 }
 
 /**
- * Opens a raw connection, writes `head` at once, then `drip` one byte every DRIP_MS, and waits
- * for the server to close the connection (or for the test to time out).
+ * Opens a raw connection, writes `head` at once, then (after `quietMs`) `drip` one byte every
+ * DRIP_MS, and waits for the server to close the connection (or for the test to time out).
  */
-function slowClient(head: string, drip: string): Promise<Outcome> {
+function slowClient(head: string, drip: string, quietMs = 0): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let started = 0;
@@ -47,15 +47,20 @@ function slowClient(head: string, drip: string): Promise<Outcome> {
     socket.on('connect', () => {
       started = Date.now();
       if (head) socket.write(head);
-      timer = setInterval(() => {
-        if (i < drip.length && !socket.destroyed) socket.write(drip[i++]);
-      }, DRIP_MS);
+      const dripping = () => {
+        timer = setInterval(() => {
+          if (i < drip.length && !socket.destroyed) socket.write(drip[i++]);
+        }, DRIP_MS);
+      };
+      if (quietMs) timer = setTimeout(dripping, quietMs);
+      else dripping();
     });
     socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
     // The server may reset the connection while bytes are still coming: that is a close too.
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearInterval(timer);
+      clearTimeout(timer);
       if (!started) return reject(new Error('could not connect'));
       resolve({ closedAfterMs: Date.now() - started, statusLine: answer.split('\r\n')[0] });
     });
@@ -93,10 +98,12 @@ async function slowButInTime(spreadMs: number): Promise<string> {
 
 describe('HTTP timeouts hold to within a second', () => {
   // The clients run side by side, so the suite takes about as long as the longest limit.
-  let clients: { headers: Promise<Outcome>; silent: Promise<Outcome>; body: Promise<Outcome>; inTime: Promise<string> };
+  let clients: Record<'headers' | 'lateHeaders' | 'silent' | 'body', Promise<Outcome>> & { inTime: Promise<string> };
   beforeAll(() => {
+    const slowHeaders = `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${endless(200)}`;
     clients = {
-      headers: slowClient('', `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${endless(200)}`),
+      headers: slowClient('', slowHeaders),
+      lateHeaders: slowClient('', slowHeaders, HEADERS_TIMEOUT_MS - 100),
       silent: slowClient('', ''),
       body: slowClient(headersOf(10_000), endless(10_000)),
       inTime: slowButInTime(REQUEST_TIMEOUT_MS - 700),
@@ -107,6 +114,14 @@ describe('HTTP timeouts hold to within a second', () => {
     const r = await clients.headers;
     expect(r.closedAfterMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
     expect(r.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + SLACK_MS);
+    expect(r.statusLine).toBe('HTTP/1.1 408 Request Timeout');
+  });
+
+  it('counts the headers timeout of a new connection from its connecting, not from its first byte', async () => {
+    // Node alone restarts the clock at the first byte: this client would get the limit twice.
+    const r = await clients.lateHeaders;
+    expect(r.closedAfterMs).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
+    expect(r.closedAfterMs).toBeLessThan(HEADERS_TIMEOUT_MS + 500);
     expect(r.statusLine).toBe('HTTP/1.1 408 Request Timeout');
   });
 

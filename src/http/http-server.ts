@@ -6,6 +6,7 @@ import { recordErrorCode, RequestScope, runInRequestScope } from '../common/requ
 import { HttpTimeouts } from '../config';
 import { documentSizeError } from '../graphql/limits';
 import { drainServer, InFlight } from './drain';
+import { enforceFirstHeadersDeadline, headersArrived, timeoutCheckIntervalMs } from './timeouts';
 
 export interface HttpOptions {
   maxBodyBytes: number;
@@ -100,19 +101,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
- * How often Node looks for requests past HTTP_HEADERS_TIMEOUT_MS or HTTP_REQUEST_TIMEOUT_MS. Node
- * does not time each request: it sweeps the connections in the middle of one every
- * `connectionsCheckingInterval` (30 s by default), so a slow client was cut anywhere between the
- * limit and the limit plus 30 s. A sweep every half second (a quarter of the headers timeout when
- * that is shorter) makes both limits hold to within half a second; a sweep only walks connections
- * that are mid-request, so it costs little. https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
- */
-export function timeoutCheckIntervalMs(timeouts: HttpTimeouts): number {
-  const shortest = Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
-  return Math.max(100, Math.min(500, Math.floor(shortest / 4)));
-}
-
-/**
  * Node's http server in front of Apollo: /graphql, /healthz, /readyz and /metrics. Each request
  * gets a request id (the caller's `x-request-id` if well-formed, else a new one), echoed in the
  * response and carried by every log line and audit event it causes. Each /graphql request ends
@@ -195,6 +183,7 @@ export function createHttpServer<TContext extends object>(
       connectionsCheckingInterval: timeoutCheckIntervalMs(opts.timeouts),
     },
     (req, res) => {
+      headersArrived(req.socket);
       inFlight.track(res);
       if (draining) res.setHeader('connection', 'close');
       const offered = req.headers['x-request-id'];
@@ -246,6 +235,7 @@ export function createHttpServer<TContext extends object>(
     },
   );
   server.keepAliveTimeout = opts.timeouts.keepAliveTimeoutMs;
+  enforceFirstHeadersDeadline(server, opts.timeouts.headersTimeoutMs);
 
   return {
     server,
