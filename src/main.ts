@@ -32,8 +32,16 @@ async function main(): Promise<void> {
     });
   }
   const app = await startApp(config, ds, logger);
-  const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : `${config.database.flavor} (DATABASE_URL)`;
-  logger.info('model registry listening', { url: app.url, database: where, env: config.env, introspection: config.graphql.introspection });
+  const where =
+    config.database.kind === 'sqlite'
+      ? `embedded SQLite at ${config.database.file}`
+      : `${config.database.flavor} (DATABASE_URL)`;
+  logger.info('model registry listening', {
+    url: app.url,
+    database: where,
+    env: config.env,
+    introspection: config.graphql.introspection,
+  });
   process.stdout.write(`\nModel registry ready at ${app.url}\n\n`);
 
   // SIGTERM (orchestrators) or SIGINT (Ctrl-C): stop accepting, let requests in flight and

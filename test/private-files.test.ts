@@ -64,7 +64,10 @@ describe('files the server creates', () => {
     expect(openToOthers(privatePaths(config))).toEqual([{ path: dataDir, mode: '755' }]);
     const key = path.join(dataDir, 'local-signing-key.json');
     fs.writeFileSync(key, '{}', { mode: 0o644 });
-    expect(openToOthers(privatePaths(config))).toEqual([{ path: dataDir, mode: '755' }, { path: key, mode: '644' }]);
+    expect(openToOthers(privatePaths(config))).toEqual([
+      { path: dataDir, mode: '755' },
+      { path: key, mode: '644' },
+    ]);
   });
 
   it('checks no directory or file when the database is MariaDB and tokens come from a JWKS', () => {

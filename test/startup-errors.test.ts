@@ -84,7 +84,8 @@ const cases: Case[] = [
     'a host that does not exist',
     () => ({ DATABASE_URL: `mariadb://root:${PASSWORD}@no-such-host.invalid:3306/registry` }),
     line(
-      'Cannot reach the database: the host "no-such-host.invalid" was not found (', /ENOTFOUND|EAI_AGAIN/,
+      'Cannot reach the database: the host "no-such-host.invalid" was not found (',
+      /ENOTFOUND|EAI_AGAIN/,
       '). Fix the host in DATABASE_URL.',
     ),
   ],
@@ -139,7 +140,9 @@ if (usingMysql()) {
         return { DATABASE_URL: u.toString() };
       },
       line(
-        'The database at ', /[^ ]+/, ' refused the user "root" (access denied, error 1045). ',
+        'The database at ',
+        /[^ ]+/,
+        ' refused the user "root" (access denied, error 1045). ',
         'Check the user and password in DATABASE_URL; percent-encode special characters in them.',
       ),
     ],
@@ -151,7 +154,9 @@ if (usingMysql()) {
         return { DATABASE_URL: u.toString() };
       },
       line(
-        'The database "registry_no_such_database" does not exist at ', /[^ ]+/, ' (error 1049). ',
+        'The database "registry_no_such_database" does not exist at ',
+        /[^ ]+/,
+        ' (error 1049). ',
         'Create it (CREATE DATABASE `registry_no_such_database` ',
         'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci), ',
         'or fix the name in DATABASE_URL.',

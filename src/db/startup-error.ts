@@ -17,10 +17,23 @@ interface ErrorLike {
 
 // Node's file system errors that mean "this path cannot be created or opened by this user".
 const FS_CODES = new Set([
-  'EACCES', 'EEXIST', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOENT', 'ENOSPC', 'ELOOP', 'ENAMETOOLONG',
+  'EACCES',
+  'EEXIST',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
+  'ENOENT',
+  'ENOSPC',
+  'ELOOP',
+  'ENAMETOOLONG',
 ]);
 const SQLITE_OPEN_CODES = new Set([
-  'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_NOTADB', 'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_PERM',
+  'SQLITE_NOTADB',
+  'SQLITE_IOERR',
 ]);
 const WRITABLE_PATH = 'Make DATA_DIR, or the file of DATABASE_URL=sqlite:<file>, a path this user can write.';
 
@@ -51,8 +64,10 @@ function explainMysql(e: ErrorLike, raw: string): string | null {
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `Cannot reach the database: the host "${url.hostname}" was not found (${e.code}). ` +
-        'Fix the host in DATABASE_URL.';
+      return (
+        `Cannot reach the database: the host "${url.hostname}" was not found (${e.code}). ` +
+        'Fix the host in DATABASE_URL.'
+      );
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
@@ -88,8 +103,10 @@ function explainFile(e: ErrorLike, database?: DatabaseConfig): string | null {
   const sqliteFile = database?.kind === 'sqlite' ? database.file : null;
   if (e.code && SQLITE_OPEN_CODES.has(e.code) && sqliteFile) {
     if (e.code === 'SQLITE_NOTADB') {
-      return `${sqliteFile} is not a SQLite database (SQLITE_NOTADB). ` +
-        'Point DATA_DIR or DATABASE_URL=sqlite:<file> somewhere else.';
+      return (
+        `${sqliteFile} is not a SQLite database (SQLITE_NOTADB). ` +
+        'Point DATA_DIR or DATABASE_URL=sqlite:<file> somewhere else.'
+      );
     }
     return `Cannot open the SQLite database ${sqliteFile} (${e.code}: ${e.message}). ${WRITABLE_PATH}`;
   }
