@@ -222,6 +222,11 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
+/** DATABASE_URL as it may be shown: no user, password or query string. */
+export function redactDatabaseUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?).*@/i, '$1***@').replace(/\?.*$/, '?…');
+}
+
 export function parseDatabaseUrl(raw: string | undefined, dataDir: string): DatabaseConfig {
   if (raw === undefined || raw === '') return { kind: 'sqlite', file: path.join(dataDir, 'registry.sqlite') };
   if (raw.startsWith('sqlite:')) {
@@ -233,11 +238,12 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(
-      'DATABASE_URL',
-      'mysql://user:password@host:3306/database, mariadb://… or sqlite:<file>',
-      raw.replace(/\/\/[^@]*@/, '//***@'),
-    );
+    const expected = 'mysql://user:password@host:3306/database, mariadb://… or sqlite:<file>';
+    throw new ConfigError('DATABASE_URL', expected, redactDatabaseUrl(raw));
+  }
+  if (!url.hostname) {
+    const expected = 'a URL with a host (mariadb://user:password@host:3306/database)';
+    throw new ConfigError('DATABASE_URL', expected, redactDatabaseUrl(raw));
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
     throw new ConfigError('DATABASE_URL', 'a mysql://, mariadb:// or sqlite: URL', `${url.protocol}//…`);

@@ -1,19 +1,35 @@
 import 'reflect-metadata';
 import { startApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { DatabaseConfig, loadConfig } from './config';
 import { createLogger } from './common/logger';
+import { openToOthers, privatePaths } from './common/private-files';
 import { createDataSource } from './db/data-source';
 import { migrate } from './db/migrate';
+import { startupErrorMessage, StartupError } from './db/startup-error';
+
+// Set once the configuration is read, so a start-up failure can say which database it concerns.
+let database: DatabaseConfig | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  database = config.database;
   const logger = createLogger(config.logLevel);
   const ds = createDataSource(config.database);
   await ds.initialize();
   if (config.migrateOnStart) {
     await migrate(ds, logger);
   } else if (await ds.showMigrations()) {
-    throw new Error('The database schema is behind this server: run `npm run migrate` (or set MIGRATE_ON_START=true).');
+    throw new StartupError(
+      'The database schema is behind this server: run `npm run migrate` (or set MIGRATE_ON_START=true).',
+    );
+  }
+  // Files made by this server are private; ones that existed before keep their mode, with a warning.
+  for (const open of openToOthers(privatePaths(config))) {
+    logger.warn('a data file or directory is open to other users: make it private with chmod', {
+      path: open.path,
+      mode: open.mode,
+      fix: `chmod go-rwx ${open.path}`,
+    });
   }
   const app = await startApp(config, ds, logger);
   const where =
@@ -59,8 +75,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`,
-  );
+  process.stderr.write(`${startupErrorMessage(err, database)}\n`);
   process.exit(1);
 });

@@ -82,8 +82,8 @@ async function registryWithRoles(name: string, bindings = R_BINDINGS) {
   return data.createRegistry.registry.id as string;
 }
 
-/** v0 with no alias; v1 holding `staging`, `production` and `latest`. */
-async function modelWithAliases(registry: string, model: string) {
+/** v0 with no alias; v1 holding `staging`, `production` and `latest` (without `production` when `unprotected`). */
+async function modelWithAliases(registry: string, model: string, unprotected = false) {
   const link = async (aliases: string[]) => {
     const n = ++seq;
     const data = await s.ok(LINK, {
@@ -97,8 +97,8 @@ async function modelWithAliases(registry: string, model: string) {
     return data.linkModelVersion as { model: { id: string }; version: { id: string; name: string; aliases: string[] } };
   };
   await link([]);
-  const v1 = await link(['staging', 'production']);
-  expect(v1.version.aliases).toEqual(['latest', 'production', 'staging']);
+  const v1 = await link(unprotected ? ['staging'] : ['staging', 'production']);
+  expect(v1.version.aliases).toEqual(unprotected ? ['latest', 'staging'] : ['latest', 'production', 'staging']);
   return { modelId: v1.model.id, versionId: v1.version.id };
 }
 
@@ -138,8 +138,12 @@ interface Target {
 interface Operation {
   label: string;
   kind: 'mutation' | 'query';
-  /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R; `shared`: R and its read model. */
-  fixture: 'model' | 'registry' | 'webhook' | 'run' | 'shared';
+  /**
+   * `model`: a fresh model in R (`unprotected-model`: one without `production`); `registry`: a fresh
+   * registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R;
+   * `shared`: R and its read model.
+   */
+  fixture: 'model' | 'unprotected-model' | 'registry' | 'webhook' | 'run' | 'shared';
   /** The top-level field of the result. */
   field: string;
   run(t: Target, h: Record<string, string>): Promise<GraphQLResult>;
@@ -259,9 +263,34 @@ const OPERATIONS: Operation[] = [
     check: (d, t) => expect(d.updateModel.model).toEqual({ name: t.model, description: `edited ${t.n}` }),
   },
   {
-    label: 'archiveModel',
+    label: 'updateModel name (model holds production)',
     kind: 'mutation',
     fixture: 'model',
+    field: 'updateModel',
+    run: mutation(UPDATE_MODEL, (t) => ({ registry: t.registry, model: t.model, name: `renamed-${t.n}` })),
+    check: (d, t) => expect(d.updateModel.model).toEqual({ name: `renamed-${t.n}`, description: null }),
+  },
+  {
+    label: 'updateModel name (no protected alias)',
+    kind: 'mutation',
+    fixture: 'unprotected-model',
+    field: 'updateModel',
+    run: mutation(UPDATE_MODEL, (t) => ({ registry: t.registry, model: t.model, name: `renamed-${t.n}` })),
+    check: (d, t) => expect(d.updateModel.model).toEqual({ name: `renamed-${t.n}`, description: null }),
+  },
+  {
+    // Archived, the model would take no links and keep its name: production frozen.
+    label: 'archiveModel (model holds production)',
+    kind: 'mutation',
+    fixture: 'model',
+    field: 'archiveModel',
+    run: mutation(ARCHIVE_MODEL, (t) => ({ registry: t.registry, model: t.model })),
+    check: (d, t) => expect(d.archiveModel.model).toEqual({ name: t.model, archived: true }),
+  },
+  {
+    label: 'archiveModel (no protected alias)',
+    kind: 'mutation',
+    fixture: 'unprotected-model',
     field: 'archiveModel',
     run: mutation(ARCHIVE_MODEL, (t) => ({ registry: t.registry, model: t.model })),
     check: (d, t) => expect(d.archiveModel.model).toEqual({ name: t.model, archived: true }),
@@ -308,6 +337,15 @@ const OPERATIONS: Operation[] = [
     field: 'archiveModelVersion',
     run: mutation(ARCHIVE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v0' })),
     check: (d) => expect(d.archiveModelVersion.version).toEqual({ name: 'v0', archived: true }),
+  },
+  {
+    // Refused for everyone while production points at it, so no one moves production this way.
+    label: 'archiveModelVersion holding production',
+    kind: 'mutation',
+    fixture: 'model',
+    field: 'archiveModelVersion',
+    run: mutation(ARCHIVE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v1' })),
+    check: () => undefined,
   },
   ...(['staging', 'production'] as const).flatMap((alias): Operation[] => [
     {
@@ -531,12 +569,13 @@ const OPERATIONS: Operation[] = [
 // ---------------------------------------------------------------------------------------------
 // The matrix: DESIGN.md's access table, cell by cell
 
-type Outcome = 'allowed' | 'not listed' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED';
+type Outcome = 'allowed' | 'not listed' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'CONFLICT';
 const OK: Outcome = 'allowed';
 const HIDDEN: Outcome = 'not listed';
 const F: Outcome = 'FORBIDDEN';
 const N: Outcome = 'NOT_FOUND';
 const U: Outcome = 'UNAUTHENTICATED';
+const C: Outcome = 'CONFLICT';
 
 const EXPECTED: Record<string, Outcome[]> = {
   //                                               anon viewer member admin other-admin global group outsider
@@ -548,11 +587,15 @@ const EXPECTED: Record<string, Outcome[]> = {
   revokeRole: [U, F, F, OK, N, OK, F, N],
   createModel: [U, F, OK, OK, N, OK, OK, N],
   updateModel: [U, F, OK, OK, N, OK, OK, N],
-  archiveModel: [U, F, OK, OK, N, OK, OK, N],
+  'updateModel name (model holds production)': [U, F, F, OK, N, OK, F, N],
+  'updateModel name (no protected alias)': [U, F, OK, OK, N, OK, OK, N],
+  'archiveModel (model holds production)': [U, F, F, OK, N, OK, F, N],
+  'archiveModel (no protected alias)': [U, F, OK, OK, N, OK, OK, N],
   linkModelVersion: [U, F, OK, OK, N, OK, OK, N],
   'linkModelVersion with aliases ["production"]': [U, F, F, OK, N, OK, F, N],
   updateModelVersion: [U, F, OK, OK, N, OK, OK, N],
   archiveModelVersion: [U, F, OK, OK, N, OK, OK, N],
+  'archiveModelVersion holding production': [U, F, C, C, N, C, C, N],
   'setAlias staging': [U, F, OK, OK, N, OK, OK, N],
   'removeAlias staging': [U, F, OK, OK, N, OK, OK, N],
   'setAlias production': [U, F, F, OK, N, OK, F, N],
@@ -634,9 +677,9 @@ async function targetFor(op: Operation): Promise<Target> {
       webhook: (await s.ok(CREATE_WEBHOOK, { i: webhookInput(registry, n) })).createWebhook.webhook.id,
     };
   }
-  if (op.fixture === 'model') {
+  if (op.fixture === 'model' || op.fixture === 'unprotected-model') {
     const model = `cell-${n}`;
-    await modelWithAliases(R, model);
+    await modelWithAliases(R, model, op.fixture === 'unprotected-model');
     return { registry: R, model, n };
   }
   if (op.fixture === 'run') {

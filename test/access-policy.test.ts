@@ -254,4 +254,46 @@ describe('protected aliases and role changes', () => {
     expect((await rename('scratch', 'scratch-2', member)).data.updateModel.model.name).toBe('scratch-2');
     expect((await rename('m', 'moved')).data.updateModel.model.name).toBe('moved');
   });
+
+  it('lets only admins archive a model that holds a protected alias, which would freeze it, and says why', async () => {
+    const reg = await fixture();
+    const ARCHIVE = `mutation($i: ArchiveModelInput!) { archiveModel(input: $i) { model { name archived } } }`;
+    const archive = (model: string, headers?: Record<string, string>) =>
+      s.gql(ARCHIVE, { i: { registry: reg, model } }, headers);
+    const inRegistry = 'JOIN registry r ON r.id = x.registry_id WHERE r.name = ?';
+    const state = async () => {
+      const models = `SELECT x.archived_at, x.updated_at FROM registered_model x ${inRegistry} ORDER BY x.name`;
+      const rows = await s.db.ds.query(models, [reg]);
+      const audit = await s.db.ds.query(`SELECT COUNT(*) AS n FROM audit_event x ${inRegistry}`, [reg]);
+      return { rows, audit: Number(audit[0].n) };
+    };
+    const refusal = (verb: string) =>
+      `Model "${reg}/m" holds the protected alias "production": only admins of this registry may ${verb} it.`;
+    const artifact = (seed: string) => ({ uri: `s3://m/${seed}`, digest: digestOf(`${reg}-${seed}`), sizeBytes: 1 });
+
+    const before = await state();
+    const denied = await archive('m', member);
+    expect(codeOf(denied)).toBe('FORBIDDEN');
+    expect(denied.errors![0].message).toBe(refusal('archive'));
+    expect(await state()).toEqual(before);
+    // Still open for links, by a member too.
+    await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact('after') } });
+    // Rename says the same, with its own verb.
+    const RENAME = `mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { name } } }`;
+    const renamed = await s.gql(RENAME, { i: { registry: reg, model: 'm', name: 'moved' } }, member);
+    expect(renamed.errors![0].message).toBe(refusal('rename'));
+    // A member archives a model without protected aliases; an admin archives the one with production.
+    await s.ok(LINK, { i: { registry: reg, model: 'scratch', aliases: ['staging'], artifact: artifact('s') } });
+    expect((await archive('scratch', member)).data.archiveModel.model).toEqual({ name: 'scratch', archived: true });
+    expect((await archive('m')).data.archiveModel.model).toEqual({ name: 'm', archived: true });
+  });
+
+  it('leaves a member no way to move production by archiving the version it points at', async () => {
+    const reg = await fixture();
+    const ARCHIVE = `mutation($i: ArchiveModelVersionInput!) { archiveModelVersion(input: $i) { version { name } } }`;
+    expect(codeOf(await s.gql(ARCHIVE, { i: { registry: reg, model: 'm', version: 'v0' } }, member))).toBe('CONFLICT');
+    const READ = `{ model(registry: "${reg}", name: "m") { version(ref: "production") { name archived } } }`;
+    const model = (await s.ok(READ)).model;
+    expect(model).toEqual({ version: { name: 'v0', archived: false } });
+  });
 });

@@ -102,6 +102,10 @@ describe('with a remote JWKS', () => {
     ['rejects a token that is not yet valid', async () => `Bearer ${await s.token(TEST_ADMIN, { notBefore: 300 })}`],
     ['rejects a token with no exp at all', async () => `Bearer ${await s.token(TEST_ADMIN, { noExp: true })}`],
     [
+      'rejects a token issued in the future beyond the clock tolerance',
+      async () => `Bearer ${await signRaw({ ...validClaims(), iat: validClaims().iat + 120 })}`,
+    ],
+    [
       'rejects a token from another issuer',
       async () => `Bearer ${await s.token(TEST_ADMIN, { issuer: 'https://evil.test/' })}`,
     ],
@@ -178,6 +182,12 @@ describe('with a remote JWKS', () => {
   it('accepts a token that expired within the clock tolerance (10 s ago)', async () => {
     const r = await s.gql(VIEWER, {}, await s.as('alice', { expiresIn: -10 }));
     expect(r.status).toBe(200);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.viewer.subject).toBe('alice');
+  });
+
+  it('accepts a token issued within the clock tolerance in the future (10 s ahead)', async () => {
+    const r = await s.gql(VIEWER, {}, bearer(await signRaw({ ...validClaims('alice'), iat: validClaims().iat + 10 })));
     expect(r.errors).toBeUndefined();
     expect(r.data.viewer.subject).toBe('alice');
   });

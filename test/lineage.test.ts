@@ -250,6 +250,21 @@ describe('lineage', () => {
     expect(codeOf(await s.gql(LINEAGE, { id: shared }, viewer))).toBe('NOT_FOUND');
   });
 
+  it('refuses a logged artifact whose uri has a scheme outside the allow-list, and logs nothing', async () => {
+    const reg = await registry('lin-uri');
+    const count = async () => Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM artifact'))[0].n);
+    const before = await count();
+    for (const uri of ['javascript:alert(1)', 'data:text/html,x', 'JAVASCRIPT:alert(1)']) {
+      const r = await s.gql(LOG, { i: { registry: reg, type: 'dataset', name: 'e', digest: digestOf('e'), uri } });
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(r.errors![0].extensions!.field).toBe('uri');
+    }
+    expect(await count()).toBe(before);
+    const hf = { registry: reg, type: 'dataset', name: 'ok', digest: digestOf('ok'), uri: 'hf://datasets/mnist' };
+    const ok = await s.ok(LOG, { i: hf });
+    expect(ok.logArtifact.created).toBe(true);
+  });
+
   it('makes createRun idempotent on externalId and logArtifact on content', async () => {
     const reg = await registry('lin-idem');
     const first = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' } }))

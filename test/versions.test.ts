@@ -223,6 +223,24 @@ describe('model versions', () => {
       ['an empty model name', { model: '' }],
       ['an artifact uri without a scheme', { artifact: { ...artifact('x'), uri: 'models/mnist/model.pt' } }],
       ['an empty artifact uri', { artifact: { ...artifact('x'), uri: '' } }],
+      // Consoles render artifact URIs as links: only the documented schemes pass.
+      ...[
+        'javascript:alert(1)',
+        'JavaScript://%0aalert(1)',
+        'java\tscript:alert(1)',
+        ' javascript:alert(1)',
+        'data:text/html,<script>alert(1)</script>',
+        'vbscript:msgbox(1)',
+        'blob:https://x/1',
+        'mailto:a@b.c',
+        'gopher://h/x',
+        'ftp://h/x',
+        'https://h/with space',
+        'http://',
+      ].map((uri): [string, Record<string, unknown>] => [
+        `the artifact uri ${JSON.stringify(uri)}`,
+        { artifact: { ...artifact('x'), uri } },
+      ]),
       ['an artifact file with an absolute path', { artifact: { ...artifact('x'), files: [{ path: '/etc/passwd' }] } }],
       [
         'an artifact file with a bad digest',
@@ -242,6 +260,50 @@ describe('model versions', () => {
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.data?.linkModelVersion ?? null).toBeNull();
       expect(await rowCounts()).toEqual(before);
+    });
+
+    it('names the accepted schemes when it refuses an artifact uri', async () => {
+      const evil = { ...artifact('x'), uri: 'javascript:alert(1)' };
+      const r = await s.gql(LINK, { i: { registry: await newRegistry(), model: 'fresh', artifact: evil } });
+      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'artifact.uri' });
+      const refusal = /^artifact\.uri has the scheme "javascript:", which is not accepted: use one of s3:, .*file:/;
+      expect(r.errors![0].message).toMatch(refusal);
+    });
+
+    it('accepts artifact uris of every documented scheme, in any case', async () => {
+      const reg = await newRegistry();
+      const uris = [
+        's3://bucket/k',
+        'S3://bucket/K',
+        's3a://bucket/k',
+        'gs://bucket/k',
+        'gcs://bucket/k',
+        'r2://bucket/k',
+        'az://container/k',
+        'azure://container/k',
+        'abfs://fs@acct.dfs.core.windows.net/k',
+        'abfss://fs@acct.dfs.core.windows.net/k',
+        'wasb://c@acct.blob.core.windows.net/k',
+        'wasbs://c@acct.blob.core.windows.net/k',
+        'hdfs://namenode:8020/k',
+        'viewfs://cluster/k',
+        'dbfs:/databricks/k',
+        'hf://org/model',
+        'oci://registry.example.com/models/mnist:1',
+        'runs:/0123abcd/model',
+        'models:/mnist/3',
+        'mlflow-artifacts:/1/abc/artifacts/model',
+        'wandb-artifact://entity/project/mnist:v3',
+        'http://models.internal/k',
+        'https://huggingface.co/org/model',
+        'sftp://host/k',
+        'file:///srv/models/k',
+      ];
+      for (const [i, uri] of uris.entries()) {
+        const input = { registry: reg, model: 'schemes', artifact: { ...artifact(`scheme-${i}`), uri } };
+        const linked = await s.ok(LINK, { i: input });
+        expect(linked.linkModelVersion.version.artifact.uri).toBe(uri);
+      }
     });
 
     it('refuses bad input for an existing model without touching it', async () => {

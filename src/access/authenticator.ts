@@ -92,6 +92,12 @@ export class Authenticator {
       this.logFailure(err);
       throw new UnauthenticatedError('Invalid or expired token.');
     }
+    // jose checks `iat` only against maxTokenAge: a token claiming to be issued later than now
+    // was minted by a clock or a signer that cannot be trusted, and would outlive its stated age.
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + this.config.clockToleranceSeconds) {
+      this.logger.debug('token rejected', { reason: 'iat in the future' });
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
     const subject = payload.sub!;
     // A subject is stored as every change's actor: one that is not well-formed Unicode (a lone
     // surrogate, escaped in the token's JSON) could not be written.

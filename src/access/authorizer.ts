@@ -36,8 +36,11 @@ export class Authorizer {
     return this.policy.allows(Authorizer.subjectsOf(principal), registry?.id ?? ANY_REGISTRY, permission);
   }
 
-  async require(principal: Principal, permission: Permission, registry?: RegistryScope): Promise<void> {
-    if (!(await this.can(principal, permission, registry))) throw new ForbiddenError(FORBIDDEN_MESSAGES[permission]);
+  /** Throws FORBIDDEN unless allowed; `why` replaces the permission's message when the caller's action needs one. */
+  async require(principal: Principal, permission: Permission, registry?: RegistryScope, why?: string): Promise<void> {
+    if (!(await this.can(principal, permission, registry))) {
+      throw new ForbiddenError(why ?? FORBIDDEN_MESSAGES[permission]);
+    }
   }
 
   /** Registry ids the principal holds `permission` in, or 'all'. Lists filter on it in SQL, so pages stay full. */

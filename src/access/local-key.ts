@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../config';
+import { ensurePrivateDir } from '../common/private-files';
 
 /**
  * Local mode's signing key: an ES256 key pair made on first start and kept in the data directory
- * (mode 0600), so tokens minted by `npm run token` stay valid across restarts. Only for trying
- * the server; production verifies tokens from an identity provider's JWKS instead.
+ * (mode 0600, in a directory made 0700), so tokens minted by `npm run token` stay valid across
+ * restarts. Only for trying the server; production verifies tokens from an identity provider's JWKS instead.
  */
 export interface LocalKey {
   privateJwk: JWK;
@@ -21,7 +22,7 @@ export async function loadOrCreateLocalKey(file: string): Promise<{ key: LocalKe
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
     publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateDir(path.dirname(file));
   // 'wx' fails if another process made the key first; then use theirs.
   try {
     fs.writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600, flag: 'wx' });

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '../config';
+import { DatabaseConfig, loadConfig } from '../config';
 import { createLogger } from '../common/logger';
 import { createDataSource } from '../db/data-source';
 import { migrate } from '../db/migrate';
+import { startupErrorMessage } from '../db/startup-error';
+
+let database: DatabaseConfig | undefined;
 
 /** `npm run migrate`: brings the configured database (DATABASE_URL, or the embedded one) up to date. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  database = config.database;
   const logger = createLogger(config.logLevel === 'warn' ? 'info' : config.logLevel);
   const ds = createDataSource(config.database);
   await ds.initialize();
@@ -19,8 +23,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(
-    `${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`,
-  );
+  process.stderr.write(`${startupErrorMessage(err, database)}\n`);
   process.exit(1);
 });

@@ -101,20 +101,68 @@ export function sizeBytes(value: number, field = 'artifact.sizeBytes'): number {
   return value;
 }
 
+/**
+ * URI schemes an artifact may live at (docs/api.md, Conventions): object stores, the ML
+ * platforms' own references (MLflow's `runs:/`, `models:/`, `mlflow-artifacts:`; W&B's
+ * `wandb-artifact://`), Hadoop/Databricks file systems, Hugging Face, OCI registries, the web and
+ * local files. Anything else is refused: consoles render these URIs as links, and `javascript:`,
+ * `data:` or `vbscript:` there would run in a reader's browser.
+ */
+export const ARTIFACT_URI_SCHEMES = [
+  's3',
+  's3a',
+  'gs',
+  'gcs',
+  'r2',
+  'az',
+  'azure',
+  'abfs',
+  'abfss',
+  'wasb',
+  'wasbs',
+  'hdfs',
+  'viewfs',
+  'dbfs',
+  'hf',
+  'oci',
+  'runs',
+  'models',
+  'mlflow-artifacts',
+  'wandb-artifact',
+  'http',
+  'https',
+  'sftp',
+  'file',
+] as const;
+const ARTIFACT_URI_SCHEME_SET = new Set<string>(ARTIFACT_URI_SCHEMES);
+/** What the schema says of an artifact URI input. */
+export const ARTIFACT_URI_DESCRIPTION =
+  'Where the artifact lives: a URI of an accepted scheme ' +
+  '(s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; docs/api.md lists them all).';
+const URI_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+// Whitespace and control characters have no place in a URI (they are percent-encoded), and URL
+// parsers drop some of them silently: "java\tscript:" is read as "javascript:".
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const URI_FORBIDDEN_CHARS = /[\s\x00-\x1f\x7f]/;
+
 export function uri(value: string, field = 'artifact.uri'): string {
-  if (value.length === 0 || value.length > 2048)
-    throw new BadInputError('Artifact URI must be 1-2048 characters.', field);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new BadInputError(
-      `Artifact URI "${value}" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).`,
-      field,
-    );
+  if (value.length === 0 || value.length > 2048) throw new BadInputError(`${field} must be 1-2048 characters.`, field);
+  const allowed = `one of ${ARTIFACT_URI_SCHEMES.map((s) => `${s}:`).join(', ')}`;
+  if (URI_FORBIDDEN_CHARS.test(value)) {
+    throw new BadInputError(`${field} must not contain spaces or control characters: percent-encode them.`, field);
   }
-  if (!/^[a-z][a-z0-9+.-]*:$/.test(parsed.protocol))
-    throw new BadInputError(`Artifact URI "${value}" has no valid scheme.`, field);
+  const scheme = URI_SCHEME.exec(value)?.[1].toLowerCase();
+  if (!scheme) {
+    throw new BadInputError(`${field} ${JSON.stringify(value)} is not a URI with a scheme: use ${allowed}`, field);
+  }
+  if (!ARTIFACT_URI_SCHEME_SET.has(scheme)) {
+    throw new BadInputError(`${field} has the scheme "${scheme}:", which is not accepted: use ${allowed}`, field);
+  }
+  try {
+    new URL(value);
+  } catch {
+    throw new BadInputError(`${field} ${JSON.stringify(value)} is not a well-formed URI.`, field);
+  }
   return value;
 }
 

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config';
+import { ensurePrivateDir, ensurePrivateFile } from '../common/private-files';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming';
@@ -28,7 +28,10 @@ export function createDataSource(db: DatabaseConfig): DataSource {
   } satisfies Partial<DataSourceOptions>;
 
   if (db.kind === 'sqlite') {
-    if (db.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(db.file)), { recursive: true });
+    if (db.file !== ':memory:') {
+      ensurePrivateDir(path.dirname(path.resolve(db.file)));
+      ensurePrivateFile(db.file);
+    }
     return new DataSource({
       ...common,
       type: 'better-sqlite3',

@@ -7,6 +7,7 @@ import { HttpTimeouts } from '../config';
 import { documentSizeError } from '../graphql/limits';
 import { documentNestingError } from '../graphql/limits/document-nesting';
 import { drainServer, InFlight } from './drain';
+import { enforceFirstHeadersDeadline, headersArrived, timeoutCheckIntervalMs } from './timeouts';
 
 export interface HttpOptions {
   maxBodyBytes: number;
@@ -57,6 +58,16 @@ class HttpError extends Error {
   }
 }
 
+/**
+ * The request's connection closed before its body arrived: the client hung up, or was too slow
+ * (HTTP_REQUEST_TIMEOUT_MS; Node has then answered 408 itself). Nothing is left to answer.
+ */
+class RequestCutError extends Error {
+  constructor() {
+    super('the connection closed before the request body arrived');
+  }
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
   const tooLarge = () =>
@@ -77,7 +88,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       } else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // The only error a request emits is its connection closing early ('aborted').
+    req.on('error', () => reject(new RequestCutError()));
   });
 }
 
@@ -176,8 +188,13 @@ export function createHttpServer<TContext extends object>(
   };
 
   const server = http.createServer(
-    { requestTimeout: opts.timeouts.requestTimeoutMs, headersTimeout: opts.timeouts.headersTimeoutMs },
+    {
+      requestTimeout: opts.timeouts.requestTimeoutMs,
+      headersTimeout: opts.timeouts.headersTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(opts.timeouts),
+    },
     (req, res) => {
+      headersArrived(req.socket);
       inFlight.track(res);
       if (draining) res.setHeader('connection', 'close');
       const offered = req.headers['x-request-id'];
@@ -189,6 +206,13 @@ export function createHttpServer<TContext extends object>(
       const url = new URL(req.url ?? '/', 'http://localhost');
       runInRequestScope(scope, () => handle(req, res, url, scope))
         .catch((err) => {
+          if (err instanceof RequestCutError) {
+            // The client's fault, not the server's: a debug line, and 408 in the request's summary.
+            res.statusCode = 408;
+            recordErrorCode('REQUEST_INCOMPLETE', scope);
+            opts.logger.debug('request cut before its body arrived', { requestId });
+            return;
+          }
           if (err instanceof HttpError) {
             recordErrorCode(String(err.extensions.code), scope);
             for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
@@ -231,6 +255,7 @@ export function createHttpServer<TContext extends object>(
     },
   );
   server.keepAliveTimeout = opts.timeouts.keepAliveTimeoutMs;
+  enforceFirstHeadersDeadline(server, opts.timeouts.headersTimeoutMs);
 
   return {
     server,

@@ -4,6 +4,7 @@ import { JsonObject } from '../db/columns';
 import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
 import { Node } from '../node/node.types';
 import { MAX_PAGE } from '../common/pagination';
+import { ARTIFACT_URI_DESCRIPTION } from '../common/validate';
 import { Registry } from '../registry/registry.types';
 import { ModelVersion } from '../versions/version.types';
 import { User } from '../viewer/user.types';
@@ -154,7 +155,7 @@ export class LogArtifactInput {
   @Field() name!: string;
   @Field({ description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.' })
   digest!: string;
-  @Field() uri!: string;
+  @Field({ description: ARTIFACT_URI_DESCRIPTION }) uri!: string;
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
   @Field(() => JSON, { nullable: true }) metadata?: JsonObject | null;
   @Field(() => ID, { nullable: true, description: 'The run that produced it.' }) producedBy?: string | null;

@@ -41,14 +41,18 @@ export class ModelResolver {
   }
 
   @Mutation(() => UpdateModelPayload, {
-    description: 'Edit description and tags, or rename. Ids, grants and history survive a rename.',
+    description:
+      'Edit description and tags, or rename. Ids, grants and history survive a rename. ' +
+      'Renaming a model that holds a protected alias needs ADMIN.',
   })
   async updateModel(@Arg('input') input: UpdateModelInput, @Ctx() ctx: Context) {
     return { model: await ctx.services.models.update(ctx.caller, input) };
   }
 
   @Mutation(() => ArchiveModelPayload, {
-    description: 'Hide a model from default lists. It stays readable by name, id and in history.',
+    description:
+      'Hide a model from default lists. It stays readable by name, id and in history. ' +
+      'A model that holds a protected alias needs ADMIN.',
   })
   async archiveModel(@Arg('input') input: ArchiveModelInput, @Ctx() ctx: Context) {
     return { model: await ctx.services.models.archive(ctx.caller, input) };

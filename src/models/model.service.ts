@@ -217,7 +217,9 @@ export class ModelService {
         const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
           this.authz.require(caller.principal, 'model:write', r),
         );
-        if (name !== undefined && name !== model.name) await this.requireRenameRights(em, caller, registry, model);
+        if (name !== undefined && name !== model.name) {
+          await this.requireProtectedAliasRights(em, caller, registry, model, 'rename');
+        }
         const before = modelSnapshot(model);
         if (name !== undefined) model.name = name;
         if (tags !== undefined) model.tags = tags;
@@ -259,18 +261,29 @@ export class ModelService {
   }
 
   /**
-   * Deploys resolve `registry/model:production` by name, so renaming a model that holds a
-   * protected alias changes what that reference means (or breaks it): only admins may.
+   * Deploys resolve `registry/model:production` by name. Renaming a model that holds a protected
+   * alias changes what that reference means (or breaks it); archiving it freezes the alias, since
+   * an archived model takes no links and its name stays taken. Either needs the right to move the
+   * protected alias itself: only admins have it.
    */
-  private async requireRenameRights(
+  private async requireProtectedAliasRights(
     em: EntityManager,
     caller: Caller,
     registry: RegistryEntity,
     model: ModelEntity,
+    verb: 'rename' | 'archive',
   ): Promise<void> {
-    const aliases = await em.find(AliasEntity, { where: { modelId: model.id }, select: { name: true } });
-    if (aliases.some((a) => isProtectedAlias(registry, a.name)))
-      await this.authz.require(caller.principal, 'alias:write-protected', registry);
+    const aliases = await em.find(AliasEntity, {
+      where: { modelId: model.id },
+      select: { name: true },
+      order: { name: 'ASC' },
+    });
+    const held = aliases.map((a) => a.name).filter((a) => isProtectedAlias(registry, a));
+    if (held.length === 0) return;
+    const names = held.map((a) => `"${a}"`).join(', ');
+    const what = `the protected alias${held.length > 1 ? 'es' : ''} ${names}`;
+    const why = `Model "${registry.name}/${model.name}" holds ${what}: only admins of this registry may ${verb} it.`;
+    await this.authz.require(caller.principal, 'alias:write-protected', registry, why);
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
@@ -279,6 +292,7 @@ export class ModelService {
         this.authz.require(caller.principal, 'model:write', r),
       );
       if (model.archivedAt) return model;
+      await this.requireProtectedAliasRights(em, caller, registry, model, 'archive');
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });

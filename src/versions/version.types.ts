@@ -5,6 +5,7 @@ import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
 import { JsonObject } from '../db/columns';
 import { OrderDirection, RegisteredModel } from '../models/model.types';
+import { ARTIFACT_URI_DESCRIPTION } from '../common/validate';
 
 export enum VersionOrderField {
   NUMBER = 'NUMBER',
@@ -75,7 +76,7 @@ export class ArtifactFileInput {
 
 @InputType()
 export class ArtifactInput {
-  @Field() uri!: string;
+  @Field({ description: ARTIFACT_URI_DESCRIPTION }) uri!: string;
   @Field() digest!: string;
   @Field(() => SafeInt) sizeBytes!: number;
   @Field(() => [ArtifactFileInput], { nullable: true }) files?: ArtifactFileInput[] | null;

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config';
+
+/**
+ * The server's own files (the embedded database, local mode's signing key) are for its user
+ * alone: directories it creates are 0700 and files 0600. A directory or file that already exists
+ * keeps its mode: an operator may have opened it to a backup agent's group on purpose, so the
+ * server warns (see `openToOthers`) rather than change it.
+ */
+
+/** Creates `dir` and any missing parents with mode 0700; an existing directory is left as it is. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Creates `file` empty with mode 0600 unless it exists. SQLite takes an empty file for a new
+ * database, and creates its -wal and -shm files with the mode of the database file, so creating
+ * it first is what keeps all three private.
+ */
+export function ensurePrivateFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** Those of `paths` that exist and that users other than the owner may read, write or enter. */
+export function openToOthers(paths: string[]): { path: string; mode: string }[] {
+  const open: { path: string; mode: string }[] = [];
+  for (const p of paths) {
+    let mode: number;
+    try {
+      mode = fs.statSync(p).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if (mode & 0o077) open.push({ path: p, mode: mode.toString(8).padStart(3, '0') });
+  }
+  return open;
+}
+
+/** Files the server keeps for itself under this configuration, and DATA_DIR when it holds any. */
+export function privatePaths(config: Pick<Config, 'dataDir' | 'database' | 'auth'>): string[] {
+  const files: string[] = [];
+  if (config.database.kind === 'sqlite' && config.database.file !== ':memory:') {
+    const db = path.resolve(config.database.file);
+    files.push(db, `${db}-wal`, `${db}-shm`);
+  }
+  if (config.auth.mode === 'local') files.push(path.resolve(config.auth.keyFile));
+  const dirs = files.some((f) => path.dirname(f) === config.dataDir) ? [config.dataDir] : [];
+  return [...dirs, ...files];
+}
