@@ -101,18 +101,30 @@ describe('artifacts', () => {
       expect(refusal(() => validate.sizeBytes(bad)).field).toBe('artifact.sizeBytes');
   });
 
-  it('URIs have a scheme and at most 2048 characters', () => {
-    for (const ok of ['s3://bucket/key', 'gs://b/k', 'https://host/x', 'file:///tmp/model', 'hf+git://org/repo'])
+  it('URIs have an accepted scheme and at most 2048 characters', () => {
+    for (const ok of [
+      's3://bucket/key',
+      'gs://b/k',
+      'https://host/x',
+      'file:///tmp/model',
+      'HF://org/repo',
+      'runs:/abc/model',
+    ])
       expect(validate.uri(ok)).toBe(ok);
     expect(refusal(() => validate.uri(''))).toEqual({
       field: 'artifact.uri',
-      message: 'Artifact URI must be 1-2048 characters.',
+      message: 'artifact.uri must be 1-2048 characters.',
     });
     expect(refusal(() => validate.uri(`s3://b/${'k'.repeat(2048)}`)).message).toBe(
-      'Artifact URI must be 1-2048 characters.',
+      'artifact.uri must be 1-2048 characters.',
     );
-    expect(refusal(() => validate.uri('bucket/key')).message).toBe(
-      'Artifact URI "bucket/key" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).',
+    expect(refusal(() => validate.uri('bucket/key')).message).toMatch(
+      /^artifact\.uri "bucket\/key" is not a URI with a scheme: use one of s3:, /,
+    );
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'vbscript:x', 'hf+git://org/repo'])
+      expect(refusal(() => validate.uri(bad)).message).toMatch(/which is not accepted: use one of s3:, /);
+    expect(refusal(() => validate.uri('java\tscript:alert(1)')).message).toBe(
+      'artifact.uri must not contain spaces or control characters: percent-encode them.',
     );
   });
 
