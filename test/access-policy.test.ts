@@ -53,7 +53,7 @@ describe('protected aliases and role changes', () => {
     expect(r.data.setAlias).toEqual({ alias: { name: 'production', version: { name: 'v1' } }, previousVersion: { name: 'v0' } });
     const history = (await s.ok(`{ model(registry: "${reg}", name: "m") { aliasHistory(alias: "production", first: 1) { edges { node { fromVersion { name } toVersion { name } actor { id } reason } } } } }`)).model.aliasHistory.edges;
     expect(history[0].node).toEqual({ fromVersion: { name: 'v0' }, toVersion: { name: 'v1' }, actor: { id: 'local-admin' }, reason: 'approved in review 42' });
-    const audit = (await s.ok(`{ auditEvents(filter: {registry: "${reg}", action: "alias.moved"}, first: 1) { edges { node { actor { id } before after requestId } } } }`)).auditEvents.edges;
+    const audit = (await s.ok(`{ auditEvents(filter: {registry: "${reg}", action: "alias.set"}, first: 1) { edges { node { actor { id } before after requestId } } } }`)).auditEvents.edges;
     expect(audit[0].node).toMatchObject({ actor: { id: 'local-admin' }, before: { alias: 'production', version: 'v0' }, after: { alias: 'production', version: 'v1' }, requestId: 'promote-42' });
   });
 

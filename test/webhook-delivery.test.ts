@@ -7,7 +7,7 @@ import { createDataSource } from '../src/db/data-source';
 import { Database } from '../src/db/database';
 import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
-import { newDelivery } from '../src/webhooks/emit';
+import { newDelivery } from '../src/changes/outbox-rows';
 import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
 import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/webhooks/retry';
 import { guardedLookup, refusal } from '../src/webhooks/url-safety';

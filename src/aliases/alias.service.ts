@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
@@ -15,7 +15,6 @@ import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
 import { isProtectedAlias } from './protection';
-import { emitEvent } from '../webhooks/emit';
 
 export { isProtectedAlias };
 
@@ -56,6 +55,7 @@ export class AliasService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly models: ModelService,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** The permission that setting, moving or removing `alias` needs in `registry`. */
@@ -140,17 +140,19 @@ export class AliasService {
       reason,
       requestId: caller.requestId,
     });
-    const action = !target ? 'alias.removed' : previous ? 'alias.moved' : 'alias.set';
-    await recordAudit(em, caller, {
-      action,
-      registryId: registry.id,
-      modelId: model.id,
-      targetType: 'Alias',
+    // A move is an alias.set whose `before` (and previousVersion) is not null.
+    await this.changes.record(em, caller, {
+      type: target ? 'alias.set' : 'alias.removed',
+      registry,
+      model,
+      alias,
+      version: target,
+      previousVersion: previous,
       targetId: model.id,
       before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
       after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
+      data: { reason, protected: isProtectedAlias(registry, alias) },
     }, now);
-    await emitEvent(em, caller, { type: target ? 'alias.set' : 'alias.removed', registry, model, alias, version: target, previousVersion: previous, data: { reason, protected: isProtectedAlias(registry, alias) } }, now);
     return { alias: result, name: alias, model, previousVersion: previous, version: target, changed: true };
   }
 

@@ -38,6 +38,8 @@ export function isUniqueViolation(err: unknown): boolean {
 export class Database {
   readonly dialect: Dialect;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Work to run once a transaction has committed, by its manager (see afterCommit). */
+  private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(readonly ds: DataSource) {
     this.dialect = dialectOf(ds);
@@ -49,13 +51,32 @@ export class Database {
 
   async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Hooks of an attempt that rolled back are dropped with it.
+      const hooks: (() => Promise<void>)[] = [];
+      let result: T;
       try {
-        return await this.runOnce(fn);
+        result = await this.runOnce((em) => {
+          this.commitHooks.set(em, hooks);
+          return fn(em);
+        });
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        continue;
       }
+      for (const hook of hooks) await hook();
+      return result;
     }
+  }
+
+  /**
+   * Runs `hook` after the transaction `em` belongs to commits (not at all if it rolls back), before
+   * `transaction` returns: the policy reload after a change to access uses it.
+   */
+  afterCommit(em: EntityManager, hook: () => Promise<void>): void {
+    const hooks = this.commitHooks.get(em);
+    if (!hooks) throw new Error('afterCommit needs a manager of Database.transaction');
+    if (!hooks.includes(hook)) hooks.push(hook);
   }
 
   /**

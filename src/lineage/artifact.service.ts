@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -40,6 +40,7 @@ export class ArtifactService {
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
     private readonly runs: RunService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, globalId: string): Promise<ArtifactEntity> {
@@ -75,11 +76,12 @@ export class ArtifactService {
           if (isUniqueViolation(err)) throw new RetryTransaction('artifact logged concurrently');
           throw err;
         }
-        await recordAudit(em, caller, { action: 'artifact.logged', registryId: registry.id, targetType: 'Artifact', targetId: artifact.id, after: { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri } }, now);
+        const after = { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri };
+        await this.changes.record(em, caller, { type: 'artifact.logged', registry, targetId: artifact.id, after }, now);
       }
       if (producer) {
         const added = await addEdge(em, caller, producer, { kind: 'ARTIFACT', id: artifact.id, registryId: registry.id }, 'PRODUCED', now);
-        if (added) await recordAudit(em, caller, { action: 'lineage.produced', registryId: registry.id, targetType: 'Artifact', targetId: artifact.id, after: { run: producer.id } }, now);
+        if (added) await this.changes.record(em, caller, { type: 'lineage.produced', registry, targetId: artifact.id, after: { run: producer.id } }, now);
       }
       return { artifact, created };
     });
@@ -92,7 +94,7 @@ export class ArtifactService {
       const run = await this.writableRun(em, caller, input.run);
       const used = await this.readableNode(em, caller.principal, target.kind, target.id, input.artifact);
       const added = await addEdge(em, caller, used, run, 'USED');
-      if (added) await recordAudit(em, caller, { action: 'lineage.used', registryId: run.registryId, targetType: 'Run', targetId: run.id, after: { used: used.id, kind: used.kind } });
+      if (added) await this.changes.record(em, caller, { type: 'lineage.used', registry: { id: run.registryId }, targetId: run.id, after: { used: used.id, kind: used.kind } });
       return { run, used };
     });
   }

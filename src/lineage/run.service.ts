@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -36,6 +36,7 @@ export class RunService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** A run by global id, if the caller may read its registry. */
@@ -83,7 +84,7 @@ export class RunService {
         if (isUniqueViolation(err)) throw new RetryTransaction('run externalId taken concurrently');
         throw err;
       }
-      await recordAudit(em, caller, { action: 'run.created', registryId: registry.id, targetType: 'Run', targetId: run.id, after: runSnapshot(run) }, now);
+      await this.changes.record(em, caller, { type: 'run.created', registry, targetId: run.id, after: runSnapshot(run) }, now);
       return { run, created: true };
     });
   }
@@ -102,7 +103,7 @@ export class RunService {
       else if (input.status && input.status !== 'RUNNING' && !run.finishedAt) run.finishedAt = now;
       run.updatedAt = now;
       await em.update(RunEntity, { id: run.id }, { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now });
-      await recordAudit(em, caller, { action: 'run.updated', registryId: registry.id, targetType: 'Run', targetId: run.id, before, after: runSnapshot(run) }, now);
+      await this.changes.record(em, caller, { type: 'run.updated', registry, targetId: run.id, before, after: runSnapshot(run) }, now);
       return run;
     });
   }

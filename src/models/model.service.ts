@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
@@ -14,8 +14,6 @@ import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
-import { changedFields } from '../webhooks/changes';
-import { emitEvent } from '../webhooks/emit';
 
 const MODEL_BY_NAMES = 'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
@@ -76,6 +74,7 @@ export class ModelService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string): Promise<ModelEntity> {
@@ -134,8 +133,14 @@ export class ModelService {
       archivedAt: null,
     };
     await em.insert(ModelEntity, model);
-    await recordAudit(em, caller, { action: 'model.created', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, after: modelSnapshot(model) }, now);
-    await emitEvent(em, caller, { type: 'model.created', registry, model, data: { description: model.description, tags: model.tags } }, now);
+    await this.changes.record(em, caller, {
+      type: 'model.created',
+      registry,
+      model,
+      targetId: model.id,
+      after: modelSnapshot(model),
+      data: { description: model.description, tags: model.tags },
+    }, now);
     return model;
   }
 
@@ -169,9 +174,19 @@ export class ModelService {
         if (description !== undefined) model.description = description;
         model.updatedAt = new Date();
         await em.update(ModelEntity, { id: model.id }, { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt });
-        await recordAudit(em, caller, { action: 'model.updated', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.updatedAt);
-        const changes = changedFields(before, modelSnapshot(model));
-        if (changes) await emitEvent(em, caller, { type: 'model.updated', registry, model, formerModelName: before.name, data: changes }, model.updatedAt);
+        const after = modelSnapshot(model);
+        const changed = changedFields(before, after);
+        await this.changes.record(em, caller, {
+          type: 'model.updated',
+          registry,
+          model,
+          formerModelName: before.name,
+          targetId: model.id,
+          before,
+          after,
+          data: changed ?? undefined,
+          notify: changed !== null,
+        }, model.updatedAt);
         return model;
       });
     } catch (err) {
@@ -196,8 +211,7 @@ export class ModelService {
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
-      await recordAudit(em, caller, { action: 'model.archived', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
-      await emitEvent(em, caller, { type: 'model.archived', registry, model }, model.archivedAt);
+      await this.changes.record(em, caller, { type: 'model.archived', registry, model, targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
       return model;
     });
   }

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
@@ -16,8 +16,6 @@ import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
 import { toGlobalId } from '../common/global-id';
-import { changedFields } from '../webhooks/changes';
-import { emitEvent } from '../webhooks/emit';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
@@ -86,6 +84,7 @@ export class VersionService {
     private readonly models: ModelService,
     private readonly aliases: AliasService,
     private readonly runs: RunService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -187,12 +186,13 @@ export class VersionService {
       model.updatedAt = now;
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
-      await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null } }, now);
-      await emitEvent(em, caller, {
+      await this.changes.record(em, caller, {
         type: 'version.linked',
         registry,
         model,
         version,
+        targetId: version.id,
+        after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null },
         data: { modelCreated: created, aliases: aliasNames, run: producer ? toGlobalId('Run', producer.id) : null, description: version.description, tags: version.tags, metrics: version.metrics },
       }, now);
       if (producer) {
@@ -238,9 +238,19 @@ export class VersionService {
       const before = versionSnapshot(version);
       Object.assign(version, changes, { updatedAt: new Date() });
       await em.update(VersionEntity, { id: version.id }, { ...changes, updatedAt: version.updatedAt });
-      await recordAudit(em, caller, { action: 'version.updated', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.updatedAt);
-      const changed = changedFields(before, versionSnapshot(version));
-      if (changed) await emitEvent(em, caller, { type: 'version.updated', registry, model, version, data: changed }, version.updatedAt);
+      const after = versionSnapshot(version);
+      const changed = changedFields(before, after);
+      await this.changes.record(em, caller, {
+        type: 'version.updated',
+        registry,
+        model,
+        version,
+        targetId: version.id,
+        before,
+        after,
+        data: changed ?? undefined,
+        notify: changed !== null,
+      }, version.updatedAt);
       return version;
     });
   }
@@ -262,8 +272,7 @@ export class VersionService {
       const before = versionSnapshot(version);
       version.archivedAt = version.updatedAt = new Date();
       await em.update(VersionEntity, { id: version.id }, { archivedAt: version.archivedAt, updatedAt: version.updatedAt });
-      await recordAudit(em, caller, { action: 'version.archived', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
-      await emitEvent(em, caller, { type: 'version.archived', registry, model, version }, version.archivedAt);
+      await this.changes.record(em, caller, { type: 'version.archived', registry, model, version, targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
       await this.aliases.refreshLatest(em, caller, registry, model, `${versionName(version)} archived`, version.archivedAt);
       return version;
     });

@@ -17,6 +17,8 @@ export function slackText(p: JsonObject): string {
   const by = `by ${esc(p.actor.id)}`;
   const reason = p.data?.reason ? ` (${esc(String(p.data.reason))})` : '';
   switch (p.type) {
+    case 'registry.updated':
+      return `:gear: Registry *${registry}* updated ${by}: ${(p.data?.changed as string[] | undefined ?? []).map(code).join(', ')}`;
     case 'model.created':
       return `:new: Model *${model}* created ${by}`;
     case 'model.updated':

@@ -1,6 +1,6 @@
 import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
-import { EVENT_TYPES, EventType } from './events';
+import { EVENT_TYPES, EventType, isEventType } from '../changes';
 import { parseSecret } from './signing';
 import { parseWebhookUrl } from './url-safety';
 import { WEBHOOK_FORMATS, WebhookEntity, WebhookFormat } from './webhook.entity';
@@ -60,7 +60,7 @@ export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetwor
   if (input.events != null) {
     if (input.events.length === 0) throw new BadInputError('Subscribe to at least one event.', 'events');
     for (const e of input.events) {
-      if (!(EVENT_TYPES as readonly string[]).includes(e)) throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
+      if (!isEventType(e)) throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
     }
     out.events = [...new Set(input.events)] as EventType[];
   }

@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, PING } from '../changes';
+import { newDelivery } from '../changes/outbox-rows';
+import { buildPayload } from '../changes/payload';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
@@ -12,8 +14,6 @@ import { RegistryService } from '../registry/registry.service';
 import { DeliveryAttempts } from './attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
 import { DELETE_BATCH } from './outbox';
-import { newDelivery } from './emit';
-import { buildPayload, PING } from './events';
 import { generateSecret } from './signing';
 import { CreateWebhookInput, parseWebhookFields, snapshot, UpdateWebhookInput } from './webhook.input';
 import { WebhookEntity } from './webhook.entity';
@@ -41,6 +41,7 @@ export class WebhookService {
     private readonly registries: RegistryService,
     private readonly attempts: DeliveryAttempts,
     private readonly allowPrivateNetworks: boolean,
+    private readonly changes: ChangeLog,
   ) {}
 
   async create(caller: Caller, input: CreateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
@@ -74,7 +75,7 @@ export class WebhookService {
         updatedAt: now,
       };
       await em.insert(WebhookEntity, webhook);
-      await recordAudit(em, caller, { action: 'webhook.created', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, after: snapshot(webhook) }, now);
+      await this.changes.record(em, caller, { type: 'webhook.created', registry, targetId: webhook.id, after: snapshot(webhook) }, now);
       return { webhook, secret: generated };
     });
   }
@@ -107,7 +108,8 @@ export class WebhookService {
       await em.update(WebhookEntity, { id: webhook.id }, changes);
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
-      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret } }, now);
+      const after = { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret };
+      await this.changes.record(em, caller, { type: 'webhook.updated', registry, targetId: webhook.id, before, after }, now);
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
   }
@@ -129,7 +131,7 @@ export class WebhookService {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
       await em.delete(WebhookEntity, { id: webhook.id });
-      await recordAudit(em, caller, { action: 'webhook.deleted', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before: snapshot(webhook) });
+      await this.changes.record(em, caller, { type: 'webhook.deleted', registry, targetId: webhook.id, before: snapshot(webhook) });
       return webhook;
     });
   }
@@ -148,7 +150,7 @@ export class WebhookService {
       // Inserted already claimed, so no dispatcher picks it up while this request sends it.
       const row = { ...newDelivery(webhook.id, eventId, PING, payload, now), claimToken: uuidv7(), nextAttemptAt: new Date(now.getTime() + this.attempts.leaseMs) };
       await em.insert(WebhookDeliveryEntity, row);
-      await recordAudit(em, caller, { action: 'webhook.tested', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id }, now);
+      await this.changes.record(em, caller, { type: 'webhook.tested', registry, targetId: webhook.id }, now);
       return { delivery: row, webhook };
     });
     await this.attempts.attempt(delivery, webhook, 1);
@@ -171,7 +173,8 @@ export class WebhookService {
       // A webhook that is off gets it parked: it goes out when the webhook is switched on.
       if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
-      await recordAudit(em, caller, { action: 'webhook.redelivered', registryId: registry.id, targetType: 'Webhook', targetId: original.webhookId, after: { eventId: original.eventId, event: original.eventType } }, now);
+      const after = { eventId: original.eventId, event: original.eventType };
+      await this.changes.record(em, caller, { type: 'webhook.redelivered', registry, targetId: original.webhookId, after }, now);
       return again;
     });
   }
