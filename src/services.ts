@@ -13,9 +13,9 @@ import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
 import { WebhookConfig } from './config';
-import { DeliveryAttempts } from './webhooks/attempt';
-import { Outbox } from './webhooks/outbox';
-import { WebhookSender } from './webhooks/sender';
+import { DeliveryAttempts } from './delivery/attempt';
+import { Outbox } from './delivery/outbox';
+import { WebhookSender } from './delivery/sender';
 import { WebhookService } from './webhooks/webhook.service';
 
 /** The application's services, made once per process and shared by all requests. */

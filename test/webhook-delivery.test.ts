@@ -8,9 +8,9 @@ import { Database } from '../src/db/database';
 import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
 import { newDelivery } from '../src/changes/outbox-rows';
-import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
-import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/webhooks/retry';
-import { guardedLookup, refusal } from '../src/webhooks/url-safety';
+import { Claimed, DELETE_BATCH, Outbox } from '../src/delivery/outbox';
+import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/delivery/retry';
+import { guardedLookup, refusal } from '../src/delivery/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
 import { codeOf, digestOf, Instance, startInstance, startTestServer, TestServer } from './support/server';
 

@@ -1,8 +1,8 @@
 import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
 import { EVENT_TYPES, EventType, isEventType } from '../changes';
-import { parseSecret } from './signing';
-import { parseWebhookUrl } from './url-safety';
+import { parseSecret } from '../delivery/signing';
+import { parseWebhookUrl } from '../delivery/url-safety';
 import { WEBHOOK_FORMATS, WebhookEntity, WebhookFormat } from './webhook.entity';
 
 export interface WebhookFilterInput {

@@ -11,10 +11,10 @@ import { uuidv7 } from '../common/uuid';
 import { Database } from '../db/database';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
-import { DeliveryAttempts } from './attempt';
+import { DeliveryAttempts } from '../delivery/attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
-import { DELETE_BATCH } from './outbox';
-import { generateSecret } from './signing';
+import { DELETE_BATCH } from '../delivery/outbox';
+import { generateSecret } from '../delivery/signing';
 import { CreateWebhookInput, parseWebhookFields, snapshot, UpdateWebhookInput } from './webhook.input';
 import { WebhookEntity } from './webhook.entity';
 

@@ -2,8 +2,8 @@ import { EntityManager, In } from 'typeorm';
 import { uuidv7 } from '../common/uuid';
 import { Database } from '../db/database';
 import { toDbTimestamp } from '../db/dialect';
-import { WebhookDeliveryEntity } from './delivery.entity';
-import { WebhookEntity } from './webhook.entity';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Finished deliveries are deleted this many at a time, one short statement each. */
 export const DELETE_BATCH = 500;
