@@ -1,9 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { bumpPolicyVersion } from '../access/policy';
+import { PolicyVersionEntity } from '../access/policy-version.entity';
 import { Caller } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
 import { Database } from '../db/database';
 import { changeTypeOf, EventType } from './catalogue';
+import { recordAudit } from './audit-row';
 import { Change } from './change';
 import { queueEvent } from './outbox-rows';
 
@@ -41,7 +41,8 @@ export class ChangeLog {
     }
     if ((change.accessChanged ?? entry.access) && !this.bumped.has(em)) {
       this.bumped.add(em);
-      await bumpPolicyVersion(em);
+      // Other instances poll this version and reload their policy when it moves.
+      await em.increment(PolicyVersionEntity, { id: 1 }, 'version', 1);
       this.db.afterCommit(em, this.onAccessChanged);
     }
   }

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { JsonObject } from '../db/columns';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
-import { AuditEventEntity } from './audit-event.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 
 export interface AuditEntry {
   action: string;
