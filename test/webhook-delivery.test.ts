@@ -5,7 +5,6 @@ import { fromGlobalId } from '../src/common/global-id';
 import { uuidv7 } from '../src/common/uuid';
 import { createDataSource } from '../src/db/data-source';
 import { Database } from '../src/db/database';
-import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
 import { newDelivery } from '../src/changes/outbox-rows';
 import { Claimed, DELETE_BATCH, Outbox } from '../src/delivery/outbox';
@@ -381,7 +380,7 @@ describe('claiming', () => {
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);
 
       // A retry recorded just as the webhook was switched off is due again: its claim parks it.
-      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)), queued[0].eventId]);
+      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [new Database(s.db.ds).dialect.timestamp(new Date(Date.now() - 1000)), queued[0].eventId]);
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);
       expect((await deliveriesOf(gql, hookId)).edges.map((e) => e.node.nextAttemptAt)).toEqual([null, null, null]);
 

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
 import { LATEST } from '../common/validate';
+import { Dialect } from '../db/dialect';
 import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
 import { buildPayload, RegistryEvent } from './payload';
@@ -11,15 +12,14 @@ import { buildPayload, RegistryEvent } from './payload';
 // nothing outlives the transaction.
 const activeWebhooks = new WeakMap<EntityManager, Map<string, Promise<WebhookEntity[]>>>();
 
-function webhooksOf(em: EntityManager, shared: boolean, registryId: string): Promise<WebhookEntity[]> {
+function webhooksOf(em: EntityManager, dialect: Dialect, registryId: string): Promise<WebhookEntity[]> {
   let byRegistry = activeWebhooks.get(em);
   if (!byRegistry) activeWebhooks.set(em, (byRegistry = new Map()));
   let found = byRegistry.get(registryId);
   if (!found) {
-    // MySQL/MariaDB: a shared lock, so a webhook cannot be deleted or switched off between this
-    // read and the outbox insert (which would fail on the foreign key). SQLite transactions are
-    // serialized already.
-    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+    // A shared lock (where the dialect has row locks), so a webhook cannot be deleted or switched
+    // off between this read and the outbox insert (which would fail on the foreign key).
+    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...dialect.sharedLock });
     byRegistry.set(registryId, found);
   }
   return found;
@@ -46,8 +46,8 @@ export function wants(w: WebhookEntity, e: RegistryEvent): boolean {
  * inside the caller's transaction. The rows commit with the change or not at all, so a failed or
  * denied mutation emits nothing and a committed one is never lost.
  */
-export async function queueEvent(em: EntityManager, shared: boolean, caller: Caller, event: RegistryEvent, at: Date): Promise<void> {
-  const targets = (await webhooksOf(em, shared, event.registry.id)).filter((w) => wants(w, event));
+export async function queueEvent(em: EntityManager, dialect: Dialect, caller: Caller, event: RegistryEvent, at: Date): Promise<void> {
+  const targets = (await webhooksOf(em, dialect, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;
   const payload = buildPayload(eventId, event, caller, at);

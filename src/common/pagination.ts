@@ -1,7 +1,6 @@
 import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { BadInputError } from './errors';
 import { Database } from '../db/database';
-import { toDbTimestamp } from '../db/dialect';
 
 /**
  * Keyset (seek) pagination: a page continues strictly after the last row of the previous one by
@@ -90,7 +89,7 @@ function applyKeyset<T extends ObjectLiteral>(db: Database, qb: SelectQueryBuild
   order.columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, c.dir) : qb.addOrderBy(c.expr, c.dir)));
   if (!after) return;
   const params: Record<string, unknown> = {};
-  const toParam = (c: KeysetColumn<T>, v: SortValue) => (c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v as number)) : v);
+  const toParam = (c: KeysetColumn<T>, v: SortValue) => (c.kind === 'timestamp' ? db.dialect.timestamp(new Date(v as number)) : v);
   order.columns.forEach((c, i) => (params[`ks${i}`] = toParam(c, after[i])));
   const disjuncts = order.columns.map((c, i) => {
     const equal = order.columns.slice(0, i).map((p, j) => `${p.expr} = :ks${j}`);

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Dialect, dialectOf } from './data-source';
+import { Dialect, dialectFor } from './dialect';
 
 /** Thrown inside a transaction to have it rolled back and run again from the start. */
 export class RetryTransaction extends Error {
@@ -9,20 +9,8 @@ export class RetryTransaction extends Error {
 }
 
 const MAX_ATTEMPTS = 8;
-// MySQL/MariaDB: deadlock found; lock wait timeout. Both are safe to retry from the start.
-const RETRYABLE_ERRNOS = new Set([1213, 1205]);
 
-function isRetryable(err: unknown): boolean {
-  if (err instanceof RetryTransaction) return true;
-  const errno = (err as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ?? (err as { errno?: number })?.errno;
-  return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
-}
-
-/** MySQL's 1062 and SQLite's SQLITE_CONSTRAINT_UNIQUE: a unique key refused the write. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = (err as { driverError?: { errno?: number; code?: string } })?.driverError ?? (err as { errno?: number; code?: string });
-  return e?.errno === 1062 || e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+export { isUniqueViolation } from './dialect';
 
 /**
  * The one way services write: every mutation runs in exactly one transaction, so its change, its
@@ -42,7 +30,7 @@ export class Database {
   private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(readonly ds: DataSource) {
-    this.dialect = dialectOf(ds);
+    this.dialect = dialectFor(ds);
   }
 
   get manager(): EntityManager {
@@ -60,7 +48,8 @@ export class Database {
           return fn(em);
         });
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+        const retryable = err instanceof RetryTransaction || this.dialect.isRetryable(err);
+        if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
         continue;
       }
@@ -87,14 +76,14 @@ export class Database {
    * MariaDB: an ordinary transaction, where row locks do the work.
    */
   async exclusive<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return this.transaction(fn);
+    if (!this.dialect.serializesTransactions) return this.transaction(fn);
     const run = this.queue.then(() => fn(this.ds.manager));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private runOnce<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return this.ds.transaction('READ COMMITTED', fn);
+    if (!this.dialect.serializesTransactions) return this.ds.transaction(this.dialect.isolation!, fn);
     const run = this.queue.then(() => this.ds.transaction(fn));
     this.queue = run.catch(() => undefined);
     return run;
@@ -110,7 +99,6 @@ export class Database {
 
   /** Adds FOR UPDATE to a query on MySQL/MariaDB; SQLite's queued transactions need no lock. */
   forUpdate<Q extends SelectQueryBuilder<ObjectLiteral>>(qb: Q): Q {
-    if (this.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb;
+    return this.dialect.forUpdate(qb);
   }
 }

@@ -72,7 +72,7 @@ export class LineageService {
     // of their own; reaching it also means the graph was cut.
     const edgeLimit = cap * EDGES_PER_NODE;
     const perDirection = await Promise.all(
-      directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs, maxRows: cap * WALK_ROWS_PER_NODE, maxRowsPerStep: cap })),
+      directions.map((d) => walk(this.db, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs, maxRows: cap * WALK_ROWS_PER_NODE, maxRowsPerStep: cap })),
     );
     const walked = perDirection.flatMap((w) => w.edges);
     let truncated = perDirection.some((w) => w.edges.length > edgeLimit || w.cut);

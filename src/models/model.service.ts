@@ -7,7 +7,6 @@ import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
-import { jsonArrayContains } from '../db/dialect';
 import { hydrate } from '../db/hydrate';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -97,7 +96,7 @@ export class ModelService {
     const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
     if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
-    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'm.tags', 'tag'), { tag: filter.tag });
+    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
 

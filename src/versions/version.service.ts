@@ -8,7 +8,7 @@ import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
-import { jsonArrayContains, jsonKeyPath, jsonNumber } from '../db/dialect';
+import { jsonKeyPath } from '../db/dialect';
 import { ModelEntity } from '../models/model.entity';
 import { Direction, ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
@@ -106,7 +106,7 @@ export class VersionService {
   async list(model: ModelEntity, filter: VersionFilter, field: VersionOrderField, dir: Direction, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
     const qb = this.db.manager.getRepository(VersionEntity).createQueryBuilder('v').where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
-    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'v.tags', 'tag'), { tag: filter.tag });
+    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
   }
 
@@ -125,7 +125,7 @@ export class VersionService {
     return {
       key: `version:metric:${key}:${dir}`,
       columns: [
-        { expr: `COALESCE(${jsonNumber(this.db.dialect, 'v.metrics', 'metricPath')}, :metricMissing)`, dir, kind: 'number', value: (v) => v.metrics[key] ?? missing },
+        { expr: `COALESCE(${this.db.dialect.jsonNumber('v.metrics', 'metricPath')}, :metricMissing)`, dir, kind: 'number', value: (v) => v.metrics[key] ?? missing },
         number,
       ],
     };
