@@ -9,13 +9,13 @@ import { Caller, Principal } from './principal';
 import { insertBinding } from './role-bindings';
 import { Role, RoleBindingEntity, ROLES } from './role-binding.entity';
 
-export interface GrantRoleInput {
+export interface GrantRoleParams {
   registry: string;
   subject: string;
   role: Role;
 }
 
-export interface RevokeRoleInput {
+export interface RevokeRoleParams {
   registry: string;
   subject: string;
 }
@@ -45,7 +45,7 @@ export class RoleService {
     private readonly changes: ChangeLog,
   ) {}
 
-  async grant(caller: Caller, input: GrantRoleInput): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
+  async grant(caller: Caller, input: GrantRoleParams): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
     const subject = subjectName(input.subject);
     if (!ROLES.includes(input.role)) throw new BadInputError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
     return this.db.transaction(async (em) => {
@@ -57,7 +57,7 @@ export class RoleService {
     });
   }
 
-  async revoke(caller: Caller, input: RevokeRoleInput): Promise<RoleBindingEntity> {
+  async revoke(caller: Caller, input: RevokeRoleParams): Promise<RoleBindingEntity> {
     const subject = subjectName(input.subject);
     return this.db.transaction(async (em) => {
       const registry = await this.registries.get(caller.principal, input.registry, em);

@@ -18,7 +18,7 @@ import { isProtectedAlias } from './protection';
 
 export { isProtectedAlias };
 
-export interface SetAliasInput {
+export interface SetAliasParams {
   registry: string;
   model: string;
   alias: string;
@@ -27,7 +27,7 @@ export interface SetAliasInput {
   reason?: string | null;
 }
 
-export interface RemoveAliasInput {
+export interface RemoveAliasParams {
   registry: string;
   model: string;
   alias: string;
@@ -63,7 +63,7 @@ export class AliasService {
     await this.authz.require(principal, isProtectedAlias(registry, alias) ? 'alias:write-protected' : 'alias:write', registry);
   }
 
-  async set(caller: Caller, input: SetAliasInput): Promise<AliasChange> {
+  async set(caller: Caller, input: SetAliasParams): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
     const expected = input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');
@@ -77,7 +77,7 @@ export class AliasService {
     });
   }
 
-  async remove(caller: Caller, input: RemoveAliasInput): Promise<AliasChange> {
+  async remove(caller: Caller, input: RemoveAliasParams): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
     const expected = input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');

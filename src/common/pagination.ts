@@ -13,11 +13,13 @@ export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
 export type SortValue = string | number;
+/** Ascending or descending, as SQL and the GraphQL OrderDirection spell it. */
+export type SortDirection = 'ASC' | 'DESC';
 
 export interface KeysetColumn<T> {
   /** SQL expression to order by, e.g. `v.number`. */
   expr: string;
-  dir: 'ASC' | 'DESC';
+  dir: SortDirection;
   kind: 'string' | 'number' | 'timestamp';
   /** Reads the column's value from a fetched row, for the cursor. */
   value: (row: T) => SortValue | Date;

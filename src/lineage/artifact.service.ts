@@ -13,7 +13,7 @@ import { addEdge } from './lineage-edges';
 import { findNode, NodeRef, parseLineageId } from './lineage-node';
 import { RunService } from './run.service';
 
-export interface LogArtifactInput {
+export interface LogArtifactParams {
   registry: string;
   type: string;
   name: string;
@@ -25,7 +25,7 @@ export interface LogArtifactInput {
   producedBy?: string | null;
 }
 
-export interface UseArtifactInput {
+export interface UseArtifactParams {
   run: string;
   /** Global id of an Artifact or a ModelVersion. */
   artifact: string;
@@ -52,7 +52,7 @@ export class ArtifactService {
   }
 
   /** Logs an artifact; the same content (registry, type, name, digest) logged again is the same artifact. */
-  async log(caller: Caller, input: LogArtifactInput): Promise<{ artifact: ArtifactEntity; created: boolean }> {
+  async log(caller: Caller, input: LogArtifactParams): Promise<{ artifact: ArtifactEntity; created: boolean }> {
     if (!ARTIFACT_TYPE.test(input.type)) throw new BadInputError('type must be 1-64 lower-case letters, digits, "_" or "-" (dataset, code, model, …).', 'type');
     if (!ARTIFACT_NAME.test(input.name)) throw new BadInputError('name must be 1-255 letters, digits, "_", ".", "-", "/" or ":", starting with a letter or digit.', 'name');
     const fields = {
@@ -88,7 +88,7 @@ export class ArtifactService {
   }
 
   /** Records that a run used an artifact or a model version (a USED edge). */
-  async use(caller: Caller, input: UseArtifactInput): Promise<{ run: NodeRef; used: NodeRef }> {
+  async use(caller: Caller, input: UseArtifactParams): Promise<{ run: NodeRef; used: NodeRef }> {
     const target = parseLineageId(input.artifact, 'artifact', ['ARTIFACT', 'MODEL_VERSION']);
     return this.db.transaction(async (em) => {
       const run = await this.writableRun(em, caller, input.run);

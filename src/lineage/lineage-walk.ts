@@ -3,7 +3,7 @@ import { Database } from '../db/database';
 import { RowBound } from '../db/dialect';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
+export type EdgeDirection = 'UPSTREAM' | 'DOWNSTREAM';
 
 export interface WalkedEdge {
   id: string;
@@ -56,7 +56,7 @@ export interface Walk {
  * hub ran into the 5 s statement timeout until each step was bounded. `walked` (rows produced)
  * and `widest_step` (the most rows one step added) tell a cut walk from a complete one.
  */
-export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, bound: RowBound = 'none'): string {
+export function walkSql(direction: EdgeDirection, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, bound: RowBound = 'none'): string {
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
@@ -83,7 +83,7 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
     LIMIT ?`;
 }
 
-export async function walk(db: Database, rootId: string, direction: Direction, opts: WalkOptions): Promise<Walk> {
+export async function walk(db: Database, rootId: string, direction: EdgeDirection, opts: WalkOptions): Promise<Walk> {
   const bound = opts.maxRows === undefined ? 'none' : db.dialect.recursionBound;
   const perStep = opts.maxRowsPerStep ?? opts.maxRows!;
   const rowLimit = bound === 'none' ? [] : [bound === 'per-step' ? perStep : opts.maxRows];

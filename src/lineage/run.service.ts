@@ -11,7 +11,7 @@ import { RegistryService } from '../registry/registry.service';
 import { RUN_STATUSES, RunEntity, RunStatus } from './run.entity';
 import { parseLineageId } from './lineage-node';
 
-export interface CreateRunInput {
+export interface CreateRunParams {
   registry: string;
   name: string;
   externalId?: string | null;
@@ -21,7 +21,7 @@ export interface CreateRunInput {
   startedAt?: Date | null;
 }
 
-export interface UpdateRunInput {
+export interface UpdateRunParams {
   run: string;
   status?: RunStatus | null;
   metrics?: Record<string, unknown> | null;
@@ -49,7 +49,7 @@ export class RunService {
   }
 
   /** Creates a run; a run whose externalId the registry already knows is returned as it is. */
-  async create(caller: Caller, input: CreateRunInput): Promise<{ run: RunEntity; created: boolean }> {
+  async create(caller: Caller, input: CreateRunParams): Promise<{ run: RunEntity; created: boolean }> {
     if (!RUN_NAME.test(input.name)) throw new BadInputError('Run name must be 1-255 characters, not starting with a space.', 'name');
     if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 255)) throw new BadInputError('externalId must be 1-255 characters.', 'externalId');
     const config = validate.jsonObject(input.config ?? {}, 'config');
@@ -89,7 +89,7 @@ export class RunService {
     });
   }
 
-  async update(caller: Caller, input: UpdateRunInput): Promise<RunEntity> {
+  async update(caller: Caller, input: UpdateRunParams): Promise<RunEntity> {
     if (input.status != null && !RUN_STATUSES.includes(input.status)) throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
     const metrics = input.metrics == null ? undefined : validate.metrics(input.metrics);
     return this.db.transaction(async (em) => {

@@ -3,7 +3,7 @@ import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
@@ -16,23 +16,22 @@ import { isProtectedAlias } from '../aliases/protection';
 
 const MODEL_BY_NAMES = 'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
-export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
-export type Direction = 'ASC' | 'DESC';
+export type ModelSortField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 
-export interface ModelFilter {
+export interface ModelFilterParams {
   nameContains?: string | null;
   tag?: string | null;
   includeArchived?: boolean | null;
 }
 
-export interface CreateModelInput {
+export interface CreateModelParams {
   registry: string;
   name: string;
   description?: string | null;
   tags?: string[] | null;
 }
 
-export interface UpdateModelInput {
+export interface UpdateModelParams {
   registry: string;
   model: string;
   name?: string | null;
@@ -40,7 +39,7 @@ export interface UpdateModelInput {
   tags?: string[] | null;
 }
 
-function modelOrder(field: ModelOrderField, dir: Direction): KeysetOrder<ModelEntity> {
+function modelOrder(field: ModelSortField, dir: SortDirection): KeysetOrder<ModelEntity> {
   const id = { expr: 'm.id', dir, kind: 'string' as const, value: (m: ModelEntity) => m.id };
   switch (field) {
     case 'NAME':
@@ -92,7 +91,7 @@ export class ModelService {
     return model;
   }
 
-  async list(registry: RegistryEntity, filter: ModelFilter, field: ModelOrderField, dir: Direction, args: PageArgs): Promise<Page<ModelEntity>> {
+  async list(registry: RegistryEntity, filter: ModelFilterParams, field: ModelSortField, dir: SortDirection, args: PageArgs): Promise<Page<ModelEntity>> {
     const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
     if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
@@ -143,7 +142,7 @@ export class ModelService {
     return model;
   }
 
-  async create(caller: Caller, input: CreateModelInput): Promise<ModelEntity> {
+  async create(caller: Caller, input: CreateModelParams): Promise<ModelEntity> {
     validate.modelName(input.name);
     validate.tags(input.tags ?? []);
     validate.text(input.description, 'description');
@@ -159,7 +158,7 @@ export class ModelService {
     }
   }
 
-  async update(caller: Caller, input: UpdateModelInput): Promise<ModelEntity> {
+  async update(caller: Caller, input: UpdateModelParams): Promise<ModelEntity> {
     const name = input.name == null ? undefined : validate.modelName(input.name);
     const tags = input.tags == null ? undefined : validate.tags(input.tags);
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');

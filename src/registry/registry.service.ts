@@ -10,14 +10,14 @@ import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
 import { RegistryEntity, Visibility } from './registry.entity';
 
-export interface CreateRegistryInput {
+export interface CreateRegistryParams {
   name: string;
   description?: string | null;
   visibility?: Visibility | null;
   protectedAliases?: string[] | null;
 }
 
-export interface UpdateRegistryInput {
+export interface UpdateRegistryParams {
   registry: string;
   description?: string | null;
   visibility?: Visibility | null;
@@ -64,7 +64,7 @@ export class RegistryService {
     return fetchPage(this.db, qb, BY_NAME, args);
   }
 
-  async create(caller: Caller, input: CreateRegistryInput): Promise<RegistryEntity> {
+  async create(caller: Caller, input: CreateRegistryParams): Promise<RegistryEntity> {
     await this.authz.require(caller.principal, 'registry:create');
     const now = new Date();
     const registry: RegistryEntity = {
@@ -91,7 +91,7 @@ export class RegistryService {
     return registry;
   }
 
-  async update(caller: Caller, input: UpdateRegistryInput): Promise<RegistryEntity> {
+  async update(caller: Caller, input: UpdateRegistryParams): Promise<RegistryEntity> {
     const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     return this.db.transaction(async (em) => {

@@ -4,13 +4,13 @@ import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
 import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
 import { jsonKeyPath } from '../db/dialect';
 import { ModelEntity } from '../models/model.entity';
-import { Direction, ModelService } from '../models/model.service';
+import { ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
@@ -19,7 +19,7 @@ import { toGlobalId } from '../common/global-id';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
-export interface ArtifactInput {
+export interface ArtifactParams {
   uri: string;
   digest: string;
   sizeBytes: number;
@@ -29,7 +29,7 @@ export interface ArtifactInput {
 export interface LinkVersionInput {
   registry: string;
   model: string;
-  artifact: ArtifactInput;
+  artifact: ArtifactParams;
   metadata?: Record<string, unknown> | null;
   metrics?: Record<string, unknown> | null;
   tags?: string[] | null;
@@ -58,9 +58,9 @@ export interface UpdateVersionInput {
   metrics?: Record<string, unknown> | null;
 }
 
-export type VersionOrderField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
+export type VersionSortField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
 
-export interface VersionFilter {
+export interface VersionFilterParams {
   tag?: string | null;
   includeArchived?: boolean | null;
 }
@@ -103,14 +103,14 @@ export class VersionService {
     return version;
   }
 
-  async list(model: ModelEntity, filter: VersionFilter, field: VersionOrderField, dir: Direction, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
+  async list(model: ModelEntity, filter: VersionFilterParams, field: VersionSortField, dir: SortDirection, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
     const qb = this.db.manager.getRepository(VersionEntity).createQueryBuilder('v').where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
     if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
   }
 
-  private order(qb: { setParameter(k: string, v: unknown): unknown }, field: VersionOrderField, dir: Direction, metric: string | null | undefined): KeysetOrder<VersionEntity> {
+  private order(qb: { setParameter(k: string, v: unknown): unknown }, field: VersionSortField, dir: SortDirection, metric: string | null | undefined): KeysetOrder<VersionEntity> {
     const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
     if (field === 'NUMBER') return { key: `version:number:${dir}`, columns: [number] };
     if (field === 'CREATED_AT') {

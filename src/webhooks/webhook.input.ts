@@ -5,7 +5,7 @@ import { parseSecret } from '../delivery/signing';
 import { parseWebhookUrl } from '../delivery/url-safety';
 import { WEBHOOK_FORMATS, WebhookEntity, WebhookFormat } from './webhook.entity';
 
-export interface WebhookFilterInput {
+export interface WebhookFilterParams {
   models?: string[] | null;
   aliases?: string[] | null;
 }
@@ -15,18 +15,18 @@ interface WebhookFieldsInput {
   events?: string[] | null;
   secret?: string | null;
   description?: string | null;
-  filter?: WebhookFilterInput | null;
+  filter?: WebhookFilterParams | null;
   format?: WebhookFormat | null;
   active?: boolean | null;
 }
 
-export interface CreateWebhookInput extends WebhookFieldsInput {
+export interface CreateWebhookParams extends WebhookFieldsInput {
   registry: string;
   url: string;
   events: string[];
 }
 
-export interface UpdateWebhookInput extends WebhookFieldsInput {
+export interface UpdateWebhookParams extends WebhookFieldsInput {
   /** Global id of the webhook. */
   webhook: string;
   /** Generate a new secret (returned once, in the payload). */

@@ -15,7 +15,7 @@ import { DeliveryAttempts } from '../delivery/attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
 import { DELETE_BATCH } from '../delivery/outbox';
 import { generateSecret } from '../delivery/signing';
-import { CreateWebhookInput, parseWebhookFields, snapshot, UpdateWebhookInput } from './webhook.input';
+import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.input';
 import { WebhookEntity } from './webhook.entity';
 
 /** A registry's webhooks are capped: each one multiplies every event of the registry. */
@@ -44,7 +44,7 @@ export class WebhookService {
     private readonly changes: ChangeLog,
   ) {}
 
-  async create(caller: Caller, input: CreateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
+  async create(caller: Caller, input: CreateWebhookParams): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
     if (!fields.url || !fields.events) throw new BadInputError('A webhook needs a url and at least one event.', fields.url ? 'events' : 'url');
     const generated = fields.secret ? null : generateSecret();
@@ -80,7 +80,7 @@ export class WebhookService {
     });
   }
 
-  async update(caller: Caller, input: UpdateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
+  async update(caller: Caller, input: UpdateWebhookParams): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const id = expectGlobalId(input.webhook, 'Webhook', 'webhook');
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
     if (input.rotateSecret && fields.secret) throw new BadInputError('Give a new secret or ask for one to be generated (rotateSecret), not both.', 'secret');

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CHANGE_TYPES, EventType } from '../changes';
 import { JsonObject } from '../db/columns';
+import { WebhookFormat } from './webhook.entity';
 import { Connection } from '../graphql/connection';
 import { JSONObject } from '../graphql/scalars';
 import { Node } from '../node/node.types';
@@ -20,11 +21,9 @@ registerEnumType(WebhookEventType, {
   valuesConfig: Object.fromEntries(DELIVERED.map((e) => [enumName(e.type), { description: `\`${e.type}\`${e.summary ? `: ${e.summary}` : '.'}` }])),
 });
 
-export enum WebhookFormat {
-  STANDARD = 'STANDARD',
-  SLACK = 'SLACK',
-}
-registerEnumType(WebhookFormat, {
+/** The GraphQL enum of WEBHOOK_FORMATS (webhook.entity.ts); the Record keeps the two the same. */
+const WebhookFormatEnum: Record<WebhookFormat, WebhookFormat> = { STANDARD: 'STANDARD', SLACK: 'SLACK' };
+registerEnumType(WebhookFormatEnum, {
   name: 'WebhookFormat',
   valuesConfig: {
     STANDARD: { description: 'The event as JSON, signed per Standard Webhooks.' },
@@ -59,7 +58,7 @@ export class Webhook extends Node {
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
-  @Field(() => WebhookFormat) format!: string;
+  @Field(() => WebhookFormatEnum) format!: string;
   @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' }) active!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
@@ -102,7 +101,7 @@ export class CreateWebhookInput {
   @Field(() => String, { nullable: true, description: 'Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes). Left out, one is generated and returned once.' }) secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormat, { nullable: true, description: 'Default STANDARD.' }) format?: 'STANDARD' | 'SLACK' | null;
+  @Field(() => WebhookFormatEnum, { nullable: true, description: 'Default STANDARD.' }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true, description: 'Default true.' }) active?: boolean | null;
 }
 
@@ -115,7 +114,7 @@ export class UpdateWebhookInput {
   @Field(() => Boolean, { nullable: true, description: 'Generate a new secret, returned once in the payload. The old one keeps signing for 24 hours.' }) rotateSecret?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' }) filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormat, { nullable: true }) format?: 'STANDARD' | 'SLACK' | null;
+  @Field(() => WebhookFormatEnum, { nullable: true }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
 
