@@ -14,6 +14,7 @@ export class AuditActionNames1764633600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`UPDATE audit_event SET action = 'alias.moved' WHERE action = 'alias.set' AND ${q.connection.driver.escape('before')} IS NOT NULL`);
+    const before = q.connection.driver.escape('before');
+    await q.query(`UPDATE audit_event SET action = 'alias.moved' WHERE action = 'alias.set' AND ${before} IS NOT NULL`);
   }
 }

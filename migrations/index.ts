@@ -6,4 +6,11 @@ import { DeliveryRetention1764547200000 } from './1764547200000-DeliveryRetentio
 import { AuditActionNames1764633600000 } from './1764633600000-AuditActionNames';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
-export const MIGRATIONS = [InitialSchema1764201600000, AccessControl1764288000000, Lineage1764374400000, Webhooks1764460800000, DeliveryRetention1764547200000, AuditActionNames1764633600000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  AccessControl1764288000000,
+  Lineage1764374400000,
+  Webhooks1764460800000,
+  DeliveryRetention1764547200000,
+  AuditActionNames1764633600000,
+];

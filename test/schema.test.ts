@@ -66,13 +66,17 @@ describe('stored audit action names', () => {
     const runner = db.ds.createQueryRunner();
     try {
       const row = (id: string, action: string, before: JsonObject | null): AuditEventEntity => ({
-        id, at: new Date(), actor: 'x', action, registryId: null, modelId: null, targetType: 'Alias', targetId: id, before, after: { alias: 'a' }, requestId: null,
+        id, at: new Date(), actor: 'x', action, registryId: null, modelId: null,
+        targetType: 'Alias', targetId: id, before, after: { alias: 'a' }, requestId: null,
       });
       await db.ds.manager.insert(AuditEventEntity, [
         row('01a21a62-f115-7000-8728-000000000001', 'alias.moved', { alias: 'a' }),
         row('01a21a62-f115-7000-8728-000000000002', 'alias.set', null),
       ]);
-      const actions = async () => (await db.ds.manager.find(AuditEventEntity, { order: { id: 'ASC' } })).map((e) => e.action);
+      const actions = async () => {
+        const rows = await db.ds.manager.find(AuditEventEntity, { order: { id: 'ASC' } });
+        return rows.map((e) => e.action);
+      };
       const migration = new AuditActionNames1764633600000();
       await migration.up(runner);
       expect(await actions()).toEqual(['alias.set', 'alias.set']);

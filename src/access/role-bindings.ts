@@ -10,12 +10,21 @@ import { Role, RoleBindingEntity } from './role-binding.entity';
  * returns the role it replaced. RoleService.grant and RegistryService.create (the creator's ADMIN
  * binding) both write through here.
  */
-export async function insertBinding(em: EntityManager, changes: ChangeLog, caller: Caller, registry: RegistryEntity, subject: string, role: Role, now: Date): Promise<Role | null> {
+export async function insertBinding(
+  em: EntityManager,
+  changes: ChangeLog,
+  caller: Caller,
+  registry: RegistryEntity,
+  subject: string,
+  role: Role,
+  now: Date,
+): Promise<Role | null> {
   const existing = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
+  const grant = { role, grantedBy: caller.principal.subject, grantedAt: now };
   if (existing) {
-    await em.update(RoleBindingEntity, { id: existing.id }, { role, grantedBy: caller.principal.subject, grantedAt: now });
+    await em.update(RoleBindingEntity, { id: existing.id }, grant);
   } else {
-    await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, role, grantedBy: caller.principal.subject, grantedAt: now });
+    await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, ...grant });
   }
   await changes.record(em, caller, {
     type: 'role.granted',

@@ -46,7 +46,13 @@ export function wants(w: WebhookEntity, e: RegistryEvent): boolean {
  * inside the caller's transaction. The rows commit with the change or not at all, so a failed or
  * denied mutation emits nothing and a committed one is never lost.
  */
-export async function queueEvent(em: EntityManager, dialect: Dialect, caller: Caller, event: RegistryEvent, at: Date): Promise<void> {
+export async function queueEvent(
+  em: EntityManager,
+  dialect: Dialect,
+  caller: Caller,
+  event: RegistryEvent,
+  at: Date,
+): Promise<void> {
   const targets = (await webhooksOf(em, dialect, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;

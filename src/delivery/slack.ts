@@ -17,8 +17,10 @@ export function slackText(p: JsonObject): string {
   const by = `by ${esc(p.actor.id)}`;
   const reason = p.data?.reason ? ` (${esc(String(p.data.reason))})` : '';
   switch (p.type) {
-    case 'registry.updated':
-      return `:gear: Registry *${registry}* updated ${by}: ${(p.data?.changed as string[] | undefined ?? []).map(code).join(', ')}`;
+    case 'registry.updated': {
+      const changed = (p.data?.changed as string[] | undefined) ?? [];
+      return `:gear: Registry *${registry}* updated ${by}: ${changed.map(code).join(', ')}`;
+    }
     case 'model.created':
       return `:new: Model *${model}* created ${by}`;
     case 'model.updated':

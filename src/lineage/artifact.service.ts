@@ -81,7 +81,14 @@ export class ArtifactService {
       }
       if (producer) {
         const added = await addEdge(em, caller, producer, { kind: 'ARTIFACT', id: artifact.id, registryId: registry.id }, 'PRODUCED', now);
-        if (added) await this.changes.record(em, caller, { type: 'lineage.produced', registry, targetId: artifact.id, after: { run: producer.id } }, now);
+        if (added) {
+          await this.changes.record(em, caller, {
+            type: 'lineage.produced',
+            registry,
+            targetId: artifact.id,
+            after: { run: producer.id },
+          }, now);
+        }
       }
       return { artifact, created };
     });
@@ -94,7 +101,15 @@ export class ArtifactService {
       const run = await this.writableRun(em, caller, input.run);
       const used = await this.readableNode(em, caller.principal, target.kind, target.id, input.artifact);
       const added = await addEdge(em, caller, used, run, 'USED');
-      if (added) await this.changes.record(em, caller, { type: 'lineage.used', registry: { id: run.registryId }, targetId: run.id, after: { used: used.id, kind: used.kind } });
+      if (added) {
+        const after = { used: used.id, kind: used.kind };
+        await this.changes.record(em, caller, {
+          type: 'lineage.used',
+          registry: { id: run.registryId },
+          targetId: run.id,
+          after,
+        });
+      }
       return { run, used };
     });
   }

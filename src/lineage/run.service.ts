@@ -84,7 +84,12 @@ export class RunService {
         if (isUniqueViolation(err)) throw new RetryTransaction('run externalId taken concurrently');
         throw err;
       }
-      await this.changes.record(em, caller, { type: 'run.created', registry, targetId: run.id, after: runSnapshot(run) }, now);
+      await this.changes.record(em, caller, {
+        type: 'run.created',
+        registry,
+        targetId: run.id,
+        after: runSnapshot(run),
+      }, now);
       return { run, created: true };
     });
   }
@@ -103,7 +108,8 @@ export class RunService {
       else if (input.status && input.status !== 'RUNNING' && !run.finishedAt) run.finishedAt = now;
       run.updatedAt = now;
       await em.update(RunEntity, { id: run.id }, { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now });
-      await this.changes.record(em, caller, { type: 'run.updated', registry, targetId: run.id, before, after: runSnapshot(run) }, now);
+      const after = runSnapshot(run);
+      await this.changes.record(em, caller, { type: 'run.updated', registry, targetId: run.id, before, after }, now);
       return run;
     });
   }

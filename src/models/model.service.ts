@@ -209,7 +209,15 @@ export class ModelService {
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
-      await this.changes.record(em, caller, { type: 'model.archived', registry, model, targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
+      const after = modelSnapshot(model);
+      await this.changes.record(em, caller, {
+        type: 'model.archived',
+        registry,
+        model,
+        targetId: model.id,
+        before,
+        after,
+      }, model.archivedAt);
       return model;
     });
   }

@@ -80,7 +80,13 @@ export class RegistryService {
     try {
       await this.db.transaction(async (em) => {
         await em.insert(RegistryEntity, registry);
-        await this.changes.record(em, caller, { type: 'registry.created', registry, targetId: registry.id, after: snapshot(registry) }, now);
+        const after = snapshot(registry);
+        await this.changes.record(em, caller, {
+          type: 'registry.created',
+          registry,
+          targetId: registry.id,
+          after,
+        }, now);
         // The creator administers what they made, even if they later leave AUTH_ADMINS.
         await insertBinding(em, this.changes, caller, registry, caller.principal.subject, 'ADMIN', now);
       });

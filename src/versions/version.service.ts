@@ -272,7 +272,16 @@ export class VersionService {
       const before = versionSnapshot(version);
       version.archivedAt = version.updatedAt = new Date();
       await em.update(VersionEntity, { id: version.id }, { archivedAt: version.archivedAt, updatedAt: version.updatedAt });
-      await this.changes.record(em, caller, { type: 'version.archived', registry, model, version, targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
+      const after = versionSnapshot(version);
+      await this.changes.record(em, caller, {
+        type: 'version.archived',
+        registry,
+        model,
+        version,
+        targetId: version.id,
+        before,
+        after,
+      }, version.archivedAt);
       await this.aliases.refreshLatest(em, caller, registry, model, `${versionName(version)} archived`, version.archivedAt);
       return version;
     });

@@ -75,7 +75,8 @@ export class WebhookService {
         updatedAt: now,
       };
       await em.insert(WebhookEntity, webhook);
-      await this.changes.record(em, caller, { type: 'webhook.created', registry, targetId: webhook.id, after: snapshot(webhook) }, now);
+      const after = snapshot(webhook);
+      await this.changes.record(em, caller, { type: 'webhook.created', registry, targetId: webhook.id, after }, now);
       return { webhook, secret: generated };
     });
   }
@@ -109,7 +110,13 @@ export class WebhookService {
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
       const after = { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret };
-      await this.changes.record(em, caller, { type: 'webhook.updated', registry, targetId: webhook.id, before, after }, now);
+      await this.changes.record(em, caller, {
+        type: 'webhook.updated',
+        registry,
+        targetId: webhook.id,
+        before,
+        after,
+      }, now);
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
   }
@@ -131,7 +138,8 @@ export class WebhookService {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
       await em.delete(WebhookEntity, { id: webhook.id });
-      await this.changes.record(em, caller, { type: 'webhook.deleted', registry, targetId: webhook.id, before: snapshot(webhook) });
+      const before = snapshot(webhook);
+      await this.changes.record(em, caller, { type: 'webhook.deleted', registry, targetId: webhook.id, before });
       return webhook;
     });
   }
@@ -174,7 +182,12 @@ export class WebhookService {
       if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
       const after = { eventId: original.eventId, event: original.eventType };
-      await this.changes.record(em, caller, { type: 'webhook.redelivered', registry, targetId: original.webhookId, after }, now);
+      await this.changes.record(em, caller, {
+        type: 'webhook.redelivered',
+        registry,
+        targetId: original.webhookId,
+        after,
+      }, now);
       return again;
     });
   }

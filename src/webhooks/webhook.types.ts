@@ -14,11 +14,15 @@ import { User } from '../viewer/user.types';
  */
 const DELIVERED = CHANGE_TYPES.filter((e) => e.delivered);
 const enumName = (type: string) => type.replace('.', '_').toUpperCase();
-export const WebhookEventType: Record<string, EventType> = Object.fromEntries(DELIVERED.map((e) => [enumName(e.type), e.type]));
+export const WebhookEventType: Record<string, EventType> = Object.fromEntries(
+  DELIVERED.map((e) => [enumName(e.type), e.type]),
+);
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description: 'An event a webhook can receive; the payload\'s `type` is the dotted name.',
-  valuesConfig: Object.fromEntries(DELIVERED.map((e) => [enumName(e.type), { description: `\`${e.type}\`${e.summary ? `: ${e.summary}` : '.'}` }])),
+  valuesConfig: Object.fromEntries(
+    DELIVERED.map((e) => [enumName(e.type), { description: `\`${e.type}\`${e.summary ? `: ${e.summary}` : '.'}` }]),
+  ),
 });
 
 /** The GraphQL enum of WEBHOOK_FORMATS (webhook.entity.ts); the Record keeps the two the same. */

@@ -27,17 +27,20 @@ function tsFiles(dir: string): string[] {
   });
 }
 
+function isNamedDeclaration(node: ts.Node): node is ts.DeclarationStatement & { name?: ts.Identifier } {
+  return ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)
+    || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node);
+}
+
 function exportedDeclarations(source: ts.SourceFile): string[] {
   const names: string[] = [];
   for (const node of source.statements) {
-    const exported = ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const modifiers = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
+    const exported = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     if (!exported) continue;
     if (ts.isVariableStatement(node)) {
       for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
-    } else if (
-      (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node)) &&
-      node.name
-    ) {
+    } else if (isNamedDeclaration(node) && node.name) {
       names.push(node.name.text);
     }
   }

@@ -41,7 +41,7 @@ export interface Dialect {
 
   /** A timestamp as a query parameter. */
   timestamp(d: Date): Date | string;
-  /** A number read from a JSON object column by key, or NULL. `pathParam` is a bound JSON path (jsonKeyPath). */
+  /** A number read from a JSON object column by key, or NULL; `pathParam` is a bound JSON path (jsonKeyPath). */
   jsonNumber(column: string, pathParam: string): string;
   /** True when the JSON array in `column` contains the string bound to `param`. */
   jsonArrayContains(column: string, param: string): string;
@@ -64,10 +64,14 @@ export interface Dialect {
 
 /** The driver's error behind a TypeORM QueryFailedError, or the error itself. */
 export function driverError(err: unknown): { errno?: number; code?: string } | undefined {
-  return (err as { driverError?: { errno?: number; code?: string } })?.driverError ?? (err as { errno?: number; code?: string });
+  type DriverError = { errno?: number; code?: string };
+  return (err as { driverError?: DriverError })?.driverError ?? (err as DriverError);
 }
 
-/** The JSON path of an object key, quoted so that dots and dashes in metric names are literal. The same on every dialect. */
+/**
+ * The JSON path of an object key, quoted so that dots and dashes in metric names are literal.
+ * The same on every dialect.
+ */
 export function jsonKeyPath(key: string): string {
   return `$."${key.replace(/["\\]/g, '')}"`;
 }

@@ -26,7 +26,8 @@ function mysqlFamily(name: 'mysql' | 'mariadb'): Dialect {
     recursionBound: name === 'mariadb' ? 'per-step' : 'none',
     // MariaDB: a `SET STATEMENT max_statement_time=<s> FOR` prefix; MySQL 8: a
     // `MAX_EXECUTION_TIME(<ms>)` hint after the top-level SELECT keyword.
-    // https://mariadb.com/kb/en/aborting-statements/ · https://dev.mysql.com/doc/refman/8.0/en/optimizer-hints.html#optimizer-hints-execution-time
+    // https://mariadb.com/kb/en/aborting-statements/
+    // https://dev.mysql.com/doc/refman/8.0/en/optimizer-hints.html#optimizer-hints-execution-time
     statementTimeout: (ms) => {
       if (ms <= 0) return { prefix: '', selectHint: '' };
       return name === 'mariadb'
