@@ -29,8 +29,9 @@ module.exports = {
     {
       name: 'delivery-not-features',
       severity: 'error',
-      comment: "Delivery depends on the store (entities, db), config and common; never on features' services, "
-        + 'the seam or the API.',
+      comment:
+        "Delivery depends on the store (entities, db), config and common; never on features' services, " +
+        'the seam or the API.',
       from: { path: '^src/delivery/' },
       to: { path: [SERVICES, API, TOP, '^src/changes/'] },
     },
@@ -58,8 +59,9 @@ module.exports = {
     {
       name: 'services-below-api',
       severity: 'error',
-      comment: 'Services and the seam know nothing of GraphQL or HTTP '
-        + '(type-only imports of request-scoped loaders aside).',
+      comment:
+        'Services and the seam know nothing of GraphQL or HTTP ' +
+        '(type-only imports of request-scoped loaders aside).',
       from: { path: [SERVICES, '^src/changes/'] },
       to: { path: [API, TOP], ...RUNTIME_ONLY },
     },

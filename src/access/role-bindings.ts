@@ -26,13 +26,18 @@ export async function insertBinding(
   } else {
     await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, ...grant });
   }
-  await changes.record(em, caller, {
-    type: 'role.granted',
-    registry,
-    targetId: registry.id,
-    before: existing ? { subject, role: existing.role } : null,
-    after: { subject, role },
-    data: { subject, role, previousRole: existing?.role ?? null },
-  }, now);
+  await changes.record(
+    em,
+    caller,
+    {
+      type: 'role.granted',
+      registry,
+      targetId: registry.id,
+      before: existing ? { subject, role: existing.role } : null,
+      after: { subject, role },
+      data: { subject, role, previousRole: existing?.role ?? null },
+    },
+    now,
+  );
   return existing?.role ?? null;
 }

@@ -26,7 +26,10 @@ const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3 };
 
 function subjectName(value: string): string {
   if (!SUBJECT.test(value) || value === 'group:') {
-    throw new BadInputError(`Subject "${value}" is invalid: a token subject (sub) or group:<name>, 1-255 characters without spaces.`, 'subject');
+    throw new BadInputError(
+      `Subject "${value}" is invalid: a token subject (sub) or group:<name>, 1-255 characters without spaces.`,
+      'subject',
+    );
   }
   return value;
 }
@@ -45,7 +48,10 @@ export class RoleService {
     private readonly changes: ChangeLog,
   ) {}
 
-  async grant(caller: Caller, input: GrantRoleParams): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
+  async grant(
+    caller: Caller,
+    input: GrantRoleParams,
+  ): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
     const subject = subjectName(input.subject);
     if (!ROLES.includes(input.role)) throw new BadInputError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
     return this.db.transaction(async (em) => {
@@ -53,7 +59,10 @@ export class RoleService {
       await this.authz.require(caller.principal, 'registry:admin', registry);
       const now = new Date();
       const previousRole = await insertBinding(em, this.changes, caller, registry, subject, input.role, now);
-      return { binding: await em.findOneByOrFail(RoleBindingEntity, { registryId: registry.id, subject }), previousRole };
+      return {
+        binding: await em.findOneByOrFail(RoleBindingEntity, { registryId: registry.id, subject }),
+        previousRole,
+      };
     });
   }
 

@@ -15,10 +15,12 @@ export class AuditEvent {
   action!: string;
   @Field(() => Registry, { nullable: true }) registry!: object | null;
   @Field({ description: `${[...new Set(CHANGE_TYPES.map((e) => e.target))].join(', ')}.` }) targetType!: string;
-  @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' }) targetId!: string;
+  @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' })
+  targetId!: string;
   @Field(() => JSONObject, { nullable: true }) before!: JsonObject | null;
   @Field(() => JSONObject, { nullable: true }) after!: JsonObject | null;
-  @Field(() => String, { nullable: true, description: 'The request that made the change (x-request-id).' }) requestId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The request that made the change (x-request-id).' }) requestId!:
+    string | null;
 }
 
 @ObjectType()
@@ -26,7 +28,8 @@ export class AuditEventConnection extends Connection(AuditEvent, 'AuditEvent', {
 
 @InputType()
 export class AuditEventFilter {
-  @Field(() => String, { nullable: true, description: 'Registry name. Without it: every registry you administer.' }) registry?: string | null;
+  @Field(() => String, { nullable: true, description: 'Registry name. Without it: every registry you administer.' })
+  registry?: string | null;
   @Field(() => String, { nullable: true, description: 'Model name, within `registry`.' }) model?: string | null;
   @Field(() => String, { nullable: true }) action?: string | null;
   @Field(() => String, { nullable: true, description: 'Subject of the actor.' }) actor?: string | null;

@@ -25,15 +25,20 @@ export class ChangeLog {
 
   async record(em: EntityManager, caller: Caller, change: Change, at = new Date()): Promise<void> {
     const entry = changeTypeOf(change.type);
-    await recordAudit(em, caller, {
-      action: change.type,
-      registryId: change.registry.id,
-      modelId: change.model?.id ?? null,
-      targetType: entry.target,
-      targetId: change.targetId,
-      before: change.before ?? null,
-      after: change.after ?? null,
-    }, at);
+    await recordAudit(
+      em,
+      caller,
+      {
+        action: change.type,
+        registryId: change.registry.id,
+        modelId: change.model?.id ?? null,
+        targetType: entry.target,
+        targetId: change.targetId,
+        before: change.before ?? null,
+        after: change.after ?? null,
+      },
+      at,
+    );
     if (entry.delivered && change.notify !== false) {
       const { registry } = change;
       if (registry.name === undefined) throw new Error(`a ${change.type} change needs its registry's name`);

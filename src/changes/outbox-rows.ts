@@ -57,10 +57,19 @@ export async function queueEvent(
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;
   const payload = buildPayload(eventId, event, caller, at);
-  await em.insert(WebhookDeliveryEntity, targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)));
+  await em.insert(
+    WebhookDeliveryEntity,
+    targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)),
+  );
 }
 
-export function newDelivery(webhookId: string, eventId: string, eventType: string, payload: WebhookDeliveryEntity['payload'], at: Date): WebhookDeliveryEntity {
+export function newDelivery(
+  webhookId: string,
+  eventId: string,
+  eventType: string,
+  payload: WebhookDeliveryEntity['payload'],
+  at: Date,
+): WebhookDeliveryEntity {
   return {
     id: uuidv7(),
     webhookId,

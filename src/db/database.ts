@@ -93,7 +93,11 @@ export class Database {
    * Locks rows for the rest of the transaction (SELECT … FOR UPDATE). A no-op on SQLite, whose
    * transactions are already serialized by the queue above.
    */
-  async lockForUpdate<E extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<E>, id: string): Promise<E | null> {
+  async lockForUpdate<E extends ObjectLiteral>(
+    em: EntityManager,
+    entity: EntityTarget<E>,
+    id: string,
+  ): Promise<E | null> {
     return this.forUpdate(em.getRepository(entity).createQueryBuilder('t').where('t.id = :id', { id })).getOne();
   }
 

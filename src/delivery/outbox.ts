@@ -47,7 +47,10 @@ export class Outbox {
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')
       .select('d.id', 'id')
-      .where('d.status = :pending AND d.nextAttemptAt <= :now', { pending: 'PENDING', now: this.db.dialect.timestamp(now) })
+      .where('d.status = :pending AND d.nextAttemptAt <= :now', {
+        pending: 'PENDING',
+        now: this.db.dialect.timestamp(now),
+      })
       .orderBy('d.nextAttemptAt', 'ASC')
       .addOrderBy('d.id', 'ASC')
       .limit(limit);
@@ -74,7 +77,11 @@ export class Outbox {
         .createQueryBuilder()
         .update(WebhookDeliveryEntity)
         .set({ claimToken: token, nextAttemptAt: leaseUntil })
-        .where('id IN (:...due) AND status = :pending AND next_attempt_at <= :now', { due, pending: 'PENDING', now: this.db.dialect.timestamp(now) })
+        .where('id IN (:...due) AND status = :pending AND next_attempt_at <= :now', {
+          due,
+          pending: 'PENDING',
+          now: this.db.dialect.timestamp(now),
+        })
         .execute();
       return due;
     });
@@ -84,7 +91,9 @@ export class Outbox {
     const off = deliveries.filter((d) => !webhooks.get(d.webhookId)?.active);
     if (off.length > 0) for (const w of await this.parkInactive(off, token)) webhooks.set(w.id, w);
     // A webhook deleted meanwhile took its deliveries with it: nothing to send.
-    return deliveries.filter((d) => webhooks.get(d.webhookId)?.active).map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
+    return deliveries
+      .filter((d) => webhooks.get(d.webhookId)?.active)
+      .map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
   }
 
   /**
@@ -132,7 +141,10 @@ export class Outbox {
       .createQueryBuilder()
       .update(WebhookDeliveryEntity)
       .set({ nextAttemptAt: now })
-      .where('webhook_id = :webhookId AND status = :pending AND next_attempt_at IS NULL', { webhookId, pending: 'PENDING' })
+      .where('webhook_id = :webhookId AND status = :pending AND next_attempt_at IS NULL', {
+        webhookId,
+        pending: 'PENDING',
+      })
       .execute();
   }
 

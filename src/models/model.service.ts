@@ -14,7 +14,8 @@ import { ModelEntity } from './model.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
 
-const MODEL_BY_NAMES = 'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
+const MODEL_BY_NAMES =
+  'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
 export type ModelSortField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 
@@ -45,9 +46,15 @@ function modelOrder(field: ModelSortField, dir: SortDirection): KeysetOrder<Mode
     case 'NAME':
       return { key: `model:name:${dir}`, columns: [{ expr: 'm.name', dir, kind: 'string', value: (m) => m.name }] };
     case 'CREATED_AT':
-      return { key: `model:created:${dir}`, columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id] };
+      return {
+        key: `model:created:${dir}`,
+        columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id],
+      };
     case 'UPDATED_AT':
-      return { key: `model:updated:${dir}`, columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id] };
+      return {
+        key: `model:updated:${dir}`,
+        columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id],
+      };
   }
 }
 
@@ -91,10 +98,20 @@ export class ModelService {
     return model;
   }
 
-  async list(registry: RegistryEntity, filter: ModelFilterParams, field: ModelSortField, dir: SortDirection, args: PageArgs): Promise<Page<ModelEntity>> {
-    const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
+  async list(
+    registry: RegistryEntity,
+    filter: ModelFilterParams,
+    field: ModelSortField,
+    dir: SortDirection,
+    args: PageArgs,
+  ): Promise<Page<ModelEntity>> {
+    const qb = this.db.manager
+      .getRepository(ModelEntity)
+      .createQueryBuilder('m')
+      .where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
-    if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
+    if (filter.nameContains)
+      qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
     if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
@@ -104,7 +121,13 @@ export class ModelService {
    * so that writes to one model (links, alias moves, archiving) are applied one at a time.
    * Access is checked on the registry before the model is looked at.
    */
-  async lockTarget(em: EntityManager, principal: Principal, registryName: string, modelName: string, check: (r: RegistryEntity) => Promise<void>): Promise<ModelTarget> {
+  async lockTarget(
+    em: EntityManager,
+    principal: Principal,
+    registryName: string,
+    modelName: string,
+    check: (r: RegistryEntity) => Promise<void>,
+  ): Promise<ModelTarget> {
     const registry = await this.registries.get(principal, registryName, em);
     await check(registry);
     const model = await this.findForUpdate(em, registry.id, modelName);
@@ -113,11 +136,24 @@ export class ModelService {
   }
 
   async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
-    return this.db.forUpdate(em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', { registryId, name })).getOne();
+    return this.db
+      .forUpdate(
+        em
+          .getRepository(ModelEntity)
+          .createQueryBuilder('m')
+          .where('m.registryId = :registryId AND m.name = :name', { registryId, name }),
+      )
+      .getOne();
   }
 
   /** Inserts a model inside the caller's transaction (also used by linkModelVersion). */
-  async insert(em: EntityManager, caller: Caller, registry: RegistryEntity, input: { name: string; description?: string | null; tags?: string[] | null }, now: Date): Promise<ModelEntity> {
+  async insert(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    input: { name: string; description?: string | null; tags?: string[] | null },
+    now: Date,
+  ): Promise<ModelEntity> {
     const model: ModelEntity = {
       id: uuidv7(),
       registryId: registry.id,
@@ -131,14 +167,19 @@ export class ModelService {
       archivedAt: null,
     };
     await em.insert(ModelEntity, model);
-    await this.changes.record(em, caller, {
-      type: 'model.created',
-      registry,
-      model,
-      targetId: model.id,
-      after: modelSnapshot(model),
-      data: { description: model.description, tags: model.tags },
-    }, now);
+    await this.changes.record(
+      em,
+      caller,
+      {
+        type: 'model.created',
+        registry,
+        model,
+        targetId: model.id,
+        after: modelSnapshot(model),
+        data: { description: model.description, tags: model.tags },
+      },
+      now,
+    );
     return model;
   }
 
@@ -164,27 +205,38 @@ export class ModelService {
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     try {
       return await this.db.transaction(async (em) => {
-        const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+        const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+          this.authz.require(caller.principal, 'model:write', r),
+        );
         if (name !== undefined && name !== model.name) await this.requireRenameRights(em, caller, registry, model);
         const before = modelSnapshot(model);
         if (name !== undefined) model.name = name;
         if (tags !== undefined) model.tags = tags;
         if (description !== undefined) model.description = description;
         model.updatedAt = new Date();
-        await em.update(ModelEntity, { id: model.id }, { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt });
+        await em.update(
+          ModelEntity,
+          { id: model.id },
+          { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt },
+        );
         const after = modelSnapshot(model);
         const changed = changedFields(before, after);
-        await this.changes.record(em, caller, {
-          type: 'model.updated',
-          registry,
-          model,
-          formerModelName: before.name,
-          targetId: model.id,
-          before,
-          after,
-          data: changed ?? undefined,
-          notify: changed !== null,
-        }, model.updatedAt);
+        await this.changes.record(
+          em,
+          caller,
+          {
+            type: 'model.updated',
+            registry,
+            model,
+            formerModelName: before.name,
+            targetId: model.id,
+            before,
+            after,
+            data: changed ?? undefined,
+            notify: changed !== null,
+          },
+          model.updatedAt,
+        );
         return model;
       });
     } catch (err) {
@@ -197,27 +249,40 @@ export class ModelService {
    * Deploys resolve `registry/model:production` by name, so renaming a model that holds a
    * protected alias changes what that reference means (or breaks it): only admins may.
    */
-  private async requireRenameRights(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity): Promise<void> {
+  private async requireRenameRights(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    model: ModelEntity,
+  ): Promise<void> {
     const aliases = await em.find(AliasEntity, { where: { modelId: model.id }, select: { name: true } });
-    if (aliases.some((a) => isProtectedAlias(registry, a.name))) await this.authz.require(caller.principal, 'alias:write-protected', registry);
+    if (aliases.some((a) => isProtectedAlias(registry, a.name)))
+      await this.authz.require(caller.principal, 'alias:write-protected', registry);
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:write', r),
+      );
       if (model.archivedAt) return model;
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
       const after = modelSnapshot(model);
-      await this.changes.record(em, caller, {
-        type: 'model.archived',
-        registry,
-        model,
-        targetId: model.id,
-        before,
-        after,
-      }, model.archivedAt);
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'model.archived',
+          registry,
+          model,
+          targetId: model.id,
+          before,
+          after,
+        },
+        model.archivedAt,
+      );
       return model;
     });
   }

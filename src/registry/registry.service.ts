@@ -81,12 +81,17 @@ export class RegistryService {
       await this.db.transaction(async (em) => {
         await em.insert(RegistryEntity, registry);
         const after = snapshot(registry);
-        await this.changes.record(em, caller, {
-          type: 'registry.created',
-          registry,
-          targetId: registry.id,
-          after,
-        }, now);
+        await this.changes.record(
+          em,
+          caller,
+          {
+            type: 'registry.created',
+            registry,
+            targetId: registry.id,
+            after,
+          },
+          now,
+        );
         // The creator administers what they made, even if they later leave AUTH_ADMINS.
         await insertBinding(em, this.changes, caller, registry, caller.principal.subject, 'ADMIN', now);
       });
@@ -98,7 +103,8 @@ export class RegistryService {
   }
 
   async update(caller: Caller, input: UpdateRegistryParams): Promise<RegistryEntity> {
-    const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
+    const protectedAliases =
+      input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     return this.db.transaction(async (em) => {
       const found = await this.get(caller.principal, input.registry, em);
@@ -110,25 +116,34 @@ export class RegistryService {
       if (input.visibility) registry.visibility = input.visibility;
       if (protectedAliases) registry.protectedAliases = protectedAliases;
       registry.updatedAt = new Date();
-      await em.update(RegistryEntity, { id: registry.id }, {
-        description: registry.description,
-        visibility: registry.visibility,
-        protectedAliases: registry.protectedAliases,
-        updatedAt: registry.updatedAt,
-      });
+      await em.update(
+        RegistryEntity,
+        { id: registry.id },
+        {
+          description: registry.description,
+          visibility: registry.visibility,
+          protectedAliases: registry.protectedAliases,
+          updatedAt: registry.updatedAt,
+        },
+      );
       const after = snapshot(registry);
       const changed = changedFields(before, after);
-      await this.changes.record(em, caller, {
-        type: 'registry.updated',
-        registry,
-        targetId: registry.id,
-        before,
-        after,
-        data: changed ?? undefined,
-        notify: changed !== null,
-        // Visibility decides who may read the registry; the rest is not access.
-        accessChanged: before.visibility !== registry.visibility,
-      }, registry.updatedAt);
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'registry.updated',
+          registry,
+          targetId: registry.id,
+          before,
+          after,
+          data: changed ?? undefined,
+          notify: changed !== null,
+          // Visibility decides who may read the registry; the rest is not access.
+          accessChanged: before.visibility !== registry.visibility,
+        },
+        registry.updatedAt,
+      );
       return registry;
     });
   }

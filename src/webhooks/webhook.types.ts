@@ -19,7 +19,7 @@ export const WebhookEventType: Record<string, EventType> = Object.fromEntries(
 );
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
-  description: 'An event a webhook can receive; the payload\'s `type` is the dotted name.',
+  description: "An event a webhook can receive; the payload's `type` is the dotted name.",
   valuesConfig: Object.fromEntries(
     DELIVERED.map((e) => [enumName(e.type), { description: `\`${e.type}\`${e.summary ? `: ${e.summary}` : '.'}` }]),
   ),
@@ -45,17 +45,31 @@ registerEnumType(WebhookDeliveryStatus, {
   valuesConfig: {
     PENDING: { description: 'Waiting for its next attempt, or being tried now.' },
     SUCCEEDED: { description: 'The receiver answered 2xx.' },
-    FAILED: { description: 'Refused (3xx, 4xx other than 408 and 429, or an address webhooks may not reach), or still failing after the last attempt.' },
+    FAILED: {
+      description:
+        'Refused (3xx, 4xx other than 408 and 429, or an address webhooks may not reach), or still failing after the last attempt.',
+    },
   },
 });
 
 @ObjectType()
 export class WebhookFilter {
-  @Field(() => [String], { nullable: true, description: 'Model names; null for every model. Events not about a model (role.*) are not filtered.' }) models!: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'Alias names for alias events; null for every alias except `latest`.' }) aliases!: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Model names; null for every model. Events not about a model (role.*) are not filtered.',
+  })
+  models!: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Alias names for alias events; null for every alias except `latest`.',
+  })
+  aliases!: string[] | null;
 }
 
-@ObjectType({ implements: Node, description: 'Where a registry\'s events are POSTed. Its secret is never shown again after it is made.' })
+@ObjectType({
+  implements: Node,
+  description: "Where a registry's events are POSTed. Its secret is never shown again after it is made.",
+})
 export class Webhook extends Node {
   @Field(() => Registry) registry!: object;
   @Field() url!: string;
@@ -63,7 +77,8 @@ export class Webhook extends Node {
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
   @Field(() => WebhookFormatEnum) format!: string;
-  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' }) active!: boolean;
+  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' })
+  active!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
@@ -72,14 +87,24 @@ export class Webhook extends Node {
 @ObjectType({ implements: Node, description: 'One event on its way to one webhook, with the outcome of its attempts.' })
 export class WebhookDelivery extends Node {
   @Field(() => Webhook) webhook!: object;
-  @Field({ description: 'The event id: the payload\'s `id` and the `webhook-id` header, the same on every attempt.' }) eventId!: string;
+  @Field({ description: "The event id: the payload's `id` and the `webhook-id` header, the same on every attempt." })
+  eventId!: string;
   @Field({ description: 'The event type: `alias.set`, …, or `webhook.ping`.' }) event!: string;
   @Field(() => WebhookDeliveryStatus) status!: string;
   @Field(() => Int, { description: 'Attempts made so far.' }) attempts!: number;
-  @Field(() => Int, { nullable: true, description: 'HTTP status of the last answer; null if there was none (network error, timeout).' }) lastResponseCode!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'HTTP status of the last answer; null if there was none (network error, timeout).',
+  })
+  lastResponseCode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed.' }) lastError!: string | null;
   @Field(() => Date, { nullable: true }) lastAttemptAt!: Date | null;
-  @Field(() => Date, { nullable: true, description: 'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt); null while its webhook is off. Null once finished.' }) nextAttemptAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt); null while its webhook is off. Null once finished.',
+  })
+  nextAttemptAt!: Date | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
   @Field(() => JSONObject, { description: 'The event as it was sent (STANDARD format body).' }) payload!: JsonObject;
@@ -93,8 +118,16 @@ export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'Webh
 
 @InputType()
 export class WebhookFilterInput {
-  @Field(() => [String], { nullable: true, description: 'Only events about these models (by name, at the time of the event).' }) models?: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'Only alias events for these aliases. Name `latest` to also get its automatic moves.' }) aliases?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only events about these models (by name, at the time of the event).',
+  })
+  models?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only alias events for these aliases. Name `latest` to also get its automatic moves.',
+  })
+  aliases?: string[] | null;
 }
 
 @InputType()
@@ -102,7 +135,12 @@ export class CreateWebhookInput {
   @Field({ description: 'Registry name.' }) registry!: string;
   @Field({ description: 'http:// or https:// URL the events are POSTed to.' }) url!: string;
   @Field(() => [WebhookEventType]) events!: string[];
-  @Field(() => String, { nullable: true, description: 'Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes). Left out, one is generated and returned once.' }) secret?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes). Left out, one is generated and returned once.',
+  })
+  secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
   @Field(() => WebhookFormatEnum, { nullable: true, description: 'Default STANDARD.' }) format?: WebhookFormat | null;
@@ -114,10 +152,19 @@ export class UpdateWebhookInput {
   @Field(() => ID) webhook!: string;
   @Field(() => String, { nullable: true }) url?: string | null;
   @Field(() => [WebhookEventType], { nullable: true, description: 'Replaces the list.' }) events?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'A new secret. The old one keeps signing (as a second signature) for 24 hours.' }) secret?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Generate a new secret, returned once in the payload. The old one keeps signing for 24 hours.' }) rotateSecret?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new secret. The old one keeps signing (as a second signature) for 24 hours.',
+  })
+  secret?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Generate a new secret, returned once in the payload. The old one keeps signing for 24 hours.',
+  })
+  rotateSecret?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' }) filter?: WebhookFilterInput | null;
+  @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' })
+  filter?: WebhookFilterInput | null;
   @Field(() => WebhookFormatEnum, { nullable: true }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
@@ -135,13 +182,18 @@ export class RedeliverWebhookDeliveryInput {
 @ObjectType()
 export class CreateWebhookPayload {
   @Field(() => Webhook) webhook!: object;
-  @Field(() => String, { nullable: true, description: 'The generated secret, shown only here; null if you gave one. Verify deliveries with it.' }) secret!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The generated secret, shown only here; null if you gave one. Verify deliveries with it.',
+  })
+  secret!: string | null;
 }
 
 @ObjectType()
 export class UpdateWebhookPayload {
   @Field(() => Webhook) webhook!: object;
-  @Field(() => String, { nullable: true, description: 'The new secret when rotateSecret was true, shown only here.' }) secret!: string | null;
+  @Field(() => String, { nullable: true, description: 'The new secret when rotateSecret was true, shown only here.' })
+  secret!: string | null;
 }
 
 @ObjectType()
@@ -151,7 +203,10 @@ export class DeleteWebhookPayload {
 
 @ObjectType()
 export class TestWebhookPayload {
-  @Field(() => WebhookDelivery, { description: 'The ping, after its one attempt: SUCCEEDED or FAILED with the reason.' }) delivery!: object;
+  @Field(() => WebhookDelivery, {
+    description: 'The ping, after its one attempt: SUCCEEDED or FAILED with the reason.',
+  })
+  delivery!: object;
 }
 
 @ObjectType()

@@ -28,8 +28,13 @@ function tsFiles(dir: string): string[] {
 }
 
 function isNamedDeclaration(node: ts.Node): node is ts.DeclarationStatement & { name?: ts.Identifier } {
-  return ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)
-    || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node);
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isClassDeclaration(node) ||
+    ts.isInterfaceDeclaration(node) ||
+    ts.isTypeAliasDeclaration(node) ||
+    ts.isEnumDeclaration(node)
+  );
 }
 
 function exportedDeclarations(source: ts.SourceFile): string[] {
