@@ -17,7 +17,7 @@ import { createHttpServer } from './http/http-server';
 import { Metrics } from './observability/metrics';
 import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
-import { WebhookDispatcher } from './webhooks/dispatcher';
+import { WebhookDispatcher } from './delivery/dispatcher';
 
 /**
  * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,

@@ -6,15 +6,16 @@ import { ArtifactService } from './lineage/artifact.service';
 import { LineageLimits, LineageService } from './lineage/lineage.service';
 import { RunService } from './lineage/run.service';
 import { AliasService } from './aliases/alias.service';
+import { ChangeLog } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
 import { WebhookConfig } from './config';
-import { DeliveryAttempts } from './webhooks/attempt';
-import { Outbox } from './webhooks/outbox';
-import { WebhookSender } from './webhooks/sender';
+import { DeliveryAttempts } from './delivery/attempt';
+import { Outbox } from './delivery/outbox';
+import { WebhookSender } from './delivery/sender';
 import { WebhookService } from './webhooks/webhook.service';
 
 /** The application's services, made once per process and shared by all requests. */
@@ -44,11 +45,12 @@ export interface ServiceOptions {
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
-  const registries = new RegistryService(db, authz);
-  const models = new ModelService(db, authz, registries);
-  const aliases = new AliasService(db, authz, models);
-  const runs = new RunService(db, authz, registries);
-  const versions = new VersionService(db, authz, registries, models, aliases, runs);
+  const changes = new ChangeLog(db, () => authz.policyChanged());
+  const registries = new RegistryService(db, authz, changes);
+  const models = new ModelService(db, authz, registries, changes);
+  const aliases = new AliasService(db, authz, models, changes);
+  const runs = new RunService(db, authz, registries, changes);
+  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes);
   const webhookSender = new WebhookSender({
     allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
     timeoutMs: opts.webhooks.timeoutMs,
@@ -62,12 +64,12 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     versions,
     aliases,
     nodes: new NodeService(db, authz),
-    roles: new RoleService(db, authz, registries),
+    roles: new RoleService(db, authz, registries, changes),
     audit: new AuditQueryService(db, authz, registries, models),
     runs,
-    artifacts: new ArtifactService(db, authz, registries, runs),
+    artifacts: new ArtifactService(db, authz, registries, runs, changes),
     lineage: new LineageService(db, authz, opts.lineage),
-    webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks),
+    webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks, changes),
     webhookDelivery,
     webhookSender,
   };

@@ -1,7 +1,7 @@
 import { codeOf, digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from './support/server';
 
 /**
- * The access table of DESIGN.md as a matrix: every caller × every mutation and the main queries,
+ * The access table of docs/architecture.md as a matrix: every caller × every mutation and the main queries,
  * over HTTP with real tokens. Each cell is its own test, named as a security checklist reads
  * ("member: setAlias production → FORBIDDEN"). A denied cell must change nothing (row counts of
  * every table, and the rows of the registry, model, versions, aliases and role bindings it aimed
@@ -567,7 +567,7 @@ const OPERATIONS: Operation[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// The matrix: DESIGN.md's access table, cell by cell
+// The matrix: docs/architecture.md's access table, cell by cell
 
 type Outcome = 'allowed' | 'not listed' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'CONFLICT';
 const OK: Outcome = 'allowed';

@@ -103,7 +103,7 @@ describe('protected aliases and role changes', () => {
     });
     const audit = (
       await s.ok(
-        `{ auditEvents(filter: {registry: "${reg}", action: "alias.moved"}, first: 1) { edges { node { actor { id } before after requestId } } } }`,
+        `{ auditEvents(filter: {registry: "${reg}", action: "alias.set"}, first: 1) { edges { node { actor { id } before after requestId } } } }`,
       )
     ).auditEvents.edges;
     expect(audit[0].node).toMatchObject({

@@ -1,6 +1,6 @@
 import { codeOf, digestOf, GraphQLResult, startTestServer, TestServer } from './support/server';
 
-// Version numbers are per-model, gapless and unique even when links race (DESIGN.md, ModelVersion),
+// Version numbers are per-model, gapless and unique even when links race (docs/architecture.md, Invariants),
 // and alias compare-and-swap lets exactly one of many racing writers win. Every call here goes
 // over HTTP at once, as 20 training jobs or 20 deploy bots would.
 

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AuditActionNames1764633600000 } from '../migrations/1764633600000-AuditActionNames';
+import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { createLogger } from '../src/common/logger';
+import { JsonObject } from '../src/db/columns';
 import { migrate } from '../src/db/migrate';
 import { buildRegistrySchema, printRegistrySchema } from '../src/graphql/schema';
 import { createTestDatabase, TestDatabase, usingMysql } from './support/database';
@@ -63,6 +66,44 @@ describe('database schema', () => {
       expect(await db.ds.showMigrations()).toBe(false);
       expect(await pendingSchemaChanges(db)).toEqual([]);
     });
+  });
+});
+
+describe('stored audit action names', () => {
+  it('renames alias.moved rows to alias.set (the webhook name), and back on revert', async () => {
+    const db = await createTestDatabase();
+    const runner = db.ds.createQueryRunner();
+    try {
+      const row = (id: string, action: string, before: JsonObject | null): AuditEventEntity => ({
+        id,
+        at: new Date(),
+        actor: 'x',
+        action,
+        registryId: null,
+        modelId: null,
+        targetType: 'Alias',
+        targetId: id,
+        before,
+        after: { alias: 'a' },
+        requestId: null,
+      });
+      await db.ds.manager.insert(AuditEventEntity, [
+        row('01a21a62-f115-7000-8728-000000000001', 'alias.moved', { alias: 'a' }),
+        row('01a21a62-f115-7000-8728-000000000002', 'alias.set', null),
+      ]);
+      const actions = async () => {
+        const rows = await db.ds.manager.find(AuditEventEntity, { order: { id: 'ASC' } });
+        return rows.map((e) => e.action);
+      };
+      const migration = new AuditActionNames1764633600000();
+      await migration.up(runner);
+      expect(await actions()).toEqual(['alias.set', 'alias.set']);
+      await migration.down(runner);
+      expect(await actions()).toEqual(['alias.moved', 'alias.set']);
+    } finally {
+      await runner.release();
+      await db.drop();
+    }
   });
 });
 

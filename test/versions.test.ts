@@ -896,7 +896,7 @@ describe('model versions', () => {
       },
     );
 
-    // DESIGN.md's alias grammar, [A-Za-z0-9][A-Za-z0-9_.-]{0,63} minus `latest` and v<n>, admits
+    // docs/architecture.md's alias grammar, [A-Za-z0-9][A-Za-z0-9_.-]{0,63} minus `latest` and v<n>, admits
     // "v-1": it is an alias name, not a malformed version number, so it resolves like any alias.
     it('treats "v-1" as an alias name: NOT_FOUND until set, then resolved', async () => {
       const r = await s.gql(GET, { r: reg, m: 'mnist', ref: 'v-1' });

@@ -5,12 +5,11 @@ import { fromGlobalId } from '../src/common/global-id';
 import { uuidv7 } from '../src/common/uuid';
 import { createDataSource } from '../src/db/data-source';
 import { Database } from '../src/db/database';
-import { toDbTimestamp } from '../src/db/dialect';
 import { WebhookDeliveryEntity } from '../src/webhooks/delivery.entity';
-import { newDelivery } from '../src/webhooks/emit';
-import { Claimed, DELETE_BATCH, Outbox } from '../src/webhooks/outbox';
-import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/webhooks/retry';
-import { guardedLookup, refusal } from '../src/webhooks/url-safety';
+import { newDelivery } from '../src/changes/outbox-rows';
+import { Claimed, DELETE_BATCH, Outbox } from '../src/delivery/outbox';
+import { backoffMs, parseRetryAfter, retryDelayMs } from '../src/delivery/retry';
+import { guardedLookup, refusal } from '../src/delivery/url-safety';
 import { eventually, Received, Receiver, Reply } from './support/receiver';
 import { codeOf, digestOf, Instance, startInstance, startTestServer, TestServer } from './support/server';
 
@@ -477,7 +476,7 @@ describe('claiming', () => {
 
       // A retry recorded just as the webhook was switched off is due again: its claim parks it.
       await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [
-        toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)),
+        new Database(s.db.ds).dialect.timestamp(new Date(Date.now() - 1000)),
         queued[0].eventId,
       ]);
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);

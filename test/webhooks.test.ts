@@ -222,6 +222,31 @@ describe('events', () => {
     expect((await deliveries(hookId, { status: 'FAILED' })).totalCount).toBe(0);
   });
 
+  it('sends registry.updated with what changed, as JSON and as SLACK text; a no-op update is audited, not sent', async () => {
+    const reg = await registry('reg-updated');
+    const regId = (await s.ok(`{ registry(name: "${reg}") { id } }`)).registry.id;
+    const rx = await receiver();
+    const slack = await receiver();
+    await hook(reg, rx.url, { events: ['REGISTRY_UPDATED'] });
+    await hook(reg, slack.url, { events: ['REGISTRY_UPDATED'], format: 'SLACK' });
+    const UPDATE = `mutation($i: UpdateRegistryInput!) { updateRegistry(input: $i) { registry { visibility } } }`;
+    await s.ok(UPDATE, { i: { registry: reg, visibility: 'ORGANIZATION' } });
+    await s.ok(UPDATE, { i: { registry: reg, visibility: 'ORGANIZATION' } });
+    await drained();
+    expect(types(rx.received)).toEqual(['registry.updated']);
+    expect(rx.received[0].json).toMatchObject({
+      registry: { id: regId, name: reg },
+      model: null,
+      actor: { id: 'local-admin' },
+      data: { changed: ['visibility'], before: { visibility: 'RESTRICTED' }, after: { visibility: 'ORGANIZATION' } },
+    });
+    const text = `:gear: Registry *${reg}* updated by local-admin: \`visibility\``;
+    expect(slack.received.map((r) => r.json.text)).toEqual([text]);
+    const filter = { registry: reg, action: 'registry.updated' };
+    const audit = await s.ok(`query($f: AuditEventFilter) { auditEvents(filter: $f) { totalCount } }`, { f: filter });
+    expect(audit.auditEvents.totalCount).toBe(2);
+  });
+
   it('reports the first link of a model as model.created and version.linked, and moves of latest only to webhooks that name it', async () => {
     const reg = await registry('first-link');
     const rx = await receiver();

@@ -4,7 +4,7 @@ import { Principal } from './principal';
 
 /**
  * What a caller may do to a registry and what is in it. policies/policy.csv grants these to
- * roles, following the access table of DESIGN.md.
+ * roles, following the access table of docs/architecture.md.
  */
 export type Permission =
   | 'registry:create'

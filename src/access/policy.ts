@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Enforcer, newEnforcer, newModelFromString, StringAdapter } from 'casbin';
-import { EntityManager } from 'typeorm';
 import { Logger } from '../common/logger';
 import { Database } from '../db/database';
 import { RegistryEntity } from '../registry/registry.entity';
@@ -17,11 +16,6 @@ export const POLICIES_DIR = [
 /** The subject every authenticated caller also acts as; ORGANIZATION registries make it a VIEWER. */
 export const AUTHENTICATED = '@authenticated';
 export const ANY_REGISTRY = '*';
-
-/** Raises the policy version inside a transaction that changes access (grant, revoke, visibility). */
-export async function bumpPolicyVersion(em: EntityManager): Promise<void> {
-  await em.increment(PolicyVersionEntity, { id: 1 }, 'version', 1);
-}
 
 /**
  * The Casbin enforcer and what it is loaded with: the role → permission rules of

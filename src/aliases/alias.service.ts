@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
@@ -15,11 +15,10 @@ import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
 import { isProtectedAlias } from './protection';
-import { emitEvent } from '../webhooks/emit';
 
 export { isProtectedAlias };
 
-export interface SetAliasInput {
+export interface SetAliasParams {
   registry: string;
   model: string;
   alias: string;
@@ -28,7 +27,7 @@ export interface SetAliasInput {
   reason?: string | null;
 }
 
-export interface RemoveAliasInput {
+export interface RemoveAliasParams {
   registry: string;
   model: string;
   alias: string;
@@ -56,6 +55,7 @@ export class AliasService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly models: ModelService,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** The permission that setting, moving or removing `alias` needs in `registry`. */
@@ -67,7 +67,7 @@ export class AliasService {
     );
   }
 
-  async set(caller: Caller, input: SetAliasInput): Promise<AliasChange> {
+  async set(caller: Caller, input: SetAliasParams): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
     const expected =
@@ -85,7 +85,7 @@ export class AliasService {
     });
   }
 
-  async remove(caller: Caller, input: RemoveAliasInput): Promise<AliasChange> {
+  async remove(caller: Caller, input: RemoveAliasParams): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
     const expected =
@@ -179,22 +179,8 @@ export class AliasService {
       reason,
       requestId: caller.requestId,
     });
-    const action = !target ? 'alias.removed' : previous ? 'alias.moved' : 'alias.set';
-    await recordAudit(
-      em,
-      caller,
-      {
-        action,
-        registryId: registry.id,
-        modelId: model.id,
-        targetType: 'Alias',
-        targetId: model.id,
-        before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
-        after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
-      },
-      now,
-    );
-    await emitEvent(
+    // A move is an alias.set whose `before` (and previousVersion) is not null.
+    await this.changes.record(
       em,
       caller,
       {
@@ -204,6 +190,9 @@ export class AliasService {
         alias,
         version: target,
         previousVersion: previous,
+        targetId: model.id,
+        before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
+        after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
         data: { reason, protected: isProtectedAlias(registry, alias) },
       },
       now,

@@ -15,7 +15,7 @@ export class AuditEventEntity {
   @PrimaryColumn(ID) id!: string;
   @Column(TIMESTAMP) at!: Date;
   @Column({ type: 'varchar', length: 255 }) actor!: string;
-  /** Dotted verb: `registry.created`, `model.updated`, `version.linked`, `alias.moved`, … */
+  /** The change type (src/changes/catalogue.ts): `registry.created`, `model.updated`, `alias.set`, … */
   @Column({ type: 'varchar', length: 64 }) action!: string;
   @Column({ ...ID, nullable: true }) registryId!: string | null;
   /** Set when the target belongs to a model, so a model's whole history is one indexed lookup. */

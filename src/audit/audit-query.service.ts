@@ -3,7 +3,6 @@ import { Principal } from '../access/principal';
 import { BadInputError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { Database } from '../db/database';
-import { toDbTimestamp } from '../db/dialect';
 import { ModelService } from '../models/model.service';
 import { RegistryService } from '../registry/registry.service';
 import { AuditEventEntity } from './audit-event.entity';
@@ -52,8 +51,8 @@ export class AuditQueryService {
     }
     if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
     if (filter.actor) qb.andWhere('e.actor = :actor', { actor: filter.actor });
-    if (filter.since) qb.andWhere('e.at >= :since', { since: toDbTimestamp(this.db.dialect, filter.since) });
-    if (filter.until) qb.andWhere('e.at < :until', { until: toDbTimestamp(this.db.dialect, filter.until) });
+    if (filter.since) qb.andWhere('e.at >= :since', { since: this.db.dialect.timestamp(filter.since) });
+    if (filter.until) qb.andWhere('e.at < :until', { until: this.db.dialect.timestamp(filter.until) });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
   }
 }

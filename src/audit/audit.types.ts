@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { CHANGE_TYPES } from '../changes';
 import { Connection } from '../graphql/connection';
 import { JSONObject } from '../graphql/scalars';
 import { Registry } from '../registry/registry.types';
@@ -10,14 +11,10 @@ export class AuditEvent {
   @Field(() => ID) id!: string;
   @Field() at!: Date;
   @Field(() => User) actor!: User;
-  @Field({
-    description:
-      '`registry.created`, `registry.updated`, `role.granted`, `role.revoked`, `model.created`, `model.updated`, `model.archived`, `version.linked`, `version.updated`, `version.archived`, `alias.set`, `alias.moved`, `alias.removed`, `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.tested`, `webhook.redelivered`.',
-  })
+  @Field({ description: `The change type: ${CHANGE_TYPES.map((e) => `\`${e.type}\``).join(', ')}.` })
   action!: string;
   @Field(() => Registry, { nullable: true }) registry!: object | null;
-  @Field({ description: 'Registry, RegisteredModel, ModelVersion, Alias, RoleBinding or Webhook.' })
-  targetType!: string;
+  @Field({ description: `${[...new Set(CHANGE_TYPES.map((e) => e.target))].join(', ')}.` }) targetType!: string;
   @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' })
   targetId!: string;
   @Field(() => JSONObject, { nullable: true }) before!: JsonObject | null;

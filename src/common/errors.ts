@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /**
- * The error codes clients may rely on (DESIGN.md, API conventions). Each class fixes its code, so a
+ * The error codes clients may rely on (docs/architecture.md, API conventions). Each class fixes its code, so a
  * service never spells one by hand and `formatError` can tell ours from unexpected failures.
  */
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';

@@ -1,7 +1,6 @@
 import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { BadInputError } from './errors';
 import { Database } from '../db/database';
-import { toDbTimestamp } from '../db/dialect';
 
 /**
  * Keyset (seek) pagination: a page continues strictly after the last row of the previous one by
@@ -14,11 +13,13 @@ export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
 export type SortValue = string | number;
+/** Ascending or descending, as SQL and the GraphQL OrderDirection spell it. */
+export type SortDirection = 'ASC' | 'DESC';
 
 export interface KeysetColumn<T> {
   /** SQL expression to order by, e.g. `v.number`. */
   expr: string;
-  dir: 'ASC' | 'DESC';
+  dir: SortDirection;
   kind: 'string' | 'number' | 'timestamp';
   /** Reads the column's value from a fetched row, for the cursor. */
   value: (row: T) => SortValue | Date;
@@ -97,7 +98,7 @@ function applyKeyset<T extends ObjectLiteral>(
   if (!after) return;
   const params: Record<string, unknown> = {};
   const toParam = (c: KeysetColumn<T>, v: SortValue) =>
-    c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v)) : v;
+    c.kind === 'timestamp' ? db.dialect.timestamp(new Date(v)) : v;
   order.columns.forEach((c, i) => (params[`ks${i}`] = toParam(c, after[i])));
   const disjuncts = order.columns.map((c, i) => {
     const equal = order.columns.slice(0, i).map((p, j) => `${p.expr} = :ks${j}`);

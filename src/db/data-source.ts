@@ -7,12 +7,6 @@ import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming';
 import { SqlCountingLogger } from './sql-counter';
 
-export type Dialect = 'sqlite' | 'mysql';
-
-export function dialectOf(ds: DataSource): Dialect {
-  return ds.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
-}
-
 /**
  * The DataSource for a database setting. Never `synchronize`: the schema comes from /migrations.
  * Timestamps are UTC on every database.

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Dialect, dialectOf } from './data-source';
+import { Dialect, dialectFor } from './dialect';
 
 /** Thrown inside a transaction to have it rolled back and run again from the start. */
 export class RetryTransaction extends Error {
@@ -9,29 +9,8 @@ export class RetryTransaction extends Error {
 }
 
 const MAX_ATTEMPTS = 8;
-// MySQL/MariaDB: deadlock found; lock wait timeout. Both are safe to retry from the start.
-const RETRYABLE_ERRNOS = new Set([1213, 1205]);
 
-function isRetryable(err: unknown): boolean {
-  if (err instanceof RetryTransaction) return true;
-  const errno =
-    (err as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ??
-    (err as { errno?: number })?.errno;
-  return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
-}
-
-/** MySQL's 1062 and SQLite's SQLITE_CONSTRAINT_UNIQUE: a unique key refused the write. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e =
-    (err as { driverError?: { errno?: number; code?: string } })?.driverError ??
-    (err as { errno?: number; code?: string });
-  return (
-    e?.errno === 1062 ||
-    e?.code === 'ER_DUP_ENTRY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
-}
+export { isUniqueViolation } from './dialect';
 
 /**
  * The one way services write: every mutation runs in exactly one transaction, so its change, its
@@ -47,9 +26,11 @@ export function isUniqueViolation(err: unknown): boolean {
 export class Database {
   readonly dialect: Dialect;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Work to run once a transaction has committed, by its manager (see afterCommit). */
+  private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(readonly ds: DataSource) {
-    this.dialect = dialectOf(ds);
+    this.dialect = dialectFor(ds);
   }
 
   get manager(): EntityManager {
@@ -58,13 +39,33 @@ export class Database {
 
   async transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Hooks of an attempt that rolled back are dropped with it.
+      const hooks: (() => Promise<void>)[] = [];
+      let result: T;
       try {
-        return await this.runOnce(fn);
+        result = await this.runOnce((em) => {
+          this.commitHooks.set(em, hooks);
+          return fn(em);
+        });
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryable(err)) throw err;
+        const retryable = err instanceof RetryTransaction || this.dialect.isRetryable(err);
+        if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        continue;
       }
+      for (const hook of hooks) await hook();
+      return result;
     }
+  }
+
+  /**
+   * Runs `hook` after the transaction `em` belongs to commits (not at all if it rolls back), before
+   * `transaction` returns: the policy reload after a change to access uses it.
+   */
+  afterCommit(em: EntityManager, hook: () => Promise<void>): void {
+    const hooks = this.commitHooks.get(em);
+    if (!hooks) throw new Error('afterCommit needs a manager of Database.transaction');
+    if (!hooks.includes(hook)) hooks.push(hook);
   }
 
   /**
@@ -75,14 +76,14 @@ export class Database {
    * MariaDB: an ordinary transaction, where row locks do the work.
    */
   async exclusive<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return this.transaction(fn);
+    if (!this.dialect.serializesTransactions) return this.transaction(fn);
     const run = this.queue.then(() => fn(this.ds.manager));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private runOnce<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'mysql') return this.ds.transaction('READ COMMITTED', fn);
+    if (!this.dialect.serializesTransactions) return this.ds.transaction(this.dialect.isolation!, fn);
     const run = this.queue.then(() => this.ds.transaction(fn));
     this.queue = run.catch(() => undefined);
     return run;
@@ -102,7 +103,6 @@ export class Database {
 
   /** Adds FOR UPDATE to a query on MySQL/MariaDB; SQLite's queued transactions need no lock. */
   forUpdate<Q extends SelectQueryBuilder<ObjectLiteral>>(qb: Q): Q {
-    if (this.dialect === 'mysql') qb.setLock('pessimistic_write');
-    return qb;
+    return this.dialect.forUpdate(qb);
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { dialectFor } from './dialect';
 
 /** Connections of the database pool, for the metrics. Fields a driver cannot tell are absent. */
 export interface PoolStats {
@@ -24,7 +25,7 @@ interface Mysql2Pool {
  */
 export function poolStats(ds: DataSource): PoolStats | null {
   if (!ds.isInitialized) return null;
-  if (ds.options.type === 'better-sqlite3') return { max: 1, open: 1 };
+  if (dialectFor(ds).serializesTransactions) return { max: 1, open: 1 };
   const pool = (ds.driver as unknown as { pool?: Mysql2Pool }).pool;
   if (!pool) return null;
   const open = pool._allConnections?.length;

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -13,7 +13,7 @@ import { addEdge } from './lineage-edges';
 import { findNode, NodeRef, parseLineageId } from './lineage-node';
 import { RunService } from './run.service';
 
-export interface LogArtifactInput {
+export interface LogArtifactParams {
   registry: string;
   type: string;
   name: string;
@@ -25,7 +25,7 @@ export interface LogArtifactInput {
   producedBy?: string | null;
 }
 
-export interface UseArtifactInput {
+export interface UseArtifactParams {
   run: string;
   /** Global id of an Artifact or a ModelVersion. */
   artifact: string;
@@ -40,6 +40,7 @@ export class ArtifactService {
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
     private readonly runs: RunService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, globalId: string): Promise<ArtifactEntity> {
@@ -52,7 +53,7 @@ export class ArtifactService {
   }
 
   /** Logs an artifact; the same content (registry, type, name, digest) logged again is the same artifact. */
-  async log(caller: Caller, input: LogArtifactInput): Promise<{ artifact: ArtifactEntity; created: boolean }> {
+  async log(caller: Caller, input: LogArtifactParams): Promise<{ artifact: ArtifactEntity; created: boolean }> {
     if (!ARTIFACT_TYPE.test(input.type))
       throw new BadInputError(
         'type must be 1-64 lower-case letters, digits, "_" or "-" (dataset, code, model, …).',
@@ -97,18 +98,8 @@ export class ArtifactService {
           if (isUniqueViolation(err)) throw new RetryTransaction('artifact logged concurrently');
           throw err;
         }
-        await recordAudit(
-          em,
-          caller,
-          {
-            action: 'artifact.logged',
-            registryId: registry.id,
-            targetType: 'Artifact',
-            targetId: artifact.id,
-            after: { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri },
-          },
-          now,
-        );
+        const after = { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri };
+        await this.changes.record(em, caller, { type: 'artifact.logged', registry, targetId: artifact.id, after }, now);
       }
       if (producer) {
         const added = await addEdge(
@@ -119,39 +110,40 @@ export class ArtifactService {
           'PRODUCED',
           now,
         );
-        if (added)
-          await recordAudit(
+        if (added) {
+          await this.changes.record(
             em,
             caller,
             {
-              action: 'lineage.produced',
-              registryId: registry.id,
-              targetType: 'Artifact',
+              type: 'lineage.produced',
+              registry,
               targetId: artifact.id,
               after: { run: producer.id },
             },
             now,
           );
+        }
       }
       return { artifact, created };
     });
   }
 
   /** Records that a run used an artifact or a model version (a USED edge). */
-  async use(caller: Caller, input: UseArtifactInput): Promise<{ run: NodeRef; used: NodeRef }> {
+  async use(caller: Caller, input: UseArtifactParams): Promise<{ run: NodeRef; used: NodeRef }> {
     const target = parseLineageId(input.artifact, 'artifact', ['ARTIFACT', 'MODEL_VERSION']);
     return this.db.transaction(async (em) => {
       const run = await this.writableRun(em, caller, input.run);
       const used = await this.readableNode(em, caller.principal, target.kind, target.id, input.artifact);
       const added = await addEdge(em, caller, used, run, 'USED');
-      if (added)
-        await recordAudit(em, caller, {
-          action: 'lineage.used',
-          registryId: run.registryId,
-          targetType: 'Run',
+      if (added) {
+        const after = { used: used.id, kind: used.kind };
+        await this.changes.record(em, caller, {
+          type: 'lineage.used',
+          registry: { id: run.registryId },
           targetId: run.id,
-          after: { used: used.id, kind: used.kind },
+          after,
         });
+      }
       return { run, used };
     });
   }

@@ -1,9 +1,9 @@
-import { DataSource } from 'typeorm';
 import { BadInputError } from '../common/errors';
-import { isStatementTimeout, statementTimeout } from '../db/dialect';
+import { Database } from '../db/database';
+import { RowBound } from '../db/dialect';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
+export type EdgeDirection = 'UPSTREAM' | 'DOWNSTREAM';
 
 export interface WalkedEdge {
   id: string;
@@ -44,32 +44,20 @@ export interface Walk {
 }
 
 /**
- * How a dialect lets the recursion's work be bounded: SQLite stops the whole recursion at a LIMIT
- * inside the CTE (https://sqlite.org/lang_with.html, "Controlling Depth Of Recursion"); MariaDB
- * refuses that but takes a LIMIT on each step of the recursion, when it is parenthesized; MySQL
- * is left to its statement timeout.
- */
-export type RowBound = 'whole' | 'per-step' | 'none';
-
-export function rowBoundOf(ds: DataSource): RowBound {
-  return ds.options.type === 'better-sqlite3' ? 'whole' : ds.options.type === 'mariadb' ? 'per-step' : 'none';
-}
-
-/**
  * One recursive statement walks the lineage graph from a node in one direction. UNION (not
  * UNION ALL) drops repeated rows, and the depth bound ends walks around cycles, on SQLite (which
  * has no CYCLE clause) and MySQL/MariaDB alike. A node in a registry the caller may not read is
  * returned as an endpoint but never expanded, so nothing behind it is revealed.
  *
  * The outer LIMIT only trims the answer; the work is the recursion, bounded by `maxRows` as the
- * dialect allows (RowBound). Rows come out breadth-first, so the nearest are kept. The first step
+ * dialect allows (its recursionBound, see RowBound in src/db/dialect). Rows come out breadth-first, so the nearest are kept. The first step
  * is limited too: SQLite queues all of it before the recursion's LIMIT applies (a hub used by
  * 47 000 runs took 135 ms with the first step unbounded), and on MariaDB a depth-20 walk from that
  * hub ran into the 5 s statement timeout until each step was bounded. `walked` (rows produced)
  * and `widest_step` (the most rows one step added) tell a cut walk from a complete one.
  */
 export function walkSql(
-  direction: Direction,
+  direction: EdgeDirection,
   expandable: string[] | 'all',
   timeout = { prefix: '', selectHint: '' },
   bound: RowBound = 'none',
@@ -106,8 +94,8 @@ export function walkSql(
     LIMIT ?`;
 }
 
-export async function walk(ds: DataSource, rootId: string, direction: Direction, opts: WalkOptions): Promise<Walk> {
-  const bound = opts.maxRows === undefined ? 'none' : rowBoundOf(ds);
+export async function walk(db: Database, rootId: string, direction: EdgeDirection, opts: WalkOptions): Promise<Walk> {
+  const bound = opts.maxRows === undefined ? 'none' : db.dialect.recursionBound;
   const perStep = opts.maxRowsPerStep ?? opts.maxRows!;
   const rowLimit = bound === 'none' ? [] : [bound === 'per-step' ? perStep : opts.maxRows];
   const params: unknown[] = [
@@ -121,10 +109,13 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
   const timeoutMs = opts.timeoutMs ?? 0;
   let rows: Record<string, unknown>[];
   try {
-    rows = await ds.query(walkSql(direction, opts.expandable, statementTimeout(ds, timeoutMs), bound), params);
+    rows = await db.ds.query(
+      walkSql(direction, opts.expandable, db.dialect.statementTimeout(timeoutMs), bound),
+      params,
+    );
   } catch (err) {
     // The client's question was too big for the time allowed; a smaller depth may answer it.
-    if (isStatementTimeout(err)) {
+    if (db.dialect.isStatementTimeout(err)) {
       throw new BadInputError(
         `The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (${timeoutMs} ms) and was stopped; ask for a smaller depth.`,
         'depth',

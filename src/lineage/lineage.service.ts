@@ -11,10 +11,10 @@ import { VersionEntity } from '../versions/version.entity';
 import { ArtifactEntity } from './artifact.entity';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 import { findNode, lineageName, NodeRef, parseLineageId } from './lineage-node';
-import { Direction, walk, WalkedEdge } from './lineage-walk';
+import { EdgeDirection, walk, WalkedEdge } from './lineage-walk';
 import { RunEntity } from './run.entity';
 
-export type WalkDirection = Direction | 'BOTH';
+export type WalkDirection = EdgeDirection | 'BOTH';
 
 const EDGES_PER_NODE = 8;
 // How much of the graph the recursion may visit, in rows per node of the cap (SQLite; see
@@ -76,13 +76,13 @@ export class LineageService {
 
     const expandable = await this.authz.registryIdsAllowing(principal, 'registry:read');
     const cap = this.limits.maxNodes;
-    const directions: Direction[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
+    const directions: EdgeDirection[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
     // The cap counts nodes. A dense graph has more edges than nodes, so edges get a wider limit
     // of their own; reaching it also means the graph was cut.
     const edgeLimit = cap * EDGES_PER_NODE;
     const perDirection = await Promise.all(
       directions.map((d) =>
-        walk(this.db.ds, root.id, d, {
+        walk(this.db, root.id, d, {
           depth,
           expandable,
           limit: edgeLimit + 1,
@@ -155,7 +155,7 @@ export class LineageService {
     principal: Principal,
     loaders: Loaders,
     id: string,
-    direction: Direction,
+    direction: EdgeDirection,
     first = MAX_PAGE,
   ): Promise<LineageNodeView[]> {
     // The loaders hold the first MAX_PAGE edges of each node.

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog } from '../changes';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -11,7 +11,7 @@ import { RegistryService } from '../registry/registry.service';
 import { RUN_STATUSES, RunEntity, RunStatus } from './run.entity';
 import { parseLineageId } from './lineage-node';
 
-export interface CreateRunInput {
+export interface CreateRunParams {
   registry: string;
   name: string;
   externalId?: string | null;
@@ -21,7 +21,7 @@ export interface CreateRunInput {
   startedAt?: Date | null;
 }
 
-export interface UpdateRunInput {
+export interface UpdateRunParams {
   run: string;
   status?: RunStatus | null;
   metrics?: Record<string, unknown> | null;
@@ -42,6 +42,7 @@ export class RunService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** A run by global id, if the caller may read its registry. */
@@ -59,7 +60,7 @@ export class RunService {
   }
 
   /** Creates a run; a run whose externalId the registry already knows is returned as it is. */
-  async create(caller: Caller, input: CreateRunInput): Promise<{ run: RunEntity; created: boolean }> {
+  async create(caller: Caller, input: CreateRunParams): Promise<{ run: RunEntity; created: boolean }> {
     if (!RUN_NAME.test(input.name))
       throw new BadInputError('Run name must be 1-255 characters, not starting with a space.', 'name');
     if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 255))
@@ -97,13 +98,12 @@ export class RunService {
         if (isUniqueViolation(err)) throw new RetryTransaction('run externalId taken concurrently');
         throw err;
       }
-      await recordAudit(
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'run.created',
-          registryId: registry.id,
-          targetType: 'Run',
+          type: 'run.created',
+          registry,
           targetId: run.id,
           after: runSnapshot(run),
         },
@@ -113,7 +113,7 @@ export class RunService {
     });
   }
 
-  async update(caller: Caller, input: UpdateRunInput): Promise<RunEntity> {
+  async update(caller: Caller, input: UpdateRunParams): Promise<RunEntity> {
     if (input.status != null && !RUN_STATUSES.includes(input.status))
       throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
     const metrics = input.metrics == null ? undefined : validate.metrics(input.metrics);
@@ -132,19 +132,8 @@ export class RunService {
         { id: run.id },
         { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now },
       );
-      await recordAudit(
-        em,
-        caller,
-        {
-          action: 'run.updated',
-          registryId: registry.id,
-          targetType: 'Run',
-          targetId: run.id,
-          before,
-          after: runSnapshot(run),
-        },
-        now,
-      );
+      const after = runSnapshot(run);
+      await this.changes.record(em, caller, { type: 'run.updated', registry, targetId: run.id, before, after }, now);
       return run;
     });
   }

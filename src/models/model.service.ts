@@ -1,42 +1,38 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
-import { jsonArrayContains } from '../db/dialect';
 import { hydrate } from '../db/hydrate';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
-import { changedFields } from '../webhooks/changes';
-import { emitEvent } from '../webhooks/emit';
 
 const MODEL_BY_NAMES =
   'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
-export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
-export type Direction = 'ASC' | 'DESC';
+export type ModelSortField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 
-export interface ModelFilter {
+export interface ModelFilterParams {
   nameContains?: string | null;
   tag?: string | null;
   includeArchived?: boolean | null;
 }
 
-export interface CreateModelInput {
+export interface CreateModelParams {
   registry: string;
   name: string;
   description?: string | null;
   tags?: string[] | null;
 }
 
-export interface UpdateModelInput {
+export interface UpdateModelParams {
   registry: string;
   model: string;
   name?: string | null;
@@ -44,7 +40,7 @@ export interface UpdateModelInput {
   tags?: string[] | null;
 }
 
-function modelOrder(field: ModelOrderField, dir: Direction): KeysetOrder<ModelEntity> {
+function modelOrder(field: ModelSortField, dir: SortDirection): KeysetOrder<ModelEntity> {
   const id = { expr: 'm.id', dir, kind: 'string' as const, value: (m: ModelEntity) => m.id };
   switch (field) {
     case 'NAME':
@@ -83,6 +79,7 @@ export class ModelService {
     private readonly db: Database,
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string): Promise<ModelEntity> {
@@ -103,9 +100,9 @@ export class ModelService {
 
   async list(
     registry: RegistryEntity,
-    filter: ModelFilter,
-    field: ModelOrderField,
-    dir: Direction,
+    filter: ModelFilterParams,
+    field: ModelSortField,
+    dir: SortDirection,
     args: PageArgs,
   ): Promise<Page<ModelEntity>> {
     const qb = this.db.manager
@@ -115,7 +112,7 @@ export class ModelService {
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
     if (filter.nameContains)
       qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
-    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'm.tags', 'tag'), { tag: filter.tag });
+    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
 
@@ -170,29 +167,23 @@ export class ModelService {
       archivedAt: null,
     };
     await em.insert(ModelEntity, model);
-    await recordAudit(
+    await this.changes.record(
       em,
       caller,
       {
-        action: 'model.created',
-        registryId: registry.id,
-        modelId: model.id,
-        targetType: 'RegisteredModel',
+        type: 'model.created',
+        registry,
+        model,
         targetId: model.id,
         after: modelSnapshot(model),
+        data: { description: model.description, tags: model.tags },
       },
-      now,
-    );
-    await emitEvent(
-      em,
-      caller,
-      { type: 'model.created', registry, model, data: { description: model.description, tags: model.tags } },
       now,
     );
     return model;
   }
 
-  async create(caller: Caller, input: CreateModelInput): Promise<ModelEntity> {
+  async create(caller: Caller, input: CreateModelParams): Promise<ModelEntity> {
     validate.modelName(input.name);
     validate.tags(input.tags ?? []);
     validate.text(input.description, 'description');
@@ -208,7 +199,7 @@ export class ModelService {
     }
   }
 
-  async update(caller: Caller, input: UpdateModelInput): Promise<ModelEntity> {
+  async update(caller: Caller, input: UpdateModelParams): Promise<ModelEntity> {
     const name = input.name == null ? undefined : validate.modelName(input.name);
     const tags = input.tags == null ? undefined : validate.tags(input.tags);
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
@@ -230,28 +221,24 @@ export class ModelService {
           { id: model.id },
           { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt },
         );
-        await recordAudit(
+        const after = modelSnapshot(model);
+        const changed = changedFields(before, after);
+        await this.changes.record(
           em,
           caller,
           {
-            action: 'model.updated',
-            registryId: registry.id,
-            modelId: model.id,
-            targetType: 'RegisteredModel',
+            type: 'model.updated',
+            registry,
+            model,
+            formerModelName: before.name,
             targetId: model.id,
             before,
-            after: modelSnapshot(model),
+            after,
+            data: changed ?? undefined,
+            notify: changed !== null,
           },
           model.updatedAt,
         );
-        const changes = changedFields(before, modelSnapshot(model));
-        if (changes)
-          await emitEvent(
-            em,
-            caller,
-            { type: 'model.updated', registry, model, formerModelName: before.name, data: changes },
-            model.updatedAt,
-          );
         return model;
       });
     } catch (err) {
@@ -296,21 +283,20 @@ export class ModelService {
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
-      await recordAudit(
+      const after = modelSnapshot(model);
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'model.archived',
-          registryId: registry.id,
-          modelId: model.id,
-          targetType: 'RegisteredModel',
+          type: 'model.archived',
+          registry,
+          model,
           targetId: model.id,
           before,
-          after: modelSnapshot(model),
+          after,
         },
         model.archivedAt,
       );
-      await emitEvent(em, caller, { type: 'model.archived', registry, model }, model.archivedAt);
       return model;
     });
   }

@@ -1,24 +1,23 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { insertBinding } from '../access/role-bindings';
+import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation } from '../db/database';
-import { bumpPolicyVersion } from '../access/policy';
-import { insertBinding } from '../access/role.service';
 import { RegistryEntity, Visibility } from './registry.entity';
 
-export interface CreateRegistryInput {
+export interface CreateRegistryParams {
   name: string;
   description?: string | null;
   visibility?: Visibility | null;
   protectedAliases?: string[] | null;
 }
 
-export interface UpdateRegistryInput {
+export interface UpdateRegistryParams {
   registry: string;
   description?: string | null;
   visibility?: Visibility | null;
@@ -39,6 +38,7 @@ export class RegistryService {
   constructor(
     private readonly db: Database,
     private readonly authz: Authorizer,
+    private readonly changes: ChangeLog,
   ) {}
 
   /**
@@ -64,7 +64,7 @@ export class RegistryService {
     return fetchPage(this.db, qb, BY_NAME, args);
   }
 
-  async create(caller: Caller, input: CreateRegistryInput): Promise<RegistryEntity> {
+  async create(caller: Caller, input: CreateRegistryParams): Promise<RegistryEntity> {
     await this.authz.require(caller.principal, 'registry:create');
     const now = new Date();
     const registry: RegistryEntity = {
@@ -80,23 +80,21 @@ export class RegistryService {
     try {
       await this.db.transaction(async (em) => {
         await em.insert(RegistryEntity, registry);
-        await recordAudit(
+        const after = snapshot(registry);
+        await this.changes.record(
           em,
           caller,
           {
-            action: 'registry.created',
-            registryId: registry.id,
-            targetType: 'Registry',
+            type: 'registry.created',
+            registry,
             targetId: registry.id,
-            after: snapshot(registry),
+            after,
           },
           now,
         );
         // The creator administers what they made, even if they later leave AUTH_ADMINS.
-        await insertBinding(em, caller, registry, caller.principal.subject, 'ADMIN', now);
-        await bumpPolicyVersion(em);
+        await insertBinding(em, this.changes, caller, registry, caller.principal.subject, 'ADMIN', now);
       });
-      await this.authz.policyChanged();
     } catch (err) {
       if (isUniqueViolation(err)) throw new ConflictError(`Registry "${registry.name}" already exists.`);
       throw err;
@@ -104,11 +102,11 @@ export class RegistryService {
     return registry;
   }
 
-  async update(caller: Caller, input: UpdateRegistryInput): Promise<RegistryEntity> {
+  async update(caller: Caller, input: UpdateRegistryParams): Promise<RegistryEntity> {
     const protectedAliases =
       input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
-    const updated = await this.db.transaction(async (em) => {
+    return this.db.transaction(async (em) => {
       const found = await this.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'registry:admin', found);
       // Locked so that two admins editing at once cannot overwrite each other's change.
@@ -128,24 +126,25 @@ export class RegistryService {
           updatedAt: registry.updatedAt,
         },
       );
-      await recordAudit(
+      const after = snapshot(registry);
+      const changed = changedFields(before, after);
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'registry.updated',
-          registryId: registry.id,
-          targetType: 'Registry',
+          type: 'registry.updated',
+          registry,
           targetId: registry.id,
           before,
-          after: snapshot(registry),
+          after,
+          data: changed ?? undefined,
+          notify: changed !== null,
+          // Visibility decides who may read the registry; the rest is not access.
+          accessChanged: before.visibility !== registry.visibility,
         },
         registry.updatedAt,
       );
-      const visibilityChanged = before.visibility !== registry.visibility;
-      if (visibilityChanged) await bumpPolicyVersion(em);
-      return { registry, visibilityChanged };
+      return registry;
     });
-    if (updated.visibilityChanged) await this.authz.policyChanged();
-    return updated.registry;
   }
 }

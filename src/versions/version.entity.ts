@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { BIGINT, ID, JSON_DOC, JsonObject, TIMESTAMP } from '../db/columns';
 import { ModelEntity } from '../models/model.entity';
 
-export interface ArtifactFile {
+export interface ArtifactFileRecord {
   path: string;
   digest: string | null;
   sizeBytes: number | null;
@@ -27,7 +27,7 @@ export class VersionEntity {
   @Column({ type: 'varchar', length: 2048 }) artifactUri!: string;
   @Column({ type: 'varchar', length: 71 }) artifactDigest!: string;
   @Column(BIGINT) artifactSizeBytes!: number;
-  @Column(JSON_DOC) artifactFiles!: ArtifactFile[];
+  @Column(JSON_DOC) artifactFiles!: ArtifactFileRecord[];
 
   @Column(JSON_DOC) metadata!: JsonObject;
   @Column(JSON_DOC) metrics!: Record<string, number>;

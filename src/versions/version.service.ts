@@ -2,26 +2,24 @@ import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
-import { jsonArrayContains, jsonKeyPath, jsonNumber } from '../db/dialect';
+import { jsonKeyPath } from '../db/dialect';
 import { ModelEntity } from '../models/model.entity';
-import { Direction, ModelService } from '../models/model.service';
+import { ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
 import { toGlobalId } from '../common/global-id';
-import { changedFields } from '../webhooks/changes';
-import { emitEvent } from '../webhooks/emit';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
-export interface ArtifactInput {
+export interface ArtifactParams {
   uri: string;
   digest: string;
   sizeBytes: number;
@@ -31,7 +29,7 @@ export interface ArtifactInput {
 export interface LinkVersionInput {
   registry: string;
   model: string;
-  artifact: ArtifactInput;
+  artifact: ArtifactParams;
   metadata?: Record<string, unknown> | null;
   metrics?: Record<string, unknown> | null;
   tags?: string[] | null;
@@ -60,9 +58,9 @@ export interface UpdateVersionInput {
   metrics?: Record<string, unknown> | null;
 }
 
-export type VersionOrderField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
+export type VersionSortField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
 
-export interface VersionFilter {
+export interface VersionFilterParams {
   tag?: string | null;
   includeArchived?: boolean | null;
 }
@@ -104,6 +102,7 @@ export class VersionService {
     private readonly models: ModelService,
     private readonly aliases: AliasService,
     private readonly runs: RunService,
+    private readonly changes: ChangeLog,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -128,9 +127,9 @@ export class VersionService {
 
   async list(
     model: ModelEntity,
-    filter: VersionFilter,
-    field: VersionOrderField,
-    dir: Direction,
+    filter: VersionFilterParams,
+    field: VersionSortField,
+    dir: SortDirection,
     metric: string | null | undefined,
     args: PageArgs,
   ): Promise<Page<VersionEntity>> {
@@ -139,14 +138,14 @@ export class VersionService {
       .createQueryBuilder('v')
       .where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
-    if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'v.tags', 'tag'), { tag: filter.tag });
+    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
   }
 
   private order(
     qb: { setParameter(k: string, v: unknown): unknown },
-    field: VersionOrderField,
-    dir: Direction,
+    field: VersionSortField,
+    dir: SortDirection,
     metric: string | null | undefined,
   ): KeysetOrder<VersionEntity> {
     const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
@@ -170,7 +169,7 @@ export class VersionService {
       key: `version:metric:${key}:${dir}`,
       columns: [
         {
-          expr: `COALESCE(${jsonNumber(this.db.dialect, 'v.metrics', 'metricPath')}, :metricMissing)`,
+          expr: `COALESCE(${this.db.dialect.jsonNumber('v.metrics', 'metricPath')}, :metricMissing)`,
           dir,
           kind: 'number',
           value: (v) => v.metrics[key] ?? missing,
@@ -236,20 +235,7 @@ export class VersionService {
       model.updatedAt = now;
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
-      await recordAudit(
-        em,
-        caller,
-        {
-          action: 'version.linked',
-          registryId: registry.id,
-          modelId: model.id,
-          targetType: 'ModelVersion',
-          targetId: version.id,
-          after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null },
-        },
-        now,
-      );
-      await emitEvent(
+      await this.changes.record(
         em,
         caller,
         {
@@ -257,6 +243,8 @@ export class VersionService {
           registry,
           model,
           version,
+          targetId: version.id,
+          after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null },
           data: {
             modelCreated: created,
             aliases: aliasNames,
@@ -345,28 +333,24 @@ export class VersionService {
       const before = versionSnapshot(version);
       Object.assign(version, changes, { updatedAt: new Date() });
       await em.update(VersionEntity, { id: version.id }, { ...changes, updatedAt: version.updatedAt });
-      await recordAudit(
+      const after = versionSnapshot(version);
+      const changed = changedFields(before, after);
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'version.updated',
-          registryId: registry.id,
-          modelId: model.id,
-          targetType: 'ModelVersion',
+          type: 'version.updated',
+          registry,
+          model,
+          version,
           targetId: version.id,
           before,
-          after: versionSnapshot(version),
+          after,
+          data: changed ?? undefined,
+          notify: changed !== null,
         },
         version.updatedAt,
       );
-      const changed = changedFields(before, versionSnapshot(version));
-      if (changed)
-        await emitEvent(
-          em,
-          caller,
-          { type: 'version.updated', registry, model, version, data: changed },
-          version.updatedAt,
-        );
       return version;
     });
   }
@@ -397,21 +381,21 @@ export class VersionService {
         { id: version.id },
         { archivedAt: version.archivedAt, updatedAt: version.updatedAt },
       );
-      await recordAudit(
+      const after = versionSnapshot(version);
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'version.archived',
-          registryId: registry.id,
-          modelId: model.id,
-          targetType: 'ModelVersion',
+          type: 'version.archived',
+          registry,
+          model,
+          version,
           targetId: version.id,
           before,
-          after: versionSnapshot(version),
+          after,
         },
         version.archivedAt,
       );
-      await emitEvent(em, caller, { type: 'version.archived', registry, model, version }, version.archivedAt);
       await this.aliases.refreshLatest(
         em,
         caller,

@@ -1,11 +1,11 @@
 import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
-import { EVENT_TYPES, EventType } from './events';
-import { parseSecret } from './signing';
-import { parseWebhookUrl } from './url-safety';
+import { EVENT_TYPES, EventType, isEventType } from '../changes';
+import { parseSecret } from '../delivery/signing';
+import { parseWebhookUrl } from '../delivery/url-safety';
 import { WEBHOOK_FORMATS, WebhookEntity, WebhookFormat } from './webhook.entity';
 
-export interface WebhookFilterInput {
+export interface WebhookFilterParams {
   models?: string[] | null;
   aliases?: string[] | null;
 }
@@ -15,18 +15,18 @@ interface WebhookFieldsInput {
   events?: string[] | null;
   secret?: string | null;
   description?: string | null;
-  filter?: WebhookFilterInput | null;
+  filter?: WebhookFilterParams | null;
   format?: WebhookFormat | null;
   active?: boolean | null;
 }
 
-export interface CreateWebhookInput extends WebhookFieldsInput {
+export interface CreateWebhookParams extends WebhookFieldsInput {
   registry: string;
   url: string;
   events: string[];
 }
 
-export interface UpdateWebhookInput extends WebhookFieldsInput {
+export interface UpdateWebhookParams extends WebhookFieldsInput {
   /** Global id of the webhook. */
   webhook: string;
   /** Generate a new secret (returned once, in the payload). */
@@ -61,7 +61,7 @@ export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetwor
   if (input.events != null) {
     if (input.events.length === 0) throw new BadInputError('Subscribe to at least one event.', 'events');
     for (const e of input.events) {
-      if (!(EVENT_TYPES as readonly string[]).includes(e))
+      if (!isEventType(e))
         throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
     }
     out.events = [...new Set(input.events)] as EventType[];

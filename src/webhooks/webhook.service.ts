@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { recordAudit } from '../audit/audit.service';
+import { ChangeLog, PING } from '../changes';
+import { newDelivery } from '../changes/outbox-rows';
+import { buildPayload } from '../changes/payload';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
@@ -9,13 +11,11 @@ import { uuidv7 } from '../common/uuid';
 import { Database } from '../db/database';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
-import { DeliveryAttempts } from './attempt';
+import { DeliveryAttempts } from '../delivery/attempt';
 import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
-import { DELETE_BATCH } from './outbox';
-import { newDelivery } from './emit';
-import { buildPayload, PING } from './events';
-import { generateSecret } from './signing';
-import { CreateWebhookInput, parseWebhookFields, snapshot, UpdateWebhookInput } from './webhook.input';
+import { DELETE_BATCH } from '../delivery/outbox';
+import { generateSecret } from '../delivery/signing';
+import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.input';
 import { WebhookEntity } from './webhook.entity';
 
 /** A registry's webhooks are capped: each one multiplies every event of the registry. */
@@ -47,9 +47,10 @@ export class WebhookService {
     private readonly registries: RegistryService,
     private readonly attempts: DeliveryAttempts,
     private readonly allowPrivateNetworks: boolean,
+    private readonly changes: ChangeLog,
   ) {}
 
-  async create(caller: Caller, input: CreateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
+  async create(caller: Caller, input: CreateWebhookParams): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
     if (!fields.url || !fields.events)
       throw new BadInputError('A webhook needs a url and at least one event.', fields.url ? 'events' : 'url');
@@ -83,23 +84,13 @@ export class WebhookService {
         updatedAt: now,
       };
       await em.insert(WebhookEntity, webhook);
-      await recordAudit(
-        em,
-        caller,
-        {
-          action: 'webhook.created',
-          registryId: registry.id,
-          targetType: 'Webhook',
-          targetId: webhook.id,
-          after: snapshot(webhook),
-        },
-        now,
-      );
+      const after = snapshot(webhook);
+      await this.changes.record(em, caller, { type: 'webhook.created', registry, targetId: webhook.id, after }, now);
       return { webhook, secret: generated };
     });
   }
 
-  async update(caller: Caller, input: UpdateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
+  async update(caller: Caller, input: UpdateWebhookParams): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const id = expectGlobalId(input.webhook, 'Webhook', 'webhook');
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
     if (input.rotateSecret && fields.secret)
@@ -132,16 +123,16 @@ export class WebhookService {
       await em.update(WebhookEntity, { id: webhook.id }, changes);
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
-      await recordAudit(
+      const after = { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret };
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'webhook.updated',
-          registryId: registry.id,
-          targetType: 'Webhook',
+          type: 'webhook.updated',
+          registry,
           targetId: webhook.id,
           before,
-          after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret },
+          after,
         },
         now,
       );
@@ -166,13 +157,8 @@ export class WebhookService {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
       await em.delete(WebhookEntity, { id: webhook.id });
-      await recordAudit(em, caller, {
-        action: 'webhook.deleted',
-        registryId: registry.id,
-        targetType: 'Webhook',
-        targetId: webhook.id,
-        before: snapshot(webhook),
-      });
+      const before = snapshot(webhook);
+      await this.changes.record(em, caller, { type: 'webhook.deleted', registry, targetId: webhook.id, before });
       return webhook;
     });
   }
@@ -195,12 +181,7 @@ export class WebhookService {
         nextAttemptAt: new Date(now.getTime() + this.attempts.leaseMs),
       };
       await em.insert(WebhookDeliveryEntity, row);
-      await recordAudit(
-        em,
-        caller,
-        { action: 'webhook.tested', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id },
-        now,
-      );
+      await this.changes.record(em, caller, { type: 'webhook.tested', registry, targetId: webhook.id }, now);
       return { delivery: row, webhook };
     });
     await this.attempts.attempt(delivery, webhook, 1);
@@ -224,15 +205,15 @@ export class WebhookService {
       // A webhook that is off gets it parked: it goes out when the webhook is switched on.
       if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
-      await recordAudit(
+      const after = { eventId: original.eventId, event: original.eventType };
+      await this.changes.record(
         em,
         caller,
         {
-          action: 'webhook.redelivered',
-          registryId: registry.id,
-          targetType: 'Webhook',
+          type: 'webhook.redelivered',
+          registry,
           targetId: original.webhookId,
-          after: { eventId: original.eventId, event: original.eventType },
+          after,
         },
         now,
       );

@@ -1,50 +1,33 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CHANGE_TYPES, EventType } from '../changes';
 import { JsonObject } from '../db/columns';
+import { WebhookFormat } from './webhook.entity';
 import { Connection } from '../graphql/connection';
 import { JSONObject } from '../graphql/scalars';
 import { Node } from '../node/node.types';
 import { Registry } from '../registry/registry.types';
 import { User } from '../viewer/user.types';
 
-/** GraphQL names for the event catalogue; the values are the payloads' `type`s. */
-export enum WebhookEventType {
-  MODEL_CREATED = 'model.created',
-  MODEL_UPDATED = 'model.updated',
-  MODEL_ARCHIVED = 'model.archived',
-  VERSION_LINKED = 'version.linked',
-  VERSION_UPDATED = 'version.updated',
-  VERSION_ARCHIVED = 'version.archived',
-  ALIAS_SET = 'alias.set',
-  ALIAS_REMOVED = 'alias.removed',
-  ROLE_GRANTED = 'role.granted',
-  ROLE_REVOKED = 'role.revoked',
-}
+/**
+ * GraphQL names for the event catalogue (the delivered types of src/changes/catalogue.ts,
+ * `model.created` → MODEL_CREATED); the values are the payloads' `type`s.
+ */
+const DELIVERED = CHANGE_TYPES.filter((e) => e.delivered);
+const enumName = (type: string) => type.replace('.', '_').toUpperCase();
+export const WebhookEventType: Record<string, EventType> = Object.fromEntries(
+  DELIVERED.map((e) => [enumName(e.type), e.type]),
+);
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
   description: "An event a webhook can receive; the payload's `type` is the dotted name.",
-  valuesConfig: {
-    MODEL_CREATED: { description: '`model.created`: by createModel, or by the first linkModelVersion of a model.' },
-    MODEL_UPDATED: { description: '`model.updated`: description, tags or name changed; `data` has before and after.' },
-    MODEL_ARCHIVED: { description: '`model.archived`.' },
-    VERSION_LINKED: {
-      description: '`version.linked`: a new version; `data` has its tags, metrics, run and the aliases set with it.',
-    },
-    VERSION_UPDATED: { description: '`version.updated`: description, tags, metadata or metrics changed.' },
-    VERSION_ARCHIVED: { description: '`version.archived`.' },
-    ALIAS_SET: {
-      description: '`alias.set`: an alias was set or moved; `previousVersion` is where it was (null when new).',
-    },
-    ALIAS_REMOVED: { description: '`alias.removed`: `previousVersion` is where it was.' },
-    ROLE_GRANTED: { description: '`role.granted`: `data` has subject, role and previousRole.' },
-    ROLE_REVOKED: { description: '`role.revoked`: `data` has subject and the role taken away.' },
-  },
+  valuesConfig: Object.fromEntries(
+    DELIVERED.map((e) => [enumName(e.type), { description: `\`${e.type}\`${e.summary ? `: ${e.summary}` : '.'}` }]),
+  ),
 });
 
-export enum WebhookFormat {
-  STANDARD = 'STANDARD',
-  SLACK = 'SLACK',
-}
-registerEnumType(WebhookFormat, {
+/** The GraphQL enum of WEBHOOK_FORMATS (webhook.entity.ts); the Record keeps the two the same. */
+const WebhookFormatEnum: Record<WebhookFormat, WebhookFormat> = { STANDARD: 'STANDARD', SLACK: 'SLACK' };
+registerEnumType(WebhookFormatEnum, {
   name: 'WebhookFormat',
   valuesConfig: {
     STANDARD: { description: 'The event as JSON, signed per Standard Webhooks.' },
@@ -93,7 +76,7 @@ export class Webhook extends Node {
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
-  @Field(() => WebhookFormat) format!: string;
+  @Field(() => WebhookFormatEnum) format!: string;
   @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' })
   active!: boolean;
   @Field(() => User) createdBy!: User;
@@ -160,8 +143,7 @@ export class CreateWebhookInput {
   secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormat, { nullable: true, description: 'Default STANDARD.' }) format?:
-    'STANDARD' | 'SLACK' | null;
+  @Field(() => WebhookFormatEnum, { nullable: true, description: 'Default STANDARD.' }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true, description: 'Default true.' }) active?: boolean | null;
 }
 
@@ -183,7 +165,7 @@ export class UpdateWebhookInput {
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' })
   filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormat, { nullable: true }) format?: 'STANDARD' | 'SLACK' | null;
+  @Field(() => WebhookFormatEnum, { nullable: true }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
 

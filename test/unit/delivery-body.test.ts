@@ -1,6 +1,6 @@
-import { bodyOf, signingSecrets } from '../../src/webhooks/attempt';
+import { bodyOf, signingSecrets } from '../../src/delivery/attempt';
 import { WebhookDeliveryEntity } from '../../src/webhooks/delivery.entity';
-import { slackText } from '../../src/webhooks/slack';
+import { slackText } from '../../src/delivery/slack';
 import { WebhookEntity } from '../../src/webhooks/webhook.entity';
 
 // What one delivery attempt sends and signs with, and the Slack rendering of a payload. Payloads

@@ -1,4 +1,4 @@
-import { backoffMs, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../src/webhooks/retry';
+import { backoffMs, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../src/delivery/retry';
 
 // When a failed webhook delivery is tried again, and after how long. The dispatcher that applies
 // these to real deliveries is tested over HTTP (test/webhook-delivery.test.ts).

@@ -1,6 +1,6 @@
 import { Webhook as StandardWebhook, WebhookVerificationError } from 'standardwebhooks';
 import { BadInputError } from '../../src/common/errors';
-import { generateSecret, parseSecret, SECRET_PREFIX, sign, signedHeaders } from '../../src/webhooks/signing';
+import { generateSecret, parseSecret, SECRET_PREFIX, sign, signedHeaders } from '../../src/delivery/signing';
 
 // Signatures are checked with the standardwebhooks package, as a receiver would check them: a
 // signature this server makes must verify there, and nothing else may.

@@ -1,5 +1,5 @@
 import { BadInputError } from '../../src/common/errors';
-import { hostOf, parseWebhookUrl, refusal, UnsafeAddressError } from '../../src/webhooks/url-safety';
+import { hostOf, parseWebhookUrl, refusal, UnsafeAddressError } from '../../src/delivery/url-safety';
 
 // The SSRF guard's address classification and URL check, without DNS or sockets. That a
 // delivery is refused at connect time (DNS, redirects to a bad address) is in the HTTP suite.

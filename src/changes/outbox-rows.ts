@@ -3,28 +3,24 @@ import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
 import { LATEST } from '../common/validate';
 import { storableJson } from '../db/json-depth';
-import { WebhookDeliveryEntity } from './delivery.entity';
-import { buildPayload, RegistryEvent } from './events';
-import { WebhookEntity } from './webhook.entity';
+import { Dialect } from '../db/dialect';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
+import { buildPayload, RegistryEvent } from './payload';
 
 // A mutation may emit several events (a first link: model.created, version.linked, alias.set…);
 // the registry's webhooks are read once per transaction. Keyed by the transaction's manager, so
 // nothing outlives the transaction.
 const activeWebhooks = new WeakMap<EntityManager, Map<string, Promise<WebhookEntity[]>>>();
 
-function webhooksOf(em: EntityManager, registryId: string): Promise<WebhookEntity[]> {
+function webhooksOf(em: EntityManager, dialect: Dialect, registryId: string): Promise<WebhookEntity[]> {
   let byRegistry = activeWebhooks.get(em);
   if (!byRegistry) activeWebhooks.set(em, (byRegistry = new Map<string, Promise<WebhookEntity[]>>()));
   let found = byRegistry.get(registryId);
   if (!found) {
-    // MySQL/MariaDB: a shared lock, so a webhook cannot be deleted or switched off between this
-    // read and the outbox insert (which would fail on the foreign key). SQLite transactions are
-    // serialized already.
-    const shared = em.connection.options.type !== 'better-sqlite3';
-    found = em.find(WebhookEntity, {
-      where: { registryId, active: true },
-      ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}),
-    });
+    // A shared lock (where the dialect has row locks), so a webhook cannot be deleted or switched
+    // off between this read and the outbox insert (which would fail on the foreign key).
+    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...dialect.sharedLock });
     byRegistry.set(registryId, found);
   }
   return found;
@@ -48,16 +44,17 @@ export function wants(w: WebhookEntity, e: RegistryEvent): boolean {
 
 /**
  * Queues an event for every active webhook of its registry that wants it: one outbox row each,
- * inside the caller's transaction, next to its recordAudit. The rows commit with the change or
- * not at all, so a failed or denied mutation emits nothing and a committed one is never lost.
+ * inside the caller's transaction. The rows commit with the change or not at all, so a failed or
+ * denied mutation emits nothing and a committed one is never lost.
  */
-export async function emitEvent(
+export async function queueEvent(
   em: EntityManager,
+  dialect: Dialect,
   caller: Caller,
   event: RegistryEvent,
-  at = new Date(),
+  at: Date,
 ): Promise<void> {
-  const targets = (await webhooksOf(em, event.registry.id)).filter((w) => wants(w, event));
+  const targets = (await webhooksOf(em, dialect, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;
   // Cut to a depth every database stores: a payload holds stored values a few levels deeper

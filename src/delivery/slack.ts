@@ -15,7 +15,7 @@ interface Payload {
   previousVersion: Version;
   alias: string;
   actor: { id: string };
-  data: { reason?: string | null; before?: { name?: string }; subject: string; role: string };
+  data: { reason?: string | null; before?: { name?: string }; changed?: string[]; subject: string; role: string };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -30,6 +30,10 @@ export function slackText(payload: JsonObject): string {
   const by = `by ${esc(p.actor.id)}`;
   const reason = p.data?.reason ? ` (${esc(p.data.reason)})` : '';
   switch (p.type) {
+    case 'registry.updated': {
+      const changed = p.data?.changed ?? [];
+      return `:gear: Registry *${registry}* updated ${by}: ${changed.map(code).join(', ')}`;
+    }
     case 'model.created':
       return `:new: Model *${model}* created ${by}`;
     case 'model.updated':

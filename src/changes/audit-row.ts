@@ -3,7 +3,7 @@ import { JsonObject } from '../db/columns';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
 import { storableJson } from '../db/json-depth';
-import { AuditEventEntity } from './audit-event.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 
 export interface AuditEntry {
   action: string;

@@ -2,35 +2,13 @@ import { Caller } from '../access/principal';
 import { toGlobalId } from '../common/global-id';
 import { JsonObject } from '../db/columns';
 import { ModelEntity } from '../models/model.entity';
-import { RegistryEntity } from '../registry/registry.entity';
 import { versionName } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
+import { EventType, PING } from './catalogue';
 
-/**
- * The event catalogue: what a webhook can subscribe to. The names follow the audit log's
- * actions; `alias.set` covers both a new alias and a move (`previousVersion` tells them apart).
- */
-export const EVENT_TYPES = [
-  'model.created',
-  'model.updated',
-  'model.archived',
-  'version.linked',
-  'version.updated',
-  'version.archived',
-  'alias.set',
-  'alias.removed',
-  'role.granted',
-  'role.revoked',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** Sent by testWebhook only; no webhook subscribes to it. */
-export const PING = 'webhook.ping';
-
-/** What a service knows about a change when it emits an event. */
-export interface RegistryEvent {
-  type: EventType | typeof PING;
-  registry: RegistryEntity;
+/** What a receiver is told about a change, beyond its type. */
+export interface EventFields {
+  registry: { id: string; name: string };
   model?: ModelEntity | null;
   /** Other names the model went by in this change (a rename's old name), for model filters. */
   formerModelName?: string;
@@ -38,6 +16,11 @@ export interface RegistryEvent {
   alias?: string | null;
   previousVersion?: VersionEntity | null;
   data?: JsonObject;
+}
+
+/** An event as the outbox queues it: a delivered change, or testWebhook's ping. */
+export interface RegistryEvent extends EventFields {
+  type: EventType | typeof PING;
 }
 
 /** A version as payloads show it. Artifact files are left out: there may be thousands. */

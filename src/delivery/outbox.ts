@@ -1,9 +1,8 @@
 import { EntityManager, In } from 'typeorm';
 import { uuidv7 } from '../common/uuid';
 import { Database } from '../db/database';
-import { toDbTimestamp } from '../db/dialect';
-import { WebhookDeliveryEntity } from './delivery.entity';
-import { WebhookEntity } from './webhook.entity';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Finished deliveries are deleted this many at a time, one short statement each. */
 export const DELETE_BATCH = 500;
@@ -50,12 +49,12 @@ export class Outbox {
       .select('d.id', 'id')
       .where('d.status = :pending AND d.nextAttemptAt <= :now', {
         pending: 'PENDING',
-        now: toDbTimestamp(this.db.dialect, now),
+        now: this.db.dialect.timestamp(now),
       })
       .orderBy('d.nextAttemptAt', 'ASC')
       .addOrderBy('d.id', 'ASC')
       .limit(limit);
-    if (lock) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    if (lock) this.db.dialect.skipLocked(qb);
     return qb.getRawMany();
   }
 
@@ -72,7 +71,7 @@ export class Outbox {
     const token = uuidv7();
     const leaseUntil = new Date(now.getTime() + leaseMs);
     const ids = await this.db.exclusive(async (em) => {
-      const due = (await this.dueIds(em, now, limit, this.db.dialect === 'mysql')).map((r) => r.id);
+      const due = (await this.dueIds(em, now, limit, true)).map((r) => r.id);
       if (due.length === 0) return [];
       await em
         .createQueryBuilder()
@@ -81,7 +80,7 @@ export class Outbox {
         .where('id IN (:...due) AND status = :pending AND next_attempt_at <= :now', {
           due,
           pending: 'PENDING',
-          now: toDbTimestamp(this.db.dialect, now),
+          now: this.db.dialect.timestamp(now),
         })
         .execute();
       return due;
@@ -107,8 +106,7 @@ export class Outbox {
   private parkInactive(rows: WebhookDeliveryEntity[], token: string): Promise<WebhookEntity[]> {
     return this.db.transaction(async (em) => {
       const ids = [...new Set(rows.map((r) => r.webhookId))];
-      const lock = this.db.dialect === 'mysql' ? { lock: { mode: 'pessimistic_read' as const } } : {};
-      const webhooks = await em.find(WebhookEntity, { where: { id: In(ids) }, ...lock });
+      const webhooks = await em.find(WebhookEntity, { where: { id: In(ids) }, ...this.db.dialect.sharedLock });
       const active = new Set(webhooks.filter((w) => w.active).map((w) => w.id));
       const park = rows.filter((r) => !active.has(r.webhookId)).map((r) => r.id);
       if (park.length > 0) {
@@ -182,7 +180,7 @@ export class Outbox {
    * Returns how many, so the caller knows whether to go on.
    */
   pruneFinished(before: Date, limit: number): Promise<number> {
-    return this.deleteFinished('d.completedAt < :before', { before: toDbTimestamp(this.db.dialect, before) }, limit);
+    return this.deleteFinished('d.completedAt < :before', { before: this.db.dialect.timestamp(before) }, limit);
   }
 
   /** Deletes up to `limit` finished deliveries of one webhook (ix_delivery_webhook_status). */

@@ -1,11 +1,11 @@
 import { WebhookConfig } from '../config';
-import { WebhookDeliveryEntity } from './delivery.entity';
+import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { Outbox, Outcome } from './outbox';
 import { retryDelayMs } from './retry';
 import { SendResult, WebhookSender } from './sender';
 import { signedHeaders } from './signing';
 import { slackText } from './slack';
-import { WebhookEntity } from './webhook.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 export const USER_AGENT = 'model-registry-webhooks/1';
 

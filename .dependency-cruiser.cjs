@@ -1,0 +1,84 @@
+/**
+ * The dependency rule of docs/architecture.md ("Layers"), checked by `npm run deps:check` in CI.
+ * Type-only imports (`import type`, and imports used only as types) vanish at compile time and
+ * are left out of the cycle rule.
+ */
+const DOMAIN = '^src/(registry|models|versions|aliases|access|lineage|audit)/';
+const STORE = '^(src/db/|src/[^/]+/[^/]+[.]entity[.]ts$|migrations/)';
+const SERVICES = '[.]service[.]ts$';
+const API = '^src/(graphql|http)/|[.](resolver|types|reference)[.]ts$';
+const TOP = '^src/(app|main|services)[.]ts$|^src/cli/';
+const RUNTIME_ONLY = { dependencyTypesNot: ['type-only', 'pre-compilation-only'] };
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycle between files of src/ (type-only imports aside).',
+      from: { path: '^src/' },
+      to: { circular: true, viaOnly: RUNTIME_ONLY },
+    },
+    {
+      name: 'domain-not-delivery',
+      severity: 'error',
+      comment: 'Features record changes through src/changes; they never import webhook delivery or management.',
+      from: { path: DOMAIN },
+      to: { path: '^src/(delivery|webhooks)/' },
+    },
+    {
+      name: 'delivery-not-features',
+      severity: 'error',
+      comment:
+        "Delivery depends on the store (entities, db), config and common; never on features' services, " +
+        'the seam or the API.',
+      from: { path: '^src/delivery/' },
+      to: { path: [SERVICES, API, TOP, '^src/changes/'] },
+    },
+    {
+      name: 'seam-not-delivery-or-services',
+      severity: 'error',
+      comment: 'The seam writes rows through the store; it calls no service and sends nothing.',
+      from: { path: '^src/changes/' },
+      to: { path: [SERVICES, API, TOP, '^src/delivery/'] },
+    },
+    {
+      name: 'store-is-the-bottom',
+      severity: 'error',
+      comment: 'db/, entities and migrations import only the store, common/ and config.',
+      from: { path: STORE },
+      to: { path: '^(src|migrations)/', pathNot: [STORE, '^src/common/', '^src/config[.]ts$'] },
+    },
+    {
+      name: 'common-below-features',
+      severity: 'error',
+      comment: 'common/ and config import only common/, config and db/ (pagination runs queries).',
+      from: { path: '^src/(common/|config[.]ts$)' },
+      to: { path: '^src/', pathNot: ['^src/common/', '^src/config[.]ts$', '^src/db/'] },
+    },
+    {
+      name: 'services-below-api',
+      severity: 'error',
+      comment:
+        'Services and the seam know nothing of GraphQL or HTTP ' +
+        '(type-only imports of request-scoped loaders aside).',
+      from: { path: [SERVICES, '^src/changes/'] },
+      to: { path: [API, TOP], ...RUNTIME_ONLY },
+    },
+    {
+      name: 'api-below-app',
+      severity: 'error',
+      comment: 'Only the entry points (app, main, services, cli) assemble the application.',
+      from: { pathNot: TOP },
+      to: { path: TOP, ...RUNTIME_ONLY },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^node_modules/' },
+    // 'specify': follow imports that vanish at compile time, and mark them pre-compilation-only.
+    tsPreCompilationDeps: 'specify',
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

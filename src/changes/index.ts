@@ -1,0 +1,10 @@
+/**
+ * The change-recording seam: features describe a change once (Change) and ChangeLog writes its
+ * audit row, outbox rows and policy-version bump in their transaction, from one catalogue of
+ * change types. Features import this folder, never webhook delivery (src/delivery).
+ */
+export { CHANGE_TYPES, EVENT_TYPES, isEventType, PING } from './catalogue';
+export type { ChangeType, EventType } from './catalogue';
+export type { Change } from './change';
+export { ChangeLog } from './change-log';
+export { changedFields } from './changed-fields';
