@@ -5,7 +5,7 @@ import { Config } from '../config';
 import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
-import { GraphQLLimits } from './limits';
+import { GraphQLLimits, VALIDATION_MAX_ERRORS } from './limits';
 
 /**
  * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
@@ -19,7 +19,7 @@ export function createApollo<TContext extends BaseContext>(config: Config, logge
     formatError: createFormatError(logger, { exposeDetails: config.env === 'development' && config.exposeErrors, hideSuggestions: !config.graphql.introspection }),
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
-    validationOptions: { hideSuggestions: !config.graphql.introspection },
+    validationOptions: { hideSuggestions: !config.graphql.introspection, maxErrors: VALIDATION_MAX_ERRORS },
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     csrfPrevention: true,
