@@ -43,7 +43,7 @@ export function documentCheck(
 /**
  * The document-size refusal, or null when `document` fits in `maxBytes` bytes and `maxLines` lines.
  * Lines are bounded because graphql-js locates each error (line and column) by scanning the line
- * breaks before it: 20 validation errors at the end of 90 000 empty lines took about 60 ms.
+ * breaks before it: 100 validation errors after 90 000 empty lines took about 290 ms.
  */
 export function documentSizeError(document: string, maxBytes: number, maxLines: number): LimitExceededError | null {
   const bytes = Buffer.byteLength(document, 'utf8');

@@ -2,12 +2,12 @@ import { GraphQLError, ValidationRule } from 'graphql';
 import { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLConfig } from '../../config';
 import { documentCheck } from './document-check';
-
-export { documentSizeError } from './document-check';
 import { limitsPlugin } from './limits.plugin';
 import { DEFAULT_COST_OPTIONS } from './max-cost';
 import { maxAliasesRule } from './max-aliases.rule';
 import { maxDepthRule } from './max-depth.rule';
+
+export { documentSizeError } from './document-check';
 
 /**
  * Bounds on what one GraphQL request may ask for (README, Limits). Each refusal names the limit's
@@ -18,8 +18,8 @@ import { maxDepthRule } from './max-depth.rule';
  *   HTTP 400; see document-check.ts);
  * - tokens: graphql-js's parser (GRAPHQL_PARSE_FAILED);
  * - cost and `first`: the limits plugin (BAD_USER_INPUT, HTTP 400);
- * - document size in bytes and lines: the HTTP front, before Apollo sees the request (BAD_USER_INPUT, HTTP 400),
- *   since an error thrown from an Apollo hook before parsing becomes a 500.
+ * - document size in bytes and lines: the HTTP front, before Apollo sees the request
+ *   (BAD_USER_INPUT, HTTP 400), since an error thrown from an Apollo hook before parsing becomes a 500.
  */
 export interface GraphQLLimits {
   validationRules: ValidationRule[];
