@@ -317,7 +317,7 @@ describe('document bounds', () => {
     }
   });
 
-  it('lets through what clients send: introspection, colocated fragments repeating id and __typename', async () => {
+  it('lets through what clients send: introspection, colocated fragments each repeating __typename and a field', async () => {
     expect(
       (
         await s.ok(
