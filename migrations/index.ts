@@ -5,4 +5,10 @@ import { Webhooks1764460800000 } from './1764460800000-Webhooks';
 import { DeliveryRetention1764547200000 } from './1764547200000-DeliveryRetention';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
-export const MIGRATIONS = [InitialSchema1764201600000, AccessControl1764288000000, Lineage1764374400000, Webhooks1764460800000, DeliveryRetention1764547200000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  AccessControl1764288000000,
+  Lineage1764374400000,
+  Webhooks1764460800000,
+  DeliveryRetention1764547200000,
+];

@@ -49,7 +49,10 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const aliases = new AliasService(db, authz, models);
   const runs = new RunService(db, authz, registries);
   const versions = new VersionService(db, authz, registries, models, aliases, runs);
-  const webhookSender = new WebhookSender({ allowPrivateNetworks: opts.webhooks.allowPrivateNetworks, timeoutMs: opts.webhooks.timeoutMs });
+  const webhookSender = new WebhookSender({
+    allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
+    timeoutMs: opts.webhooks.timeoutMs,
+  });
   const webhookDelivery = new DeliveryAttempts(new Outbox(db), webhookSender, opts.webhooks);
   return {
     db,

@@ -49,10 +49,7 @@ export function documentBoundsError(document: DocumentNode, bounds: DocumentBoun
     );
   }
   const spreads = new Map(
-    [...fragments].map(([name, def]) => [
-      name,
-      spreadsIn(def.selectionSet).filter((s) => fragments.has(s.name.value)),
-    ]),
+    [...fragments].map(([name, def]) => [name, spreadsIn(def.selectionSet).filter((s) => fragments.has(s.name.value))]),
   );
   const cycle = findCycle(fragments, spreads);
   if (cycle) return cycle;
@@ -124,13 +121,11 @@ function findCycle(
       if (at >= 0) {
         const via = path.slice(at + 1).map((n) => `"${n}"`);
         const shown =
-          via.length > 6
-            ? `${via.slice(0, 5).join(', ')}, … ${via.at(-1)} (${via.length} fragments)`
-            : via.join(', ');
-        return new GraphQLError(
-          `Cannot spread fragment "${next}" within itself${via.length ? ` via ${shown}` : ''}.`,
-          { nodes: spread, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } },
-        );
+          via.length > 6 ? `${via.slice(0, 5).join(', ')}, … ${via.at(-1)} (${via.length} fragments)` : via.join(', ');
+        return new GraphQLError(`Cannot spread fragment "${next}" within itself${via.length ? ` via ${shown}` : ''}.`, {
+          nodes: spread,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+        });
       }
       const found = visit(next);
       if (found) return found;

@@ -29,7 +29,10 @@ export interface GraphQLLimits {
   checkDocument: (query: string) => GraphQLError | null;
 }
 
-export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 }): GraphQLLimits {
+export function graphqlLimits(
+  config: GraphQLConfig,
+  lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 },
+): GraphQLLimits {
   // A lineage graph is a recursive walk that may visit LINEAGE_MAX_NODES nodes, whatever is
   // selected from it, and holds that many nodes (and about as many edges): both are weighed, so a
   // request may ask for a graph or two, not one per version of a page.
@@ -39,7 +42,10 @@ export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number
   const costOptions = {
     ...DEFAULT_COST_OPTIONS,
     listSizes: { 'LineageGraph.nodes': lineage.maxNodes, 'LineageGraph.edges': lineage.maxNodes },
-    fieldWeights: { ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])), 'LineageGraph.mermaid': 2 * lineage.maxNodes },
+    fieldWeights: {
+      ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])),
+      'LineageGraph.mermaid': 2 * lineage.maxNodes,
+    },
     depthLimits: Object.fromEntries(walks.map((w) => [w, { max: lineage.maxDepth, limit: 'LINEAGE_MAX_DEPTH' }])),
   };
   const parseOptions = { maxTokens: config.maxTokens };
