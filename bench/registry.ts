@@ -13,17 +13,28 @@ import 'reflect-metadata';
  *   W2  a model page: the model, its aliases and 50 versions with aliases, tags and metrics;
  *   W3  depth-10 upstream lineage of a version;
  *   W4  contention: rounds of 50 concurrent compare-and-swap moves of one alias;
- *   W5  `_entities` with 100 ModelVersion representations (what a federation gateway sends).
+ *   W5  `_entities` with 100 ModelVersion representations (what a federation gateway sends);
+ *   V   validation cost of the costliest documents the size limits let in (in this process,
+ *       through the server's own checks and rules), beside the 20 ms they must stay under;
+ *   W6  abuse beside normal traffic: W1's p50 and p99 alone and beside four clients looping
+ *       those documents, in alternating windows.
  * Every response is checked. Readers use a registry VIEWER's token, as a deploy system would.
+ * BENCH_ONLY=V,W6 (a comma-separated list of V, W6 and ALL, the default) runs only those parts,
+ * on the small registry.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { toGlobalId } from '../src/common/global-id';
+import { loadConfig } from '../src/config';
+import { buildRegistrySchema } from '../src/graphql/schema';
+import { COSTLY_DOCUMENTS } from '../test/support/costly-documents';
 import { createTestDatabase } from '../test/support/database';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-provider';
+import { abuseBesideNormal, AbuseResult } from './support/abuse';
 import { load, LOAD, LoadResult, request, Workload } from './support/load';
 import { addModels, createRegistry, VERSIONS_PER_MODEL } from './support/seed-registry';
+import { ValidationCost, validationCosts } from './support/validation-cost';
 import {
   contention,
   CONTENTION_RACERS,
@@ -39,6 +50,16 @@ const DEPLOYER = 'deployer';
 /** Models in the registry for the first measurement (1 000 versions). */
 const SMALL_MODELS = 10;
 const W4_ROUNDS = Number(process.env.BENCH_W4_ROUNDS ?? 40);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'ALL').split(',').map((s) => s.trim().toUpperCase()));
+const runs = (part: 'V' | 'W6') => ONLY.has('ALL') || ONLY.has(part);
+/** The target of issue #11: no document the size limits accept costs more than this to validate. */
+const VALIDATION_FLOOR_MS = 20;
+const W6 = {
+  rounds: Number(process.env.BENCH_W6_ROUNDS ?? 6),
+  windowSeconds: Number(process.env.BENCH_W6_WINDOW ?? 3),
+  clients: 4,
+  connections: 8,
+};
 
 interface Row extends LoadResult {
   label: string;
@@ -123,8 +144,12 @@ async function main(): Promise<void> {
   try {
     const admin = await idp.token(ADMIN, { expiresIn: 7200 });
     const deployer = await idp.token(DEPLOYER, { expiresIn: 7200 });
+    // W6's abusive clients: signed in, no role anywhere.
+    const noRole = await idp.token('no-role', { expiresIn: 7200 });
+    // PORT 0: the server takes a free port and tells this process its URL.
     const env = {
       NODE_ENV: 'production',
+      PORT: '0',
       DATABASE_URL: database.url,
       MIGRATE_ON_START: 'false',
       AUTH_JWKS_URL: idp.url,
@@ -154,6 +179,16 @@ async function main(): Promise<void> {
     if (grant.errors) throw new Error(JSON.stringify(grant.errors));
     let n = 0;
     const names = () => seeded.models.map((m) => m.name);
+    let bad = 0;
+    if (!ONLY.has('ALL')) {
+      if (runs('V')) printValidationCosts(await measureValidation(env));
+      const normal = resolveProduction(names());
+      if (runs('W6')) {
+        bad += printAbuse(await abuseBesideNormal(app.url, deployer, noRole, normal, COSTLY_DOCUMENTS, W6));
+      }
+      if (bad > 0) process.exitCode = 1;
+      return;
+    }
     const small = [
       await measure(app, deployer, resolveProduction(names()), ++n),
       await measure(app, deployer, modelPage(names()), ++n),
@@ -200,8 +235,13 @@ async function main(): Promise<void> {
     );
     rows.push(await measure(app, deployer, entities(versions.slice(0, 100).map((v) => v.id)), ++n));
 
+    const abuse = await abuseBesideNormal(app.url, deployer, noRole, resolveProduction(names()), COSTLY_DOCUMENTS, W6);
+    const costs = await measureValidation(env);
+
     printTables(kind, rows, small, large);
-    const bad = [...rows, ...small].reduce((sum, r) => sum + r.bad, 0);
+    printValidationCosts(costs);
+    bad += printAbuse(abuse);
+    bad += [...rows, ...small].reduce((sum, r) => sum + r.bad, 0);
     if (bad > 0) {
       console.error(`\n${bad} bad responses: these figures are not valid.`);
       process.exitCode = 1;
@@ -211,6 +251,59 @@ async function main(): Promise<void> {
     await idp.stop();
     await database.drop();
   }
+}
+
+/** V: the costly documents through the server's checks and validation rules, with the server's settings. */
+async function measureValidation(env: Record<string, string>): Promise<ValidationCost[]> {
+  const config = loadConfig({ ...process.env, ...env });
+  return validationCosts(await buildRegistrySchema(), config.graphql, COSTLY_DOCUMENTS);
+}
+
+function printValidationCosts(costs: ValidationCost[]): void {
+  const fmt = (x: number) => x.toFixed(2);
+  console.log(`\n## V: validation cost of the costliest documents (limit ${VALIDATION_FLOOR_MS} ms each)\n`);
+  console.log(
+    'Size check, parse, document bounds and validation rules, as the server runs them; 15 runs each after one ' +
+      "untimed run. CPU ms is this process's user + system time, less sensitive than wall time to other load.\n",
+  );
+  console.log('| document | bytes | outcome | CPU ms, median | wall ms, median | wall ms, slowest | within 20 ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const c of costs) {
+    const within = c.cpuMedian <= VALIDATION_FLOOR_MS ? 'yes' : '**no**';
+    const times = `${fmt(c.cpuMedian)} | ${fmt(c.median)} | ${fmt(c.max)}`;
+    console.log(`| ${c.name} | ${c.bytes} | ${c.outcome} | ${times} | ${within} |`);
+  }
+}
+
+/** W6, and how many answers were wrong. */
+function printAbuse(r: AbuseResult): number {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const fmt = (x: number) => x.toFixed(2);
+  const row = (label: string, rs: LoadResult[]) => {
+    const of = (key: 'rps' | 'p50' | 'p99') => fmt(median(rs.map((x) => x[key])));
+    const worst = fmt(Math.max(...rs.map((x) => x.p99)));
+    const bad = rs.reduce((s, x) => s + x.bad, 0);
+    return `| ${label} | ${of('rps')} | ${of('p50')} | ${of('p99')} | ${worst} | ${bad} |`;
+  };
+  console.log(`\n## W6: abuse beside normal traffic\n`);
+  console.log(
+    `W1 with ${W6.connections} connections, alone and beside ${W6.clients} clients each looping the ` +
+      `${COSTLY_DOCUMENTS.length} costly documents (as a signed-in user with no role); ${W6.rounds} rounds of ` +
+      `${W6.windowSeconds} s windows, alternating; medians over rounds.\n`,
+  );
+  console.log('| normal traffic | req/s | p50 ms | p99 ms | worst round p99 ms | bad responses |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(row('alone', r.alone));
+  console.log(row(`beside ${W6.clients} abusive clients`, r.beside));
+  const ratio = median(r.beside.map((x) => x.p99)) / median(r.alone.map((x) => x.p99));
+  const a = r.abusive;
+  console.log(
+    `\np99 beside abuse / alone: ${fmt(ratio)}. Abusive requests: ${a.requests} answered, p50 ${fmt(a.p50)} ms, ` +
+      `p99 ${fmt(a.p99)} ms, ${a.bad} not as expected${a.firstBad ? ` (first: ${a.firstBad})` : ''}.`,
+  );
+  const bad = r.alone.concat(r.beside).reduce((s, x) => s + x.bad, 0) + a.bad;
+  for (const x of r.alone.concat(r.beside)) if (x.firstBad) console.error(`  ! W6: ${x.firstBad}`);
+  return bad;
 }
 
 function printTables(kind: string, rows: Row[], small: Row[], large: Row[]): void {

@@ -85,7 +85,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     },
     {
       maxBodyBytes: config.maxBodyBytes,
-      maxDocumentBytes: config.graphql.maxDocumentBytes,
+      checkDocument: limits.checkDocument,
       timeouts: config.http,
       logger,
       ready: async () => {

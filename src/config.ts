@@ -35,7 +35,13 @@ export interface GraphQLConfig {
   maxCost: number;
   maxAliases: number;
   maxDocumentBytes: number;
+  /** Line breaks in the document: graphql-js finds each error's line by scanning them. */
+  maxDocumentLines: number;
   maxTokens: number;
+  /** Bounds checked before graphql-js validates a document (limits/document-bounds.ts). */
+  maxFragments: number;
+  maxSelections: number;
+  maxFieldPairs: number;
 }
 
 export interface HttpTimeouts {
@@ -264,7 +270,11 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
     maxCost: integer(env, 'GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
     maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
     maxDocumentBytes: integer(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
+    maxDocumentLines: integer(env, 'GRAPHQL_MAX_DOCUMENT_LINES', 5000, 1, 1_000_000),
     maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000, 100, 1_000_000),
+    maxFragments: integer(env, 'GRAPHQL_MAX_FRAGMENTS', 50, 0, 100_000),
+    maxSelections: integer(env, 'GRAPHQL_MAX_SELECTIONS', 5000, 1, 10_000_000),
+    maxFieldPairs: integer(env, 'GRAPHQL_MAX_FIELD_PAIRS', 5000, 0, 1_000_000_000),
   };
 }
 

@@ -3,6 +3,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { fromGlobalId } from '../src/common/global-id';
 import { LineageEdgeEntity } from '../src/lineage/lineage-edge.entity';
 import { RegistryEntity } from '../src/registry/registry.entity';
+import { COSTLY_DOCUMENTS } from './support/costly-documents';
 import { usingMysql } from './support/database';
 import { codeOf, digestOf, GraphQLResult, startTestServer, TestServer } from './support/server';
 
@@ -41,6 +42,8 @@ describe('limits, configured small', () => {
       GRAPHQL_MAX_COST: '481',
       GRAPHQL_MAX_DOCUMENT_BYTES: '2048',
       GRAPHQL_MAX_TOKENS: '200',
+      // The token test repeats one field 195 times (18 915 pairs of it); pairs are tested below.
+      GRAPHQL_MAX_FIELD_PAIRS: '20000',
       MAX_BODY_BYTES: '8192',
       // A lineage walk weighs LINEAGE_MAX_NODES: small enough here to fit GRAPHQL_MAX_COST.
       LINEAGE_MAX_NODES: '100',
@@ -394,6 +397,173 @@ describe('default limits', () => {
     }
     expect((await fetch(s.url.replace('/graphql', '/healthz'))).status).toBe(200);
     expect(await normal()).toBe('v1');
+  });
+});
+
+// Issue #11: a document's validation costs what its size allows, not its square. Fragments,
+// cycles, expanded fields and pairs of same-named fields are bounded before graphql-js validates.
+// (Their validation times are measured by `npm run bench`, not asserted here.)
+describe('document bounds', () => {
+  let s: TestServer;
+  let nobody: Record<string, string>;
+  beforeAll(async () => {
+    s = await startTestServer();
+    // A signed-in user with no role anywhere, as in the issue.
+    nobody = await s.as('no-role');
+  });
+  afterAll(() => s.stop());
+
+  it('refuses the 300-fragment cycle by GRAPHQL_MAX_FRAGMENTS before graphql-js validates it', async () => {
+    const cycle = COSTLY_DOCUMENTS.find((d) => d.name === 'cycle of 300 fragments')!.query;
+    expect(Buffer.byteLength(cycle)).toBe(15_995);
+    // An unknown field too: had graphql-js's rules run, they would have reported it (and the cycle).
+    const r = await s.gql(cycle.replace('viewer { subject }', 'viewer { subject nosuchfield }'), undefined, nobody);
+    expect(r.status).toBe(400);
+    expect(r.errors).toEqual([
+      {
+        message: 'The document defines 300 fragments; the limit is 50 (GRAPHQL_MAX_FRAGMENTS).',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'GRAPHQL_MAX_FRAGMENTS', max: 50 },
+      },
+    ]);
+  });
+
+  it('answers each costly document as its limits say: refused naming the limit, or answered', async () => {
+    for (const d of COSTLY_DOCUMENTS) {
+      const r = await s.gql(d.query, undefined, nobody);
+      const got = { name: d.name, status: r.status, code: codeOf(r), limit: r.errors?.[0]?.extensions?.limit };
+      if (d.expect.status === 200) {
+        expect(got).toEqual({ name: d.name, status: 200, code: undefined, limit: undefined });
+        expect(r.data.viewer.subject).toBe('no-role');
+        continue;
+      }
+      expect(got).toEqual({ name: d.name, status: d.expect.status, code: d.expect.code, limit: d.expect.limit });
+      if (d.expect.limit) expect(r.errors![0].message).toContain(`(${d.expect.limit})`);
+      if (d.expect.message) expect(r.errors![0].message).toContain(d.expect.message);
+    }
+  });
+
+  it('names the fragments of a cycle itself, shortening a long one', async () => {
+    const r = await s.gql(COSTLY_DOCUMENTS.find((d) => d.name === 'cycle of 50 fragments')!.query, undefined, nobody);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors![0].message).toBe(
+      'Cannot spread fragment "F0" within itself via "F1", "F2", "F3", "F4", "F5", … "F49" (49 fragments).',
+    );
+    const self = await s.gql(`{ ...A } fragment A on Query { viewer { subject } ...A }`, undefined, nobody);
+    expect(self.errors![0].message).toBe('Cannot spread fragment "A" within itself.');
+  });
+
+  it('refuses a document again when it is sent again (a refusal is not cached as a valid document)', async () => {
+    const siblings = COSTLY_DOCUMENTS.find((d) => d.name === '1 200 viewer { subject } siblings')!.query;
+    for (let i = 0; i < 2; i++) {
+      const r = await s.gql(siblings, undefined, nobody);
+      expect(r.status).toBe(400);
+      expect(r.errors![0].message).toBe(
+        'Validation compares fields selected under the same name at the same place, and fragments spread side by ' +
+          'side, pair by pair: this document makes 1438800 pairs ("viewer" is selected 1200 times); the limit is ' +
+          '5000 (GRAPHQL_MAX_FIELD_PAIRS). Select each field once where it is needed.',
+      );
+    }
+  });
+
+  it('lets through what clients send: introspection, colocated fragments each repeating __typename and a field', async () => {
+    expect(
+      (
+        await s.ok(
+          getIntrospectionQuery({
+            descriptions: true,
+            specifiedByUrl: true,
+            directiveIsRepeatable: true,
+            schemaDescription: true,
+            inputValueDeprecation: true,
+          }),
+          undefined,
+          nobody,
+        )
+      ).__schema.queryType.name,
+    ).toBe('Query');
+    const fragments = Array.from({ length: 30 }, (_, i) => `fragment C${i} on Viewer { __typename subject }`).join(' ');
+    const r = await s.gql(
+      `{ viewer { __typename ${Array.from({ length: 30 }, (_, i) => `...C${i}`).join(' ')} } } ${fragments}`,
+      undefined,
+      nobody,
+    );
+    expect(r.errors).toBeUndefined();
+  });
+});
+
+describe('document bounds, configured small', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({
+      GRAPHQL_MAX_FRAGMENTS: '2',
+      GRAPHQL_MAX_SELECTIONS: '6',
+      GRAPHQL_MAX_FIELD_PAIRS: '3',
+      GRAPHQL_MAX_DOCUMENT_LINES: '5',
+    });
+  });
+  afterAll(() => s.stop());
+
+  const refused = async (query: string, limit: string, ...words: string[]) => {
+    const r = await s.gql(query);
+    expect({ status: r.status, code: codeOf(r), limit: r.errors?.[0]?.extensions?.limit }).toEqual({
+      status: 400,
+      code: limit === 'GRAPHQL_MAX_DOCUMENT_LINES' ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED',
+      limit,
+    });
+    for (const w of words) expect(r.errors![0].message).toContain(w);
+  };
+
+  it('accepts GRAPHQL_MAX_FRAGMENTS fragments and refuses one more', async () => {
+    expect(
+      (
+        await s.gql(
+          `{ ...A ...B } fragment A on Query { viewer { subject } } fragment B on Query { registries { totalCount } }`,
+        )
+      ).errors,
+    ).toBeUndefined();
+    await refused(
+      '{ ...A ...B ...C } fragment A on Query { viewer { subject } } ' +
+        'fragment B on Query { registries { totalCount } } fragment C on Query { __typename }',
+      'GRAPHQL_MAX_FRAGMENTS',
+      '3 fragments',
+      'limit is 2',
+    );
+  });
+
+  it('counts GRAPHQL_MAX_SELECTIONS with fragments expanded at each spread', async () => {
+    // 2 (viewer, subject) + 2 × 2 (the fragment at each spread) = 6.
+    const frag = `fragment R on Query { registries { totalCount } }`;
+    expect((await s.gql(`{ viewer { subject } ... on Query { ...R } ...R } ${frag}`)).errors).toBeUndefined();
+    await refused(
+      `{ viewer { subject groups } ... on Query { ...R } ...R } ${frag}`,
+      'GRAPHQL_MAX_SELECTIONS',
+      'more than 6 fields',
+      'GRAPHQL_MAX_SELECTIONS',
+    );
+    // Every operation counts, and fragments nothing spreads too.
+    await refused(
+      `query A { viewer { subject groups } } query B { viewer { subject } } fragment U on Viewer { subject groups }`,
+      'GRAPHQL_MAX_SELECTIONS',
+    );
+  });
+
+  it('counts GRAPHQL_MAX_FIELD_PAIRS across fragments and inline fragments, and pairs of spreads', async () => {
+    // viewer × 2 and viewer.subject × 2: 2 pairs; one more of each makes 3 + 3.
+    expect((await s.gql(`{ viewer { subject } ... on Query { viewer { subject } } }`)).errors).toBeUndefined();
+    await refused(
+      `{ viewer { subject } ... on Query { viewer { subject } } ...V } fragment V on Query { viewer { subject } }`,
+      'GRAPHQL_MAX_FIELD_PAIRS',
+      '6 pairs',
+      '"viewer" is selected 3 times',
+    );
+    // Three fragments spread side by side: 3 pairs (allowed); aliased apart, their fields make none.
+    const frags = `fragment A on Viewer { a: subject } fragment B on Viewer { b: subject }`;
+    expect((await s.gql(`{ viewer { ...A ...B } } ${frags}`)).errors).toBeUndefined();
+  });
+
+  it('refuses a document over GRAPHQL_MAX_DOCUMENT_LINES before parsing it', async () => {
+    expect((await s.gql(`{\n viewer {\n subject\n }\n}`)).errors).toBeUndefined();
+    await refused(`{\n viewer {\r\n subject\r }\n}\n`, 'GRAPHQL_MAX_DOCUMENT_LINES', '6 lines', 'limit is 5');
   });
 });
 

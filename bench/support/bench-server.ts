@@ -40,17 +40,13 @@ async function main(): Promise<void> {
     // with one field: what any request costs before authentication and the database.
     const config = loadConfig();
     const logger = createLogger('error');
-    const apollo = createApollo(
-      config,
-      logger,
-      buildSchema('type Query { ok: Boolean }'),
-      graphqlLimits(config.graphql),
-    );
+    const limits = graphqlLimits(config.graphql);
+    const apollo = createApollo(config, logger, buildSchema('type Query { ok: Boolean }'), limits);
     await apollo.start();
     const metrics = new Metrics();
     const front = createHttpServer(apollo, async () => ({}), {
       maxBodyBytes: config.maxBodyBytes,
-      maxDocumentBytes: config.graphql.maxDocumentBytes,
+      checkDocument: limits.checkDocument,
       timeouts: config.http,
       logger,
       ready: async () => {},

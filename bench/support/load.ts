@@ -29,7 +29,13 @@ export const LOAD = {
   duration: Number(process.env.BENCH_DURATION ?? 8),
 };
 
-export async function load(url: string, token: string | null, w: Workload): Promise<LoadResult> {
+/** `opts` overrides LOAD's connections and duration for this run. */
+export async function load(
+  url: string,
+  token: string | null,
+  w: Workload,
+  opts: Partial<typeof LOAD> = {},
+): Promise<LoadResult> {
   let bad = 0;
   let firstBad: string | undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -37,8 +43,8 @@ export async function load(url: string, token: string | null, w: Workload): Prom
   const fixedBody = w.variables ? undefined : JSON.stringify({ query: w.query });
   const result = await autocannon({
     url,
-    connections: LOAD.connections,
-    duration: LOAD.duration,
+    connections: opts.connections ?? LOAD.connections,
+    duration: opts.duration ?? LOAD.duration,
     requests: [
       {
         method: 'POST',

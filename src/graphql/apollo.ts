@@ -9,8 +9,9 @@ import { Config } from '../config';
 import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
-import { GraphQLLimits } from './limits';
+
 import { wellFormedVariablesPlugin } from './well-formed.plugin';
+import { GraphQLLimits, VALIDATION_MAX_ERRORS } from './limits';
 
 /**
  * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
@@ -32,7 +33,7 @@ export function createApollo<TContext extends BaseContext>(
     }),
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
-    validationOptions: { hideSuggestions: !config.graphql.introspection },
+    validationOptions: { hideSuggestions: !config.graphql.introspection, maxErrors: VALIDATION_MAX_ERRORS },
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     csrfPrevention: true,

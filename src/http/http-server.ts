@@ -1,18 +1,20 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Logger } from '../common/logger';
 import { recordErrorCode, RequestScope, runInRequestScope } from '../common/request-scope';
 import { HttpTimeouts } from '../config';
-import { documentSizeError } from '../graphql/limits';
-import { documentNestingError } from '../graphql/limits/document-nesting';
 import { drainServer, InFlight } from './drain';
 import { enforceFirstHeadersDeadline, headersArrived, timeoutCheckIntervalMs } from './timeouts';
 
 export interface HttpOptions {
   maxBodyBytes: number;
-  /** Largest GraphQL document (the `query` of a POST body or a GET), checked before Apollo parses it. */
-  maxDocumentBytes: number;
+  /**
+   * Checks a GraphQL document (the `query` of a POST body or a GET) before Apollo sees it: a
+   * refusal is answered here, HTTP 400 with the error's message and extensions (graphql/limits).
+   */
+  checkDocument: (query: string) => GraphQLError | null;
   timeouts: HttpTimeouts;
   logger: Logger;
   /** Answers /readyz: resolves when the server can serve (database reachable, schema current). */
@@ -164,14 +166,10 @@ export function createHttpServer<TContext extends object>(
     }
     const document =
       req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
-    // Size first: nesting is counted over the text, which the size bounds.
-    const tooLarge =
-      typeof document === 'string'
-        ? (documentSizeError(document, opts.maxDocumentBytes) ?? documentNestingError(document))
-        : null;
-    if (tooLarge) {
-      const { http: _http, ...extensions } = tooLarge.extensions;
-      throw new HttpError(400, tooLarge.message, {}, extensions);
+    const refused = typeof document === 'string' ? opts.checkDocument(document) : null;
+    if (refused) {
+      const { http: _http, ...extensions } = refused.extensions;
+      throw new HttpError(400, refused.message, {}, extensions);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },

@@ -228,8 +228,8 @@ describe('aliases rule', () => {
 
 describe('document size and token limits', () => {
   it('counts the document in UTF-8 bytes', () => {
-    expect(documentSizeError('x'.repeat(1024), 1024)).toBeNull();
-    const err = documentSizeError('é'.repeat(600), 1024)!;
+    expect(documentSizeError('x'.repeat(1024), 1024, 5000)).toBeNull();
+    const err = documentSizeError('é'.repeat(600), 1024, 5000)!;
     expect(err.message).toBe('The document is 1200 bytes; the limit is 1024 (GRAPHQL_MAX_DOCUMENT_BYTES).');
     expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'GRAPHQL_MAX_DOCUMENT_BYTES', max: 1024 });
   });

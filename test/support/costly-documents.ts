@@ -1,0 +1,142 @@
+/**
+ * Documents built to make validation expensive, each as large as the default size limits allow
+ * (GRAPHQL_MAX_DOCUMENT_BYTES 100 KiB, GRAPHQL_MAX_TOKENS 5 000, GRAPHQL_MAX_DOCUMENT_LINES
+ * 5 000), with what the server must answer. test/limits.test.ts sends them over HTTP;
+ * `npm run bench` times their validation and sends them beside normal traffic (W6).
+ *
+ * `refused` names the limit (or graphql-js's own error) that stops each one; `accepted` ones sit
+ * just inside the limits, where validation does the most work it will ever be allowed to do.
+ */
+export interface CostlyDocument {
+  name: string;
+  query: string;
+  /** What the answer must be: 200 with data, or 400 with this code and `limit` (or message). */
+  expect: { status: 200 } | { status: 400; code: string; limit?: string; message?: string };
+}
+
+const times = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
+const chain = (n: number, cycle: boolean) =>
+  `query { ...F0 } ${times(n, (i) => `fragment F${i} on Query { viewer { subject } ${next(i, n, cycle)} }`)}`;
+const next = (i: number, n: number, cycle: boolean) => (i < n - 1 ? `...F${i + 1}` : cycle ? '...F0' : '');
+/** `viewer { subject }` fields selected n times under one name: n(n-1)/2 pairs at each of two paths. */
+const siblings = (n: number) => `{ ${times(n, () => 'viewer { subject }')} }`;
+/** `operations` queries that each spread one fragment of 200 fields. */
+const sharing = (operations: number) =>
+  `${times(operations, (i) => `query Q${i}($f: Int) { ...R }`)} ` +
+  `fragment R on Query { ${times(100, (i) => `r${i}: registries(first: $f) { totalCount }`)} }`;
+/** Lines before the mistakes, so that locating each error scans them all. */
+const padded = (body: string) => `${'\n'.repeat(4_900)}${body}`;
+
+const validationFailed = (limit?: string, message?: string) => ({
+  status: 400 as const,
+  code: 'GRAPHQL_VALIDATION_FAILED',
+  limit,
+  message,
+});
+
+export const COSTLY_DOCUMENTS: CostlyDocument[] = [
+  // Issue #11: 300 fragments spreading each other in a cycle, 15 995 bytes.
+  { name: 'cycle of 300 fragments', query: chain(300, true), expect: validationFailed('GRAPHQL_MAX_FRAGMENTS') },
+  {
+    name: 'cycle of 50 fragments',
+    query: chain(50, true),
+    expect: validationFailed(undefined, 'Cannot spread fragment "F0" within itself via "F1"'),
+  },
+  { name: 'chain of 300 fragments', query: chain(300, false), expect: validationFailed('GRAPHQL_MAX_FRAGMENTS') },
+  // As many fragments as GRAPHQL_MAX_FRAGMENTS allows, each selecting viewer { subject }.
+  { name: 'chain of 50 fragments', query: chain(50, false), expect: { status: 200 } },
+  {
+    name: 'chain of 35 fragments, 2 viewers each',
+    query: chain(35, false).replace(/viewer \{ subject \}/g, 'viewer { subject } viewer { subject }'),
+    expect: { status: 200 },
+  },
+  {
+    name: '50 fragments spread side by side',
+    query:
+      `query { ${times(50, (i) => `...F${i}`)} } ` + times(50, (i) => `fragment F${i} on Query { viewer { subject } }`),
+    expect: { status: 200 },
+  },
+  {
+    name: 'one fragment spread 2 400 times',
+    query: `query { ${times(2_400, () => '...F')} } fragment F on Query { viewer { subject } }`,
+    expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
+  },
+  {
+    name: '1 200 viewer { subject } siblings',
+    query: siblings(1_200),
+    expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
+  },
+  { name: '71 viewer { subject } siblings', query: siblings(71), expect: { status: 200 } },
+  { name: '100 subject siblings', query: `{ viewer { ${times(100, () => 'subject')} } }`, expect: { status: 200 } },
+  {
+    name: '800 viewer { subject } siblings under one alias',
+    query: `{ ${times(800, () => 'v: viewer { subject }')} }`,
+    expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
+  },
+  {
+    // Each fragment spreads two of the next: 2^17 fields once expanded, in 49 fragments and 3 KB.
+    name: 'fragments doubling 16 times',
+    query:
+      'query { ...D0 } ' +
+      times(16, (i) =>
+        [
+          `fragment D${i} on Query { viewer { subject } ...E${i} ...G${i} }`,
+          `fragment E${i} on Query { ...D${i + 1} }`,
+          `fragment G${i} on Query { ...D${i + 1} }`,
+        ].join(' '),
+      ) +
+      ' fragment D16 on Query { viewer { subject } }',
+    expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
+  },
+  {
+    // 43 aliased viewers each spreading 50 fragments with distinct fields: no pairs, 2 150 fields.
+    name: '43 × 50 distinct fragment spreads',
+    query:
+      `{ ${times(43, (j) => `v${j}: viewer { ${times(50, (i) => `...V${i}`)} }`)} } ` +
+      times(50, (i) => `fragment V${i} on Viewer { s${i}: subject }`),
+    expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
+  },
+  {
+    name: '26 operations sharing a 200-field fragment',
+    query: sharing(26),
+    expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
+  },
+  {
+    // 25 × 200 fields: GRAPHQL_MAX_SELECTIONS exactly; refused by the validation pass (aliases).
+    name: '25 operations sharing a 200-field fragment',
+    query: sharing(25),
+    expect: validationFailed('GRAPHQL_MAX_ALIASES'),
+  },
+  {
+    name: 'fields nested 1 600 deep',
+    query:
+      `{ modelVersion(registry: "r", model: "m", ref: "v0") { ` +
+      `${times(1_600, (i) => (i % 2 ? 'latestVersion {' : 'model {'))} name ${'} '.repeat(1_600)} } }`,
+    expect: validationFailed('GRAPHQL_MAX_DEPTH'),
+  },
+  {
+    name: '990 nested inline fragments',
+    query: `{ ${'... on Query { '.repeat(990)}viewer { subject }${' }'.repeat(990)} }`,
+    expect: { status: 200 },
+  },
+  {
+    name: '1 500 duplicate arguments after 4 900 lines',
+    query: padded(`{ registries(${times(1_500, () => 'first: 1')}) { totalCount } }`),
+    expect: validationFailed(undefined, 'There can be only one argument named "first".'),
+  },
+  {
+    name: '300 unknown fields after 4 900 lines',
+    query: padded(`{ viewer { ${times(300, (i) => `x${i}`)} } }`),
+    expect: validationFailed(undefined, 'Cannot query field "x0"'),
+  },
+  {
+    name: '1 000 duplicate variables after 4 900 lines',
+    query: padded(`query(${times(1_000, () => '$v: Int')}) { viewer { subject } }`),
+    expect: validationFailed(undefined, 'There can be only one variable named "$v".'),
+  },
+  {
+    name: '90 000 empty lines',
+    query: `${'\n'.repeat(90_000)}{ viewer { subject } }`,
+    expect: { status: 400, code: 'BAD_USER_INPUT', limit: 'GRAPHQL_MAX_DOCUMENT_LINES' },
+  },
+];
