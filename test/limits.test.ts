@@ -437,7 +437,8 @@ describe('document bounds', () => {
         continue;
       }
       expect(got).toEqual({ name: d.name, status: d.expect.status, code: d.expect.code, limit: d.expect.limit });
-      if (d.expect.limit) expect(r.errors![0].message).toContain(`(${d.expect.limit})`);
+      // Limits set by a variable name it in the message; the fixed nesting bound names its value.
+      if (d.expect.limit?.startsWith('GRAPHQL_')) expect(r.errors![0].message).toContain(`(${d.expect.limit})`);
       if (d.expect.message) expect(r.errors![0].message).toContain(d.expect.message);
     }
   });

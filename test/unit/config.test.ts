@@ -52,7 +52,11 @@ describe('configuration defaults', () => {
       maxCost: 20_000,
       maxAliases: 30,
       maxDocumentBytes: 100 * 1024,
+      maxDocumentLines: 5000,
       maxTokens: 5000,
+      maxFragments: 50,
+      maxSelections: 5000,
+      maxFieldPairs: 5000,
     });
     expect(config.lineage).toEqual({ maxDepth: 20, maxNodes: 1000, statementTimeoutMs: 5000 });
     expect(config.webhooks).toMatchObject({
