@@ -18,6 +18,8 @@ import { Metrics } from './observability/metrics';
 import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './webhooks/dispatcher';
+import { blobRoutes } from './files/blob.routes';
+import { openBlobStore } from './storage';
 
 /**
  * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,
@@ -57,7 +59,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks });
+  const blobStore = await openBlobStore(config.storage.location);
+  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks, storage: config.storage, blobStore });
   if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
@@ -85,6 +88,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
       recordStatements: opts.recordStatements,
+      routes: blobRoutes({ authenticator, blobs: services.blobs, logger }),
       metrics: config.metrics.enabled ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() } : undefined,
       onGraphQLRequest: (summary, scope) => {
         logRequest(logger, summary);

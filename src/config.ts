@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StorageLocation } from './storage';
 
 /**
  * Every setting the server reads from its environment, parsed and validated once at start-up.
@@ -25,6 +27,17 @@ export interface Config {
   shutdownTimeoutMs: number;
   metrics: { enabled: boolean; token: string | null };
   webhooks: WebhookConfig;
+  storage: StorageConfig;
+}
+
+/** Model files (docs/files.md): where blobs live and how big they may be. */
+export interface StorageConfig {
+  location: StorageLocation;
+  maxBlobBytes: number;
+  /** Blobs uploaded but never linked are removed after this many hours. */
+  orphanTtlHours: number;
+  /** S3 only: GET answers a redirect to a short-lived presigned URL instead of streaming the bytes. */
+  presignedDownloads: boolean;
 }
 
 /** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
@@ -260,6 +273,34 @@ function parseWebhooks(env: Env): WebhookConfig {
   };
 }
 
+function parseStorageLocation(raw: string | undefined, dataDir: string): StorageLocation {
+  if (raw === undefined || raw === '') return { kind: 'local', dir: path.join(dataDir, 'blobs') };
+  const expected = 'file:///absolute/dir or s3://bucket/optional/prefix';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('STORAGE_URL', expected, raw);
+  }
+  if (url.protocol === 'file:') return { kind: 'local', dir: fileURLToPath(url) };
+  if (url.protocol === 's3:' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) && !url.search) {
+    return { kind: 's3', bucket: url.hostname, prefix: url.pathname.replace(/^\/+|\/+$/g, '') };
+  }
+  throw new ConfigError('STORAGE_URL', expected, raw);
+}
+
+function parseStorage(env: Env, dataDir: string): StorageConfig {
+  const location = parseStorageLocation(env.STORAGE_URL, dataDir);
+  const presignedDownloads = bool(env, 'STORAGE_PRESIGNED_DOWNLOADS', false);
+  if (presignedDownloads && location.kind !== 's3') throw new ConfigError('STORAGE_PRESIGNED_DOWNLOADS', 'false unless STORAGE_URL is an s3:// URL', env.STORAGE_PRESIGNED_DOWNLOADS);
+  return {
+    location,
+    maxBlobBytes: integer(env, 'MAX_BLOB_BYTES', 50 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    orphanTtlHours: integer(env, 'BLOB_ORPHAN_TTL_HOURS', 24, 1, 24 * 3650),
+    presignedDownloads,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -292,5 +333,6 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
     metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
     webhooks: parseWebhooks(env),
+    storage: parseStorage(env, dataDir),
   };
 }

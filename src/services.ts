@@ -11,7 +11,9 @@ import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
-import { WebhookConfig } from './config';
+import { StorageConfig, WebhookConfig } from './config';
+import { BlobService } from './files/blob.service';
+import { BlobStore } from './storage';
 import { DeliveryAttempts } from './webhooks/attempt';
 import { Outbox } from './webhooks/outbox';
 import { WebhookSender } from './webhooks/sender';
@@ -35,11 +37,15 @@ export interface Services {
   /** Sends webhook deliveries; the dispatcher and testWebhook share it. */
   webhookDelivery: DeliveryAttempts;
   webhookSender: WebhookSender;
+  /** Model files: the byte endpoints' rules over the blob store. */
+  blobs: BlobService;
 }
 
 export interface ServiceOptions {
   lineage: LineageLimits;
   webhooks: WebhookConfig;
+  storage: StorageConfig;
+  blobStore: BlobStore;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
@@ -67,5 +73,6 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks),
     webhookDelivery,
     webhookSender,
+    blobs: new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes }),
   };
 }

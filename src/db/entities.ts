@@ -3,6 +3,7 @@ import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { BlobUploadEntity } from '../files/blob-upload.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
@@ -13,4 +14,4 @@ import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity];
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity, BlobUploadEntity];
