@@ -54,7 +54,8 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const models = new ModelService(db, authz, registries);
   const aliases = new AliasService(db, authz, models);
   const runs = new RunService(db, authz, registries);
-  const versions = new VersionService(db, authz, registries, models, aliases, runs);
+  const blobs = new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes });
+  const versions = new VersionService(db, authz, registries, models, aliases, runs, blobs);
   const webhookSender = new WebhookSender({ allowPrivateNetworks: opts.webhooks.allowPrivateNetworks, timeoutMs: opts.webhooks.timeoutMs });
   const webhookDelivery = new DeliveryAttempts(new Outbox(db), webhookSender, opts.webhooks);
   return {
@@ -73,6 +74,6 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks),
     webhookDelivery,
     webhookSender,
-    blobs: new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes }),
+    blobs,
   };
 }

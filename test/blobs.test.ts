@@ -33,7 +33,7 @@ const get = (digest: string, as = 'mona', headers: Record<string, string> = {}, 
 
 describe('a 200 MB file', () => {
   const SIZE = 200 * 1024 * 1024;
-  it('is uploaded streaming and downloaded byte-identical', async () => {
+  it('is uploaded streaming, linked, and downloaded byte-identical by a reader of the registry', async () => {
     const expected = await digestOfStream(generatedBytes(SIZE, 'big'));
     const up = await blobRequest(base, 'PUT', blobUrl(expected.digest), { token: tokens.mona, body: generatedBytes(SIZE, 'big'), headers: { 'content-length': SIZE } });
     expect(up.status).toBe(201);
@@ -44,6 +44,12 @@ describe('a 200 MB file', () => {
     expect(down.headers.etag).toBe(`"${expected.digest}"`);
     expect(down.received).toEqual(expected);
     expect(storedFiles(s.dataDir).temporary).toEqual([]);
+    // Linked into a version, it is readable by every reader of the registry, not only its uploader.
+    const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { files { path downloadUrl } } } }`;
+    const linked = await s.ok(LINK, { i: { registry: R, model: 'big', artifact: { files: [{ path: 'model.bin', digest: expected.digest, sizeBytes: SIZE }] } } }, { authorization: `Bearer ${tokens.mona}` });
+    const [{ downloadUrl }] = linked.linkModelVersion.version.files;
+    const byViewer = await blobRequest(base, 'GET', downloadUrl, { token: tokens.vera });
+    expect([byViewer.status, byViewer.received]).toEqual([200, expected]);
   });
 });
 

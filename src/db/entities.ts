@@ -4,6 +4,7 @@ import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { BlobUploadEntity } from '../files/blob-upload.entity';
+import { VersionBlobEntity } from '../files/version-blob.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
@@ -14,4 +15,4 @@ import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity, BlobUploadEntity];
+export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity, BlobUploadEntity, VersionBlobEntity];

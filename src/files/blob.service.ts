@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { BadInputError, NotFoundError } from '../common/errors';
@@ -8,7 +9,9 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { BLOB_HEX, BlobStore, BlobTooLargeError, PutResult, StoredBlob } from '../storage';
 import { BlobUploadEntity } from './blob-upload.entity';
-import { blobVisibleIn } from './blob-visibility';
+import { blobVisibleIn, visibleDigests } from './blob-visibility';
+import { ManifestEntry } from './manifest';
+import { VersionBlobEntity } from './version-blob.entity';
 
 export interface BlobServiceOptions {
   maxBlobBytes: number;
@@ -62,6 +65,34 @@ export class BlobService {
     return { registry, blob };
   }
 
+  /**
+   * Before a version links files: each blob must be stored, with the size the manifest says, and
+   * readable by the caller through this registry (their upload, or another version's file).
+   * Otherwise BAD_USER_INPUT naming the paths, before anything is written.
+   */
+  async requireLinkable(em: EntityManager, principal: Principal, registry: RegistryEntity, files: ManifestEntry[]): Promise<void> {
+    const visible = await visibleDigests(em, registry.id, principal.subject, files.map((f) => f.digest));
+    const missing: string[] = [];
+    const wrongSize: string[] = [];
+    for (const f of files) {
+      const blob = visible.has(f.digest) ? await this.store.stat(blobHex(f.digest)) : null;
+      if (!blob) missing.push(f.path);
+      else if (blob.sizeBytes !== f.sizeBytes) wrongSize.push(`${f.path} (stored: ${blob.sizeBytes} bytes)`);
+    }
+    if (missing.length) {
+      throw new BadInputError(`Not uploaded to registry "${registry.name}": ${listed(missing)}. PUT each file to /v1/registries/${registry.name}/blobs/<digest> first.`, 'artifact.files');
+    }
+    if (wrongSize.length) throw new BadInputError(`sizeBytes does not match the stored blob for ${listed(wrongSize)}.`, 'artifact.files');
+  }
+
+  /** Records which blobs a new version's files use, inside the linking transaction. */
+  async linkToVersion(em: EntityManager, versionId: string, files: ManifestEntry[]): Promise<void> {
+    const digests = [...new Set(files.map((f) => f.digest))];
+    for (let i = 0; i < digests.length; i += 500) {
+      await em.insert(VersionBlobEntity, digests.slice(i, i + 500).map((digest) => ({ versionId, digest })));
+    }
+  }
+
   /** One row per (registry, blob, uploader); uploading again refreshes its time (the orphan TTL restarts). */
   private async recordUpload(registry: RegistryEntity, digest: string, uploadedBy: string): Promise<void> {
     const now = new Date();
@@ -76,4 +107,10 @@ export class BlobService {
       }
     });
   }
+}
+
+/** The first paths of a list, for an error message that stays readable. */
+function listed(paths: string[]): string {
+  const shown = paths.slice(0, 20).map((p) => `"${p}"`).join(', ');
+  return paths.length > 20 ? `${shown} and ${paths.length - 20} more` : shown;
 }

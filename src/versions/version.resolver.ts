@@ -3,10 +3,12 @@ import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
 import { RegisteredModel } from '../models/model.types';
 import { User, userRef } from '../viewer/user.types';
+import { blobPath } from '../files/blob.routes';
+import { isStoredArtifact } from '../files/artifact-input';
 import { versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 import {
-  ArchiveModelVersionInput, ArchiveModelVersionPayload, LinkModelVersionInput, LinkModelVersionPayload, ModelArtifact, ModelVersion,
+  ArchiveModelVersionInput, ArchiveModelVersionPayload, ArtifactFile, LinkModelVersionInput, LinkModelVersionPayload, ModelArtifact, ModelVersion,
   UpdateModelVersionInput, UpdateModelVersionPayload,
 } from './version.types';
 
@@ -55,8 +57,16 @@ export class VersionResolver {
   }
 
   @FieldResolver(() => ModelArtifact)
-  artifact(@Root() v: VersionEntity): ModelArtifact {
-    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files: v.artifactFiles };
+  async artifact(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ModelArtifact> {
+    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files: await this.files(v, ctx) };
+  }
+
+  @FieldResolver(() => [ArtifactFile], { description: "The artifact's files; `downloadUrl` is set when the registry holds them." })
+  async files(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ArtifactFile[]> {
+    if (!isStoredArtifact(v.artifactUri)) return v.artifactFiles.map((f) => ({ ...f, downloadUrl: null }));
+    const model = await ctx.loaders.model.load(v.modelId);
+    const registry = await ctx.loaders.registry.load(model!.registryId);
+    return v.artifactFiles.map((f) => ({ ...f, downloadUrl: blobPath(registry!.name, f.digest!) }));
   }
 
   @FieldResolver(() => [String])

@@ -21,12 +21,14 @@ export class ArtifactFile {
   @Field() path!: string;
   @Field(() => String, { nullable: true }) digest!: string | null;
   @Field(() => SafeInt, { nullable: true }) sizeBytes!: number | null;
+  @Field(() => String, { nullable: true, description: 'Where to GET the file when the registry holds it: `/v1/registries/{registry}/blobs/sha256:{hex}` (docs/files.md). Null for files stored elsewhere.' })
+  downloadUrl!: string | null;
 }
 
 @ObjectType({ description: 'Where a version\'s model files live. Immutable once linked.' })
 export class ModelArtifact {
-  @Field({ description: 'e.g. s3://bucket/path, gs://…, https://…' }) uri!: string;
-  @Field({ description: '`sha256:` followed by 64 hex digits.' }) digest!: string;
+  @Field({ description: 'e.g. s3://bucket/path, gs://…, https://…; `registry://{registry}/{model}@{digest}` when the registry holds the files.' }) uri!: string;
+  @Field({ description: '`sha256:` followed by 64 hex digits. For files the registry holds, the digest of their canonical manifest (docs/files.md).' }) digest!: string;
   @Field(() => SafeInt) sizeBytes!: number;
   @Field(() => [ArtifactFile]) files!: ArtifactFile[];
 }
@@ -71,12 +73,12 @@ export class ArtifactFileInput {
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
 }
 
-@InputType()
+@InputType({ description: 'Files stored elsewhere (`uri`, `digest`, `sizeBytes`), or files the registry holds (`files` only, each uploaded first; docs/files.md).' })
 export class ArtifactInput {
-  @Field() uri!: string;
-  @Field() digest!: string;
-  @Field(() => SafeInt) sizeBytes!: number;
-  @Field(() => [ArtifactFileInput], { nullable: true }) files?: ArtifactFileInput[] | null;
+  @Field(() => String, { nullable: true, description: 'Where the files live. Leave it out when the registry holds them.' }) uri?: string | null;
+  @Field(() => String, { nullable: true, description: 'Required with `uri`. Without, computed from the files (and checked if sent).' }) digest?: string | null;
+  @Field(() => SafeInt, { nullable: true, description: 'Required with `uri`. Without, the files\' total (and checked if sent).' }) sizeBytes?: number | null;
+  @Field(() => [ArtifactFileInput], { nullable: true, description: 'Without `uri`: every file with its path, digest and size, each already uploaded.' }) files?: ArtifactFileInput[] | null;
 }
 
 @InputType()
@@ -91,6 +93,8 @@ export class LinkModelVersionInput {
   @Field(() => [String], { nullable: true, description: 'Aliases to point at the new version, in the same transaction.' }) aliases?: string[] | null;
   @Field(() => String, { nullable: true, description: 'Retrying with the same key returns the same version and creates nothing.' }) idempotencyKey?: string | null;
   @Field(() => ID, { nullable: true, description: 'The run that produced the artifact (see createRun); recorded as lineage.' }) run?: string | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'When a version of the model that is not archived has identical content, answer it (`created: false`) instead of linking a new one; `aliases` still move to it.' })
+  dedupe?: boolean | null;
 }
 
 @ObjectType()
@@ -99,6 +103,7 @@ export class LinkModelVersionPayload {
   @Field(() => RegisteredModel) model!: object;
   @Field({ description: 'True when this link created the model.' }) modelCreated!: boolean;
   @Field({ description: 'True when the idempotency key matched an earlier link; nothing was written.' }) replayed!: boolean;
+  @Field({ description: 'False when an existing version was answered: an idempotency replay, or `dedupe` found identical content.' }) created!: boolean;
 }
 
 @InputType()
