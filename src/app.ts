@@ -88,7 +88,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
       recordStatements: opts.recordStatements,
-      routes: blobRoutes({ authenticator, blobs: services.blobs, logger }),
+      routes: blobRoutes({ authenticator, blobs: services.blobs, logger, presignedDownloads: config.storage.presignedDownloads }),
       metrics: config.metrics.enabled ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() } : undefined,
       onGraphQLRequest: (summary, scope) => {
         logRequest(logger, summary);

@@ -273,7 +273,8 @@ function parseWebhooks(env: Env): WebhookConfig {
   };
 }
 
-function parseStorageLocation(raw: string | undefined, dataDir: string): StorageLocation {
+function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
+  const raw = env.STORAGE_URL;
   if (raw === undefined || raw === '') return { kind: 'local', dir: path.join(dataDir, 'blobs') };
   const expected = 'file:///absolute/dir or s3://bucket/optional/prefix';
   let url: URL;
@@ -284,13 +285,27 @@ function parseStorageLocation(raw: string | undefined, dataDir: string): Storage
   }
   if (url.protocol === 'file:') return { kind: 'local', dir: fileURLToPath(url) };
   if (url.protocol === 's3:' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) && !url.search) {
-    return { kind: 's3', bucket: url.hostname, prefix: url.pathname.replace(/^\/+|\/+$/g, '') };
+    const endpointVar = env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
+    const endpoint = env[endpointVar] || null;
+    if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) throw new ConfigError(endpointVar, 'an http:// or https:// URL of an S3-compatible service', endpoint);
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId !== !secretAccessKey) throw new ConfigError(accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID', 'set together with the other, or neither (the default AWS credential chain)', '(hidden)');
+    return {
+      kind: 's3',
+      bucket: url.hostname,
+      prefix: url.pathname.replace(/^\/+|\/+$/g, ''),
+      endpoint,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+      forcePathStyle: bool(env, 'AWS_S3_FORCE_PATH_STYLE', false),
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : null,
+    };
   }
   throw new ConfigError('STORAGE_URL', expected, raw);
 }
 
 function parseStorage(env: Env, dataDir: string): StorageConfig {
-  const location = parseStorageLocation(env.STORAGE_URL, dataDir);
+  const location = parseStorageLocation(env, dataDir);
   const presignedDownloads = bool(env, 'STORAGE_PRESIGNED_DOWNLOADS', false);
   if (presignedDownloads && location.kind !== 's3') throw new ConfigError('STORAGE_PRESIGNED_DOWNLOADS', 'false unless STORAGE_URL is an s3:// URL', env.STORAGE_PRESIGNED_DOWNLOADS);
   return {

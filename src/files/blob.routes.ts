@@ -22,7 +22,12 @@ export interface BlobRoutesDeps {
   authenticator: Authenticator;
   blobs: BlobService;
   logger: Logger;
+  /** GET answers a redirect to a presigned URL of the backend (STORAGE_PRESIGNED_DOWNLOADS). */
+  presignedDownloads?: boolean;
 }
+
+// Long enough to start a download, short enough that a leaked URL soon stops working.
+const PRESIGNED_SECONDS = 300;
 
 /** The path of a blob in a registry, as `downloadUrl` and the docs spell it. */
 export const blobPath = (registry: string, digest: string) => `/v1/registries/${encodeURIComponent(registry)}/blobs/${digest}`;
@@ -82,6 +87,14 @@ async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerRespon
   if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${blob.sizeBytes}`);
   res.statusCode = range ? 206 : 200;
   if (req.method === 'HEAD') return res.end();
+  const presigned = deps.presignedDownloads ? await deps.blobs.store.presignedUrl?.(hex, PRESIGNED_SECONDS) : null;
+  if (presigned) {
+    // The client follows it with the same Range header; the storage service answers the bytes.
+    for (const h of ['content-type', 'content-length', 'content-range', 'accept-ranges']) res.removeHeader(h);
+    res.statusCode = 307;
+    res.setHeader('location', presigned);
+    return res.end();
+  }
   const bytes = await deps.blobs.store.open(hex, range ?? undefined);
   await pipeline(bytes, res);
 }

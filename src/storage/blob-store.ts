@@ -51,4 +51,6 @@ export interface BlobStore {
   delete(hex: string): Promise<void>;
   /** Every stored blob, in no particular order. */
   list(): AsyncIterable<StoredBlob>;
+  /** Temporary files or objects of uploads in progress (a failed upload leaves none). */
+  temporaryFiles(): Promise<string[]>;
 }
