@@ -1,3 +1,4 @@
+import { blobRequest, BlobResponse, sha256 } from './support/blobs';
 import { codeOf, digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from './support/server';
 
 /**
@@ -18,7 +19,7 @@ let s: TestServer;
 /** A global admin (AUTH_ADMINS) with no role binding anywhere: the fixtures are made by TEST_ADMIN. */
 const GLOBAL_ADMIN = 'gaia';
 
-const CALLERS = ['anonymous', 'viewer', 'member', 'admin', 'admin of another registry', 'global admin', 'member by group', 'outsider'] as const;
+const CALLERS = ['anonymous', 'viewer', 'member', 'admin', 'admin of another registry', 'global admin', 'member by group', 'outsider', 'restricted viewer'] as const;
 type CallerName = (typeof CALLERS)[number];
 
 /** Token subject and groups of each caller; anonymous sends no token at all. */
@@ -30,6 +31,7 @@ const IDENTITIES: Record<Exclude<CallerName, 'anonymous'>, { subject: string; gr
   'global admin': { subject: GLOBAL_ADMIN },
   'member by group': { subject: 'gus', groups: ['ml'] },
   outsider: { subject: 'olive' },
+  'restricted viewer': { subject: 'rhea' },
 };
 
 /** Role bindings every registry under test carries (R and the fresh per-cell registries). */
@@ -38,6 +40,7 @@ const R_BINDINGS = [
   { subject: 'mona', role: 'MEMBER' },
   { subject: 'ada', role: 'ADMIN' },
   { subject: 'group:ml', role: 'MEMBER' },
+  { subject: 'rhea', role: 'RESTRICTED_VIEWER' },
   // Someone whose role revokeRole can take away.
   { subject: 'bystander', role: 'VIEWER' },
 ];
@@ -48,7 +51,10 @@ const R2 = 'matrix-r2';
 const READ_MODEL = 'readable';
 
 const headers = {} as Record<CallerName, Record<string, string>>;
-const ids = { registry: '', model: '', version: '', webhook: '' };
+const ids = { registry: '', model: '', version: '', webhook: '', blob: '' };
+/** The bytes of the model file linked in R (model FILES_MODEL), which the byte endpoints' reads fetch. */
+const BLOB_BYTES = Buffer.from('a model file in the matrix registry');
+const FILES_MODEL = 'with-files';
 
 let seq = 0;
 
@@ -92,6 +98,10 @@ beforeAll(async () => {
   ids.model = read.modelId;
   ids.version = read.versionId;
   ids.webhook = (await s.ok(CREATE_WEBHOOK, { i: webhookInput(R, 0) })).createWebhook.webhook.id;
+  ids.blob = sha256(BLOB_BYTES);
+  const put = await blobRequest(new URL(s.url).origin, 'PUT', `/v1/registries/${R}/blobs/${ids.blob}`, { token: await s.token(TEST_ADMIN), body: BLOB_BYTES });
+  expect(put.status).toBe(201);
+  await s.ok(LINK, { i: { registry: R, model: FILES_MODEL, artifact: { files: [{ path: 'model.bin', digest: ids.blob, sizeBytes: BLOB_BYTES.length }] } } });
 
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
   expect(r.registry).toEqual({ visibility: 'RESTRICTED', protectedAliases: ['production'] });
@@ -115,7 +125,8 @@ interface Target {
 
 interface Operation {
   label: string;
-  kind: 'mutation' | 'query';
+  /** `bytes`: the byte endpoints (docs/files.md), which change no audited state. */
+  kind: 'mutation' | 'query' | 'bytes';
   /** `model`: a fresh model in R; `registry`: a fresh registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R; `shared`: R and its read model. */
   fixture: 'model' | 'registry' | 'webhook' | 'run' | 'shared';
   /** The top-level field of the result. */
@@ -142,7 +153,47 @@ const LOG_ARTIFACT = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) {
 const USE_ARTIFACT = `mutation($i: UseArtifactInput!) { useArtifact(input: $i) { used { id kind } } }`;
 const artifact = (t: Target) => ({ uri: `s3://matrix/${t.model}/linked-${t.n}`, digest: digestOf(`linked-${t.n}`), sizeBytes: 42 });
 
+/** A byte endpoint's answer in the shape of a GraphQL result: `data[field]` holds the response, or one error with its code. */
+function bytesResult(field: string, r: BlobResponse): GraphQLResult {
+  if (r.status < 300) return { status: 200, data: { [field]: r }, sqlStatements: -1 };
+  // HEAD answers have no body: the status says which refusal it was.
+  const code = r.json?.error?.code ?? { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[r.status];
+  return { status: r.status, errors: [{ message: r.json?.error?.message ?? '', extensions: { code } }], sqlStatements: -1 };
+}
+
+const bytes = (method: string, path: (t: Target) => string, body?: (t: Target) => Buffer) => async (t: Target, h: Record<string, string>) =>
+  bytesResult('blob', await blobRequest(new URL(s.url).origin, method, path(t), { headers: h.authorization ? { authorization: h.authorization } : {}, body: body?.(t) }));
+const uploaded = (t: Target) => Buffer.from(`matrix upload ${t.n}`);
+
 const OPERATIONS: Operation[] = [
+  {
+    label: 'PUT blob',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('PUT', (t) => `/v1/registries/${t.registry}/blobs/${sha256(uploaded(t))}`, uploaded),
+    check: async (d, t) => {
+      expect([d.blob.status, d.blob.json]).toEqual([201, { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true }]);
+      const rows = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest = ?', [sha256(uploaded(t))]);
+      expect(Number(rows[0].n)).toBe(1);
+    },
+  },
+  {
+    label: 'HEAD blob of a linked file',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('HEAD', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.headers['content-length']]).toEqual([200, String(BLOB_BYTES.length)]),
+  },
+  {
+    label: 'GET blob of a linked file',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('GET', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.body]).toEqual([200, BLOB_BYTES]),
+  },
   {
     label: 'createRegistry',
     kind: 'mutation',
@@ -417,50 +468,63 @@ const N: Outcome = 'NOT_FOUND';
 const U: Outcome = 'UNAUTHENTICATED';
 
 const EXPECTED: Record<string, Outcome[]> = {
-  //                                               anon viewer member admin other-admin global group outsider
-  'createRegistry':                               [U,   F,     F,     F,    F,          OK,    F,    F],
-  'updateRegistry description':                   [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'updateRegistry protectedAliases':              [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'updateRegistry visibility':                    [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'grantRole':                                    [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'revokeRole':                                   [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'createModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'updateModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'archiveModel':                                 [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'linkModelVersion':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'linkModelVersion with aliases ["production"]': [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'updateModelVersion':                           [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'archiveModelVersion':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'setAlias staging':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'removeAlias staging':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'setAlias production':                          [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'removeAlias production':                       [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'createRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'updateRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'logArtifact produced by a run':                [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'useArtifact':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N],
-  'lineage(id) of the version':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'createWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'updateWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'deleteWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N],
-  'registry(name)':                               [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'registries':                                   [U,   OK,    OK,    OK,   HIDDEN,     OK,    OK,   HIDDEN],
-  'model':                                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'modelVersion(ref: production)':                [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'node(id) of R':                                [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'node(id) of the model':                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'node(id) of the version':                      [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
+  //                                               anon viewer member admin other-admin global group outsider restricted
+  // Byte endpoints: writing needs MEMBER; reading files needs blob:read, which RESTRICTED_VIEWER lacks.
+  'PUT blob':                                     [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'HEAD blob of a linked file':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       F],
+  'GET blob of a linked file':                    [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       F],
+  'createRegistry':                               [U,   F,     F,     F,    F,          OK,    F,    F,       F],
+  'updateRegistry description':                   [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'updateRegistry protectedAliases':              [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'updateRegistry visibility':                    [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'grantRole':                                    [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'revokeRole':                                   [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'createModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'updateModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'archiveModel':                                 [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'linkModelVersion':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'linkModelVersion with aliases ["production"]': [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'updateModelVersion':                           [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'archiveModelVersion':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'setAlias staging':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'removeAlias staging':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'setAlias production':                          [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'removeAlias production':                       [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'createRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'updateRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'logArtifact produced by a run':                [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'useArtifact':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
+  'lineage(id) of the version':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'createWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'updateWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'deleteWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'registry(name)':                               [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'registries':                                   [U,   OK,    OK,    OK,   HIDDEN,     OK,    OK,   HIDDEN,  OK],
+  'model':                                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'modelVersion(ref: production)':                [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'node(id) of R':                                [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'node(id) of the model':                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'node(id) of the version':                      [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
   // Webhooks exist only for the registry's admins.
-  'node(id) of the webhook':                      [U,   N,     N,     OK,   N,          OK,    N,    N],
-  'Registry.members':                             [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'model aliasHistory':                           [U,   OK,    OK,    OK,   N,          OK,    OK,   N],
-  'auditEvents(filter: {registry: R})':           [U,   F,     F,     OK,   N,          OK,    F,    N],
+  'node(id) of the webhook':                      [U,   N,     N,     OK,   N,          OK,    N,    N,       N],
+  'Registry.members':                             [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'model aliasHistory':                           [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'auditEvents(filter: {registry: R})':           [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Proof that nothing changed
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery'] as const;
+const TABLES = [
+  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery',
+  'blob_upload', 'version_blob',
+] as const;
+
+async function storedBlobs(): Promise<number> {
+  let n = 0;
+  for await (const _blob of s.app.services.blobs.store.list()) n++;
+  return n;
+}
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
 async function snapshot(t: Target) {
@@ -472,6 +536,7 @@ async function snapshot(t: Target) {
   const modelId = model?.id ?? null;
   return {
     counts,
+    storedBlobs: await storedBlobs(),
     registry,
     bindings: await q('SELECT * FROM role_binding WHERE registry_id = ? ORDER BY subject', [registry.id]),
     webhooks: await q('SELECT * FROM webhook WHERE registry_id = ? ORDER BY id', [registry.id]),
@@ -556,9 +621,9 @@ for (const op of OPERATIONS) {
 
       const after = await snapshot(t);
       if (op.kind === 'query' || outcome !== OK) {
-        // Denied calls and reads change nothing: no row added, removed or edited.
+        // Denied calls and reads change nothing: no row added, removed or edited, no blob stored.
         expect(after).toEqual(before);
-      } else {
+      } else if (op.kind === 'mutation') {
         // An allowed change is in the audit log, under the caller's own subject.
         const added = after.counts.audit_event - before.counts.audit_event;
         expect(added).toBeGreaterThan(0);

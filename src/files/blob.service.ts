@@ -56,7 +56,7 @@ export class BlobService {
    */
   async locate(principal: Principal, registryName: string, hex: string): Promise<{ registry: RegistryEntity; blob: StoredBlob }> {
     const registry = await this.registries.get(principal, registryName);
-    await this.authz.require(principal, 'registry:read', registry);
+    await this.authz.require(principal, 'blob:read', registry);
     const digest = `sha256:${hex}`;
     const missing = () => new NotFoundError(`Blob "${digest}" was not found in registry "${registry.name}".`);
     if (!(await blobVisibleIn(this.db.manager, registry.id, digest, principal.subject))) throw missing();
