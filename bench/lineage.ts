@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       if (s === STEPS - 1) {
         const v: VersionEntity = {
           id: uuidv7(), modelId: model.id, number: p, artifactUri: `s3://bench/model/${p}`, artifactDigest: `sha256:${'a'.repeat(64)}`, artifactSizeBytes: 1, artifactFiles: [],
-          metadata: {}, metrics: {}, tags: [], description: null, idempotencyKey: null, createdBy: who, createdAt: now, updatedAt: now, archivedAt: null,
+          metadata: {}, metrics: {}, tags: [], description: null, idempotencyKey: null, createdBy: who, createdAt: now, updatedAt: now, archivedAt: null, downloadCount: 0,
         };
         versions.push(v);
         edge(rn, node('MODEL_VERSION', v.id), 'PRODUCED');

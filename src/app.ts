@@ -19,6 +19,7 @@ import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { blobRoutes } from './files/blob.routes';
+import { OrphanCollector } from './files/orphan-collector';
 import { openBlobStore } from './storage';
 
 /**
@@ -103,6 +104,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  const orphans = new OrphanCollector(db, blobStore, config.storage.orphanTtlHours, logger);
+  workers.push({ name: 'orphaned blob collector', stop: () => orphans.stop() });
+  orphans.start();
   // Deliveries in flight are recorded before the database may close.
   const dispatcher = new WebhookDispatcher(services.webhookDelivery, config.webhooks, logger);
   workers.push({ name: 'webhook dispatcher', stop: () => dispatcher.stop() });

@@ -54,9 +54,10 @@ it('links uploaded files as a version whose digest is the sha256 of the canonica
   expect(version.artifact.sizeBytes).toBe(bytes.weights.length + bytes.config.length);
   expect(version.artifact.uri).toBe(`registry://${R}/m1@${version.artifact.digest}`);
   expect(version.artifact.files.map((f: { path: string }) => f.path)).toEqual(['config.json', 'model/weights.bin']);
+  // The version's id in the URL counts each download for this version.
   expect(version.files).toEqual([
-    { path: 'config.json', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.config)}` },
-    { path: 'model/weights.bin', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.weights)}` },
+    { path: 'config.json', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.config)}?version=${version.id}` },
+    { path: 'model/weights.bin', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.weights)}?version=${version.id}` },
   ]);
   // Now a viewer of the registry may download them: a version links them.
   const down = await blobRequest(base, 'GET', version.files[1].downloadUrl, { token: tokens.vera });

@@ -62,7 +62,7 @@ export async function addModels(em: EntityManager, seeded: SeededRegistry, count
       const version: VersionEntity = {
         id: uuidv7(), modelId: model.id, number: n, artifactUri: `s3://bench/models/${m}/${n}/model.safetensors`, artifactDigest: digest(`${m}/${n}`), artifactSizeBytes: 100_000_000 + n, artifactFiles: [],
         metadata: { framework: 'pytorch', commit: digest(`c${m}${n}`).slice(7, 19) }, metrics: { accuracy: 0.8 + n / 1000, f1: 0.7 + n / 2000, loss: 1 / (n + 1) }, tags: n % 10 === 0 ? ['candidate', 'reviewed'] : ['nightly'],
-        description: `nightly build ${n}`, idempotencyKey: null, createdBy: WHO, createdAt: at, updatedAt: at, archivedAt: null,
+        description: `nightly build ${n}`, idempotencyKey: null, createdBy: WHO, createdAt: at, updatedAt: at, archivedAt: null, downloadCount: 0,
       };
       runs.push(run);
       versions.push(version);

@@ -51,7 +51,7 @@ export function blobRoutes(deps: BlobRoutesDeps) {
       scope.subject = principal.subject;
       const hex = blobHex(digest);
       if (method === 'PUT') await put(deps, req, res, { principal, requestId: scope.requestId }, registry, hex);
-      else await get(deps, req, res, principal, registry, hex);
+      else await get(deps, req, res, url, principal, registry, hex);
     } catch (err) {
       fail(deps.logger, req, res, scope, err);
     }
@@ -67,8 +67,8 @@ async function put(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerRespon
   sendJson(res, result.created ? 201 : 200, { digest: `sha256:${hex}`, sizeBytes: result.sizeBytes, created: result.created });
 }
 
-async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerResponse, principal: Parameters<BlobService['locate']>[0], registry: string, hex: string) {
-  const { blob } = await deps.blobs.locate(principal, registry, hex);
+async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerResponse, url: URL, principal: Parameters<BlobService['locate']>[0], registry: string, hex: string) {
+  const { blob, registry: found } = await deps.blobs.locate(principal, registry, hex);
   const etag = `"sha256:${hex}"`;
   res.setHeader('etag', etag);
   res.setHeader('accept-ranges', 'bytes');
@@ -87,6 +87,8 @@ async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerRespon
   if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${blob.sizeBytes}`);
   res.statusCode = range ? 206 : 200;
   if (req.method === 'HEAD') return res.end();
+  // A download from the first byte counts; a resumed one (a later range) does not count again.
+  if (!range || range.start === 0) await deps.blobs.countDownload(found, hex, url.searchParams.get('version'));
   const presigned = deps.presignedDownloads ? await deps.blobs.store.presignedUrl?.(hex, PRESIGNED_SECONDS) : null;
   if (presigned) {
     // The client follows it with the same Range header; the storage service answers the bytes.

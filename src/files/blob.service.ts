@@ -9,7 +9,9 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { BLOB_HEX, BlobStore, BlobTooLargeError, PutResult, StoredBlob } from '../storage';
 import { BlobUploadEntity } from './blob-upload.entity';
+import { expectGlobalId } from '../common/global-id';
 import { blobVisibleIn, visibleDigests } from './blob-visibility';
+import { countDownload } from './download-count';
 import { ManifestEntry } from './manifest';
 import { VersionBlobEntity } from './version-blob.entity';
 
@@ -71,7 +73,7 @@ export class BlobService {
    * Otherwise BAD_USER_INPUT naming the paths, before anything is written.
    */
   async requireLinkable(em: EntityManager, principal: Principal, registry: RegistryEntity, files: ManifestEntry[]): Promise<void> {
-    const visible = await visibleDigests(em, registry.id, principal.subject, files.map((f) => f.digest));
+    const visible = await visibleDigests(em, registry.id, principal.subject, files.map((f) => f.digest), (qb) => this.db.forUpdate(qb));
     const missing: string[] = [];
     const wrongSize: string[] = [];
     for (const f of files) {
@@ -91,6 +93,19 @@ export class BlobService {
     for (let i = 0; i < digests.length; i += 500) {
       await em.insert(VersionBlobEntity, digests.slice(i, i + 500).map((digest) => ({ versionId, digest })));
     }
+  }
+
+  /** Counts a download (see countDownload); a malformed version id counts for no version rather than failing the download. */
+  async countDownload(registry: RegistryEntity, hex: string, versionGlobalId: string | null): Promise<void> {
+    let versionId: string | null = null;
+    if (versionGlobalId) {
+      try {
+        versionId = expectGlobalId(versionGlobalId, 'ModelVersion', 'version');
+      } catch {
+        return;
+      }
+    }
+    await this.db.exclusive((em) => countDownload(em, registry.id, `sha256:${hex}`, versionId));
   }
 
   /** One row per (registry, blob, uploader); uploading again refreshes its time (the orphan TTL restarts). */

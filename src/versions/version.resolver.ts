@@ -66,7 +66,9 @@ export class VersionResolver {
     if (!isStoredArtifact(v.artifactUri)) return v.artifactFiles.map((f) => ({ ...f, downloadUrl: null }));
     const model = await ctx.loaders.model.load(v.modelId);
     const registry = await ctx.loaders.registry.load(model!.registryId);
-    return v.artifactFiles.map((f) => ({ ...f, downloadUrl: blobPath(registry!.name, f.digest!) }));
+    // The version's id in the URL counts the download for this version alone.
+    const query = `?version=${toGlobalId('ModelVersion', v.id)}`;
+    return v.artifactFiles.map((f) => ({ ...f, downloadUrl: `${blobPath(registry!.name, f.digest!)}${query}` }));
   }
 
   @FieldResolver(() => [String])

@@ -189,6 +189,7 @@ export class VersionService {
         createdAt: now,
         updatedAt: now,
         archivedAt: null,
+        downloadCount: 0,
       };
       model.nextVersionNumber += 1;
       model.updatedAt = now;

@@ -21,7 +21,7 @@ export class ArtifactFile {
   @Field() path!: string;
   @Field(() => String, { nullable: true }) digest!: string | null;
   @Field(() => SafeInt, { nullable: true }) sizeBytes!: number | null;
-  @Field(() => String, { nullable: true, description: 'Where to GET the file when the registry holds it: `/v1/registries/{registry}/blobs/sha256:{hex}` (docs/files.md). Null for files stored elsewhere.' })
+  @Field(() => String, { nullable: true, description: 'Where to GET the file when the registry holds it: `/v1/registries/{registry}/blobs/sha256:{hex}?version={id}` (docs/files.md; the version id counts the download for this version). Null for files stored elsewhere.' })
   downloadUrl!: string | null;
 }
 
@@ -48,6 +48,8 @@ export class ModelVersion extends Node {
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
   @Field(() => Date, { nullable: true }) archivedAt!: Date | null;
+  @Field(() => Int, { description: "Downloads of this version's files through the server (GET of a downloadUrl, from its first byte). Presigned redirects count; HEAD, 304 and resumed ranges do not." })
+  downloadCount!: number;
 }
 
 @ObjectType()
