@@ -1,13 +1,10 @@
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { BlobStore } from './blob-store';
 import { LocalBlobStore } from './local-store';
-import { S3BlobStore } from './s3-store';
 
 export * from './blob-store';
 export * from './errors';
 export { LocalBlobStore } from './local-store';
-export { S3BlobStore } from './s3-store';
 
 /** Where blobs live: STORAGE_URL, parsed by config.ts. */
 export type StorageLocation = { kind: 'local'; dir: string } | S3Location;
@@ -33,6 +30,9 @@ export async function openBlobStore(location: StorageLocation): Promise<BlobStor
     await store.init();
     return store;
   }
+  // Loaded only when used: the AWS SDK adds tens of MB to a server that stores files locally.
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3BlobStore } = await import('./s3-store');
   const client = new S3Client({
     region: location.region,
     endpoint: location.endpoint ?? undefined,
