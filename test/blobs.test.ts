@@ -151,6 +151,8 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
     it('refuses a malformed digest and other methods', async () => {
       const bad = await blobRequest(base, 'PUT', blobUrl('sha256:ABC'), { token: tokens.mona, body: Buffer.from('x') });
       expect([bad.status, bad.json.error.code]).toEqual([400, 'BAD_USER_INPUT']);
+      const badPath = await blobRequest(base, 'GET', blobUrl(sha256('x'), '%E0%A4%A'), { token: tokens.mona });
+      expect([badPath.status, badPath.json.error.code]).toEqual([400, 'BAD_USER_INPUT']);
       const del = await blobRequest(base, 'DELETE', blobUrl(sha256('x')), { token: tokens.mona });
       expect(del.status).toBe(405);
       expect(del.headers.allow).toBe('PUT, GET, HEAD');

@@ -45,8 +45,7 @@ export function blobRoutes(deps: BlobRoutesDeps) {
       if (!match) throw new HttpProblem(404, 'NOT_FOUND', 'Not found. Blobs live at /v1/registries/{registry}/blobs/sha256:{hex}.');
       const method = req.method ?? 'GET';
       if (!['PUT', 'GET', 'HEAD'].includes(method)) throw new HttpProblem(405, 'BAD_REQUEST', `${method} is not allowed here.`, { allow: 'PUT, GET, HEAD' });
-      const registry = decodeURIComponent(match[1]);
-      const digest = decodeURIComponent(match[2]);
+      const [registry, digest] = [match[1], match[2]].map(decodePathSegment);
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       scope.subject = principal.subject;
       const hex = blobHex(digest);
@@ -99,6 +98,14 @@ async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerRespon
   }
   const bytes = await deps.blobs.store.open(hex, range ?? undefined);
   await pipeline(bytes, res);
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpProblem(400, 'BAD_USER_INPUT', 'The path is not valid percent-encoding.');
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
