@@ -51,7 +51,17 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; orig
   // The compiled server (npm run build), as in production: no TypeScript compiler in its memory.
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', HTTP_REQUEST_TIMEOUT_MS: '3600000', DATABASE_URL: '', STORAGE_URL: '' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      HTTP_REQUEST_TIMEOUT_MS: '3600000',
+      DATABASE_URL: '',
+      STORAGE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const origin = await new Promise<string>((resolve, reject) => {
@@ -73,7 +83,14 @@ const memoryOf = (pid: number) => {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 };
 
-function request(origin: string, method: string, urlPath: string, token: string, agent: http.Agent | undefined, body?: { file?: string; buffer?: Buffer; length: number }): Promise<{ status: number; digest: string; bytes: number }> {
+function request(
+  origin: string,
+  method: string,
+  urlPath: string,
+  token: string,
+  agent: http.Agent | undefined,
+  body?: { file?: string; buffer?: Buffer; length: number },
+): Promise<{ status: number; digest: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
     if (body) headers['content-length'] = body.length;
@@ -95,7 +112,11 @@ function request(origin: string, method: string, urlPath: string, token: string,
 }
 
 async function graphql(origin: string, token: string, query: string): Promise<void> {
-  const res = await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+  const res = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
   const body = (await res.json()) as { errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
 }
@@ -126,24 +147,42 @@ async function main(): Promise<void> {
       process.stderr.write(`upload round ${r + 1}/${ROUNDS}\n`);
       rounds.sha256sum.push(mbps(bytes, await timed(() => execFileSync('sha256sum', [file]))));
       fs.rmSync(storedFile, { force: true });
-      rounds.upload.push(mbps(bytes, await timed(async () => {
-        const res = await request(origin, 'PUT', blobUrl, token, undefined, { file, length: bytes });
-        if (res.status !== 201) throw new Error(`upload answered ${res.status}`);
-      })));
+      rounds.upload.push(
+        mbps(
+          bytes,
+          await timed(async () => {
+            const res = await request(origin, 'PUT', blobUrl, token, undefined, { file, length: bytes });
+            if (res.status !== 201) throw new Error(`upload answered ${res.status}`);
+          }),
+        ),
+      );
     }
     const uploaded = memoryOf(child.pid!);
     for (let r = 0; r < ROUNDS; r++) {
       process.stderr.write(`download round ${r + 1}/${ROUNDS}\n`);
       rounds.cat.push(mbps(bytes, await timed(() => execFileSync('sh', ['-c', `cat "${file}" > /dev/null`]))));
-      rounds.download.push(mbps(bytes, await timed(async () => {
-        const res = await request(origin, 'GET', blobUrl, token, undefined);
-        if (res.status !== 200 || res.digest !== digest || res.bytes !== bytes) throw new Error(`download answered ${res.status}, ${res.bytes} bytes, ${res.digest}`);
-      })));
+      rounds.download.push(
+        mbps(
+          bytes,
+          await timed(async () => {
+            const res = await request(origin, 'GET', blobUrl, token, undefined);
+            if (res.status !== 200 || res.digest !== digest || res.bytes !== bytes)
+              throw new Error(`download answered ${res.status}, ${res.bytes} bytes, ${res.digest}`);
+          }),
+        ),
+      );
     }
     const big = memoryOf(child.pid!);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-    const small = Array.from({ length: SMALL_FILES }, (_, i) => Buffer.from(createHash('sha512').update(`small ${i}`).digest('hex').repeat(SMALL_BYTES / 128)));
+    const small = Array.from({ length: SMALL_FILES }, (_, i) =>
+      Buffer.from(
+        createHash('sha512')
+          .update(`small ${i}`)
+          .digest('hex')
+          .repeat(SMALL_BYTES / 128),
+      ),
+    );
     let next = 0;
     const smallMs = await timed(() =>
       Promise.all(
@@ -151,7 +190,10 @@ async function main(): Promise<void> {
           while (next < small.length) {
             const body = small[next++];
             const d = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-            const res = await request(origin, 'PUT', `/v1/registries/${REGISTRY}/blobs/${d}`, token, agent, { buffer: body, length: body.length });
+            const res = await request(origin, 'PUT', `/v1/registries/${REGISTRY}/blobs/${d}`, token, agent, {
+              buffer: body,
+              length: body.length,
+            });
             if (res.status !== 201) throw new Error(`small upload answered ${res.status}`);
           }
         }),
@@ -164,17 +206,40 @@ async function main(): Promise<void> {
     const down = median(rounds.download);
     const hashRate = median(rounds.sha256sum);
     const catRate = median(rounds.cat);
-    const row = (what: string, value: string, reference: string, ratio: string) => `| ${what} | ${value} | ${reference} | ${ratio} |`;
+    const row = (what: string, value: string, reference: string, ratio: string) =>
+      `| ${what} | ${value} | ${reference} | ${ratio} |`;
     const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     process.stdout.write(
       [
-        `\n${FILE_MB} MiB file, ${ROUNDS} rounds (median, range in brackets), local backend over loopback, ${os.cpus().length} cores, Node ${process.version}\n`,
+        `\n${FILE_MB} MiB file, ${ROUNDS} rounds (median, range in brackets), local backend over loopback, ` +
+          `${os.cpus().length} cores, Node ${process.version}\n`,
         '| measure | server | same file, same disk | ratio (target) |',
         '|---|---|---|---|',
-        row('upload (PUT, hashed, fsynced)', `${up.toFixed(0)} MB/s (${spread(rounds.upload)})`, `sha256sum ${hashRate.toFixed(0)} MB/s (${spread(rounds.sha256sum)})`, `${((100 * up) / hashRate).toFixed(0)}% (≥ 50%)`),
-        row('download (GET)', `${down.toFixed(0)} MB/s (${spread(rounds.download)})`, `cat ${catRate.toFixed(0)} MB/s (${spread(rounds.cat)})`, `${((100 * down) / catRate).toFixed(0)}% (≥ 70%)`),
-        row('server peak RSS (VmHWM)', `${after.peakMb.toFixed(0)} MB`, `${before.rssMb.toFixed(0)} MB after start; peak ${uploaded.peakMb.toFixed(0)} MB after the uploads, ${big.peakMb.toFixed(0)} MB after the downloads`, '< 150 MB'),
-        row(`${SMALL_FILES} × ${SMALL_BYTES / 1024} KB uploads, ${CLIENTS} clients`, `${((SMALL_FILES * 1000) / smallMs).toFixed(0)} files/s`, '', ''),
+        row(
+          'upload (PUT, hashed, fsynced)',
+          `${up.toFixed(0)} MB/s (${spread(rounds.upload)})`,
+          `sha256sum ${hashRate.toFixed(0)} MB/s (${spread(rounds.sha256sum)})`,
+          `${((100 * up) / hashRate).toFixed(0)}% (≥ 50%)`,
+        ),
+        row(
+          'download (GET)',
+          `${down.toFixed(0)} MB/s (${spread(rounds.download)})`,
+          `cat ${catRate.toFixed(0)} MB/s (${spread(rounds.cat)})`,
+          `${((100 * down) / catRate).toFixed(0)}% (≥ 70%)`,
+        ),
+        row(
+          'server peak RSS (VmHWM)',
+          `${after.peakMb.toFixed(0)} MB`,
+          `${before.rssMb.toFixed(0)} MB after start; peak ${uploaded.peakMb.toFixed(0)} MB after the uploads, ` +
+            `${big.peakMb.toFixed(0)} MB after the downloads`,
+          '< 150 MB',
+        ),
+        row(
+          `${SMALL_FILES} × ${SMALL_BYTES / 1024} KB uploads, ${CLIENTS} clients`,
+          `${((SMALL_FILES * 1000) / smallMs).toFixed(0)} files/s`,
+          '',
+          '',
+        ),
         '',
       ].join('\n'),
     );

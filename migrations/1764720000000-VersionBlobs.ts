@@ -15,7 +15,15 @@ export class VersionBlobs1764720000000 implements MigrationInterface {
           { name: 'digest', type: 'varchar', length: '71', isPrimary: true },
         ],
         indices: [new TableIndex({ name: 'ix_version_blob_digest', columnNames: ['digest'] })],
-        foreignKeys: [new TableForeignKey({ columnNames: ['version_id'], referencedTableName: 'model_version', referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['version_id'],
+            referencedTableName: 'model_version',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+            onUpdate: 'RESTRICT',
+          }),
+        ],
       }),
     );
   }

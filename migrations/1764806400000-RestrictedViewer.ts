@@ -17,5 +17,10 @@ export class RestrictedViewer1764806400000 implements MigrationInterface {
 // As createTable made it: binary collation on MySQL/MariaDB.
 function roleColumn(q: QueryRunner, length: number): TableColumn {
   const mysql = q.connection.driver.options.type !== 'better-sqlite3';
-  return new TableColumn({ name: 'role', type: 'varchar', length: String(length), ...(mysql ? { collation: 'utf8mb4_bin' } : {}) });
+  return new TableColumn({
+    name: 'role',
+    type: 'varchar',
+    length: String(length),
+    ...(mysql ? { collation: 'utf8mb4_bin' } : {}),
+  });
 }

@@ -61,7 +61,12 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
   const blobStore = await openBlobStore(config.storage.location);
-  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks, storage: config.storage, blobStore });
+  const services = createServices(db, policy, {
+    lineage: config.lineage,
+    webhooks: config.webhooks,
+    storage: config.storage,
+    blobStore,
+  });
   if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
@@ -89,7 +94,12 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
       recordStatements: opts.recordStatements,
-      routes: blobRoutes({ authenticator, blobs: services.blobs, logger, presignedDownloads: config.storage.presignedDownloads }),
+      routes: blobRoutes({
+        authenticator,
+        blobs: services.blobs,
+        logger,
+        presignedDownloads: config.storage.presignedDownloads,
+      }),
       metrics: config.metrics.enabled ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() } : undefined,
       onGraphQLRequest: (summary, scope) => {
         logRequest(logger, summary);

@@ -287,10 +287,17 @@ function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
   if (url.protocol === 's3:' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) && !url.search) {
     const endpointVar = env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
     const endpoint = env[endpointVar] || null;
-    if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) throw new ConfigError(endpointVar, 'an http:// or https:// URL of an S3-compatible service', endpoint);
+    if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) {
+      throw new ConfigError(endpointVar, 'an http:// or https:// URL of an S3-compatible service', endpoint);
+    }
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-    if (!accessKeyId !== !secretAccessKey) throw new ConfigError(accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID', 'set together with the other, or neither (the default AWS credential chain)', '(hidden)');
+    if (!accessKeyId !== !secretAccessKey) {
+      const missing = accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID';
+      const expected = 'set together with the other, or neither (the default AWS credential chain)';
+      throw new ConfigError(missing, expected, '(hidden)');
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {};
     return {
       kind: 's3',
       bucket: url.hostname,
@@ -298,7 +305,7 @@ function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
       endpoint,
       region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
       forcePathStyle: bool(env, 'AWS_S3_FORCE_PATH_STYLE', false),
-      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : null,
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...sessionToken } : null,
     };
   }
   throw new ConfigError('STORAGE_URL', expected, raw);
@@ -307,7 +314,10 @@ function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
 function parseStorage(env: Env, dataDir: string): StorageConfig {
   const location = parseStorageLocation(env, dataDir);
   const presignedDownloads = bool(env, 'STORAGE_PRESIGNED_DOWNLOADS', false);
-  if (presignedDownloads && location.kind !== 's3') throw new ConfigError('STORAGE_PRESIGNED_DOWNLOADS', 'false unless STORAGE_URL is an s3:// URL', env.STORAGE_PRESIGNED_DOWNLOADS);
+  if (presignedDownloads && location.kind !== 's3') {
+    const expected = 'false unless STORAGE_URL is an s3:// URL';
+    throw new ConfigError('STORAGE_PRESIGNED_DOWNLOADS', expected, env.STORAGE_PRESIGNED_DOWNLOADS);
+  }
   return {
     location,
     maxBlobBytes: integer(env, 'MAX_BLOB_BYTES', 50 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),

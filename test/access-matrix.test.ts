@@ -19,7 +19,10 @@ let s: TestServer;
 /** A global admin (AUTH_ADMINS) with no role binding anywhere: the fixtures are made by TEST_ADMIN. */
 const GLOBAL_ADMIN = 'gaia';
 
-const CALLERS = ['anonymous', 'viewer', 'member', 'admin', 'admin of another registry', 'global admin', 'member by group', 'outsider', 'restricted viewer'] as const;
+const CALLERS = [
+  'anonymous', 'viewer', 'member', 'admin', 'admin of another registry', 'global admin', 'member by group', 'outsider',
+  'restricted viewer',
+] as const;
 type CallerName = (typeof CALLERS)[number];
 
 /** Token subject and groups of each caller; anonymous sends no token at all. */
@@ -99,9 +102,14 @@ beforeAll(async () => {
   ids.version = read.versionId;
   ids.webhook = (await s.ok(CREATE_WEBHOOK, { i: webhookInput(R, 0) })).createWebhook.webhook.id;
   ids.blob = sha256(BLOB_BYTES);
-  const put = await blobRequest(new URL(s.url).origin, 'PUT', `/v1/registries/${R}/blobs/${ids.blob}`, { token: await s.token(TEST_ADMIN), body: BLOB_BYTES });
+  const token = await s.token(TEST_ADMIN);
+  const put = await blobRequest(new URL(s.url).origin, 'PUT', `/v1/registries/${R}/blobs/${ids.blob}`, {
+    token,
+    body: BLOB_BYTES,
+  });
   expect(put.status).toBe(201);
-  await s.ok(LINK, { i: { registry: R, model: FILES_MODEL, artifact: { files: [{ path: 'model.bin', digest: ids.blob, sizeBytes: BLOB_BYTES.length }] } } });
+  const files = [{ path: 'model.bin', digest: ids.blob, sizeBytes: BLOB_BYTES.length }];
+  await s.ok(LINK, { i: { registry: R, model: FILES_MODEL, artifact: { files } } });
 
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
   expect(r.registry).toEqual({ visibility: 'RESTRICTED', protectedAliases: ['production'] });
@@ -153,16 +161,21 @@ const LOG_ARTIFACT = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) {
 const USE_ARTIFACT = `mutation($i: UseArtifactInput!) { useArtifact(input: $i) { used { id kind } } }`;
 const artifact = (t: Target) => ({ uri: `s3://matrix/${t.model}/linked-${t.n}`, digest: digestOf(`linked-${t.n}`), sizeBytes: 42 });
 
-/** A byte endpoint's answer in the shape of a GraphQL result: `data[field]` holds the response, or one error with its code. */
+/** A byte endpoint's answer as a GraphQL result: `data[field]` holds the response, or one error with its code. */
 function bytesResult(field: string, r: BlobResponse): GraphQLResult {
   if (r.status < 300) return { status: 200, data: { [field]: r }, sqlStatements: -1 };
   // HEAD answers have no body: the status says which refusal it was.
   const code = r.json?.error?.code ?? { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[r.status];
-  return { status: r.status, errors: [{ message: r.json?.error?.message ?? '', extensions: { code } }], sqlStatements: -1 };
+  const errors = [{ message: r.json?.error?.message ?? '', extensions: { code } }];
+  return { status: r.status, errors, sqlStatements: -1 };
 }
 
-const bytes = (method: string, path: (t: Target) => string, body?: (t: Target) => Buffer) => async (t: Target, h: Record<string, string>) =>
-  bytesResult('blob', await blobRequest(new URL(s.url).origin, method, path(t), { headers: h.authorization ? { authorization: h.authorization } : {}, body: body?.(t) }));
+const bytes =
+  (method: string, path: (t: Target) => string, body?: (t: Target) => Buffer) =>
+  async (t: Target, h: Record<string, string>) => {
+    const headers: Record<string, string> = h.authorization ? { authorization: h.authorization } : {};
+    return bytesResult('blob', await blobRequest(new URL(s.url).origin, method, path(t), { headers, body: body?.(t) }));
+  };
 const uploaded = (t: Target) => Buffer.from(`matrix upload ${t.n}`);
 
 const OPERATIONS: Operation[] = [
@@ -173,7 +186,8 @@ const OPERATIONS: Operation[] = [
     field: 'blob',
     run: bytes('PUT', (t) => `/v1/registries/${t.registry}/blobs/${sha256(uploaded(t))}`, uploaded),
     check: async (d, t) => {
-      expect([d.blob.status, d.blob.json]).toEqual([201, { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true }]);
+      const expected = { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true };
+      expect([d.blob.status, d.blob.json]).toEqual([201, expected]);
       const rows = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest = ?', [sha256(uploaded(t))]);
       expect(Number(rows[0].n)).toBe(1);
     },
@@ -516,8 +530,8 @@ const EXPECTED: Record<string, Outcome[]> = {
 // Proof that nothing changed
 
 const TABLES = [
-  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run', 'artifact', 'lineage_edge', 'webhook', 'webhook_delivery',
-  'blob_upload', 'version_blob',
+  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run',
+  'artifact', 'lineage_edge', 'webhook', 'webhook_delivery', 'blob_upload', 'version_blob',
 ] as const;
 
 async function storedBlobs(): Promise<number> {

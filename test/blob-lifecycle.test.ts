@@ -12,13 +12,28 @@ let s: TestServer;
 let base: string;
 let token: string;
 const R = 'lifecycle';
-const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id name files { downloadUrl } } } }`;
-const COUNT = `query($m: String!, $v: String!) { modelVersion(registry: "${R}", model: $m, ref: $v) { downloadCount } }`;
+const LINK = `mutation($i: LinkModelVersionInput!) {
+  linkModelVersion(input: $i) { version { id name files { downloadUrl } } }
+}`;
+const COUNT = `query($m: String!, $v: String!) {
+  modelVersion(registry: "${R}", model: $m, ref: $v) { downloadCount }
+}`;
 
 const put = (body: Buffer) => blobRequest(base, 'PUT', `/v1/registries/${R}/blobs/${sha256(body)}`, { token, body });
 const link = async (model: string, files: Record<string, Buffer>) =>
-  (await s.ok(LINK, { i: { registry: R, model, artifact: { files: Object.entries(files).map(([p, b]) => ({ path: p, digest: sha256(b), sizeBytes: b.length })) } } })).linkModelVersion.version;
-const downloads = async (model: string, v = 'v0') => (await s.ok(COUNT, { m: model, v })).modelVersion.downloadCount as number;
+  (
+    await s.ok(LINK, {
+      i: {
+        registry: R,
+        model,
+        artifact: {
+          files: Object.entries(files).map(([p, b]) => ({ path: p, digest: sha256(b), sizeBytes: b.length })),
+        },
+      },
+    })
+  ).linkModelVersion.version;
+const downloads = async (model: string, v = 'v0') =>
+  (await s.ok(COUNT, { m: model, v })).modelVersion.downloadCount as number;
 const stored = (body: Buffer) => s.app.services.blobs.store.stat(sha256(body).slice(7));
 
 beforeAll(async () => {
@@ -50,7 +65,9 @@ describe('ModelVersion.downloadCount', () => {
     // A resumed download, a HEAD and a revalidation are not new downloads.
     expect((await blobRequest(base, 'GET', url, { token, headers: { range: 'bytes=4-' } })).status).toBe(206);
     expect((await blobRequest(base, 'HEAD', url, { token })).status).toBe(200);
-    expect((await blobRequest(base, 'GET', url, { token, headers: { 'if-none-match': `"${sha256(weights)}"` } })).status).toBe(304);
+    expect(
+      (await blobRequest(base, 'GET', url, { token, headers: { 'if-none-match': `"${sha256(weights)}"` } })).status,
+    ).toBe(304);
     expect(await downloads('counted')).toBe(2);
   });
 
@@ -67,12 +84,19 @@ describe('orphan collection', () => {
   const collector = () => new OrphanCollector(s.app.services.db, s.app.services.blobs.store, 24, createLogger('error'));
   const hoursFromNow = (h: number) => new Date(Date.now() + h * 3600_000);
 
-  it('removes blobs never linked after BLOB_ORPHAN_TTL_HOURS, never one a version links (archived included)', async () => {
+  it('removes blobs never linked after BLOB_ORPHAN_TTL_HOURS, never one a version links, archived too', async () => {
     await put(orphan);
     await put(linked);
     const v = await link('archived-files', { 'model.bin': linked });
-    await s.ok(`mutation { linkModelVersion(input: { registry: "${R}", model: "archived-files", artifact: { uri: "s3://x/y", digest: "${sha256('y')}", sizeBytes: 1 } }) { version { id } } }`);
-    await s.ok(`mutation { archiveModelVersion(input: { registry: "${R}", model: "archived-files", version: "${v.name}" }) { version { archived } } }`);
+    await s.ok(
+      `mutation { linkModelVersion(input: { registry: "${R}", model: "archived-files",
+        artifact: { uri: "s3://x/y", digest: "${sha256('y')}", sizeBytes: 1 } }) { version { id } } }`,
+    );
+    await s.ok(
+      `mutation { archiveModelVersion(input: { registry: "${R}", model: "archived-files", version: "${v.name}" }) {
+        version { archived }
+      } }`,
+    );
 
     expect(await collector().collect(hoursFromNow(23))).toBe(0);
     expect(await stored(orphan)).not.toBeNull();
@@ -84,7 +108,13 @@ describe('orphan collection', () => {
     expect(Number(rows[0].n)).toBe(0);
     // The downloads of the linked file still work; linking the collected one fails until it is uploaded again.
     expect((await blobRequest(base, 'GET', `/v1/registries/${R}/blobs/${sha256(linked)}`, { token })).status).toBe(200);
-    const relink = await s.gql(LINK, { i: { registry: R, model: 'late', artifact: { files: [{ path: 'a', digest: sha256(orphan), sizeBytes: orphan.length }] } } });
+    const relink = await s.gql(LINK, {
+      i: {
+        registry: R,
+        model: 'late',
+        artifact: { files: [{ path: 'a', digest: sha256(orphan), sizeBytes: orphan.length }] },
+      },
+    });
     expect(relink.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await put(orphan)).status).toBe(201);
   });

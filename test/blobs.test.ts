@@ -36,7 +36,11 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
     s = await startTestServer(storageEnv);
     base = new URL(s.url).origin;
     for (const name of [R, OTHER]) await s.ok(CREATE, { i: { name } });
-    for (const [subject, role, registry] of [['mona', 'MEMBER', R], ['vera', 'VIEWER', R], ['mona', 'MEMBER', OTHER]]) {
+    for (const [subject, role, registry] of [
+      ['mona', 'MEMBER', R],
+      ['vera', 'VIEWER', R],
+      ['mona', 'MEMBER', OTHER],
+    ]) {
       await s.ok(GRANT, { i: { registry, subject, role } });
     }
     for (const subject of ['mona', 'vera', 'olive']) tokens[subject] = await s.token(subject, { expiresIn: 3600 });
@@ -47,14 +51,20 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
     await s3?.stop();
   });
 
-  const put = (digest: string, body: Buffer, as = 'mona', registry = R) => blobRequest(base, 'PUT', blobUrl(digest, registry), { token: tokens[as], body });
-  const get = (digest: string, as = 'mona', headers: Record<string, string> = {}, registry = R) => blobRequest(base, 'GET', blobUrl(digest, registry), { token: tokens[as], headers });
+  const put = (digest: string, body: Buffer, as = 'mona', registry = R) =>
+    blobRequest(base, 'PUT', blobUrl(digest, registry), { token: tokens[as], body });
+  const get = (digest: string, as = 'mona', headers: Record<string, string> = {}, registry = R) =>
+    blobRequest(base, 'GET', blobUrl(digest, registry), { token: tokens[as], headers });
 
   describe('a 200 MB file', () => {
     const SIZE = 200 * 1024 * 1024;
     it('is uploaded streaming, linked, and downloaded byte-identical by a reader of the registry', async () => {
       const expected = await digestOfStream(generatedBytes(SIZE, 'big'));
-      const up = await blobRequest(base, 'PUT', blobUrl(expected.digest), { token: tokens.mona, body: generatedBytes(SIZE, 'big'), headers: { 'content-length': SIZE } });
+      const up = await blobRequest(base, 'PUT', blobUrl(expected.digest), {
+        token: tokens.mona,
+        body: generatedBytes(SIZE, 'big'),
+        headers: { 'content-length': SIZE },
+      });
       expect(up.status).toBe(201);
       expect(up.json).toEqual({ digest: expected.digest, sizeBytes: SIZE, created: true });
       const down = await get(expected.digest);
@@ -64,8 +74,20 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect(down.received).toEqual(expected);
       expect((await storedFiles()).temporary).toEqual([]);
       // Linked into a version, it is readable by every reader of the registry, not only its uploader.
-      const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { files { path downloadUrl } } } }`;
-      const linked = await s.ok(LINK, { i: { registry: R, model: 'big', artifact: { files: [{ path: 'model.bin', digest: expected.digest, sizeBytes: SIZE }] } } }, { authorization: `Bearer ${tokens.mona}` });
+      const LINK = `mutation($i: LinkModelVersionInput!) {
+        linkModelVersion(input: $i) { version { files { path downloadUrl } } }
+      }`;
+      const linked = await s.ok(
+        LINK,
+        {
+          i: {
+            registry: R,
+            model: 'big',
+            artifact: { files: [{ path: 'model.bin', digest: expected.digest, sizeBytes: SIZE }] },
+          },
+        },
+        { authorization: `Bearer ${tokens.mona}` },
+      );
       const [{ downloadUrl }] = linked.linkModelVersion.version.files;
       const byViewer = await blobRequest(base, 'GET', downloadUrl, { token: tokens.vera });
       expect([byViewer.status, byViewer.received]).toEqual([200, expected]);
@@ -79,7 +101,10 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect([first.status, first.json.created]).toEqual([201, true]);
       expect(first.headers.location).toBe(blobUrl(sha256(body)));
       const again = await put(sha256(body), body);
-      expect([again.status, again.json]).toEqual([200, { digest: sha256(body), sizeBytes: body.length, created: false }]);
+      expect([again.status, again.json]).toEqual([
+        200,
+        { digest: sha256(body), sizeBytes: body.length, created: false },
+      ]);
       const [{ n }] = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest = ?', [sha256(body)]);
       expect(Number(n)).toBe(1);
     });
@@ -92,11 +117,14 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect(r.status).toBe(400);
       expect(r.json.error.code).toBe('BAD_USER_INPUT');
       expect(r.json.error.message).toMatch(/sha256/);
-      expect((await storedFiles())).toEqual({ blobs: expect.any(Array), temporary: [] });
+      expect(await storedFiles()).toEqual({ blobs: expect.any(Array), temporary: [] });
       expect((await storedFiles()).blobs).toHaveLength(before);
       expect((await get(named)).status).toBe(404);
       expect((await get(sha256(body))).status).toBe(404);
-      const [{ n }] = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest IN (?, ?)', [named, sha256(body)]);
+      const [{ n }] = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest IN (?, ?)', [
+        named,
+        sha256(body),
+      ]);
       expect(Number(n)).toBe(0);
     });
 
@@ -105,13 +133,17 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       const expected = await digestOfStream(generatedBytes(size, 'cut'));
       const before = (await storedFiles()).blobs.length;
       await new Promise<void>((resolve) => {
-        const req = http.request(new URL(blobUrl(expected.digest), base), { method: 'PUT', headers: { authorization: `Bearer ${tokens.mona}`, 'content-length': size } });
+        const req = http.request(new URL(blobUrl(expected.digest), base), {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${tokens.mona}`, 'content-length': size },
+        });
         req.on('error', () => resolve());
         req.write(Buffer.alloc(size / 2, 7), () => setTimeout(() => req.destroy(), 200));
         req.on('close', () => resolve());
       });
       // The server notices the reset and removes its temporary file.
-      for (let i = 0; i < 50 && (await storedFiles()).temporary.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await storedFiles()).temporary.length > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await storedFiles()).temporary).toEqual([]);
       expect((await storedFiles()).blobs).toHaveLength(before);
       expect((await get(expected.digest)).status).toBe(404);
@@ -122,12 +154,19 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       try {
         const smallBase = new URL(small.app.url).origin;
         const body = Buffer.alloc(1001, 1);
-        const declared = await blobRequest(smallBase, 'PUT', blobUrl(sha256(body)), { token: tokens.mona, headers: { 'content-length': 5000 }, body: Buffer.alloc(0) });
+        const declared = await blobRequest(smallBase, 'PUT', blobUrl(sha256(body)), {
+          token: tokens.mona,
+          headers: { 'content-length': 5000 },
+          body: Buffer.alloc(0),
+        });
         expect([declared.status, declared.json.error.code]).toEqual([413, 'BAD_USER_INPUT']);
         expect(declared.json.error.message).toMatch(/MAX_BLOB_BYTES/);
         // No declared length (chunked): the cap is enforced while the bytes stream.
         const { Readable } = await import('node:stream');
-        const streamed = await blobRequest(smallBase, 'PUT', blobUrl(sha256(body)), { token: tokens.mona, body: Readable.from([body.subarray(0, 600), body.subarray(600)]) });
+        const streamed = await blobRequest(smallBase, 'PUT', blobUrl(sha256(body)), {
+          token: tokens.mona,
+          body: Readable.from([body.subarray(0, 600), body.subarray(600)]),
+        });
         expect([streamed.status, streamed.json.error.code]).toEqual([413, 'BAD_USER_INPUT']);
         expect((await storedFiles()).temporary).toEqual([]);
         expect((await get(sha256(body))).status).toBe(404);
@@ -175,7 +214,11 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
 
     it('honours Range', async () => {
       const first = await get(digest, 'mona', { range: 'bytes=0-9' });
-      expect([first.status, first.body!.toString(), first.headers['content-range']]).toEqual([206, '0123456789', `bytes 0-9/${body.length}`]);
+      expect([first.status, first.body!.toString(), first.headers['content-range']]).toEqual([
+        206,
+        '0123456789',
+        `bytes 0-9/${body.length}`,
+      ]);
       const suffix = await get(digest, 'mona', { range: 'bytes=-3' });
       expect([suffix.status, suffix.body!.toString()]).toEqual([206, 'xyz']);
       const open = await get(digest, 'mona', { range: 'bytes=30-' });
@@ -194,22 +237,31 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
 
     if (backend === 's3') {
       it('redirects a reader to a short-lived presigned URL with STORAGE_PRESIGNED_DOWNLOADS', async () => {
-        const presigning = await startInstance(s, { ...storageEnv, DATA_DIR: s.dataDir, STORAGE_PRESIGNED_DOWNLOADS: 'true' });
+        const presigning = await startInstance(s, {
+          ...storageEnv,
+          DATA_DIR: s.dataDir,
+          STORAGE_PRESIGNED_DOWNLOADS: 'true',
+        });
         try {
-          const r = await blobRequest(new URL(presigning.app.url).origin, 'GET', blobUrl(digest), { token: tokens.mona });
+          const r = await blobRequest(new URL(presigning.app.url).origin, 'GET', blobUrl(digest), {
+            token: tokens.mona,
+          });
           expect(r.status).toBe(307);
           expect(r.headers.location).toMatch(/X-Amz-Expires=300/);
           const res = await fetch(r.headers.location!);
           expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
           // Who may not read it still gets 404, never a URL.
-          expect((await blobRequest(new URL(presigning.app.url).origin, 'GET', blobUrl(digest), { token: tokens.vera })).status).toBe(404);
+          expect(
+            (await blobRequest(new URL(presigning.app.url).origin, 'GET', blobUrl(digest), { token: tokens.vera }))
+              .status,
+          ).toBe(404);
         } finally {
           await presigning.stop();
         }
       });
     }
 
-    it('answers 404 to anyone who may not read it: other readers of the registry, outsiders, other registries', async () => {
+    it('answers 404 to anyone who may not read it: other readers, outsiders, other registries', async () => {
       // An upload not yet linked is its uploader's alone.
       const viewer = await get(digest, 'vera');
       expect([viewer.status, viewer.json.error.code]).toEqual([404, 'NOT_FOUND']);

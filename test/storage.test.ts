@@ -60,8 +60,14 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
     const body = Buffer.from('hello, content-addressed world');
     const hex = hexOf(body);
     expect(await store.stat(hex)).toBeNull();
-    expect(await store.put(hex, Readable.from([body]), { maxBytes: MAX })).toEqual({ created: true, sizeBytes: body.length });
-    expect(await store.put(hex, Readable.from([body]), { maxBytes: MAX })).toEqual({ created: false, sizeBytes: body.length });
+    expect(await store.put(hex, Readable.from([body]), { maxBytes: MAX })).toEqual({
+      created: true,
+      sizeBytes: body.length,
+    });
+    expect(await store.put(hex, Readable.from([body]), { maxBytes: MAX })).toEqual({
+      created: false,
+      sizeBytes: body.length,
+    });
     expect((await store.stat(hex))?.sizeBytes).toBe(body.length);
     expect(await readAll(await store.open(hex))).toEqual(body);
     expect((await readAll(await store.open(hex, { start: 7, end: 21 }))).toString()).toBe('content-address');
@@ -75,7 +81,10 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
     const size = 40 * 1024 * 1024;
     const expected = await digestOfStream(generatedBytes(size, 'store'));
     const hex = expected.digest.slice('sha256:'.length);
-    expect(await store.put(hex, generatedBytes(size, 'store'), { maxBytes: MAX, expectedBytes: size })).toEqual({ created: true, sizeBytes: size });
+    expect(await store.put(hex, generatedBytes(size, 'store'), { maxBytes: MAX, expectedBytes: size })).toEqual({
+      created: true,
+      sizeBytes: size,
+    });
     expect(await digestOfStream(await store.open(hex))).toEqual(expected);
     expect(await store.temporaryFiles()).toEqual([]);
   });
@@ -83,25 +92,35 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
   it('keeps nothing when the digest does not match, even for an already stored blob', async () => {
     const body = Buffer.from('mismatched');
     const named = hexOf('another body');
-    await expect(store.put(named, Readable.from([body]), { maxBytes: MAX })).rejects.toBeInstanceOf(DigestMismatchError);
+    await expect(store.put(named, Readable.from([body]), { maxBytes: MAX })).rejects.toBeInstanceOf(
+      DigestMismatchError,
+    );
     expect(await store.stat(named)).toBeNull();
     expect(await store.temporaryFiles()).toEqual([]);
     const stored = Buffer.from('stored already');
     await store.put(hexOf(stored), Readable.from([stored]), { maxBytes: MAX });
-    await expect(store.put(hexOf(stored), Readable.from([body]), { maxBytes: MAX })).rejects.toBeInstanceOf(DigestMismatchError);
+    await expect(store.put(hexOf(stored), Readable.from([body]), { maxBytes: MAX })).rejects.toBeInstanceOf(
+      DigestMismatchError,
+    );
   });
 
   it('refuses more bytes than the cap, or another length than declared, keeping nothing', async () => {
     const body = Buffer.alloc(2000, 3);
-    await expect(store.put(hexOf(body), Readable.from([body.subarray(0, 1000), body.subarray(1000)]), { maxBytes: 1500 })).rejects.toBeInstanceOf(BlobTooLargeError);
-    await expect(store.put(hexOf(body), Readable.from([body]), { maxBytes: MAX, expectedBytes: 1999 })).rejects.toBeInstanceOf(BlobLengthError);
+    await expect(
+      store.put(hexOf(body), Readable.from([body.subarray(0, 1000), body.subarray(1000)]), { maxBytes: 1500 }),
+    ).rejects.toBeInstanceOf(BlobTooLargeError);
+    await expect(
+      store.put(hexOf(body), Readable.from([body]), { maxBytes: MAX, expectedBytes: 1999 }),
+    ).rejects.toBeInstanceOf(BlobLengthError);
     expect(await store.stat(hexOf(body))).toBeNull();
     expect(await store.temporaryFiles()).toEqual([]);
   });
 
   it('keeps nothing when the body fails halfway', async () => {
     const whole = Buffer.alloc(12 * 1024 * 1024, 9);
-    await expect(store.put(hexOf(whole), cutOff(whole.subarray(0, 9 * 1024 * 1024)), { maxBytes: MAX })).rejects.toThrow();
+    await expect(
+      store.put(hexOf(whole), cutOff(whole.subarray(0, 9 * 1024 * 1024)), { maxBytes: MAX }),
+    ).rejects.toThrow();
     expect(await store.stat(hexOf(whole))).toBeNull();
     expect(await store.temporaryFiles()).toEqual([]);
   });
@@ -118,12 +137,25 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
 });
 
 describe('storage configuration', () => {
-  const load = (env: Record<string, string>) => () => loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/registry-config', ...env });
+  const load = (env: Record<string, string>) => () =>
+    loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/registry-config', ...env });
   it('stores under DATA_DIR/blobs by default, or where a file: or s3: STORAGE_URL says', () => {
     expect(load({})().storage.location).toEqual({ kind: 'local', dir: '/tmp/registry-config/blobs' });
     expect(load({ STORAGE_URL: 'file:///srv/blobs' })().storage.location).toEqual({ kind: 'local', dir: '/srv/blobs' });
-    expect(load({ STORAGE_URL: 's3://models/prod/', AWS_ENDPOINT_URL: 'http://minio:9000', AWS_S3_FORCE_PATH_STYLE: 'true' })().storage.location).toEqual({
-      kind: 's3', bucket: 'models', prefix: 'prod', endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true, credentials: null,
+    expect(
+      load({
+        STORAGE_URL: 's3://models/prod/',
+        AWS_ENDPOINT_URL: 'http://minio:9000',
+        AWS_S3_FORCE_PATH_STYLE: 'true',
+      })().storage.location,
+    ).toEqual({
+      kind: 's3',
+      bucket: 'models',
+      prefix: 'prod',
+      endpoint: 'http://minio:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: null,
     });
     expect(load({})().storage.maxBlobBytes).toBe(50 * 1024 ** 3);
   });

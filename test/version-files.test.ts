@@ -11,7 +11,10 @@ const OTHER = 'vfiles-other';
 
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) {
   created replayed modelCreated
-  version { id name artifact { uri digest sizeBytes files { path digest sizeBytes downloadUrl } } files { path downloadUrl } aliases }
+  version {
+    id name aliases files { path downloadUrl }
+    artifact { uri digest sizeBytes files { path digest sizeBytes downloadUrl } }
+  }
 } }`;
 
 const bytes = {
@@ -22,18 +25,30 @@ const bytes = {
 const file = (path: string, body: Buffer) => ({ path, digest: sha256(body), sizeBytes: body.length });
 
 async function put(body: Buffer, as = 'mona', registry = R) {
-  const r = await blobRequest(base, 'PUT', `/v1/registries/${registry}/blobs/${sha256(body)}`, { token: tokens[as], body });
+  const r = await blobRequest(base, 'PUT', `/v1/registries/${registry}/blobs/${sha256(body)}`, {
+    token: tokens[as],
+    body,
+  });
   expect([200, 201]).toContain(r.status);
 }
-const link = (input: Record<string, unknown>, as = 'mona') => s.gql(LINK, { i: { registry: R, ...input } }, { authorization: `Bearer ${tokens[as]}` });
+const link = (input: Record<string, unknown>, as = 'mona') =>
+  s.gql(LINK, { i: { registry: R, ...input } }, { authorization: `Bearer ${tokens[as]}` });
 const versionCount = async () => Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM model_version'))[0].n);
 
 beforeAll(async () => {
   s = await startTestServer();
   base = new URL(s.url).origin;
-  for (const name of [R, OTHER]) await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
-  for (const [subject, role, registry] of [['mona', 'MEMBER', R], ['vera', 'VIEWER', R], ['mona', 'MEMBER', OTHER], ['otto', 'MEMBER', OTHER]]) {
-    await s.ok(`mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { subject } } }`, { i: { registry, subject, role } });
+  for (const name of [R, OTHER])
+    await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
+  for (const [subject, role, registry] of [
+    ['mona', 'MEMBER', R],
+    ['vera', 'VIEWER', R],
+    ['mona', 'MEMBER', OTHER],
+    ['otto', 'MEMBER', OTHER],
+  ]) {
+    await s.ok(`mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { subject } } }`, {
+      i: { registry, subject, role },
+    });
   }
   for (const subject of ['mona', 'vera', 'otto']) tokens[subject] = await s.token(subject, { expiresIn: 3600 });
   await put(bytes.weights);
@@ -42,14 +57,16 @@ beforeAll(async () => {
 
 afterAll(() => s.stop());
 
-it('links uploaded files as a version whose digest is the sha256 of the canonical manifest, with download URLs', async () => {
+it('links uploaded files as a version whose digest is the sha256 of the canonical manifest', async () => {
   const files = [file('model/weights.bin', bytes.weights), file('config.json', bytes.config)];
   const r = await link({ model: 'm1', artifact: { files } });
   expect(r.errors).toBeUndefined();
   const { version, created } = r.data.linkModelVersion;
   expect(created).toBe(true);
   // The canonical form, spelled out as docs/files.md does: sorted by path, keys path, digest, sizeBytes, no spaces.
-  const canonical = `[{"path":"config.json","digest":"${sha256(bytes.config)}","sizeBytes":${bytes.config.length}},{"path":"model/weights.bin","digest":"${sha256(bytes.weights)}","sizeBytes":${bytes.weights.length}}]`;
+  const canonical =
+    `[{"path":"config.json","digest":"${sha256(bytes.config)}","sizeBytes":${bytes.config.length}},` +
+    `{"path":"model/weights.bin","digest":"${sha256(bytes.weights)}","sizeBytes":${bytes.weights.length}}]`;
   expect(version.artifact.digest).toBe(`sha256:${createHash('sha256').update(canonical).digest('hex')}`);
   expect(version.artifact.sizeBytes).toBe(bytes.weights.length + bytes.config.length);
   expect(version.artifact.uri).toBe(`registry://${R}/m1@${version.artifact.digest}`);
@@ -57,7 +74,10 @@ it('links uploaded files as a version whose digest is the sha256 of the canonica
   // The version's id in the URL counts each download for this version.
   expect(version.files).toEqual([
     { path: 'config.json', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.config)}?version=${version.id}` },
-    { path: 'model/weights.bin', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.weights)}?version=${version.id}` },
+    {
+      path: 'model/weights.bin',
+      downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.weights)}?version=${version.id}`,
+    },
   ]);
   // Now a viewer of the registry may download them: a version links them.
   const down = await blobRequest(base, 'GET', version.files[1].downloadUrl, { token: tokens.vera });
@@ -67,18 +87,30 @@ it('links uploaded files as a version whose digest is the sha256 of the canonica
 it('gives the same digest whatever the order of the files, and dedupe answers the existing version', async () => {
   const files = [file('b.json', bytes.config), file('a.bin', bytes.weights)];
   const first = (await link({ model: 'm2', artifact: { files } })).data.linkModelVersion;
-  const again = await link({ model: 'm2', artifact: { files: [...files].reverse() }, dedupe: true, aliases: ['staging'] });
+  const again = await link({
+    model: 'm2',
+    artifact: { files: [...files].reverse() },
+    dedupe: true,
+    aliases: ['staging'],
+  });
   expect(again.errors).toBeUndefined();
   expect(again.data.linkModelVersion.created).toBe(false);
   expect(again.data.linkModelVersion.version.id).toBe(first.version.id);
   expect(again.data.linkModelVersion.version.aliases).toContain('staging');
   const fresh = (await link({ model: 'm2', artifact: { files } })).data.linkModelVersion;
-  expect([fresh.created, fresh.version.name, fresh.version.artifact.digest]).toEqual([true, 'v1', first.version.artifact.digest]);
+  expect([fresh.created, fresh.version.name, fresh.version.artifact.digest]).toEqual([
+    true,
+    'v1',
+    first.version.artifact.digest,
+  ]);
 });
 
 it('refuses files that are not uploaded, naming them, and writes nothing', async () => {
   const before = await versionCount();
-  const r = await link({ model: 'never-created', artifact: { files: [file('weights.bin', bytes.weights), file('tokenizer.json', bytes.tokenizer)] } });
+  const r = await link({
+    model: 'never-created',
+    artifact: { files: [file('weights.bin', bytes.weights), file('tokenizer.json', bytes.tokenizer)] },
+  });
   expect(codeOf(r)).toBe('BAD_USER_INPUT');
   expect(r.errors![0].message).toContain('"tokenizer.json"');
   expect(r.errors![0].message).not.toContain('weights.bin');
@@ -87,17 +119,26 @@ it('refuses files that are not uploaded, naming them, and writes nothing', async
   expect(Number(models[0].n)).toBe(0);
 });
 
-it('treats a blob stored for another registry by someone else as missing, so a digest alone gives no access', async () => {
+it('treats a blob stored for another registry by someone else as missing: a digest alone gives no access', async () => {
   await put(bytes.tokenizer, 'otto', OTHER);
   const r = await link({ model: 'm3', artifact: { files: [file('tokenizer.json', bytes.tokenizer)] } });
   expect(codeOf(r)).toBe('BAD_USER_INPUT');
   expect(r.errors![0].message).toContain('"tokenizer.json"');
 });
 
-it('refuses a size that is not the stored blob\'s, and a digest or size that is not the computed one', async () => {
-  const wrongSize = await link({ model: 'm4', artifact: { files: [{ ...file('c.json', bytes.config), sizeBytes: 1 }] } });
-  expect([codeOf(wrongSize), wrongSize.errors![0].message]).toEqual(['BAD_USER_INPUT', expect.stringContaining('c.json')]);
-  const wrongDigest = await link({ model: 'm4', artifact: { files: [file('c.json', bytes.config)], digest: sha256('nope') } });
+it("refuses a size that is not the stored blob's, and a digest or size that is not the computed one", async () => {
+  const wrongSize = await link({
+    model: 'm4',
+    artifact: { files: [{ ...file('c.json', bytes.config), sizeBytes: 1 }] },
+  });
+  expect([codeOf(wrongSize), wrongSize.errors![0].message]).toEqual([
+    'BAD_USER_INPUT',
+    expect.stringContaining('c.json'),
+  ]);
+  const wrongDigest = await link({
+    model: 'm4',
+    artifact: { files: [file('c.json', bytes.config)], digest: sha256('nope') },
+  });
   expect(codeOf(wrongDigest)).toBe('BAD_USER_INPUT');
   const wrongTotal = await link({ model: 'm4', artifact: { files: [file('c.json', bytes.config)], sizeBytes: 5 } });
   expect(codeOf(wrongTotal)).toBe('BAD_USER_INPUT');
@@ -120,10 +161,16 @@ it.each([
 });
 
 it('keeps linking by uri alone, with no download URLs, and refuses registry:// URIs from clients', async () => {
-  const r = await link({ model: 'm6', artifact: { uri: 's3://bucket/m6', digest: sha256('m6'), sizeBytes: 3, files: [{ path: 'x.bin' }] } });
+  const r = await link({
+    model: 'm6',
+    artifact: { uri: 's3://bucket/m6', digest: sha256('m6'), sizeBytes: 3, files: [{ path: 'x.bin' }] },
+  });
   expect(r.errors).toBeUndefined();
   expect(r.data.linkModelVersion.version.files).toEqual([{ path: 'x.bin', downloadUrl: null }]);
-  const forged = await link({ model: 'm6', artifact: { uri: `registry://${R}/m1@${sha256('x')}`, digest: sha256('x'), sizeBytes: 1 } });
+  const forged = await link({
+    model: 'm6',
+    artifact: { uri: `registry://${R}/m1@${sha256('x')}`, digest: sha256('x'), sizeBytes: 1 },
+  });
   expect(codeOf(forged)).toBe('BAD_USER_INPUT');
   const noDigest = await link({ model: 'm6', artifact: { uri: 's3://bucket/m6' } });
   expect(codeOf(noDigest)).toBe('BAD_USER_INPUT');

@@ -15,10 +15,17 @@ async function main(): Promise<void> {
     if (Date.now() - last < 1000 && p.checked < p.total) return;
     last = Date.now();
     const pct = p.totalBytes ? ((100 * p.bytes) / p.totalBytes).toFixed(1) : '100.0';
-    process.stderr.write(`verified ${p.checked}/${p.total} blobs, ${(p.bytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB (${pct}%)\n`);
+    process.stderr.write(
+      `verified ${p.checked}/${p.total} blobs, ` +
+        `${(p.bytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB (${pct}%)\n`,
+    );
   });
   for (const m of mismatches) {
-    process.stdout.write(m.actual ? `MISMATCH ${m.digest}: the stored bytes hash to ${m.actual}\n` : `UNREADABLE ${m.digest}: ${m.error}\n`);
+    process.stdout.write(
+      m.actual
+        ? `MISMATCH ${m.digest}: the stored bytes hash to ${m.actual}\n`
+        : `UNREADABLE ${m.digest}: ${m.error}\n`,
+    );
   }
   process.stdout.write(`${checked} blobs checked in ${store.location}, ${mismatches.length} bad\n`);
   process.exitCode = mismatches.length ? 1 : 0;

@@ -28,7 +28,11 @@ export async function visibleDigests(
       em
         .createQueryBuilder(BlobUploadEntity, 'u')
         .select('u.digest', 'digest')
-        .where('u.registryId = :registryId AND u.uploadedBy = :subject AND u.digest IN (:...batch)', { registryId, subject, batch }),
+        .where('u.registryId = :registryId AND u.uploadedBy = :subject AND u.digest IN (:...batch)', {
+          registryId,
+          subject,
+          batch,
+        }),
     ).getRawMany<{ digest: string }>();
     uploaded.forEach((r) => visible.add(r.digest));
     const rest = batch.filter((d) => !visible.has(d));
@@ -45,6 +49,11 @@ export async function visibleDigests(
   return visible;
 }
 
-export async function blobVisibleIn(em: EntityManager, registryId: string, digest: string, subject: string): Promise<boolean> {
+export async function blobVisibleIn(
+  em: EntityManager,
+  registryId: string,
+  digest: string,
+  subject: string,
+): Promise<boolean> {
   return (await visibleDigests(em, registryId, subject, [digest])).has(digest);
 }

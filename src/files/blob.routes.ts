@@ -9,11 +9,22 @@ import { blobHex, BlobService } from './blob.service';
 import { noneMatch, parseRange } from './http-range';
 
 const BLOB_PATH = /^\/v1\/registries\/([^/]+)\/blobs\/([^/]+)$/;
-const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 };
+const STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
 
 /** A refusal of the byte endpoints that is not a RegistryError (wrong method, bad range). */
 class HttpProblem extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -30,7 +41,8 @@ export interface BlobRoutesDeps {
 const PRESIGNED_SECONDS = 300;
 
 /** The path of a blob in a registry, as `downloadUrl` and the docs spell it. */
-export const blobPath = (registry: string, digest: string) => `/v1/registries/${encodeURIComponent(registry)}/blobs/${digest}`;
+export const blobPath = (registry: string, digest: string) =>
+  `/v1/registries/${encodeURIComponent(registry)}/blobs/${digest}`;
 
 /**
  * PUT, HEAD and GET /v1/registries/{registry}/blobs/sha256:{hex}: the bytes of model files,
@@ -42,9 +54,15 @@ export function blobRoutes(deps: BlobRoutesDeps) {
     if (!url.pathname.startsWith('/v1/')) return false;
     try {
       const match = BLOB_PATH.exec(url.pathname);
-      if (!match) throw new HttpProblem(404, 'NOT_FOUND', 'Not found. Blobs live at /v1/registries/{registry}/blobs/sha256:{hex}.');
+      if (!match)
+        throw new HttpProblem(
+          404,
+          'NOT_FOUND',
+          'Not found. Blobs live at /v1/registries/{registry}/blobs/sha256:{hex}.',
+        );
       const method = req.method ?? 'GET';
-      if (!['PUT', 'GET', 'HEAD'].includes(method)) throw new HttpProblem(405, 'BAD_REQUEST', `${method} is not allowed here.`, { allow: 'PUT, GET, HEAD' });
+      if (!['PUT', 'GET', 'HEAD'].includes(method))
+        throw new HttpProblem(405, 'BAD_REQUEST', `${method} is not allowed here.`, { allow: 'PUT, GET, HEAD' });
       const [registry, digest] = [match[1], match[2]].map(decodePathSegment);
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       scope.subject = principal.subject;
@@ -58,15 +76,34 @@ export function blobRoutes(deps: BlobRoutesDeps) {
   };
 }
 
-async function put(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerResponse, caller: Parameters<BlobService['upload']>[0], registry: string, hex: string) {
+async function put(
+  deps: BlobRoutesDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  caller: Parameters<BlobService['upload']>[0],
+  registry: string,
+  hex: string,
+) {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   const result = await deps.blobs.upload(caller, registry, hex, req, declared);
   if (result.created) res.setHeader('location', blobPath(registry, `sha256:${hex}`));
   res.setHeader('etag', `"sha256:${hex}"`);
-  sendJson(res, result.created ? 201 : 200, { digest: `sha256:${hex}`, sizeBytes: result.sizeBytes, created: result.created });
+  sendJson(res, result.created ? 201 : 200, {
+    digest: `sha256:${hex}`,
+    sizeBytes: result.sizeBytes,
+    created: result.created,
+  });
 }
 
-async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerResponse, url: URL, principal: Parameters<BlobService['locate']>[0], registry: string, hex: string) {
+async function get(
+  deps: BlobRoutesDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  principal: Parameters<BlobService['locate']>[0],
+  registry: string,
+  hex: string,
+) {
   const { blob, registry: found } = await deps.blobs.locate(principal, registry, hex);
   const etag = `"sha256:${hex}"`;
   res.setHeader('etag', etag);
@@ -80,7 +117,10 @@ async function get(deps: BlobRoutesDeps, req: IncomingMessage, res: ServerRespon
   // If-Range naming another entity asks for the whole blob (RFC 9110 §13.1.5).
   const ifRange = req.headers['if-range'];
   const range = ifRange && ifRange !== etag ? null : parseRange(req.headers.range, blob.sizeBytes);
-  if (range === 'unsatisfiable') throw new HttpProblem(416, 'BAD_USER_INPUT', `The range is outside the blob's ${blob.sizeBytes} bytes.`, { 'content-range': `bytes */${blob.sizeBytes}` });
+  if (range === 'unsatisfiable')
+    throw new HttpProblem(416, 'BAD_USER_INPUT', `The range is outside the blob's ${blob.sizeBytes} bytes.`, {
+      'content-range': `bytes */${blob.sizeBytes}`,
+    });
   res.setHeader('content-type', 'application/octet-stream');
   res.setHeader('content-length', range ? range.end - range.start + 1 : blob.sizeBytes);
   if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${blob.sizeBytes}`);
@@ -123,7 +163,8 @@ function fail(logger: Logger, req: IncomingMessage, res: ServerResponse, scope: 
     [status, code, message] = [err.status, err.code, err.message];
     for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
   } else if (err instanceof BlobTooLargeError) [status, code, message] = [413, 'BAD_USER_INPUT', err.message];
-  else if (err instanceof DigestMismatchError || err instanceof BlobLengthError) [status, code, message] = [400, 'BAD_USER_INPUT', err.message];
+  else if (err instanceof DigestMismatchError || err instanceof BlobLengthError)
+    [status, code, message] = [400, 'BAD_USER_INPUT', err.message];
   else if (req.destroyed || res.destroyed) {
     // The client went away (an upload cut off, a download abandoned): nobody to answer.
     logger.debug('blob request ended by the client', { requestId: scope.requestId, error: (err as Error)?.message });
@@ -132,7 +173,9 @@ function fail(logger: Logger, req: IncomingMessage, res: ServerResponse, scope: 
     recordErrorCode('INTERNAL_SERVER_ERROR', scope);
     logger.error('blob request failed', { requestId: scope.requestId, error: (err as Error)?.stack ?? String(err) });
     if (res.headersSent) return void res.destroy();
-    return sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.', requestId: scope.requestId } });
+    return sendJson(res, 500, {
+      error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.', requestId: scope.requestId },
+    });
   }
   recordErrorCode(code, scope);
   if (res.headersSent) return void res.destroy();

@@ -22,7 +22,11 @@ export interface BlobServiceOptions {
 /** `sha256:<hex>` → `<hex>`, or BAD_USER_INPUT. */
 export function blobHex(digest: string): string {
   const hex = digest.startsWith('sha256:') ? digest.slice('sha256:'.length) : '';
-  if (!BLOB_HEX.test(hex)) throw new BadInputError(`Digest "${digest}" is invalid: expected "sha256:" followed by 64 lower-case hex digits.`, 'digest');
+  if (!BLOB_HEX.test(hex))
+    throw new BadInputError(
+      `Digest "${digest}" is invalid: expected "sha256:" followed by 64 lower-case hex digits.`,
+      'digest',
+    );
   return hex;
 }
 
@@ -42,10 +46,17 @@ export class BlobService {
   ) {}
 
   /** Streams `body` into the store (MEMBER or above) and records the caller's upload. */
-  async upload(caller: Caller, registryName: string, hex: string, body: Readable, declaredBytes: number | undefined): Promise<PutResult> {
+  async upload(
+    caller: Caller,
+    registryName: string,
+    hex: string,
+    body: Readable,
+    declaredBytes: number | undefined,
+  ): Promise<PutResult> {
     const registry = await this.registries.get(caller.principal, registryName);
     await this.authz.require(caller.principal, 'model:write', registry);
-    if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes) throw new BlobTooLargeError(this.opts.maxBlobBytes);
+    if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes)
+      throw new BlobTooLargeError(this.opts.maxBlobBytes);
     const result = await this.store.put(hex, body, { maxBytes: this.opts.maxBlobBytes, expectedBytes: declaredBytes });
     await this.recordUpload(registry, `sha256:${hex}`, caller.principal.subject);
     return result;
@@ -56,7 +67,11 @@ export class BlobService {
    * the registry that links it or their own upload into it. Anything else is NOT_FOUND, the same
    * answer as a blob that does not exist, so that nobody learns what they may not read.
    */
-  async locate(principal: Principal, registryName: string, hex: string): Promise<{ registry: RegistryEntity; blob: StoredBlob }> {
+  async locate(
+    principal: Principal,
+    registryName: string,
+    hex: string,
+  ): Promise<{ registry: RegistryEntity; blob: StoredBlob }> {
     const registry = await this.registries.get(principal, registryName);
     await this.authz.require(principal, 'blob:read', registry);
     const digest = `sha256:${hex}`;
@@ -72,8 +87,19 @@ export class BlobService {
    * readable by the caller through this registry (their upload, or another version's file).
    * Otherwise BAD_USER_INPUT naming the paths, before anything is written.
    */
-  async requireLinkable(em: EntityManager, principal: Principal, registry: RegistryEntity, files: ManifestEntry[]): Promise<void> {
-    const visible = await visibleDigests(em, registry.id, principal.subject, files.map((f) => f.digest), (qb) => this.db.forUpdate(qb));
+  async requireLinkable(
+    em: EntityManager,
+    principal: Principal,
+    registry: RegistryEntity,
+    files: ManifestEntry[],
+  ): Promise<void> {
+    const visible = await visibleDigests(
+      em,
+      registry.id,
+      principal.subject,
+      files.map((f) => f.digest),
+      (qb) => this.db.forUpdate(qb),
+    );
     const missing: string[] = [];
     const wrongSize: string[] = [];
     for (const f of files) {
@@ -82,20 +108,31 @@ export class BlobService {
       else if (blob.sizeBytes !== f.sizeBytes) wrongSize.push(`${f.path} (stored: ${blob.sizeBytes} bytes)`);
     }
     if (missing.length) {
-      throw new BadInputError(`Not uploaded to registry "${registry.name}": ${listed(missing)}. PUT each file to /v1/registries/${registry.name}/blobs/<digest> first.`, 'artifact.files');
+      throw new BadInputError(
+        `Not uploaded to registry "${registry.name}": ${listed(missing)}. ` +
+          `PUT each file to /v1/registries/${registry.name}/blobs/<digest> first.`,
+        'artifact.files',
+      );
     }
-    if (wrongSize.length) throw new BadInputError(`sizeBytes does not match the stored blob for ${listed(wrongSize)}.`, 'artifact.files');
+    if (wrongSize.length)
+      throw new BadInputError(`sizeBytes does not match the stored blob for ${listed(wrongSize)}.`, 'artifact.files');
   }
 
   /** Records which blobs a new version's files use, inside the linking transaction. */
   async linkToVersion(em: EntityManager, versionId: string, files: ManifestEntry[]): Promise<void> {
     const digests = [...new Set(files.map((f) => f.digest))];
     for (let i = 0; i < digests.length; i += 500) {
-      await em.insert(VersionBlobEntity, digests.slice(i, i + 500).map((digest) => ({ versionId, digest })));
+      await em.insert(
+        VersionBlobEntity,
+        digests.slice(i, i + 500).map((digest) => ({ versionId, digest })),
+      );
     }
   }
 
-  /** Counts a download (see countDownload); a malformed version id counts for no version rather than failing the download. */
+  /**
+   * Counts a download (see countDownload); a malformed version id counts for no version rather
+   * than failing the download.
+   */
   async countDownload(registry: RegistryEntity, hex: string, versionGlobalId: string | null): Promise<void> {
     let versionId: string | null = null;
     if (versionGlobalId) {
@@ -112,10 +149,20 @@ export class BlobService {
   private async recordUpload(registry: RegistryEntity, digest: string, uploadedBy: string): Promise<void> {
     const now = new Date();
     await this.db.transaction(async (em) => {
-      const updated = await em.update(BlobUploadEntity, { registryId: registry.id, digest, uploadedBy }, { createdAt: now });
+      const updated = await em.update(
+        BlobUploadEntity,
+        { registryId: registry.id, digest, uploadedBy },
+        { createdAt: now },
+      );
       if (updated.affected) return;
       try {
-        await em.insert(BlobUploadEntity, { id: uuidv7(), registryId: registry.id, digest, uploadedBy, createdAt: now });
+        await em.insert(BlobUploadEntity, {
+          id: uuidv7(),
+          registryId: registry.id,
+          digest,
+          uploadedBy,
+          createdAt: now,
+        });
       } catch (err) {
         // A concurrent upload of the same blob by the same caller inserted it first: that row will do.
         if (!isUniqueViolation(err)) throw err;
@@ -126,6 +173,9 @@ export class BlobService {
 
 /** The first paths of a list, for an error message that stays readable. */
 function listed(paths: string[]): string {
-  const shown = paths.slice(0, 20).map((p) => `"${p}"`).join(', ');
+  const shown = paths
+    .slice(0, 20)
+    .map((p) => `"${p}"`)
+    .join(', ');
   return paths.length > 20 ? `${shown} and ${paths.length - 20} more` : shown;
 }

@@ -48,7 +48,9 @@ export class OrphanCollector {
   private schedule(): void {
     if (this.stopping || this.running) return;
     this.running = this.collect()
-      .then((deleted) => deleted > 0 && this.logger.info('orphaned blobs removed', { deleted, ttlHours: this.ttlHours }))
+      .then(
+        (deleted) => deleted > 0 && this.logger.info('orphaned blobs removed', { deleted, ttlHours: this.ttlHours }),
+      )
       .catch((err) => this.logger.error('removing orphaned blobs failed', { error: (err as Error).message }))
       .finally(() => (this.running = null));
   }
@@ -74,7 +76,9 @@ export class OrphanCollector {
     try {
       await this.db.transaction(async (em) => {
         await em.delete(BlobUploadEntity, { digest, createdAt: LessThan(cutoff) });
-        const wanted = (await em.exists(VersionBlobEntity, { where: { digest } })) || (await em.exists(BlobUploadEntity, { where: { digest } }));
+        const wanted =
+          (await em.exists(VersionBlobEntity, { where: { digest } })) ||
+          (await em.exists(BlobUploadEntity, { where: { digest } }));
         if (wanted) throw new StillWanted();
       });
       return true;

@@ -19,11 +19,19 @@ export interface Mismatch {
  * Re-hashes every stored blob and reports those whose bytes no longer match their name (disk
  * corruption, someone editing the store by hand). Streams each blob: memory stays flat.
  */
-export async function verifyBlobs(store: BlobStore, onProgress: (p: VerifyProgress) => void = () => undefined): Promise<{ checked: number; mismatches: Mismatch[] }> {
+export async function verifyBlobs(
+  store: BlobStore,
+  onProgress: (p: VerifyProgress) => void = () => undefined,
+): Promise<{ checked: number; mismatches: Mismatch[] }> {
   // Listed first, so progress can say how far along it is.
   const blobs: StoredBlob[] = [];
   for await (const b of store.list()) blobs.push(b);
-  const progress: VerifyProgress = { checked: 0, total: blobs.length, bytes: 0, totalBytes: blobs.reduce((n, b) => n + b.sizeBytes, 0) };
+  const progress: VerifyProgress = {
+    checked: 0,
+    total: blobs.length,
+    bytes: 0,
+    totalBytes: blobs.reduce((n, b) => n + b.sizeBytes, 0),
+  };
   const mismatches: Mismatch[] = [];
   for (const blob of blobs) {
     try {

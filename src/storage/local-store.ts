@@ -87,7 +87,11 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async open(hex: string, range?: ByteRange): Promise<Readable> {
-    const stream = fs.createReadStream(this.fileOf(hex), { highWaterMark: READ_CHUNK, start: range?.start, end: range?.end });
+    const stream = fs.createReadStream(this.fileOf(hex), {
+      highWaterMark: READ_CHUNK,
+      start: range?.start,
+      end: range?.end,
+    });
     // Fail here (not mid-response) when the blob vanished between the check and the read.
     await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
     return stream;

@@ -2,8 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
-  GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, UploadPartCopyCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -39,7 +47,10 @@ const isNotFound = (err: unknown) => {
 export class S3BlobStore implements BlobStore {
   readonly location: string;
 
-  constructor(private readonly client: S3Client, private readonly opts: S3StoreOptions) {
+  constructor(
+    private readonly client: S3Client,
+    private readonly opts: S3StoreOptions,
+  ) {
     this.location = `s3://${opts.bucket}/${opts.prefix}`;
   }
 
@@ -96,28 +107,56 @@ export class S3BlobStore implements BlobStore {
       await this.client.send(new CopyObjectCommand({ Bucket: this.opts.bucket, Key: to, CopySource: source }));
       return;
     }
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to }));
+    const { UploadId } = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to }),
+    );
     try {
       const parts = [];
       for (let start = 0, n = 1; start < size; start += COPY_PART_BYTES, n++) {
         const end = Math.min(start + COPY_PART_BYTES, size) - 1;
-        const part = await this.client.send(new UploadPartCopyCommand({ Bucket: this.opts.bucket, Key: to, UploadId, PartNumber: n, CopySource: source, CopySourceRange: `bytes=${start}-${end}` }));
+        const part = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.opts.bucket,
+            Key: to,
+            UploadId,
+            PartNumber: n,
+            CopySource: source,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        );
         parts.push({ PartNumber: n, ETag: part.CopyPartResult?.ETag });
       }
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to, UploadId, MultipartUpload: { Parts: parts } }));
+      await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.opts.bucket,
+          Key: to,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
     } catch (err) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to, UploadId })).catch(() => undefined);
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to, UploadId }))
+        .catch(() => undefined);
       throw err;
     }
   }
 
   async open(hex: string, range?: ByteRange): Promise<Readable> {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(hex), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+    const res = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.opts.bucket,
+        Key: this.keyOf(hex),
+        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      }),
+    );
     return res.Body as Readable;
   }
 
   async presignedUrl(hex: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(hex) }), { expiresIn: expiresInSeconds });
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(hex) }), {
+      expiresIn: expiresInSeconds,
+    });
   }
 
   async delete(hex: string): Promise<void> {
@@ -140,8 +179,11 @@ export class S3BlobStore implements BlobStore {
   private async *objects(prefix: string): AsyncIterable<{ key: string; size: number; modified: Date }> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) yield { key: o.Key!, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? [])
+        yield { key: o.Key!, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }

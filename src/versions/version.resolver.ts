@@ -58,10 +58,13 @@ export class VersionResolver {
 
   @FieldResolver(() => ModelArtifact)
   async artifact(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ModelArtifact> {
-    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files: await this.files(v, ctx) };
+    const files = await this.files(v, ctx);
+    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files };
   }
 
-  @FieldResolver(() => [ArtifactFile], { description: "The artifact's files; `downloadUrl` is set when the registry holds them." })
+  @FieldResolver(() => [ArtifactFile], {
+    description: "The artifact's files; `downloadUrl` is set when the registry holds them.",
+  })
   async files(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ArtifactFile[]> {
     if (!isStoredArtifact(v.artifactUri)) return v.artifactFiles.map((f) => ({ ...f, downloadUrl: null }));
     const model = await ctx.loaders.model.load(v.modelId);

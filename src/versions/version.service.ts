@@ -168,12 +168,21 @@ export class VersionService {
       }
       if (input.dedupe) {
         const same = await em.findOne(VersionEntity, {
-          where: { modelId: model.id, artifactDigest: artifact.artifactDigest, artifactUri: artifact.artifactUri, artifactSizeBytes: artifact.artifactSizeBytes, archivedAt: IsNull() },
+          where: {
+            modelId: model.id,
+            artifactDigest: artifact.artifactDigest,
+            artifactUri: artifact.artifactUri,
+            artifactSizeBytes: artifact.artifactSizeBytes,
+            archivedAt: IsNull(),
+          },
           order: { number: 'DESC' },
         });
         if (same) {
           // Aliases asked for still move to it: "make production this content" holds either way.
-          for (const alias of aliasNames) await this.aliases.apply(em, caller, registry, model, alias, same, `set when identical content was linked again`, now);
+          const reason = 'set when identical content was linked again';
+          for (const alias of aliasNames) {
+            await this.aliases.apply(em, caller, registry, model, alias, same, reason, now);
+          }
           return { version: same, model, modelCreated: false, replayed: false, created: false };
         }
       }

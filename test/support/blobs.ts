@@ -62,7 +62,8 @@ export function blobRequest(
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (Buffer.isBuffer(opts.body) && headers['content-length'] === undefined) headers['content-length'] = opts.body.length;
+    if (Buffer.isBuffer(opts.body) && headers['content-length'] === undefined)
+      headers['content-length'] = opts.body.length;
     const req = http.request(new URL(urlPath, base), { method, headers }, (res) => {
       const hash = createHash('sha256');
       const kept: Buffer[] = [];
@@ -96,6 +97,10 @@ export function blobRequest(
 export function storedFiles(dataDir: string): { blobs: string[]; temporary: string[] } {
   const root = path.join(dataDir, 'blobs');
   const walk = (dir: string): string[] =>
-    fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name])) : [];
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { withFileTypes: true })
+          .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name]))
+      : [];
   return { blobs: walk(path.join(root, 'sha256')), temporary: walk(path.join(root, 'tmp')) };
 }
