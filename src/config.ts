@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StorageLocation } from './storage';
 
 /**
  * Every setting the server reads from its environment, parsed and validated once at start-up.
@@ -28,6 +27,26 @@ export interface Config {
   metrics: { enabled: boolean; token: string | null };
   webhooks: WebhookConfig;
   storage: StorageConfig;
+}
+
+/** Where blobs live: STORAGE_URL (docs/files.md). Types of src/storage, declared here so config needs no import. */
+export type StorageLocation = { kind: 'local'; dir: string } | S3Location;
+
+/** An s3:// STORAGE_URL with the AWS_* variables that go with it (docs/files.md). */
+export interface S3Location {
+  kind: 's3';
+  bucket: string;
+  prefix: string;
+  /** AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL: an S3-compatible service (MinIO, R2, …); AWS itself when null. */
+  endpoint: string | null;
+  region: string;
+  /** AWS_S3_FORCE_PATH_STYLE: `endpoint/bucket/key` instead of `bucket.endpoint/key` (most S3-compatible servers). */
+  forcePathStyle: boolean;
+  /**
+   * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); null: the SDK's default
+   * chain (roles, profiles).
+   */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
 }
 
 /** Model files (docs/files.md): where blobs live and how big they may be. */

@@ -2,7 +2,7 @@ import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
 import { ManifestEntry, manifestDigest, manifestOf } from './manifest';
 
-export interface ArtifactInput {
+export interface ArtifactParams {
   uri?: string | null;
   digest?: string | null;
   sizeBytes?: number | null;
@@ -32,7 +32,7 @@ export const isStoredArtifact = (uri: string) => uri.startsWith(`${STORED}//`);
 export function artifactColumns(
   registry: string,
   model: string,
-  input: ArtifactInput,
+  input: ArtifactParams,
 ): { columns: ArtifactColumns; files: ManifestEntry[] | null } {
   if (input.uri == null) {
     const files = manifestOf(input.files ?? []);

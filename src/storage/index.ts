@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { StorageLocation } from '../config';
 import { BlobStore } from './blob-store';
 import { LocalBlobStore } from './local-store';
 
@@ -6,25 +7,7 @@ export * from './blob-store';
 export * from './errors';
 export { LocalBlobStore } from './local-store';
 
-/** Where blobs live: STORAGE_URL, parsed by config.ts. */
-export type StorageLocation = { kind: 'local'; dir: string } | S3Location;
-
-/** An s3:// STORAGE_URL with the AWS_* variables that go with it (docs/files.md). */
-export interface S3Location {
-  kind: 's3';
-  bucket: string;
-  prefix: string;
-  /** AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL: an S3-compatible service (MinIO, R2, …); AWS itself when null. */
-  endpoint: string | null;
-  region: string;
-  /** AWS_S3_FORCE_PATH_STYLE: `endpoint/bucket/key` instead of `bucket.endpoint/key` (most S3-compatible servers). */
-  forcePathStyle: boolean;
-  /**
-   * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); null: the SDK's default
-   * chain (roles, profiles).
-   */
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
-}
+export type { S3Location, StorageLocation } from '../config';
 
 /** The blob store a configuration names, ready to use. */
 export async function openBlobStore(location: StorageLocation): Promise<BlobStore> {

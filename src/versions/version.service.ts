@@ -19,14 +19,14 @@ import { toGlobalId } from '../common/global-id';
 import { changedFields } from '../webhooks/changes';
 import { emitEvent } from '../webhooks/emit';
 import type { BlobService } from '../files/blob.service';
-import { ArtifactInput, artifactColumns } from '../files/artifact-input';
+import { ArtifactParams, artifactColumns } from '../files/artifact-input';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
 export interface LinkVersionInput {
   registry: string;
   model: string;
-  artifact: ArtifactInput;
+  artifact: ArtifactParams;
   metadata?: Record<string, unknown> | null;
   metrics?: Record<string, unknown> | null;
   tags?: string[] | null;
