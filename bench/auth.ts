@@ -45,14 +45,39 @@ async function main(): Promise<void> {
   const idp = await IdentityProvider.start();
   const db = await createTestDatabase();
   const logger = createLogger('error');
-  const env = { NODE_ENV: 'test', PORT: '0', AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: 'root' };
+  const env = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    AUTH_JWKS_URL: idp.url,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ADMINS: 'root',
+  };
   const config = loadConfig(env);
 
   // 10 000 bindings over 1 000 registries, like a large organisation.
-  const registries = Array.from({ length: 1000 }, (_, i) => ({ id: uuidv7(), name: `reg-${i}`, description: null, visibility: 'RESTRICTED' as const, protectedAliases: ['production'], createdBy: 'root', createdAt: new Date(), updatedAt: new Date() }));
-  for (let i = 0; i < registries.length; i += 200) await db.ds.manager.insert(RegistryEntity, registries.slice(i, i + 200));
-  const bindings = Array.from({ length: 10_000 }, (_, i) => ({ id: uuidv7(), registryId: registries[i % 1000].id, subject: `user-${i}`, role: 'MEMBER' as const, grantedBy: 'root', grantedAt: new Date() }));
-  for (let i = 0; i < bindings.length; i += 500) await db.ds.manager.insert(RoleBindingEntity, bindings.slice(i, i + 500));
+  const registries = Array.from({ length: 1000 }, (_, i) => ({
+    id: uuidv7(),
+    name: `reg-${i}`,
+    description: null,
+    visibility: 'RESTRICTED' as const,
+    protectedAliases: ['production'],
+    createdBy: 'root',
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  }));
+  for (let i = 0; i < registries.length; i += 200)
+    await db.ds.manager.insert(RegistryEntity, registries.slice(i, i + 200));
+  const bindings = Array.from({ length: 10_000 }, (_, i) => ({
+    id: uuidv7(),
+    registryId: registries[i % 1000].id,
+    subject: `user-${i}`,
+    role: 'MEMBER' as const,
+    grantedBy: 'root',
+    grantedAt: new Date(),
+  }));
+  for (let i = 0; i < bindings.length; i += 500)
+    await db.ds.manager.insert(RoleBindingEntity, bindings.slice(i, i + 500));
   await db.ds.manager.update(PolicyVersionEntity, { id: 1 }, { version: 1 });
 
   const authenticator = await Authenticator.create(config.auth, logger);
@@ -69,13 +94,19 @@ async function main(): Promise<void> {
 
   const app = await startApp(config, db.ds, logger);
   const body = JSON.stringify({ query: '{ __typename }' });
-  const post = (headers: Record<string, string>) => fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(async (r) => {
-    if (r.status !== 200 || !(await r.text()).includes('"Query"')) throw new Error(`unexpected response ${r.status}`);
-  });
+  const post = (headers: Record<string, string>) =>
+    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(
+      async (r) => {
+        if (r.status !== 200 || !(await r.text()).includes('"Query"'))
+          throw new Error(`unexpected response ${r.status}`);
+      },
+    );
   await time(200, () => post({ authorization: `Bearer ${token}` }));
   const http = await time(2000, () => post({ authorization: `Bearer ${token}` }));
   console.log(`HTTP { __typename } with a token (sequential): ${stats(http)}`);
-  const share = (verify.reduce((a, b) => a + b, 0) / verify.length + decide.reduce((a, b) => a + b, 0) / decide.length) / (http.reduce((a, b) => a + b, 0) / http.length);
+  const share =
+    (verify.reduce((a, b) => a + b, 0) / verify.length + decide.reduce((a, b) => a + b, 0) / decide.length) /
+    (http.reduce((a, b) => a + b, 0) / http.length);
   console.log(`authentication + one authorization decision = ${(share * 100).toFixed(1)}% of that request's latency`);
 
   await app.stop();

@@ -41,7 +41,11 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 100);
 /** Run only the cases whose label contains this text (for profiling one of them). */
 const ONLY = process.env.BENCH_ONLY;
 
-async function insertAll<T extends object>(insert: (rows: T[]) => Promise<unknown>, rows: T[], batch = 500): Promise<void> {
+async function insertAll<T extends object>(
+  insert: (rows: T[]) => Promise<unknown>,
+  rows: T[],
+  batch = 500,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += batch) await insert(rows.slice(i, i + batch));
 }
 
@@ -66,9 +70,29 @@ async function main(): Promise<void> {
   const em = db.ds.manager;
   const now = new Date();
   const who = 'bench';
-  const registry: RegistryEntity = { id: uuidv7(), name: 'bench', description: null, visibility: 'RESTRICTED', protectedAliases: ['production'], createdBy: who, createdAt: now, updatedAt: now };
+  const registry: RegistryEntity = {
+    id: uuidv7(),
+    name: 'bench',
+    description: null,
+    visibility: 'RESTRICTED',
+    protectedAliases: ['production'],
+    createdBy: who,
+    createdAt: now,
+    updatedAt: now,
+  };
   await em.insert(RegistryEntity, registry);
-  const model: ModelEntity = { id: uuidv7(), registryId: registry.id, name: 'pipeline-model', description: null, tags: [], nextVersionNumber: 0, createdBy: who, createdAt: now, updatedAt: now, archivedAt: null };
+  const model: ModelEntity = {
+    id: uuidv7(),
+    registryId: registry.id,
+    name: 'pipeline-model',
+    description: null,
+    tags: [],
+    nextVersionNumber: 0,
+    createdBy: who,
+    createdAt: now,
+    updatedAt: now,
+    archivedAt: null,
+  };
   await em.insert(ModelEntity, model);
 
   const runs: RunEntity[] = [];
@@ -77,9 +101,31 @@ async function main(): Promise<void> {
   const edges: LineageEdgeEntity[] = [];
   const node = (kind: NodeKind, id: string) => ({ kind, id });
   const edge = (from: { kind: NodeKind; id: string }, to: { kind: NodeKind; id: string }, kind: 'USED' | 'PRODUCED') =>
-    edges.push({ id: uuidv7(), fromId: from.id, fromKind: from.kind, fromRegistryId: registry.id, toId: to.id, toKind: to.kind, toRegistryId: registry.id, kind, createdBy: who, createdAt: now });
+    edges.push({
+      id: uuidv7(),
+      fromId: from.id,
+      fromKind: from.kind,
+      fromRegistryId: registry.id,
+      toId: to.id,
+      toKind: to.kind,
+      toRegistryId: registry.id,
+      kind,
+      createdBy: who,
+      createdAt: now,
+    });
   const artifact = (name: string) => {
-    const a: ArtifactEntity = { id: uuidv7(), registryId: registry.id, type: 'dataset', name, digest: `sha256:${uuidv7().replace(/-/g, '').padEnd(64, '0')}`, uri: `s3://bench/${name}`, sizeBytes: 1, metadata: {}, createdBy: who, createdAt: now };
+    const a: ArtifactEntity = {
+      id: uuidv7(),
+      registryId: registry.id,
+      type: 'dataset',
+      name,
+      digest: `sha256:${uuidv7().replace(/-/g, '').padEnd(64, '0')}`,
+      uri: `s3://bench/${name}`,
+      sizeBytes: 1,
+      metadata: {},
+      createdBy: who,
+      createdAt: now,
+    };
     artifacts.push(a);
     return node('ARTIFACT', a.id);
   };
@@ -93,7 +139,20 @@ async function main(): Promise<void> {
   for (let p = 0; p < pipelines; p++) {
     let prev = artifact(`p${p}-input`);
     for (let s = 0; s < STEPS; s++) {
-      const r: RunEntity = { id: uuidv7(), registryId: registry.id, name: `p${p}-step${s}`, externalId: null, config: {}, metrics: {}, status: 'FINISHED', startedAt: now, finishedAt: now, createdBy: who, createdAt: now, updatedAt: now };
+      const r: RunEntity = {
+        id: uuidv7(),
+        registryId: registry.id,
+        name: `p${p}-step${s}`,
+        externalId: null,
+        config: {},
+        metrics: {},
+        status: 'FINISHED',
+        startedAt: now,
+        finishedAt: now,
+        createdBy: who,
+        createdAt: now,
+        updatedAt: now,
+      };
       runs.push(r);
       const rn = node('RUN', r.id);
       edge(prev, rn, 'USED');
@@ -101,8 +160,23 @@ async function main(): Promise<void> {
       edge(hub, rn, 'USED');
       if (s === STEPS - 1) {
         const v: VersionEntity = {
-          id: uuidv7(), modelId: model.id, number: p, artifactUri: `s3://bench/model/${p}`, artifactDigest: `sha256:${'a'.repeat(64)}`, artifactSizeBytes: 1, artifactFiles: [],
-          metadata: {}, metrics: {}, tags: [], description: null, idempotencyKey: null, createdBy: who, createdAt: now, updatedAt: now, archivedAt: null, downloadCount: 0,
+          id: uuidv7(),
+          modelId: model.id,
+          number: p,
+          artifactUri: `s3://bench/model/${p}`,
+          artifactDigest: `sha256:${'a'.repeat(64)}`,
+          artifactSizeBytes: 1,
+          artifactFiles: [],
+          metadata: {},
+          metrics: {},
+          tags: [],
+          description: null,
+          idempotencyKey: null,
+          createdBy: who,
+          createdAt: now,
+          updatedAt: now,
+          archivedAt: null,
+          downloadCount: 0,
         };
         versions.push(v);
         edge(rn, node('MODEL_VERSION', v.id), 'PRODUCED');
@@ -122,44 +196,146 @@ async function main(): Promise<void> {
   await insertAll((rows) => em.insert(LineageEdgeEntity, rows), edges);
   await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: versions.length });
   const nodes = artifacts.length + runs.length + versions.length;
-  console.log(`graph: ${nodes} nodes (${runs.length} runs, ${artifacts.length} artifacts, ${versions.length} versions), ${edges.length} edges; seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${db.config.kind}`);
+  console.log(
+    `graph: ${nodes} nodes (${runs.length} runs, ${artifacts.length} artifacts, ${versions.length} versions), ${edges.length} edges; seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${db.config.kind}`,
+  );
 
   const idp = await IdentityProvider.start();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: 'admin' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    AUTH_JWKS_URL: idp.url,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ADMINS: 'admin',
+  });
   const captured = new Map<string, RequestScope>();
-  const app = await startApp(config, db.ds, createLogger('error'), { recordStatements: true, onGraphQLResponse: (scope) => captured.set(scope.requestId, scope) });
+  const app = await startApp(config, db.ds, createLogger('error'), {
+    recordStatements: true,
+    onGraphQLResponse: (scope) => captured.set(scope.requestId, scope),
+  });
   const client = new GraphQLClient(app.url);
   const admin = await idp.token('admin', { expiresIn: 3600 });
   const viewer = await idp.token('viewer', { expiresIn: 3600 });
-  await client.request(admin, 'mutation { grantRole(input: { registry: "bench", subject: "viewer", role: VIEWER }) { binding { role } } }');
+  await client.request(
+    admin,
+    'mutation { grantRole(input: { registry: "bench", subject: "viewer", role: VIEWER }) { binding { role } } }',
+  );
 
   // The floor: the cheapest request this server can answer, with the same client and token.
   const floor = await timeIt(() => client.request(admin, '{ __typename }'));
-  console.log(`\nfloor: { __typename } over HTTP p50 ${pct(floor, 0.5).toFixed(2)} ms, p99 ${pct(floor, 0.99).toFixed(2)} ms (${REPEAT} requests, one keep-alive connection)`);
+  console.log(
+    `\nfloor: { __typename } over HTTP p50 ${pct(floor, 0.5).toFixed(2)} ms, p99 ${pct(floor, 0.99).toFixed(2)} ms (${REPEAT} requests, one keep-alive connection)`,
+  );
 
-  const query = 'query($id: ID!, $d: LineageDirection, $depth: Int) { lineage(id: $id, direction: $d, depth: $depth) { nodes { id kind name } edges { from to kind } truncated } }';
+  const query =
+    'query($id: ID!, $d: LineageDirection, $depth: Int) { lineage(id: $id, direction: $d, depth: $depth) { nodes { id kind name } edges { from to kind } truncated } }';
   type Shape = { nodes: number; truncated: boolean };
-  type Case = { label: string; id: string; kind: 'ModelVersion' | 'Artifact'; direction: 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH'; depth: number; token: string; expect: (g: Shape) => boolean };
+  type Case = {
+    label: string;
+    id: string;
+    kind: 'ModelVersion' | 'Artifact';
+    direction: 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+    depth: number;
+    token: string;
+    expect: (g: Shape) => boolean;
+  };
   const small = (g: Shape) => g.nodes >= 5 && g.nodes < 100 && !g.truncated;
   const capped = (g: Shape) => g.nodes === 1000 && g.truncated;
   const cases: Case[] = [
-    { label: 'version upstream, depth 5', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 5, token: admin, expect: small },
-    { label: 'version upstream, depth 10', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10, token: admin, expect: small },
-    { label: 'version upstream, depth 10, as a viewer', id: sample.version, kind: 'ModelVersion', direction: 'UPSTREAM', depth: 10, token: viewer, expect: small },
-    { label: 'artifact downstream, depth 5', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 5, token: admin, expect: small },
-    { label: 'artifact downstream, depth 10', id: sample.midArtifact, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 10, token: admin, expect: small },
-    { label: 'artifact both ways, depth 3 (the default)', id: sample.midArtifact, kind: 'Artifact', direction: 'BOTH', depth: 3, token: admin, expect: (g) => g.nodes >= 5 && !g.truncated },
-    { label: 'raw dataset downstream, depth 6 (fan-out past the cap)', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 6, token: admin, expect: capped },
-    { label: 'raw dataset downstream, depth 6, as a viewer', id: sample.rawDataset, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 6, token: viewer, expect: capped },
-    { label: 'hub used by every run, downstream, depth 20', id: sample.hub, kind: 'Artifact', direction: 'DOWNSTREAM', depth: 20, token: viewer, expect: (g) => g.nodes <= 1000 && g.truncated },
+    {
+      label: 'version upstream, depth 5',
+      id: sample.version,
+      kind: 'ModelVersion',
+      direction: 'UPSTREAM',
+      depth: 5,
+      token: admin,
+      expect: small,
+    },
+    {
+      label: 'version upstream, depth 10',
+      id: sample.version,
+      kind: 'ModelVersion',
+      direction: 'UPSTREAM',
+      depth: 10,
+      token: admin,
+      expect: small,
+    },
+    {
+      label: 'version upstream, depth 10, as a viewer',
+      id: sample.version,
+      kind: 'ModelVersion',
+      direction: 'UPSTREAM',
+      depth: 10,
+      token: viewer,
+      expect: small,
+    },
+    {
+      label: 'artifact downstream, depth 5',
+      id: sample.midArtifact,
+      kind: 'Artifact',
+      direction: 'DOWNSTREAM',
+      depth: 5,
+      token: admin,
+      expect: small,
+    },
+    {
+      label: 'artifact downstream, depth 10',
+      id: sample.midArtifact,
+      kind: 'Artifact',
+      direction: 'DOWNSTREAM',
+      depth: 10,
+      token: admin,
+      expect: small,
+    },
+    {
+      label: 'artifact both ways, depth 3 (the default)',
+      id: sample.midArtifact,
+      kind: 'Artifact',
+      direction: 'BOTH',
+      depth: 3,
+      token: admin,
+      expect: (g) => g.nodes >= 5 && !g.truncated,
+    },
+    {
+      label: 'raw dataset downstream, depth 6 (fan-out past the cap)',
+      id: sample.rawDataset,
+      kind: 'Artifact',
+      direction: 'DOWNSTREAM',
+      depth: 6,
+      token: admin,
+      expect: capped,
+    },
+    {
+      label: 'raw dataset downstream, depth 6, as a viewer',
+      id: sample.rawDataset,
+      kind: 'Artifact',
+      direction: 'DOWNSTREAM',
+      depth: 6,
+      token: viewer,
+      expect: capped,
+    },
+    {
+      label: 'hub used by every run, downstream, depth 20',
+      id: sample.hub,
+      kind: 'Artifact',
+      direction: 'DOWNSTREAM',
+      depth: 20,
+      token: viewer,
+      expect: (g) => g.nodes <= 1000 && g.truncated,
+    },
   ];
-  console.log('\n| query | nodes | truncated | statements | HTTP p50 ms | HTTP p99 ms | its SQL p50 ms | walk SQL p50 ms | HTTP / its SQL | HTTP − floor − SQL ms |');
+  console.log(
+    '\n| query | nodes | truncated | statements | HTTP p50 ms | HTTP p99 ms | its SQL p50 ms | walk SQL p50 ms | HTTP / its SQL | HTTP − floor − SQL ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cases.filter((x) => !ONLY || x.label.includes(ONLY))) {
     const variables = { id: toGlobalId(c.kind, c.id), d: c.direction, depth: c.depth };
     let shape: Shape = { nodes: 0, truncated: false };
     const http = await timeIt(async () => {
-      const data = (await client.request(c.token, query, variables)) as { lineage: { nodes: unknown[]; truncated: boolean } };
+      const data = (await client.request(c.token, query, variables)) as {
+        lineage: { nodes: unknown[]; truncated: boolean };
+      };
       shape = { nodes: data.lineage.nodes.length, truncated: data.lineage.truncated };
       if (!c.expect(shape)) throw new Error(`${c.label}: unexpected graph ${JSON.stringify(shape)}`);
     });
@@ -169,9 +345,16 @@ async function main(): Promise<void> {
     const statements = captured.get(requestId as string)!.statements!;
     captured.clear();
     const sql = await timeIt(() => replay(db.ds, statements));
-    const walkOnly = await timeIt(() => replay(db.ds, statements.filter((st) => /WITH RECURSIVE/.test(st.query))));
+    const walkOnly = await timeIt(() =>
+      replay(
+        db.ds,
+        statements.filter((st) => /WITH RECURSIVE/.test(st.query)),
+      ),
+    );
     const [h, q] = [pct(http, 0.5), pct(sql, 0.5)];
-    console.log(`| ${c.label} | ${shape.nodes} | ${shape.truncated} | ${statements.length} | ${h.toFixed(2)} | ${pct(http, 0.99).toFixed(2)} | ${q.toFixed(2)} | ${pct(walkOnly, 0.5).toFixed(2)} | ${(h / q).toFixed(1)} | ${(h - pct(floor, 0.5) - q).toFixed(2)} |`);
+    console.log(
+      `| ${c.label} | ${shape.nodes} | ${shape.truncated} | ${statements.length} | ${h.toFixed(2)} | ${pct(http, 0.99).toFixed(2)} | ${q.toFixed(2)} | ${pct(walkOnly, 0.5).toFixed(2)} | ${(h / q).toFixed(1)} | ${(h - pct(floor, 0.5) - q).toFixed(2)} |`,
+    );
   }
 
   client.close();
@@ -182,10 +365,16 @@ async function main(): Promise<void> {
 
 /** Runs statements as TypeORM logged them, straight through the driver (no ORM, no GraphQL). */
 async function replay(ds: DataSource, statements: { query: string; parameters?: unknown[] }[]): Promise<void> {
-  const driver = ds.driver as unknown as { databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } }; pool?: { query(sql: string, p: unknown[], cb: (err: unknown) => void): void } };
+  const driver = ds.driver as unknown as {
+    databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } };
+    pool?: { query(sql: string, p: unknown[], cb: (err: unknown) => void): void };
+  };
   for (const { query, parameters = [] } of statements) {
     if (driver.databaseConnection) driver.databaseConnection.prepare(query).all(...parameters);
-    else await new Promise<void>((resolve, reject) => driver.pool!.query(query, parameters, (err) => (err ? reject(err) : resolve())));
+    else
+      await new Promise<void>((resolve, reject) =>
+        driver.pool!.query(query, parameters, (err) => (err ? reject(err) : resolve())),
+      );
   }
 }
 
@@ -198,7 +387,12 @@ class GraphQLClient {
   private seq = 0;
   constructor(private readonly url: string) {}
 
-  async request(token: string, query: string, variables: Record<string, unknown> = {}, returnRequestId = false): Promise<unknown> {
+  async request(
+    token: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    returnRequestId = false,
+  ): Promise<unknown> {
     const requestId = `bench-${++this.seq}`;
     const r = await request(this.url, token, query, variables, requestId, this.agent);
     if (r.errors || !r.data) throw new Error(`bad response: ${JSON.stringify(r).slice(0, 300)}`);

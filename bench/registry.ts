@@ -24,7 +24,15 @@ import { createTestDatabase } from '../test/support/database';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-provider';
 import { load, LOAD, LoadResult, request, Workload } from './support/load';
 import { addModels, createRegistry, VERSIONS_PER_MODEL } from './support/seed-registry';
-import { contention, CONTENTION_RACERS, entities, lineageUpstream, modelPage, REGISTRY, resolveProduction } from './support/workloads';
+import {
+  contention,
+  CONTENTION_RACERS,
+  entities,
+  lineageUpstream,
+  modelPage,
+  REGISTRY,
+  resolveProduction,
+} from './support/workloads';
 
 const ADMIN = 'bench-admin';
 const DEPLOYER = 'deployer';
@@ -41,10 +49,17 @@ interface Row extends LoadResult {
 // The database and the server process
 
 class ServerProcess {
-  private constructor(private readonly child: ChildProcess, readonly url: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
 
   static async start(mode: 'L0' | 'L2' | 'app', env: Record<string, string> = {}): Promise<ServerProcess> {
-    const child = fork(path.join(__dirname, 'support', 'bench-server.ts'), [], { execArgv: ['-r', '@swc-node/register'], env: { ...process.env, ...env, BENCH_SERVER: mode }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'support', 'bench-server.ts'), [], {
+      execArgv: ['-r', '@swc-node/register'],
+      env: { ...process.env, ...env, BENCH_SERVER: mode },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       child.once('message', (m: { url: string }) => resolve(m.url));
       child.once('exit', (code) => reject(new Error(`bench server (${mode}) exited with ${code}`)));
@@ -81,7 +96,8 @@ async function probeSql(server: ServerProcess, token: string, w: Workload, n: nu
   const requestId = `probe-${n}`;
   const variables = w.variables?.() ?? {};
   const r = await request(server.url, token, w.query, variables, requestId);
-  if (r.errors || !w.check(r.data, variables)) throw new Error(`${w.label}: probe failed: ${JSON.stringify(r).slice(0, 300)}`);
+  if (r.errors || !w.check(r.data, variables))
+    throw new Error(`${w.label}: probe failed: ${JSON.stringify(r).slice(0, 300)}`);
   return server.sqlFor(requestId);
 }
 
@@ -100,46 +116,88 @@ const TYPENAME: Workload = { label: '{ __typename }', query: '{ __typename }', c
 async function main(): Promise<void> {
   const database = await createTestDatabase();
   const ds = database.ds;
-  const kind = database.config.kind === 'sqlite' ? 'SQLite' : database.config.flavor === 'mariadb' ? 'MariaDB' : 'MySQL';
+  const kind =
+    database.config.kind === 'sqlite' ? 'SQLite' : database.config.flavor === 'mariadb' ? 'MariaDB' : 'MySQL';
   const idp = await IdentityProvider.start();
   const servers: ServerProcess[] = [];
   try {
     const admin = await idp.token(ADMIN, { expiresIn: 7200 });
     const deployer = await idp.token(DEPLOYER, { expiresIn: 7200 });
-    const env = { NODE_ENV: 'production', DATABASE_URL: database.url, MIGRATE_ON_START: 'false', AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: ADMIN, LOG_LEVEL: 'error' };
-    console.log(`# npm run bench on ${kind}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; autocannon ${LOAD.connections} connections x ${LOAD.duration} s per workload, after a warm-up run`);
+    const env = {
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      MIGRATE_ON_START: 'false',
+      AUTH_JWKS_URL: idp.url,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      AUTH_ADMINS: ADMIN,
+      LOG_LEVEL: 'error',
+    };
+    console.log(
+      `# npm run bench on ${kind}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; autocannon ${LOAD.connections} connections x ${LOAD.duration} s per workload, after a warm-up run`,
+    );
 
     let t = performance.now();
     const seeded = await createRegistry(ds.manager, REGISTRY);
     await addModels(ds.manager, seeded, SMALL_MODELS);
-    console.log(`seeded ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     const app = await ServerProcess.start('app', env);
     servers.push(app);
-    const grant = await request(app.url, admin, `mutation { grantRole(input: { registry: "${REGISTRY}", subject: "${DEPLOYER}", role: VIEWER }) { binding { role } } }`);
+    const grant = await request(
+      app.url,
+      admin,
+      `mutation { grantRole(input: { registry: "${REGISTRY}", subject: "${DEPLOYER}", role: VIEWER }) { binding { role } } }`,
+    );
     if (grant.errors) throw new Error(JSON.stringify(grant.errors));
     let n = 0;
     const names = () => seeded.models.map((m) => m.name);
-    const small = [await measure(app, deployer, resolveProduction(names()), ++n), await measure(app, deployer, modelPage(names()), ++n)];
+    const small = [
+      await measure(app, deployer, resolveProduction(names()), ++n),
+      await measure(app, deployer, modelPage(names()), ++n),
+    ];
 
     t = performance.now();
     await addModels(ds.manager, seeded, 1000 - SMALL_MODELS);
-    console.log(`grew the registry to ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `grew the registry to ${seeded.models.length} models, ${seeded.models.length * VERSIONS_PER_MODEL} versions in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     const rows: Row[] = [];
     for (const mode of ['L0', 'L2'] as const) {
       const ceiling = await ServerProcess.start(mode, env);
-      rows.push(await measure(ceiling, null, { ...TYPENAME, label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }' }, ++n));
+      rows.push(
+        await measure(
+          ceiling,
+          null,
+          { ...TYPENAME, label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }' },
+          ++n,
+        ),
+      );
       await ceiling.stop();
     }
     rows.push(await measure(app, deployer, { ...TYPENAME, label: 'L1 the registry, { __typename }' }, ++n));
     // At 100 000 versions the workloads pick from all 1 000 models, not the first ten.
-    const large = [await measure(app, deployer, resolveProduction(names()), ++n), await measure(app, deployer, modelPage(names()), ++n)];
+    const large = [
+      await measure(app, deployer, resolveProduction(names()), ++n),
+      await measure(app, deployer, modelPage(names()), ++n),
+    ];
     rows.push(...large);
-    const [lineageRoot] = await ds.query(`SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? AND v.number = ?`, [seeded.models[3].name, VERSIONS_PER_MODEL - 10]);
+    const [lineageRoot] = await ds.query(
+      `SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? AND v.number = ?`,
+      [seeded.models[3].name, VERSIONS_PER_MODEL - 10],
+    );
     rows.push(await measure(app, deployer, lineageUpstream(toGlobalId('ModelVersion', lineageRoot.id)), ++n));
-    rows.push({ label: `W4 contention (${CONTENTION_RACERS} CAS moves at once)`, ...(await contention(app.url, admin, ds, seeded, W4_ROUNDS, (id) => app.sqlFor(id))) });
-    const versions: { id: string }[] = await ds.query(`SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? ORDER BY v.number`, [seeded.models[5].name]);
+    rows.push({
+      label: `W4 contention (${CONTENTION_RACERS} CAS moves at once)`,
+      ...(await contention(app.url, admin, ds, seeded, W4_ROUNDS, (id) => app.sqlFor(id))),
+    });
+    const versions: { id: string }[] = await ds.query(
+      `SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? ORDER BY v.number`,
+      [seeded.models[5].name],
+    );
     rows.push(await measure(app, deployer, entities(versions.slice(0, 100).map((v) => v.id)), ++n));
 
     printTables(kind, rows, small, large);
@@ -161,13 +219,20 @@ function printTables(kind: string, rows: Row[], small: Row[], large: Row[]): voi
   console.log(`\n## ${kind}: 1 000 models, 100 000 versions\n`);
   console.log('| workload | req/s | p50 ms | p99 ms | SQL / request | vs L2 throughput | bad responses |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.sql ?? '–'} | ${fmt(r.rps / l2.rps, 2)} | ${r.bad} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.label} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.sql ?? '–'} | ${fmt(r.rps / l2.rps, 2)} | ${r.bad} |`,
+    );
   console.log(`\n## ${kind}: the same registry at 1 000 and at 100 000 versions\n`);
-  console.log('| workload | req/s at 1 000 | req/s at 100 000 | ratio | p50 ms at 1 000 | p50 ms at 100 000 | SQL / request (both) |');
+  console.log(
+    '| workload | req/s at 1 000 | req/s at 100 000 | ratio | p50 ms at 1 000 | p50 ms at 100 000 | SQL / request (both) |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   small.forEach((s, i) => {
     const l = large[i];
-    console.log(`| ${s.label} | ${fmt(s.rps)} | ${fmt(l.rps)} | ${fmt(l.rps / s.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(l.p50, 2)} | ${s.sql} / ${l.sql} |`);
+    console.log(
+      `| ${s.label} | ${fmt(s.rps)} | ${fmt(l.rps)} | ${fmt(l.rps / s.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(l.p50, 2)} | ${s.sql} / ${l.sql} |`,
+    );
   });
 }
 

@@ -18,10 +18,22 @@ export class AccessControl1764288000000 implements MigrationInterface {
           { name: 'granted_at', type: 'datetime', precision: 3 },
         ],
         indices: [
-          new TableIndex({ name: 'uq_role_binding_registry_subject', columnNames: ['registry_id', 'subject'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_role_binding_registry_subject',
+            columnNames: ['registry_id', 'subject'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'ix_role_binding_subject', columnNames: ['subject'] }),
         ],
-        foreignKeys: [new TableForeignKey({ columnNames: ['registry_id'], referencedTableName: 'registry', referencedColumnNames: ['id'], onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['registry_id'],
+            referencedTableName: 'registry',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+            onUpdate: 'RESTRICT',
+          }),
+        ],
       }),
     );
     await createTable(

@@ -8,7 +8,10 @@ export class DeliveryRetention1764547200000 implements MigrationInterface {
   name = 'DeliveryRetention1764547200000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.createIndex('webhook_delivery', new TableIndex({ name: 'ix_delivery_completed', columnNames: ['status', 'completed_at'] }));
+    await q.createIndex(
+      'webhook_delivery',
+      new TableIndex({ name: 'ix_delivery_completed', columnNames: ['status', 'completed_at'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,4 +9,14 @@ import { RestrictedViewer1764806400000 } from './1764806400000-RestrictedViewer'
 import { DownloadCount1764892800000 } from './1764892800000-DownloadCount';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
-export const MIGRATIONS = [InitialSchema1764201600000, AccessControl1764288000000, Lineage1764374400000, Webhooks1764460800000, DeliveryRetention1764547200000, BlobUploads1764633600000, VersionBlobs1764720000000, RestrictedViewer1764806400000, DownloadCount1764892800000];
+export const MIGRATIONS = [
+  InitialSchema1764201600000,
+  AccessControl1764288000000,
+  Lineage1764374400000,
+  Webhooks1764460800000,
+  DeliveryRetention1764547200000,
+  BlobUploads1764633600000,
+  VersionBlobs1764720000000,
+  RestrictedViewer1764806400000,
+  DownloadCount1764892800000,
+];

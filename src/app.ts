@@ -67,11 +67,19 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     storage: config.storage,
     blobStore,
   });
-  if (config.webhooks.allowPrivateNetworks) logger.warn('webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)');
+  if (config.webhooks.allowPrivateNetworks)
+    logger.warn(
+      'webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
+    );
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
   const limits = graphqlLimits(config.graphql, config.lineage);
-  const metrics = new Metrics((metric, err) => logger.warn('a metric could not be read; it keeps its last value', { metric, error: (err as Error)?.message ?? String(err) }));
+  const metrics = new Metrics((metric, err) =>
+    logger.warn('a metric could not be read; it keeps its last value', {
+      metric,
+      error: (err as Error)?.message ?? String(err),
+    }),
+  );
   metrics.registerPool(() => poolStats(ds));
 
   const apollo = createApollo<Context>(config, logger, await buildRegistrySchema(), limits);
@@ -100,7 +108,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         logger,
         presignedDownloads: config.storage.presignedDownloads,
       }),
-      metrics: config.metrics.enabled ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() } : undefined,
+      metrics: config.metrics.enabled
+        ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() }
+        : undefined,
       onGraphQLRequest: (summary, scope) => {
         logRequest(logger, summary);
         metrics.observeRequest(summary);
@@ -108,7 +118,11 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       },
     },
   );
-  metrics.registerGauge('model_registry_http_requests_in_flight', 'HTTP requests being served, this scrape included.', () => front.inFlight.size);
+  metrics.registerGauge(
+    'model_registry_http_requests_in_flight',
+    'HTTP requests being served, this scrape included.',
+    () => front.inFlight.size,
+  );
   const server = front.server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -120,7 +134,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   // Deliveries in flight are recorded before the database may close.
   const dispatcher = new WebhookDispatcher(services.webhookDelivery, config.webhooks, logger);
   workers.push({ name: 'webhook dispatcher', stop: () => dispatcher.stop() });
-  metrics.registerGauge('model_registry_webhook_outbox_depth', 'Webhook deliveries waiting to be sent (PENDING).', () => dispatcher.outboxDepth());
+  metrics.registerGauge('model_registry_webhook_outbox_depth', 'Webhook deliveries waiting to be sent (PENDING).', () =>
+    dispatcher.outboxDepth(),
+  );
   dispatcher.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -133,18 +149,30 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     // turn in the loop below waits for this same stop (and reports its errors).
     dispatcher.stop().catch(() => undefined);
     const { cut } = await front.close(config.shutdownTimeoutMs);
-    if (cut > 0) logger.warn('shutdown cut requests still running at the deadline', { cut, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    if (cut > 0)
+      logger.warn('shutdown cut requests still running at the deadline', {
+        cut,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+      });
     for (const worker of workers) {
       const left = Math.max(0, deadline - Date.now());
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), left)));
       const stopped = worker.stop().then(
         () => 'stopped' as const,
-        (err) => logger.error('background worker failed to stop', { worker: worker.name, error: (err as Error)?.stack ?? String(err) }),
+        (err) =>
+          logger.error('background worker failed to stop', {
+            worker: worker.name,
+            error: (err as Error)?.stack ?? String(err),
+          }),
       );
       const outcome = await Promise.race([stopped, late]);
       clearTimeout(timer);
-      if (outcome === 'late') logger.warn('background worker did not stop before the deadline', { worker: worker.name, shutdownTimeoutMs: config.shutdownTimeoutMs });
+      if (outcome === 'late')
+        logger.warn('background worker did not stop before the deadline', {
+          worker: worker.name,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+        });
     }
     await apollo.stop();
     policy.stop();

@@ -133,7 +133,10 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 function list(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -163,7 +166,11 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
   const jwksUrl = env.AUTH_JWKS_URL;
   if (!jwksUrl) {
     if (nodeEnv === 'production') {
-      throw new ConfigError('AUTH_JWKS_URL', "your identity provider's JWKS URL: local mode (self-signed tokens) is refused when NODE_ENV=production", jwksUrl);
+      throw new ConfigError(
+        'AUTH_JWKS_URL',
+        "your identity provider's JWKS URL: local mode (self-signed tokens) is refused when NODE_ENV=production",
+        jwksUrl,
+      );
     }
     return {
       ...common,
@@ -187,13 +194,22 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
   const algorithms = list(env, 'AUTH_ALGORITHMS', ['RS256', 'ES256']);
   for (const a of algorithms) {
     // Symmetric algorithms and `none` cannot be verified against a public key set.
-    if (!ALGORITHMS.includes(a)) throw new ConfigError('AUTH_ALGORITHMS', `a comma-separated list of ${ALGORITHMS.join(', ')}`, env.AUTH_ALGORITHMS);
+    if (!ALGORITHMS.includes(a))
+      throw new ConfigError(
+        'AUTH_ALGORITHMS',
+        `a comma-separated list of ${ALGORITHMS.join(', ')}`,
+        env.AUTH_ALGORITHMS,
+      );
   }
   return {
     ...common,
     mode: 'jwks',
     jwksUrl,
-    issuer: required(env, 'AUTH_ISSUER', "to your identity provider's issuer (the tokens' `iss`) when AUTH_JWKS_URL is set"),
+    issuer: required(
+      env,
+      'AUTH_ISSUER',
+      "to your identity provider's issuer (the tokens' `iss`) when AUTH_JWKS_URL is set",
+    ),
     audience: required(env, 'AUTH_AUDIENCE', "to this API's audience (the tokens' `aud`) when AUTH_JWKS_URL is set"),
     algorithms,
     // At least a second outside tests: each unknown kid may trigger a fetch, and tokens are attacker input.
@@ -203,8 +219,7 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
 }
 
 export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'mysql'; url: string; flavor: 'mysql' | 'mariadb' };
+  { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; flavor: 'mysql' | 'mariadb' };
 
 export class ConfigError extends Error {
   constructor(variable: string, expected: string, got: string | undefined) {
@@ -226,7 +241,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
   return n;
 }
 
@@ -249,12 +265,21 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'mysql://user:password@host:3306/database, mariadb://… or sqlite:<file>', raw.replace(/\/\/[^@]*@/, '//***@'));
+    throw new ConfigError(
+      'DATABASE_URL',
+      'mysql://user:password@host:3306/database, mariadb://… or sqlite:<file>',
+      raw.replace(/\/\/[^@]*@/, '//***@'),
+    );
   }
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
     throw new ConfigError('DATABASE_URL', 'a mysql://, mariadb:// or sqlite: URL', `${url.protocol}//…`);
   }
-  if (!url.pathname || url.pathname === '/') throw new ConfigError('DATABASE_URL', 'a URL that names the database (…:3306/registry)', `${url.protocol}//${url.host}`);
+  if (!url.pathname || url.pathname === '/')
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a URL that names the database (…:3306/registry)',
+      `${url.protocol}//${url.host}`,
+    );
   return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
 }
 
@@ -272,14 +297,29 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
 function parseHttpTimeouts(env: Env): HttpTimeouts {
   const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
   // Node refuses a headers timeout longer than the request timeout.
-  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', Math.min(10_000, requestTimeoutMs), 1000, requestTimeoutMs);
-  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000) };
+  const headersTimeoutMs = integer(
+    env,
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(10_000, requestTimeoutMs),
+    1000,
+    requestTimeoutMs,
+  );
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000),
+  };
 }
 
 function parseWebhooks(env: Env): WebhookConfig {
   const backoffBaseMs = integer(env, 'WEBHOOK_BACKOFF_BASE_MS', 10_000, 1, 3_600_000);
   const backoffMaxMs = integer(env, 'WEBHOOK_BACKOFF_MAX_MS', 3_600_000, 1, 86_400_000);
-  if (backoffMaxMs < backoffBaseMs) throw new ConfigError('WEBHOOK_BACKOFF_MAX_MS', `at least WEBHOOK_BACKOFF_BASE_MS (${backoffBaseMs})`, env.WEBHOOK_BACKOFF_MAX_MS);
+  if (backoffMaxMs < backoffBaseMs)
+    throw new ConfigError(
+      'WEBHOOK_BACKOFF_MAX_MS',
+      `at least WEBHOOK_BACKOFF_BASE_MS (${backoffBaseMs})`,
+      env.WEBHOOK_BACKOFF_MAX_MS,
+    );
   return {
     allowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 12, 1, 50),
@@ -351,7 +391,8 @@ export function loadConfig(env: Env = process.env): Config {
   const database = parseDatabaseUrl(env.DATABASE_URL, dataDir);
   const metricsToken = env.METRICS_TOKEN || null;
   // A scrape token is compared as a shared secret; a short one could be guessed.
-  if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN', 'at least 16 characters', '(hidden)');
+  if (metricsToken !== null && metricsToken.length < 16)
+    throw new ConfigError('METRICS_TOKEN', 'at least 16 characters', '(hidden)');
   return {
     env: nodeEnv,
     host: env.HOST || '127.0.0.1',
@@ -361,7 +402,12 @@ export function loadConfig(env: Env = process.env): Config {
     // The embedded database belongs to this process, so migrating it on start is safe. A shared
     // MySQL is migrated by an operator (`npm run migrate`) unless they opt in.
     migrateOnStart: bool(env, 'MIGRATE_ON_START', database.kind === 'sqlite'),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['debug', 'info', 'warn', 'error'] as const,
+      nodeEnv === 'test' ? 'warn' : 'info',
+    ),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     exposeErrors: nodeEnv === 'development' && bool(env, 'EXPOSE_ERRORS', false),
     auth: parseAuth(env, nodeEnv, dataDir),

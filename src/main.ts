@@ -16,8 +16,16 @@ async function main(): Promise<void> {
     throw new Error('The database schema is behind this server: run `npm run migrate` (or set MIGRATE_ON_START=true).');
   }
   const app = await startApp(config, ds, logger);
-  const where = config.database.kind === 'sqlite' ? `embedded SQLite at ${config.database.file}` : `${config.database.flavor} (DATABASE_URL)`;
-  logger.info('model registry listening', { url: app.url, database: where, env: config.env, introspection: config.graphql.introspection });
+  const where =
+    config.database.kind === 'sqlite'
+      ? `embedded SQLite at ${config.database.file}`
+      : `${config.database.flavor} (DATABASE_URL)`;
+  logger.info('model registry listening', {
+    url: app.url,
+    database: where,
+    env: config.env,
+    introspection: config.graphql.introspection,
+  });
   process.stdout.write(`\nModel registry ready at ${app.url}\n\n`);
 
   // SIGTERM (orchestrators) or SIGINT (Ctrl-C): stop accepting, let requests in flight and
@@ -51,6 +59,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -56,7 +56,10 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const runs = new RunService(db, authz, registries);
   const blobs = new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes });
   const versions = new VersionService(db, authz, registries, models, aliases, runs, blobs);
-  const webhookSender = new WebhookSender({ allowPrivateNetworks: opts.webhooks.allowPrivateNetworks, timeoutMs: opts.webhooks.timeoutMs });
+  const webhookSender = new WebhookSender({
+    allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
+    timeoutMs: opts.webhooks.timeoutMs,
+  });
   const webhookDelivery = new DeliveryAttempts(new Outbox(db), webhookSender, opts.webhooks);
   return {
     db,

@@ -20,7 +20,14 @@ let s: TestServer;
 const GLOBAL_ADMIN = 'gaia';
 
 const CALLERS = [
-  'anonymous', 'viewer', 'member', 'admin', 'admin of another registry', 'global admin', 'member by group', 'outsider',
+  'anonymous',
+  'viewer',
+  'member',
+  'admin',
+  'admin of another registry',
+  'global admin',
+  'member by group',
+  'outsider',
   'restricted viewer',
 ] as const;
 type CallerName = (typeof CALLERS)[number];
@@ -69,7 +76,12 @@ const GRANT = `mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { 
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { model { id } version { id name number aliases } } }`;
 const CREATE_WEBHOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id url active } } }`;
 /** Inactive, so no cell's change is ever sent anywhere. */
-const webhookInput = (registry: string, n: number) => ({ registry, url: `https://hooks.example.com/matrix/${n}`, events: ['ALIAS_SET'], active: false });
+const webhookInput = (registry: string, n: number) => ({
+  registry,
+  url: `https://hooks.example.com/matrix/${n}`,
+  events: ['ALIAS_SET'],
+  active: false,
+});
 
 async function registryWithRoles(name: string, bindings = R_BINDINGS) {
   const data = await s.ok(CREATE_REGISTRY, { i: { name } });
@@ -81,7 +93,14 @@ async function registryWithRoles(name: string, bindings = R_BINDINGS) {
 async function modelWithAliases(registry: string, model: string) {
   const link = async (aliases: string[]) => {
     const n = ++seq;
-    const data = await s.ok(LINK, { i: { registry, model, artifact: { uri: `s3://matrix/${model}/${n}`, digest: digestOf(`matrix-${n}`), sizeBytes: n }, aliases } });
+    const data = await s.ok(LINK, {
+      i: {
+        registry,
+        model,
+        artifact: { uri: `s3://matrix/${model}/${n}`, digest: digestOf(`matrix-${n}`), sizeBytes: n },
+        aliases,
+      },
+    });
     return data.linkModelVersion as { model: { id: string }; version: { id: string; name: string; aliases: string[] } };
   };
   await link([]);
@@ -93,7 +112,8 @@ async function modelWithAliases(registry: string, model: string) {
 beforeAll(async () => {
   s = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},${GLOBAL_ADMIN}` });
   headers.anonymous = { authorization: '' };
-  for (const [name, id] of Object.entries(IDENTITIES)) headers[name as CallerName] = await s.as(id.subject, { groups: id.groups, expiresIn: 3600 });
+  for (const [name, id] of Object.entries(IDENTITIES))
+    headers[name as CallerName] = await s.as(id.subject, { groups: id.groups, expiresIn: 3600 });
 
   ids.registry = await registryWithRoles(R);
   await registryWithRoles(R2, [{ subject: 'otto', role: 'ADMIN' }]);
@@ -144,7 +164,9 @@ interface Operation {
   check(data: any, t: Target): void | Promise<void>;
 }
 
-const mutation = (doc: string, input: (t: Target) => Record<string, unknown>) => (t: Target, h: Record<string, string>) => s.gql(doc, { i: input(t) }, h);
+const mutation =
+  (doc: string, input: (t: Target) => Record<string, unknown>) => (t: Target, h: Record<string, string>) =>
+    s.gql(doc, { i: input(t) }, h);
 
 const UPDATE_REGISTRY = `mutation($i: UpdateRegistryInput!) { updateRegistry(input: $i) { registry { name description visibility protectedAliases } } }`;
 const REVOKE = `mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { binding { subject role } } }`;
@@ -159,7 +181,11 @@ const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run {
 const UPDATE_RUN = `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status metrics } } }`;
 const LOG_ARTIFACT = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { type name } created } }`;
 const USE_ARTIFACT = `mutation($i: UseArtifactInput!) { useArtifact(input: $i) { used { id kind } } }`;
-const artifact = (t: Target) => ({ uri: `s3://matrix/${t.model}/linked-${t.n}`, digest: digestOf(`linked-${t.n}`), sizeBytes: 42 });
+const artifact = (t: Target) => ({
+  uri: `s3://matrix/${t.model}/linked-${t.n}`,
+  digest: digestOf(`linked-${t.n}`),
+  sizeBytes: 42,
+});
 
 /** A byte endpoint's answer as a GraphQL result: `data[field]` holds the response, or one error with its code. */
 function bytesResult(field: string, r: BlobResponse): GraphQLResult {
@@ -214,7 +240,12 @@ const OPERATIONS: Operation[] = [
     fixture: 'shared',
     field: 'createRegistry',
     run: mutation(CREATE_REGISTRY, (t) => ({ name: `created-${t.n}` })),
-    check: (d, t) => expect(d.createRegistry.registry).toMatchObject({ name: `created-${t.n}`, visibility: 'RESTRICTED', protectedAliases: ['production'] }),
+    check: (d, t) =>
+      expect(d.createRegistry.registry).toMatchObject({
+        name: `created-${t.n}`,
+        visibility: 'RESTRICTED',
+        protectedAliases: ['production'],
+      }),
   },
   {
     label: 'updateRegistry description',
@@ -222,7 +253,13 @@ const OPERATIONS: Operation[] = [
     fixture: 'registry',
     field: 'updateRegistry',
     run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, description: `changed ${t.n}` })),
-    check: (d, t) => expect(d.updateRegistry.registry).toEqual({ name: t.registry, description: `changed ${t.n}`, visibility: 'RESTRICTED', protectedAliases: ['production'] }),
+    check: (d, t) =>
+      expect(d.updateRegistry.registry).toEqual({
+        name: t.registry,
+        description: `changed ${t.n}`,
+        visibility: 'RESTRICTED',
+        protectedAliases: ['production'],
+      }),
   },
   {
     label: 'updateRegistry protectedAliases',
@@ -230,7 +267,13 @@ const OPERATIONS: Operation[] = [
     fixture: 'registry',
     field: 'updateRegistry',
     run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, protectedAliases: [] })),
-    check: (d, t) => expect(d.updateRegistry.registry).toEqual({ name: t.registry, description: null, visibility: 'RESTRICTED', protectedAliases: [] }),
+    check: (d, t) =>
+      expect(d.updateRegistry.registry).toEqual({
+        name: t.registry,
+        description: null,
+        visibility: 'RESTRICTED',
+        protectedAliases: [],
+      }),
   },
   {
     label: 'updateRegistry visibility',
@@ -238,7 +281,13 @@ const OPERATIONS: Operation[] = [
     fixture: 'registry',
     field: 'updateRegistry',
     run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, visibility: 'ORGANIZATION' })),
-    check: (d, t) => expect(d.updateRegistry.registry).toEqual({ name: t.registry, description: null, visibility: 'ORGANIZATION', protectedAliases: ['production'] }),
+    check: (d, t) =>
+      expect(d.updateRegistry.registry).toEqual({
+        name: t.registry,
+        description: null,
+        visibility: 'ORGANIZATION',
+        protectedAliases: ['production'],
+      }),
   },
   {
     label: 'grantRole',
@@ -293,15 +342,26 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'model',
     field: 'linkModelVersion',
-    run: mutation(LINK, (t) => ({ registry: t.registry, model: t.model, artifact: artifact(t), aliases: ['production'] })),
-    check: (d) => expect(d.linkModelVersion.version).toMatchObject({ name: 'v2', number: 2, aliases: ['latest', 'production'] }),
+    run: mutation(LINK, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      artifact: artifact(t),
+      aliases: ['production'],
+    })),
+    check: (d) =>
+      expect(d.linkModelVersion.version).toMatchObject({ name: 'v2', number: 2, aliases: ['latest', 'production'] }),
   },
   {
     label: 'updateModelVersion',
     kind: 'mutation',
     fixture: 'model',
     field: 'updateModelVersion',
-    run: mutation(UPDATE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v0', description: `edited ${t.n}` })),
+    run: mutation(UPDATE_VERSION, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      version: 'v0',
+      description: `edited ${t.n}`,
+    })),
     check: (d, t) => expect(d.updateModelVersion.version).toEqual({ name: 'v0', description: `edited ${t.n}` }),
   },
   {
@@ -319,7 +379,12 @@ const OPERATIONS: Operation[] = [
       fixture: 'model',
       field: 'setAlias',
       run: mutation(SET_ALIAS, (t) => ({ registry: t.registry, model: t.model, alias, version: 'v0' })),
-      check: (d) => expect(d.setAlias).toEqual({ alias: { name: alias, version: { name: 'v0' } }, previousVersion: { name: 'v1' }, changed: true }),
+      check: (d) =>
+        expect(d.setAlias).toEqual({
+          alias: { name: alias, version: { name: 'v0' } },
+          previousVersion: { name: 'v1' },
+          changed: true,
+        }),
     },
     {
       label: `removeAlias ${alias}`,
@@ -351,8 +416,16 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'run',
     field: 'logArtifact',
-    run: mutation(LOG_ARTIFACT, (t) => ({ registry: t.registry, type: 'dataset', name: `out-${t.n}`, digest: digestOf(`out-${t.n}`), uri: `s3://matrix/out-${t.n}`, producedBy: t.run })),
-    check: (d, t) => expect(d.logArtifact).toEqual({ artifact: { type: 'dataset', name: `out-${t.n}` }, created: true }),
+    run: mutation(LOG_ARTIFACT, (t) => ({
+      registry: t.registry,
+      type: 'dataset',
+      name: `out-${t.n}`,
+      digest: digestOf(`out-${t.n}`),
+      uri: `s3://matrix/out-${t.n}`,
+      producedBy: t.run,
+    })),
+    check: (d, t) =>
+      expect(d.logArtifact).toEqual({ artifact: { type: 'dataset', name: `out-${t.n}` }, created: true }),
   },
   {
     label: 'useArtifact',
@@ -367,7 +440,12 @@ const OPERATIONS: Operation[] = [
     kind: 'query',
     fixture: 'shared',
     field: 'lineage',
-    run: (_t, h) => s.gql(`query($id: ID!) { lineage(id: $id, direction: BOTH) { root { id kind } truncated } }`, { id: ids.version }, h),
+    run: (_t, h) =>
+      s.gql(
+        `query($id: ID!) { lineage(id: $id, direction: BOTH) { root { id kind } truncated } }`,
+        { id: ids.version },
+        h,
+      ),
     check: (d) => expect(d.lineage).toEqual({ root: { id: ids.version, kind: 'MODEL_VERSION' }, truncated: false }),
   },
   {
@@ -376,14 +454,18 @@ const OPERATIONS: Operation[] = [
     fixture: 'registry',
     field: 'createWebhook',
     run: mutation(CREATE_WEBHOOK, (t) => webhookInput(t.registry, t.n)),
-    check: (d, t) => expect(d.createWebhook.webhook).toMatchObject({ url: `https://hooks.example.com/matrix/${t.n}`, active: false }),
+    check: (d, t) =>
+      expect(d.createWebhook.webhook).toMatchObject({ url: `https://hooks.example.com/matrix/${t.n}`, active: false }),
   },
   {
     label: 'updateWebhook',
     kind: 'mutation',
     fixture: 'webhook',
     field: 'updateWebhook',
-    run: mutation(`mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { id description } } }`, (t) => ({ webhook: t.webhook, description: `edited ${t.n}` })),
+    run: mutation(
+      `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { id description } } }`,
+      (t) => ({ webhook: t.webhook, description: `edited ${t.n}` }),
+    ),
     check: (d, t) => expect(d.updateWebhook.webhook).toEqual({ id: t.webhook, description: `edited ${t.n}` }),
   },
   {
@@ -391,7 +473,9 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'webhook',
     field: 'deleteWebhook',
-    run: mutation(`mutation($i: WebhookRefInput!) { deleteWebhook(input: $i) { deletedWebhookId } }`, (t) => ({ webhook: t.webhook })),
+    run: mutation(`mutation($i: WebhookRefInput!) { deleteWebhook(input: $i) { deletedWebhookId } }`, (t) => ({
+      webhook: t.webhook,
+    })),
     check: (d, t) => expect(d.deleteWebhook).toEqual({ deletedWebhookId: t.webhook }),
   },
   {
@@ -416,7 +500,12 @@ const OPERATIONS: Operation[] = [
     kind: 'query',
     fixture: 'shared',
     field: 'model',
-    run: (t, h) => s.gql(`query($r: String!, $m: String!) { model(registry: $r, name: $m) { id name } }`, { r: t.registry, m: t.model }, h),
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!, $m: String!) { model(registry: $r, name: $m) { id name } }`,
+        { r: t.registry, m: t.model },
+        h,
+      ),
     check: (d) => expect(d.model).toEqual({ id: ids.model, name: READ_MODEL }),
   },
   {
@@ -424,45 +513,76 @@ const OPERATIONS: Operation[] = [
     kind: 'query',
     fixture: 'shared',
     field: 'modelVersion',
-    run: (t, h) => s.gql(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { id name } }`, { r: t.registry, m: t.model }, h),
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { id name } }`,
+        { r: t.registry, m: t.model },
+        h,
+      ),
     check: (d) => expect(d.modelVersion).toEqual({ id: ids.version, name: 'v1' }),
   },
-  ...(['registry', 'model', 'version', 'webhook'] as const).map(
-    (what): Operation => ({
-      label: `node(id) of ${what === 'registry' ? 'R' : `the ${what}`}`,
-      kind: 'query',
-      fixture: 'shared',
-      field: 'node',
-      run: (_t, h) => s.gql(`query($id: ID!) { node(id: $id) { __typename id } }`, { id: ids[what] }, h),
-      check: (d) => expect(d.node).toEqual({ __typename: { registry: 'Registry', model: 'RegisteredModel', version: 'ModelVersion', webhook: 'Webhook' }[what], id: ids[what] }),
-    }),
-  ),
+  ...(['registry', 'model', 'version', 'webhook'] as const).map((what): Operation => ({
+    label: `node(id) of ${what === 'registry' ? 'R' : `the ${what}`}`,
+    kind: 'query',
+    fixture: 'shared',
+    field: 'node',
+    run: (_t, h) => s.gql(`query($id: ID!) { node(id: $id) { __typename id } }`, { id: ids[what] }, h),
+    check: (d) =>
+      expect(d.node).toEqual({
+        __typename: { registry: 'Registry', model: 'RegisteredModel', version: 'ModelVersion', webhook: 'Webhook' }[
+          what
+        ],
+        id: ids[what],
+      }),
+  })),
   {
     label: 'Registry.members',
     kind: 'query',
     fixture: 'shared',
     field: 'registry',
-    run: (t, h) => s.gql(`query($r: String!) { registry(name: $r) { members { subject role } } }`, { r: t.registry }, h),
-    check: (d) => expect(d.registry.members).toEqual([...R_BINDINGS, { subject: TEST_ADMIN, role: 'ADMIN' }].sort((a, b) => (a.subject < b.subject ? -1 : 1))),
+    run: (t, h) =>
+      s.gql(`query($r: String!) { registry(name: $r) { members { subject role } } }`, { r: t.registry }, h),
+    check: (d) =>
+      expect(d.registry.members).toEqual(
+        [...R_BINDINGS, { subject: TEST_ADMIN, role: 'ADMIN' }].sort((a, b) => (a.subject < b.subject ? -1 : 1)),
+      ),
   },
   {
     label: 'model aliasHistory',
     kind: 'query',
     fixture: 'shared',
     field: 'model',
-    run: (t, h) => s.gql(`query($r: String!, $m: String!) { model(registry: $r, name: $m) { aliasHistory(first: 100) { edges { node { alias toVersion { name } } } } } }`, { r: t.registry, m: t.model }, h),
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!, $m: String!) { model(registry: $r, name: $m) { aliasHistory(first: 100) { edges { node { alias toVersion { name } } } } } }`,
+        { r: t.registry, m: t.model },
+        h,
+      ),
     check: (d) =>
-      expect(d.model.aliasHistory.edges.map((e: any) => `${e.node.alias}->${e.node.toVersion.name}`).sort()).toEqual(['latest->v0', 'latest->v1', 'production->v1', 'staging->v1']),
+      expect(d.model.aliasHistory.edges.map((e: any) => `${e.node.alias}->${e.node.toVersion.name}`).sort()).toEqual([
+        'latest->v0',
+        'latest->v1',
+        'production->v1',
+        'staging->v1',
+      ]),
   },
   {
     label: 'auditEvents(filter: {registry: R})',
     kind: 'query',
     fixture: 'shared',
     field: 'auditEvents',
-    run: (t, h) => s.gql(`query($r: String!) { auditEvents(filter: { registry: $r }, first: 100) { totalCount edges { node { action registry { name } } } } }`, { r: t.registry }, h),
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!) { auditEvents(filter: { registry: $r }, first: 100) { totalCount edges { node { action registry { name } } } } }`,
+        { r: t.registry },
+        h,
+      ),
     check: async (d) => {
       // Every event of R (and only those): the page is the newest 100 of them.
-      const [{ n }] = await s.db.ds.query('SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?', [R]);
+      const [{ n }] = await s.db.ds.query(
+        'SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?',
+        [R],
+      );
       expect(d.auditEvents.totalCount).toBe(Number(n));
       const events = d.auditEvents.edges.map((e: any) => e.node);
       expect(events).toHaveLength(Math.min(100, Number(n)));
@@ -484,54 +604,66 @@ const U: Outcome = 'UNAUTHENTICATED';
 const EXPECTED: Record<string, Outcome[]> = {
   //                                               anon viewer member admin other-admin global group outsider restricted
   // Byte endpoints: writing needs MEMBER; reading files needs blob:read, which RESTRICTED_VIEWER lacks.
-  'PUT blob':                                     [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'HEAD blob of a linked file':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       F],
-  'GET blob of a linked file':                    [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       F],
-  'createRegistry':                               [U,   F,     F,     F,    F,          OK,    F,    F,       F],
-  'updateRegistry description':                   [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'updateRegistry protectedAliases':              [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'updateRegistry visibility':                    [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'grantRole':                                    [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'revokeRole':                                   [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'createModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'updateModel':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'archiveModel':                                 [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'linkModelVersion':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'linkModelVersion with aliases ["production"]': [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'updateModelVersion':                           [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'archiveModelVersion':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'setAlias staging':                             [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'removeAlias staging':                          [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'setAlias production':                          [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'removeAlias production':                       [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'createRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'updateRun':                                    [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'logArtifact produced by a run':                [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'useArtifact':                                  [U,   F,     OK,    OK,   N,          OK,    OK,   N,       F],
-  'lineage(id) of the version':                   [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'createWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'updateWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'deleteWebhook':                                [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
-  'registry(name)':                               [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'registries':                                   [U,   OK,    OK,    OK,   HIDDEN,     OK,    OK,   HIDDEN,  OK],
-  'model':                                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'modelVersion(ref: production)':                [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'node(id) of R':                                [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'node(id) of the model':                        [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'node(id) of the version':                      [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
+  'PUT blob': [U, F, OK, OK, N, OK, OK, N, F],
+  'HEAD blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
+  'GET blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
+  createRegistry: [U, F, F, F, F, OK, F, F, F],
+  'updateRegistry description': [U, F, F, OK, N, OK, F, N, F],
+  'updateRegistry protectedAliases': [U, F, F, OK, N, OK, F, N, F],
+  'updateRegistry visibility': [U, F, F, OK, N, OK, F, N, F],
+  grantRole: [U, F, F, OK, N, OK, F, N, F],
+  revokeRole: [U, F, F, OK, N, OK, F, N, F],
+  createModel: [U, F, OK, OK, N, OK, OK, N, F],
+  updateModel: [U, F, OK, OK, N, OK, OK, N, F],
+  archiveModel: [U, F, OK, OK, N, OK, OK, N, F],
+  linkModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  'linkModelVersion with aliases ["production"]': [U, F, F, OK, N, OK, F, N, F],
+  updateModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  archiveModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  'setAlias staging': [U, F, OK, OK, N, OK, OK, N, F],
+  'removeAlias staging': [U, F, OK, OK, N, OK, OK, N, F],
+  'setAlias production': [U, F, F, OK, N, OK, F, N, F],
+  'removeAlias production': [U, F, F, OK, N, OK, F, N, F],
+  createRun: [U, F, OK, OK, N, OK, OK, N, F],
+  updateRun: [U, F, OK, OK, N, OK, OK, N, F],
+  'logArtifact produced by a run': [U, F, OK, OK, N, OK, OK, N, F],
+  useArtifact: [U, F, OK, OK, N, OK, OK, N, F],
+  'lineage(id) of the version': [U, OK, OK, OK, N, OK, OK, N, OK],
+  createWebhook: [U, F, F, OK, N, OK, F, N, F],
+  updateWebhook: [U, F, F, OK, N, OK, F, N, F],
+  deleteWebhook: [U, F, F, OK, N, OK, F, N, F],
+  'registry(name)': [U, OK, OK, OK, N, OK, OK, N, OK],
+  registries: [U, OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK],
+  model: [U, OK, OK, OK, N, OK, OK, N, OK],
+  'modelVersion(ref: production)': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of R': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of the model': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of the version': [U, OK, OK, OK, N, OK, OK, N, OK],
   // Webhooks exist only for the registry's admins.
-  'node(id) of the webhook':                      [U,   N,     N,     OK,   N,          OK,    N,    N,       N],
-  'Registry.members':                             [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'model aliasHistory':                           [U,   OK,    OK,    OK,   N,          OK,    OK,   N,       OK],
-  'auditEvents(filter: {registry: R})':           [U,   F,     F,     OK,   N,          OK,    F,    N,       F],
+  'node(id) of the webhook': [U, N, N, OK, N, OK, N, N, N],
+  'Registry.members': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'model aliasHistory': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'auditEvents(filter: {registry: R})': [U, F, F, OK, N, OK, F, N, F],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Proof that nothing changed
 
 const TABLES = [
-  'registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding', 'run',
-  'artifact', 'lineage_edge', 'webhook', 'webhook_delivery', 'blob_upload', 'version_blob',
+  'registry',
+  'registered_model',
+  'model_version',
+  'model_alias',
+  'alias_event',
+  'audit_event',
+  'role_binding',
+  'run',
+  'artifact',
+  'lineage_edge',
+  'webhook',
+  'webhook_delivery',
+  'blob_upload',
+  'version_blob',
 ] as const;
 
 async function storedBlobs(): Promise<number> {
@@ -562,7 +694,8 @@ async function snapshot(t: Target) {
   };
 }
 
-const auditCountBy = async (actor: string) => Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM audit_event WHERE actor = ?', [actor]))[0].n);
+const auditCountBy = async (actor: string) =>
+  Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM audit_event WHERE actor = ?', [actor]))[0].n);
 
 async function targetFor(op: Operation): Promise<Target> {
   const n = ++seq;
@@ -570,7 +703,12 @@ async function targetFor(op: Operation): Promise<Target> {
     const registry = `cell-${n}`;
     await registryWithRoles(registry);
     if (op.fixture === 'registry') return { registry, model: READ_MODEL, n };
-    return { registry, model: READ_MODEL, n, webhook: (await s.ok(CREATE_WEBHOOK, { i: webhookInput(registry, n) })).createWebhook.webhook.id };
+    return {
+      registry,
+      model: READ_MODEL,
+      n,
+      webhook: (await s.ok(CREATE_WEBHOOK, { i: webhookInput(registry, n) })).createWebhook.webhook.id,
+    };
   }
   if (op.fixture === 'model') {
     const model = `cell-${n}`;
@@ -578,8 +716,17 @@ async function targetFor(op: Operation): Promise<Target> {
     return { registry: R, model, n };
   }
   if (op.fixture === 'run') {
-    const run = (await s.ok(CREATE_RUN.replace('run {', 'run { id'), { i: { registry: R, name: `cell-run-${n}` } })).createRun.run.id as string;
-    const logged = await s.ok(LOG_ARTIFACT.replace('artifact {', 'artifact { id'), { i: { registry: R, type: 'dataset', name: `cell-data-${n}`, digest: digestOf(`cell-data-${n}`), uri: `s3://matrix/data-${n}` } });
+    const run = (await s.ok(CREATE_RUN.replace('run {', 'run { id'), { i: { registry: R, name: `cell-run-${n}` } }))
+      .createRun.run.id as string;
+    const logged = await s.ok(LOG_ARTIFACT.replace('artifact {', 'artifact { id'), {
+      i: {
+        registry: R,
+        type: 'dataset',
+        name: `cell-data-${n}`,
+        digest: digestOf(`cell-data-${n}`),
+        uri: `s3://matrix/data-${n}`,
+      },
+    });
     return { registry: R, model: READ_MODEL, n, run, artifact: logged.logArtifact.artifact.id as string };
   }
   return { registry: R, model: READ_MODEL, n };
@@ -590,7 +737,11 @@ async function listedRegistries(h: Record<string, string>): Promise<string[]> {
   const names: string[] = [];
   let after: string | null = null;
   do {
-    const r: GraphQLResult = await s.gql(`query($after: String) { registries(first: 100, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }`, { after }, h);
+    const r: GraphQLResult = await s.gql(
+      `query($after: String) { registries(first: 100, after: $after) { edges { node { name } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+      h,
+    );
     expect(r.errors).toBeUndefined();
     names.push(...r.data.registries.edges.map((e: { node: { name: string } }) => e.node.name));
     after = r.data.registries.pageInfo.hasNextPage ? r.data.registries.pageInfo.endCursor : null;
@@ -623,7 +774,10 @@ for (const op of OPERATIONS) {
         expect(r.status).toBe(200);
         expect(r.data?.[op.field]).toBeTruthy();
         await op.check(r.data, t);
-        if (op.label === 'registries') expect(await listedRegistries(h)).toEqual(outcome === OK ? expect.arrayContaining([R]) : expect.not.arrayContaining([R]));
+        if (op.label === 'registries')
+          expect(await listedRegistries(h)).toEqual(
+            outcome === OK ? expect.arrayContaining([R]) : expect.not.arrayContaining([R]),
+          );
       } else {
         expect(codeOf(r)).toBe(outcome);
         expect(r.errors).toHaveLength(1);

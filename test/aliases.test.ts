@@ -55,7 +55,13 @@ const uniqueRegistry = (label: string) => `al-${label}-${++seq}`;
 
 async function link(t: Target, aliases?: string[]) {
   const n = ++seq;
-  const data = await s.ok(LINK, { i: { ...t, artifact: { uri: `s3://models/${t.model}/${n}`, digest: digestOf(`${t.registry}/${n}`), sizeBytes: 100 + n }, aliases } });
+  const data = await s.ok(LINK, {
+    i: {
+      ...t,
+      artifact: { uri: `s3://models/${t.model}/${n}`, digest: digestOf(`${t.registry}/${n}`), sizeBytes: 100 + n },
+      aliases,
+    },
+  });
   return data.linkModelVersion.version as { name: string; number: number; aliases: string[] };
 }
 
@@ -67,8 +73,10 @@ async function modelWithVersions(label: string, versions: number): Promise<Targe
   return t;
 }
 
-const setAlias = (t: Target, alias: string, version: string, extra: Record<string, unknown> = {}) => s.gql(SET, { i: { ...t, alias, version, ...extra } });
-const removeAlias = (t: Target, alias: string, extra: Record<string, unknown> = {}) => s.gql(REMOVE, { i: { ...t, alias, ...extra } });
+const setAlias = (t: Target, alias: string, version: string, extra: Record<string, unknown> = {}) =>
+  s.gql(SET, { i: { ...t, alias, version, ...extra } });
+const removeAlias = (t: Target, alias: string, extra: Record<string, unknown> = {}) =>
+  s.gql(REMOVE, { i: { ...t, alias, ...extra } });
 const archive = (t: Target, version: string) => s.gql(ARCHIVE, { i: { ...t, version } });
 
 function expectOk(r: GraphQLResult) {
@@ -78,7 +86,11 @@ function expectOk(r: GraphQLResult) {
 
 async function history(t: Target, opts: { alias?: string; first?: number; after?: string } = {}) {
   const data = await s.ok(HISTORY, { r: t.registry, m: t.model, ...opts });
-  return data.model.aliasHistory as { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: HistoryEvent }[] };
+  return data.model.aliasHistory as {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: HistoryEvent }[];
+  };
 }
 
 /** from → to of each event, newest first, e.g. `staging: v0 -> v1`. */
@@ -91,31 +103,50 @@ async function state(t: Target) {
   const data = await s.ok(STATE, { r: t.registry, m: t.model });
   const m = data.model;
   return {
-    aliases: Object.fromEntries(m.aliases.map((a: { name: string; version: { name: string } }) => [a.name, a.version.name])) as Record<string, string>,
-    protectedAliases: m.aliases.filter((a: { protected: boolean }) => a.protected).map((a: { name: string }) => a.name) as string[],
+    aliases: Object.fromEntries(
+      m.aliases.map((a: { name: string; version: { name: string } }) => [a.name, a.version.name]),
+    ) as Record<string, string>,
+    protectedAliases: m.aliases
+      .filter((a: { protected: boolean }) => a.protected)
+      .map((a: { name: string }) => a.name) as string[],
     latest: m.latestVersion as { name: string; number: number } | null,
-    versions: Object.fromEntries(m.versions.edges.map((e: { node: { name: string; archived: boolean; aliases: string[] } }) => [e.node.name, { archived: e.node.archived, aliases: e.node.aliases }])) as Record<string, { archived: boolean; aliases: string[] }>,
+    versions: Object.fromEntries(
+      m.versions.edges.map((e: { node: { name: string; archived: boolean; aliases: string[] } }) => [
+        e.node.name,
+        { archived: e.node.archived, aliases: e.node.aliases },
+      ]),
+    ) as Record<string, { archived: boolean; aliases: string[] }>,
   };
 }
 
 async function resolve(t: Target, ref: string) {
-  return s.gql(`query($r: String!, $m: String!, $ref: String!) { model(registry: $r, name: $m) { version(ref: $ref) { name } } }`, { r: t.registry, m: t.model, ref });
+  return s.gql(
+    `query($r: String!, $m: String!, $ref: String!) { model(registry: $r, name: $m) { version(ref: $ref) { name } } }`,
+    { r: t.registry, m: t.model, ref },
+  );
 }
 
 /** Row counts and alias rows of one registry, read straight from the database. */
 async function snapshot(registry: string) {
   const count = async (sql: string) => Number((await s.db.ds.query(sql, [registry]))[0].n);
-  const byModel = 'JOIN registered_model m ON m.id = x.model_id JOIN registry r ON r.id = m.registry_id WHERE r.name = ?';
+  const byModel =
+    'JOIN registered_model m ON m.id = x.model_id JOIN registry r ON r.id = m.registry_id WHERE r.name = ?';
   const aliasRows: { name: string; number: number; updated_at: unknown }[] = await s.db.ds.query(
     `SELECT x.name, v.number, x.updated_at FROM model_alias x JOIN model_version v ON v.id = x.version_id ${byModel} ORDER BY x.name`,
     [registry],
   );
   return {
     aliasEvents: await count(`SELECT COUNT(*) AS n FROM alias_event x ${byModel}`),
-    auditEvents: await count('SELECT COUNT(*) AS n FROM audit_event x JOIN registry r ON r.id = x.registry_id WHERE r.name = ?'),
+    auditEvents: await count(
+      'SELECT COUNT(*) AS n FROM audit_event x JOIN registry r ON r.id = x.registry_id WHERE r.name = ?',
+    ),
     versions: await count(`SELECT COUNT(*) AS n FROM model_version x ${byModel}`),
     archivedVersions: await count(`SELECT COUNT(*) AS n FROM model_version x ${byModel} AND x.archived_at IS NOT NULL`),
-    aliases: aliasRows.map((a) => ({ name: a.name, version: `v${Number(a.number)}`, updatedAt: a.updated_at instanceof Date ? a.updated_at.toISOString() : String(a.updated_at) })),
+    aliases: aliasRows.map((a) => ({
+      name: a.name,
+      version: `v${Number(a.number)}`,
+      updatedAt: a.updated_at instanceof Date ? a.updated_at.toISOString() : String(a.updated_at),
+    })),
   };
 }
 
@@ -125,7 +156,11 @@ describe('setAlias', () => {
   it('sets a new alias and returns it with previousVersion null and changed true', async () => {
     const t = await modelWithVersions('set', 2);
     const data = expectOk(await setAlias(t, 'staging', 'v0'));
-    expect(data.setAlias).toEqual({ alias: { name: 'staging', protected: false, version: { name: 'v0' } }, previousVersion: null, changed: true });
+    expect(data.setAlias).toEqual({
+      alias: { name: 'staging', protected: false, version: { name: 'v0' } },
+      previousVersion: null,
+      changed: true,
+    });
     expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v0' });
   });
 
@@ -133,7 +168,11 @@ describe('setAlias', () => {
     const t = await modelWithVersions('move', 2);
     expectOk(await setAlias(t, 'staging', 'v0'));
     const data = expectOk(await setAlias(t, 'staging', 'v1'));
-    expect(data.setAlias).toEqual({ alias: { name: 'staging', protected: false, version: { name: 'v1' } }, previousVersion: { name: 'v0' }, changed: true });
+    expect(data.setAlias).toEqual({
+      alias: { name: 'staging', protected: false, version: { name: 'v1' } },
+      previousVersion: { name: 'v0' },
+      changed: true,
+    });
 
     expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v1' });
     const st = await state(t);
@@ -147,10 +186,19 @@ describe('setAlias', () => {
     const t = await modelWithVersions('promote', 3);
     expectOk(await setAlias(t, 'staging', 'v1'));
     const data = expectOk(await setAlias(t, 'production', 'staging', { reason: 'passed canary' }));
-    expect(data.setAlias).toEqual({ alias: { name: 'production', protected: true, version: { name: 'v1' } }, previousVersion: null, changed: true });
+    expect(data.setAlias).toEqual({
+      alias: { name: 'production', protected: true, version: { name: 'v1' } },
+      previousVersion: null,
+      changed: true,
+    });
     expect((await state(t)).aliases).toEqual({ latest: 'v2', production: 'v1', staging: 'v1' });
     const [event] = (await history(t, { alias: 'production' })).edges.map((e) => e.node);
-    expect(event).toMatchObject({ alias: 'production', fromVersion: null, toVersion: { name: 'v1' }, reason: 'passed canary' });
+    expect(event).toMatchObject({
+      alias: 'production',
+      fromVersion: null,
+      toVersion: { name: 'v1' },
+      reason: 'passed canary',
+    });
   });
 
   it('returns changed false and writes nothing when the alias already points at the version', async () => {
@@ -158,7 +206,11 @@ describe('setAlias', () => {
     expectOk(await setAlias(t, 'staging', 'v0'));
     const before = await snapshot(t.registry);
     const data = expectOk(await setAlias(t, 'staging', 'v0', { reason: 'again' }));
-    expect(data.setAlias).toEqual({ alias: { name: 'staging', protected: false, version: { name: 'v0' } }, previousVersion: { name: 'v0' }, changed: false });
+    expect(data.setAlias).toEqual({
+      alias: { name: 'staging', protected: false, version: { name: 'v0' } },
+      previousVersion: { name: 'v0' },
+      changed: false,
+    });
     expect(await snapshot(t.registry)).toEqual(before);
   });
 });
@@ -167,8 +219,18 @@ describe('alias history: exactly one AliasEvent per set, move and removal', () =
   it('records a set, a move and a removal as one event each, with from, to, actor, reason and time', async () => {
     const t = await modelWithVersions('history', 2);
     const steps: { run: () => Promise<GraphQLResult>; from: string | null; to: string | null; reason: string }[] = [
-      { run: () => setAlias(t, 'staging', 'v0', { reason: 'first candidate' }), from: null, to: 'v0', reason: 'first candidate' },
-      { run: () => setAlias(t, 'staging', 'v1', { reason: 'better recall' }), from: 'v0', to: 'v1', reason: 'better recall' },
+      {
+        run: () => setAlias(t, 'staging', 'v0', { reason: 'first candidate' }),
+        from: null,
+        to: 'v0',
+        reason: 'first candidate',
+      },
+      {
+        run: () => setAlias(t, 'staging', 'v1', { reason: 'better recall' }),
+        from: 'v0',
+        to: 'v1',
+        reason: 'better recall',
+      },
       { run: () => removeAlias(t, 'staging', { reason: 'retired' }), from: 'v1', to: null, reason: 'retired' },
     ];
     for (const step of steps) {
@@ -194,7 +256,13 @@ describe('alias history: exactly one AliasEvent per set, move and removal', () =
 
     expect(await moves(t, 'staging')).toEqual(['staging: v1 -> -', 'staging: v0 -> v1', 'staging: - -> v0']);
     // Without the alias filter the history also holds `latest`, moved by the two links.
-    expect(await moves(t)).toEqual(['staging: v1 -> -', 'staging: v0 -> v1', 'staging: - -> v0', 'latest: v0 -> v1', 'latest: - -> v0']);
+    expect(await moves(t)).toEqual([
+      'staging: v1 -> -',
+      'staging: v0 -> v1',
+      'staging: - -> v0',
+      'latest: v0 -> v1',
+      'latest: - -> v0',
+    ]);
     expect((await history(t, { alias: 'staging' })).totalCount).toBe(3);
     expect((await history(t)).totalCount).toBe(5);
   });
@@ -214,7 +282,11 @@ describe('expectedVersion compare-and-swap', () => {
     const t = await modelWithVersions('cas-ok', 3);
     expectOk(await setAlias(t, 'staging', 'v0'));
     const data = expectOk(await setAlias(t, 'staging', 'v2', { expectedVersion: 'v0' }));
-    expect(data.setAlias).toMatchObject({ alias: { version: { name: 'v2' } }, previousVersion: { name: 'v0' }, changed: true });
+    expect(data.setAlias).toMatchObject({
+      alias: { version: { name: 'v2' } },
+      previousVersion: { name: 'v0' },
+      changed: true,
+    });
     expect(await moves(t, 'staging')).toEqual(['staging: v0 -> v2', 'staging: - -> v0']);
   });
 
@@ -285,7 +357,11 @@ describe('latest', () => {
     expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v2' });
     expect((await state(t)).latest).toEqual({ name: 'v2', number: 2 });
 
-    expect(expectOk(await archive(t, 'v2')).archiveModelVersion.version).toEqual({ name: 'v2', archived: true, aliases: [] });
+    expect(expectOk(await archive(t, 'v2')).archiveModelVersion.version).toEqual({
+      name: 'v2',
+      archived: true,
+      aliases: [],
+    });
     expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v1' });
     let st = await state(t);
     expect(st.latest).toEqual({ name: 'v1', number: 1 });
@@ -303,7 +379,13 @@ describe('latest', () => {
       v2: { archived: true, aliases: [] },
       v3: { archived: false, aliases: ['latest'] },
     });
-    expect(await moves(t, 'latest')).toEqual(['latest: v1 -> v3', 'latest: v2 -> v1', 'latest: v1 -> v2', 'latest: v0 -> v1', 'latest: - -> v0']);
+    expect(await moves(t, 'latest')).toEqual([
+      'latest: v1 -> v3',
+      'latest: v2 -> v1',
+      'latest: v1 -> v2',
+      'latest: v0 -> v1',
+      'latest: - -> v0',
+    ]);
   });
 });
 
@@ -315,13 +397,16 @@ describe('alias names', () => {
     expect(await snapshot(t.registry)).toEqual(before);
   });
 
-  it.each(['v1', 'v12', 'V3'])('refuses the reserved version name "%s" with BAD_USER_INPUT and writes nothing', async (name) => {
-    const t = await modelWithVersions('reserved', 2);
-    const before = await snapshot(t.registry);
-    expect(codeOf(await setAlias(t, name, 'v0'))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await removeAlias(t, name))).toBe('BAD_USER_INPUT');
-    expect(await snapshot(t.registry)).toEqual(before);
-  });
+  it.each(['v1', 'v12', 'V3'])(
+    'refuses the reserved version name "%s" with BAD_USER_INPUT and writes nothing',
+    async (name) => {
+      const t = await modelWithVersions('reserved', 2);
+      const before = await snapshot(t.registry);
+      expect(codeOf(await setAlias(t, name, 'v0'))).toBe('BAD_USER_INPUT');
+      expect(codeOf(await removeAlias(t, name))).toBe('BAD_USER_INPUT');
+      expect(await snapshot(t.registry)).toEqual(before);
+    },
+  );
 
   it.each([
     ['the empty name', ''],
@@ -344,13 +429,22 @@ describe('alias names', () => {
     expect((await resolve(t, name)).data.model.version).toEqual({ name: 'v0' });
   });
 
-  it.each(['latest', 'v3', 'has space'])('refuses a link whose aliases include "%s" with BAD_USER_INPUT and links nothing', async (name) => {
-    const t = await modelWithVersions('link-bad-alias', 1);
-    const before = await snapshot(t.registry);
-    const r = await s.gql(LINK, { i: { ...t, artifact: { uri: 's3://models/x', digest: digestOf('x'), sizeBytes: 1 }, aliases: ['staging', name] } });
-    expect(codeOf(r)).toBe('BAD_USER_INPUT');
-    expect(await snapshot(t.registry)).toEqual(before);
-  });
+  it.each(['latest', 'v3', 'has space'])(
+    'refuses a link whose aliases include "%s" with BAD_USER_INPUT and links nothing',
+    async (name) => {
+      const t = await modelWithVersions('link-bad-alias', 1);
+      const before = await snapshot(t.registry);
+      const r = await s.gql(LINK, {
+        i: {
+          ...t,
+          artifact: { uri: 's3://models/x', digest: digestOf('x'), sizeBytes: 1 },
+          aliases: ['staging', name],
+        },
+      });
+      expect(codeOf(r)).toBe('BAD_USER_INPUT');
+      expect(await snapshot(t.registry)).toEqual(before);
+    },
+  );
 });
 
 describe('removeAlias', () => {
@@ -365,7 +459,13 @@ describe('removeAlias', () => {
     expect(st.aliases).toEqual({ latest: 'v1' });
     expect(st.versions.v0.aliases).toEqual([]);
     const [event] = (await history(t, { alias: 'staging' })).edges.map((e) => e.node);
-    expect(event).toMatchObject({ alias: 'staging', fromVersion: { name: 'v0' }, toVersion: null, actor: { id: ACTOR }, reason: 'rolled back' });
+    expect(event).toMatchObject({
+      alias: 'staging',
+      fromVersion: { name: 'v0' },
+      toVersion: null,
+      actor: { id: ACTOR },
+      reason: 'rolled back',
+    });
   });
 
   it('refuses an alias the model does not have with NOT_FOUND and writes nothing', async () => {
@@ -421,7 +521,11 @@ describe('archived versions and aliases', () => {
     expect((await state(t)).versions.v0).toEqual({ archived: false, aliases: ['staging'] });
 
     expectOk(await setAlias(t, 'staging', 'v1'));
-    expect(expectOk(await archive(t, 'v0')).archiveModelVersion.version).toEqual({ name: 'v0', archived: true, aliases: [] });
+    expect(expectOk(await archive(t, 'v0')).archiveModelVersion.version).toEqual({
+      name: 'v0',
+      archived: true,
+      aliases: [],
+    });
     expect((await state(t)).aliases).toEqual({ latest: 'v1', staging: 'v1' });
   });
 });
@@ -486,7 +590,9 @@ describe('aliasHistory pagination', () => {
 
     const everything = (await history(t, { first: 100 })).edges.map((e) => e.node);
     expect(everything.slice(0, 7).map((e) => e.reason)).toEqual(expected);
-    expect(everything.slice(7).map((e) => `${e.alias}: ${e.fromVersion?.name ?? '-'} -> ${e.toVersion?.name}`)).toEqual(['latest: v0 -> v1', 'latest: - -> v0']);
+    expect(everything.slice(7).map((e) => `${e.alias}: ${e.fromVersion?.name ?? '-'} -> ${e.toVersion?.name}`)).toEqual(
+      ['latest: v0 -> v1', 'latest: - -> v0'],
+    );
     expect(await allPages(t, { first: 2 })).toEqual(everything);
     expect((await history(t, { first: 2 })).totalCount).toBe(9);
   });
@@ -508,8 +614,16 @@ describe('protected aliases', () => {
     const reg = await s.ok(`query($n: String!) { registry(name: $n) { protectedAliases } }`, { n: t.registry });
     expect(reg.registry.protectedAliases).toEqual(['production']);
 
-    expect(expectOk(await setAlias(t, 'production', 'v0')).setAlias.alias).toEqual({ name: 'production', protected: true, version: { name: 'v0' } });
-    expect(expectOk(await setAlias(t, 'staging', 'v1')).setAlias.alias).toEqual({ name: 'staging', protected: false, version: { name: 'v1' } });
+    expect(expectOk(await setAlias(t, 'production', 'v0')).setAlias.alias).toEqual({
+      name: 'production',
+      protected: true,
+      version: { name: 'v0' },
+    });
+    expect(expectOk(await setAlias(t, 'staging', 'v1')).setAlias.alias).toEqual({
+      name: 'staging',
+      protected: false,
+      version: { name: 'v1' },
+    });
     expect((await state(t)).protectedAliases).toEqual(['production']);
   });
 });

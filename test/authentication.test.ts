@@ -27,7 +27,8 @@ const CREATE_REGISTRY = `mutation($n: String!) { createRegistry(input: { name: $
 const CREATE_MODEL = `mutation($r: String!, $m: String!) { createModel(input: { registry: $r, name: $m }) { model { name } } }`;
 const GRANT = `mutation($r: String!, $s: String!, $role: Role!) { grantRole(input: { registry: $r, subject: $s, role: $role }) { binding { subject role } } }`;
 
-const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const decodePart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -55,7 +56,9 @@ describe('with a remote JWKS', () => {
 
   /** The newest published key of the test identity provider, read from its (private) key list. */
   function currentSigningKey() {
-    const keys = (s.idp as unknown as { keys: { kid: string; alg: string; privateKey: Parameters<SignJWT['sign']>[0] }[] }).keys;
+    const keys = (
+      s.idp as unknown as { keys: { kid: string; alg: string; privateKey: Parameters<SignJWT['sign']>[0] }[] }
+    ).keys;
     return keys[keys.length - 1];
   }
 
@@ -92,13 +95,28 @@ describe('with a remote JWKS', () => {
     ['rejects a bearer token of three garbage segments', async () => 'Bearer abc.def.ghi'],
     ['rejects Basic authentication', async () => 'Basic xyz'],
     ['rejects a token without the Bearer scheme', async () => await s.token(TEST_ADMIN)],
-    ['rejects a token that expired beyond the clock tolerance', async () => `Bearer ${await s.token(TEST_ADMIN, { expiresIn: -120 })}`],
+    [
+      'rejects a token that expired beyond the clock tolerance',
+      async () => `Bearer ${await s.token(TEST_ADMIN, { expiresIn: -120 })}`,
+    ],
     ['rejects a token that is not yet valid', async () => `Bearer ${await s.token(TEST_ADMIN, { notBefore: 300 })}`],
     ['rejects a token with no exp at all', async () => `Bearer ${await s.token(TEST_ADMIN, { noExp: true })}`],
-    ['rejects a token from another issuer', async () => `Bearer ${await s.token(TEST_ADMIN, { issuer: 'https://evil.test/' })}`],
-    ['rejects a token for another audience', async () => `Bearer ${await s.token(TEST_ADMIN, { audience: 'another-api' })}`],
-    ['rejects a token signed by a key that is not in the JWKS (unknown kid)', async () => `Bearer ${await s.token(TEST_ADMIN, { kid: await s.idp.forgerKid() })}`],
-    ['rejects an unsecured token (alg: none)', async () => `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.`],
+    [
+      'rejects a token from another issuer',
+      async () => `Bearer ${await s.token(TEST_ADMIN, { issuer: 'https://evil.test/' })}`,
+    ],
+    [
+      'rejects a token for another audience',
+      async () => `Bearer ${await s.token(TEST_ADMIN, { audience: 'another-api' })}`,
+    ],
+    [
+      'rejects a token signed by a key that is not in the JWKS (unknown kid)',
+      async () => `Bearer ${await s.token(TEST_ADMIN, { kid: await s.idp.forgerKid() })}`,
+    ],
+    [
+      'rejects an unsecured token (alg: none)',
+      async () => `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.`,
+    ],
     [
       'rejects an unsecured token (alg: none) that names a published kid',
       async () => `Bearer ${b64url({ alg: 'none', typ: 'JWT', kid: s.idp.publicJwk().kid })}.${b64url(validClaims())}.`,
@@ -110,12 +128,21 @@ describe('with a remote JWKS', () => {
         return `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.${real}`;
       },
     ],
-    ['rejects HS256 signed with the JSON text of the public key', async () => `Bearer ${await hs256WithPublicKey(new TextEncoder().encode(JSON.stringify(s.idp.publicJwk())))}`],
-    ['rejects HS256 signed with the public key x coordinate', async () => `Bearer ${await hs256WithPublicKey(Buffer.from(s.idp.publicJwk().x!, 'base64url'))}`],
+    [
+      'rejects HS256 signed with the JSON text of the public key',
+      async () => `Bearer ${await hs256WithPublicKey(new TextEncoder().encode(JSON.stringify(s.idp.publicJwk())))}`,
+    ],
+    [
+      'rejects HS256 signed with the public key x coordinate',
+      async () => `Bearer ${await hs256WithPublicKey(Buffer.from(s.idp.publicJwk().x!, 'base64url'))}`,
+    ],
     [
       'rejects HS256 signed with the public key in PEM form',
       async () => {
-        const pem = createPublicKey({ key: s.idp.publicJwk() as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+        const pem = createPublicKey({
+          key: s.idp.publicJwk() as import('node:crypto').JsonWebKey,
+          format: 'jwk',
+        }).export({ type: 'spki', format: 'pem' });
         return `Bearer ${await hs256WithPublicKey(new TextEncoder().encode(pem as string))}`;
       },
     ],
@@ -226,10 +253,20 @@ describe('with a remote JWKS', () => {
       expect(created.data.createModel.model.name).toBe('by-group');
 
       // MEMBER, not ADMIN: granting roles is refused and changes nothing.
-      const bindingsBefore = await count(s, 'SELECT COUNT(*) AS n FROM role_binding b JOIN registry r ON r.id = b.registry_id WHERE r.name = ?', [registry]);
+      const bindingsBefore = await count(
+        s,
+        'SELECT COUNT(*) AS n FROM role_binding b JOIN registry r ON r.id = b.registry_id WHERE r.name = ?',
+        [registry],
+      );
       const grant = await s.gql(GRANT, { r: registry, s: 'alice', role: 'ADMIN' }, ml);
       expect(codeOf(grant)).toBe('FORBIDDEN');
-      expect(await count(s, 'SELECT COUNT(*) AS n FROM role_binding b JOIN registry r ON r.id = b.registry_id WHERE r.name = ?', [registry])).toBe(bindingsBefore);
+      expect(
+        await count(
+          s,
+          'SELECT COUNT(*) AS n FROM role_binding b JOIN registry r ON r.id = b.registry_id WHERE r.name = ?',
+          [registry],
+        ),
+      ).toBe(bindingsBefore);
 
       const v = (await s.ok(VIEWER, {}, ml)).viewer;
       expect(v.subject).toBe('alice');
@@ -242,7 +279,13 @@ describe('with a remote JWKS', () => {
       const registry = await registryWithGroupMember('ml');
       const r = await s.gql(CREATE_MODEL, { r: registry, m: 'no-group' }, await s.as('alice'));
       expect(codeOf(r)).toBe('NOT_FOUND');
-      expect(await count(s, 'SELECT COUNT(*) AS n FROM registered_model m JOIN registry r ON r.id = m.registry_id WHERE r.name = ?', [registry])).toBe(0);
+      expect(
+        await count(
+          s,
+          'SELECT COUNT(*) AS n FROM registered_model m JOIN registry r ON r.id = m.registry_id WHERE r.name = ?',
+          [registry],
+        ),
+      ).toBe(0);
       const v = (await s.ok(VIEWER, {}, await s.as('alice'))).viewer;
       expect(v.groups).toEqual([]);
       expect(v.roles.map((x: { registry: { name: string } }) => x.registry.name)).not.toContain(registry);
@@ -277,7 +320,9 @@ describe('with a remote JWKS', () => {
         expect((await c.ok(VIEWER, {}, withGroups)).viewer).toMatchObject({ groups: [], roles: [] });
         const denied = await c.gql(CREATE_MODEL, { r: registry, m: 'by-groups-claim' }, withGroups);
         expect(codeOf(denied)).toBe('NOT_FOUND');
-        expect(await count(c, 'SELECT COUNT(*) AS n FROM registered_model WHERE name = ?', ['by-groups-claim'])).toBe(0);
+        expect(await count(c, 'SELECT COUNT(*) AS n FROM registered_model WHERE name = ?', ['by-groups-claim'])).toBe(
+          0,
+        );
       } finally {
         await c.stop();
       }
@@ -350,11 +395,21 @@ describe('when the JWKS endpoint is down', () => {
 
 describe('configuration', () => {
   const base = { NODE_ENV: 'test', DATA_DIR: os.tmpdir() };
-  const remote = { ...base, AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/', AUTH_AUDIENCE: 'model-registry' };
+  const remote = {
+    ...base,
+    AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+    AUTH_ISSUER: 'https://idp.example/',
+    AUTH_AUDIENCE: 'model-registry',
+  };
 
   it('accepts a complete JWKS configuration with the default algorithms RS256 and ES256', () => {
     const config = loadConfig(remote);
-    expect(config.auth).toMatchObject({ mode: 'jwks', issuer: 'https://idp.example/', audience: 'model-registry', algorithms: ['RS256', 'ES256'] });
+    expect(config.auth).toMatchObject({
+      mode: 'jwks',
+      issuer: 'https://idp.example/',
+      audience: 'model-registry',
+      algorithms: ['RS256', 'ES256'],
+    });
   });
 
   it('refuses AUTH_JWKS_URL without AUTH_ISSUER', () => {
@@ -374,10 +429,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...remote, AUTH_ALGORITHMS: algorithms })).toThrow(/^AUTH_ALGORITHMS /);
   });
 
-  it.each(['@authenticated', 'alice,role:ADMIN', 'group:'])('refuses AUTH_ADMINS=%s (names the policy keeps for itself)', (admins) => {
-    expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(/^AUTH_ADMINS /);
-  });
+  it.each(['@authenticated', 'alice,role:ADMIN', 'group:'])(
+    'refuses AUTH_ADMINS=%s (names the policy keeps for itself)',
+    (admins) => {
+      expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...remote, AUTH_ADMINS: admins })).toThrow(/^AUTH_ADMINS /);
+    },
+  );
 
   it('refuses local mode (no AUTH_JWKS_URL) when NODE_ENV=production', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(ConfigError);
@@ -402,7 +460,11 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
   async function start() {
     logs = [];
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-    app = await startApp(config, db.ds, createLogger('warn', (line) => logs.push(line)));
+    app = await startApp(
+      config,
+      db.ds,
+      createLogger('warn', (line) => logs.push(line)),
+    );
   }
 
   /** `npm run -s token -- <args>` in the project root, for the key in `dir`. */
@@ -412,7 +474,11 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     return execFileSync('npm', ['run', '-s', 'token', '--', ...args], { cwd: ROOT, env, encoding: 'utf8' }).trim();
   }
 
-  async function gql(query: string, variables: Record<string, unknown>, token: string | undefined): Promise<GraphQLResult> {
+  async function gql(
+    query: string,
+    variables: Record<string, unknown>,
+    token: string | undefined,
+  ): Promise<GraphQLResult> {
     const res = await fetch(app!.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -22,7 +22,14 @@ describe('concurrent links and alias moves', () => {
   afterAll(() => s.stop());
 
   const link = (registry: string, model: string, n: number, extra: Record<string, unknown> = {}) =>
-    s.gql(LINK, { i: { registry, model, artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${model}/${n}`), sizeBytes: 100 + n }, ...extra } });
+    s.gql(LINK, {
+      i: {
+        registry,
+        model,
+        artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${model}/${n}`), sizeBytes: 100 + n },
+        ...extra,
+      },
+    });
 
   const createRegistry = async () => {
     const name = unique('conc');
@@ -32,7 +39,10 @@ describe('concurrent links and alias moves', () => {
 
   const count = async (sql: string, params: unknown[]) => Number((await s.db.ds.query(sql, params))[0].n);
   const modelRows = (registry: string, model: string) =>
-    count('SELECT COUNT(*) AS n FROM registered_model m JOIN registry r ON r.id = m.registry_id WHERE r.name = ? AND m.name = ?', [registry, model]);
+    count(
+      'SELECT COUNT(*) AS n FROM registered_model m JOIN registry r ON r.id = m.registry_id WHERE r.name = ? AND m.name = ?',
+      [registry, model],
+    );
   const versionRows = (registry: string, model: string) =>
     count(
       'SELECT COUNT(*) AS n FROM model_version v JOIN registered_model m ON m.id = v.model_id JOIN registry r ON r.id = m.registry_id WHERE r.name = ? AND m.name = ?',
@@ -62,11 +72,18 @@ describe('concurrent links and alias moves', () => {
       expect(errorsOf(results)).toEqual([]);
       const numbers = results.map((r) => r.data.linkModelVersion.version.number).sort((a: number, b: number) => a - b);
       expect(numbers).toEqual(range(1, CALLS));
-      expect(results.every((r) => r.data.linkModelVersion.modelCreated === false && r.data.linkModelVersion.replayed === false)).toBe(true);
+      expect(
+        results.every(
+          (r) => r.data.linkModelVersion.modelCreated === false && r.data.linkModelVersion.replayed === false,
+        ),
+      ).toBe(true);
       expect(new Set(results.map((r) => r.data.linkModelVersion.version.id)).size).toBe(CALLS);
       expect(await versionNumbers(registry, model)).toEqual(range(0, CALLS));
 
-      const latest = await s.ok(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "latest") { number } }`, { r: registry, m: model });
+      const latest = await s.ok(
+        `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "latest") { number } }`,
+        { r: registry, m: model },
+      );
       expect(latest.modelVersion.number).toBe(CALLS);
     });
 
@@ -109,7 +126,9 @@ describe('concurrent links and alias moves', () => {
       const eventsBefore = await aliasEvents(registry, model, 'staging');
 
       const results = await Promise.all(
-        range(1, CALLS).map((n) => s.gql(SET_ALIAS, { i: { registry, model, alias: 'staging', version: `v${n}`, expectedVersion: 'v0' } })),
+        range(1, CALLS).map((n) =>
+          s.gql(SET_ALIAS, { i: { registry, model, alias: 'staging', version: `v${n}`, expectedVersion: 'v0' } }),
+        ),
       );
 
       const winners = results.filter((r) => !r.errors);
@@ -118,7 +137,10 @@ describe('concurrent links and alias moves', () => {
       expect(results.filter((r) => r.errors).map(codeOf)).toEqual(Array(CALLS - 1).fill('CONFLICT'));
       expect(await aliasEvents(registry, model, 'staging')).toBe(eventsBefore + 1);
 
-      const now = await s.ok(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "staging") { name } }`, { r: registry, m: model });
+      const now = await s.ok(
+        `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "staging") { name } }`,
+        { r: registry, m: model },
+      );
       expect(now.modelVersion.name).toBe(winners[0].data.setAlias.alias.version.name);
     });
   });

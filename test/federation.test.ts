@@ -36,10 +36,17 @@ afterAll(async () => {
 });
 
 /** A GraphQL request to the gateway, as a subject or (with null) with no token at all. */
-async function viaGateway(query: string, variables: Record<string, unknown>, subject: string | null): Promise<GraphQLResult> {
+async function viaGateway(
+  query: string,
+  variables: Record<string, unknown>,
+  subject: string | null,
+): Promise<GraphQLResult> {
   const res = await fetch(gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(subject ? { authorization: `Bearer ${await s.token(subject)}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(subject ? { authorization: `Bearer ${await s.token(subject)}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as Omit<GraphQLResult, 'status' | 'sqlStatements'>;
@@ -67,19 +74,36 @@ const MODEL = 'classifier';
 
 async function createRegistry(name: string, grants: [string, string][] = []) {
   await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
-  for (const [subject, role] of grants) await s.ok(`mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { role } } }`, { i: { registry: name, subject, role } });
+  for (const [subject, role] of grants)
+    await s.ok(`mutation($i: GrantRoleInput!) { grantRole(input: $i) { binding { role } } }`, {
+      i: { registry: name, subject, role },
+    });
 }
 
 let n = 0;
 async function link(registry: string, model: string, as?: string) {
-  const i = { registry, model, artifact: { uri: `s3://models/${model}/${++n}`, digest: digestOf(`${registry}/${model}/${n}`), sizeBytes: 1000 + n } };
-  return s.ok(`mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { name } } }`, { i }, as ? await s.as(as) : undefined);
+  const i = {
+    registry,
+    model,
+    artifact: {
+      uri: `s3://models/${model}/${++n}`,
+      digest: digestOf(`${registry}/${model}/${n}`),
+      sizeBytes: 1000 + n,
+    },
+  };
+  return s.ok(
+    `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { name } } }`,
+    { i },
+    as ? await s.as(as) : undefined,
+  );
 }
 
 /** Global ids of a registry, one of its models, and that model's versions by name. */
 async function idsOf(registry: string, model: string) {
   const data = await s.ok(IDS, { r: registry, m: model });
-  const versions = new Map<string, string>(data.model.versions.edges.map((e: { node: { id: string; name: string } }) => [e.node.name, e.node.id]));
+  const versions = new Map<string, string>(
+    data.model.versions.edges.map((e: { node: { id: string; name: string } }) => [e.node.name, e.node.id]),
+  );
   return { registry: data.registry.id as string, model: data.model.id as string, versions };
 }
 
@@ -88,7 +112,10 @@ let hidden: Awaited<ReturnType<typeof idsOf>>;
 
 beforeAll(async () => {
   // alice views and bob is a member of fed-open; neither has a role in fed-hidden; carol has none.
-  await createRegistry(OPEN, [['alice', 'VIEWER'], ['bob', 'MEMBER']]);
+  await createRegistry(OPEN, [
+    ['alice', 'VIEWER'],
+    ['bob', 'MEMBER'],
+  ]);
   await createRegistry(HIDDEN);
   await link(OPEN, MODEL);
   await link(OPEN, MODEL, 'bob');
@@ -105,7 +132,9 @@ describe('composition', () => {
 
   it('composes with a users subgraph that extends User, with no errors', () => {
     expect(composed.errors).toBeUndefined();
-    expect(composed.supergraphSdl).toMatch(/type User[^{]*@join__type\(graph: REGISTRY, key: "id", resolvable: false\)/);
+    expect(composed.supergraphSdl).toMatch(
+      /type User[^{]*@join__type\(graph: REGISTRY, key: "id", resolvable: false\)/,
+    );
     expect(composed.supergraphSdl).toMatch(/type ModelVersion[^{]*@join__type\(graph: REGISTRY, key: "id"\)/);
   });
 
@@ -116,14 +145,19 @@ describe('composition', () => {
       type Dataset { name: String! }
       type DatasetConnection { nodes: [Dataset!]! pageInfo: PageInfo! }
       type Query { datasets(first: Int): DatasetConnection! }`;
-    const result = compose([{ name: 'registry', url: 'http://127.0.0.1:1/graphql', typeDefs: served }, { name: 'catalog', url: 'http://127.0.0.1:2/graphql', typeDefs: catalog }]);
+    const result = compose([
+      { name: 'registry', url: 'http://127.0.0.1:1/graphql', typeDefs: served },
+      { name: 'catalog', url: 'http://127.0.0.1:2/graphql', typeDefs: catalog },
+    ]);
     expect(result.errors).toBeUndefined();
-    expect(result.supergraphSdl).toMatch(/type PageInfo[^{]*@join__type\(graph: CATALOG\)[^{]*@join__type\(graph: REGISTRY\)/);
+    expect(result.supergraphSdl).toMatch(
+      /type PageInfo[^{]*@join__type\(graph: CATALOG\)[^{]*@join__type\(graph: REGISTRY\)/,
+    );
   });
 });
 
 describe('through the gateway', () => {
-  it('answers a query that spans both subgraphs: versions with their creator\'s email', async () => {
+  it("answers a query that spans both subgraphs: versions with their creator's email", async () => {
     const before = users.lookups.length;
     const r = await viaGateway(VERSIONS, { r: OPEN, m: MODEL }, 'alice');
     expect(r.errors).toBeUndefined();
@@ -136,20 +170,36 @@ describe('through the gateway', () => {
     expect(new Set(users.lookups[before])).toEqual(new Set(['local-admin', 'bob']));
   });
 
-  it('gives every actor field the users subgraph\'s User: alias history actors and role grantors too', async () => {
-    const r = await viaGateway(`{
+  it("gives every actor field the users subgraph's User: alias history actors and role grantors too", async () => {
+    const r = await viaGateway(
+      `{
       model(registry: "${OPEN}", name: "${MODEL}") { aliasHistory(alias: "production") { edges { node { actor { id email } } } } }
       registry(name: "${OPEN}") { members { subject grantedBy { id email } } }
-    }`, {}, 'alice');
+    }`,
+      {},
+      'alice',
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data.model.aliasHistory.edges).toEqual([{ node: { actor: { id: 'local-admin', email: emailOf('local-admin') } } }]);
-    expect(r.data.registry.members).toContainEqual({ subject: 'alice', grantedBy: { id: 'local-admin', email: emailOf('local-admin') } });
+    expect(r.data.model.aliasHistory.edges).toEqual([
+      { node: { actor: { id: 'local-admin', email: emailOf('local-admin') } } },
+    ]);
+    expect(r.data.registry.members).toContainEqual({
+      subject: 'alice',
+      grantedBy: { id: 'local-admin', email: emailOf('local-admin') },
+    });
   });
 
   it('forwards the bearer token: the registry sees the caller, and a viewer reads', async () => {
-    const r = await viaGateway(`{ viewer { subject user { id email } } model(registry: "${OPEN}", name: "${MODEL}") { name } }`, {}, 'alice');
+    const r = await viaGateway(
+      `{ viewer { subject user { id email } } model(registry: "${OPEN}", name: "${MODEL}") { name } }`,
+      {},
+      'alice',
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data).toEqual({ viewer: { subject: 'alice', user: { id: 'alice', email: emailOf('alice') } }, model: { name: MODEL } });
+    expect(r.data).toEqual({
+      viewer: { subject: 'alice', user: { id: 'alice', email: emailOf('alice') } },
+      model: { name: MODEL },
+    });
   });
 
   it('answers an anonymous call with UNAUTHENTICATED', async () => {
@@ -164,11 +214,19 @@ describe('through the gateway', () => {
   });
 
   it('lets a member move staging but not production (FORBIDDEN), leaving production where it was', async () => {
-    const staging = await viaGateway(SET_ALIAS, { i: { registry: OPEN, model: MODEL, alias: 'staging', version: 'v1' } }, 'bob');
+    const staging = await viaGateway(
+      SET_ALIAS,
+      { i: { registry: OPEN, model: MODEL, alias: 'staging', version: 'v1' } },
+      'bob',
+    );
     expect(staging.errors).toBeUndefined();
     expect(staging.data.setAlias.alias).toEqual({ name: 'staging', version: { name: 'v1' } });
 
-    const production = await viaGateway(SET_ALIAS, { i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v1' } }, 'bob');
+    const production = await viaGateway(
+      SET_ALIAS,
+      { i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v1' } },
+      'bob',
+    );
     expect(codeOf(production)).toBe('FORBIDDEN');
     const after = await s.ok(ALIASES, { r: OPEN, m: MODEL });
     expect(after.model.aliases).toContainEqual({ name: 'production', version: { name: 'v0' } });
@@ -181,7 +239,10 @@ describe('through the gateway', () => {
 
     const alice = await viaGateway(query, {}, 'alice');
     expect(alice.errors).toBeUndefined();
-    expect(alice.data.viewer.user).toEqual({ email: emailOf('alice'), pinnedVersion: { name: 'v1', fullName: `${OPEN}/${MODEL}:v1` } });
+    expect(alice.data.viewer.user).toEqual({
+      email: emailOf('alice'),
+      pinnedVersion: { name: 'v1', fullName: `${OPEN}/${MODEL}:v1` },
+    });
 
     const bob = await viaGateway(query, {}, 'bob');
     expect(bob.errors).toBeUndefined();
@@ -205,7 +266,13 @@ describe('_entities', () => {
     expect(r.data._entities).toEqual([
       { __typename: 'Registry', name: OPEN },
       { __typename: 'RegisteredModel', name: MODEL },
-      { __typename: 'ModelVersion', name: 'v1', fullName: `${OPEN}/${MODEL}:v1`, createdBy: { id: 'bob' }, model: { name: MODEL } },
+      {
+        __typename: 'ModelVersion',
+        name: 'v1',
+        fullName: `${OPEN}/${MODEL}:v1`,
+        createdBy: { id: 'bob' },
+        model: { name: MODEL },
+      },
       null,
       null,
       null,
@@ -222,11 +289,24 @@ describe('_entities', () => {
     const gone = Buffer.from('ModelVersion:01a21a62-f115-7000-8728-4655e3896a82').toString('base64url');
     const r = await s.gql(ENTITIES, { r: [...reps(), { __typename: 'ModelVersion', id: gone }] });
     expect(r.errors).toBeUndefined();
-    expect(r.data._entities.map((e: { name?: string } | null) => e?.name ?? null)).toEqual([OPEN, MODEL, 'v1', HIDDEN, 'secret', 'v0', null]);
+    expect(r.data._entities.map((e: { name?: string } | null) => e?.name ?? null)).toEqual([
+      OPEN,
+      MODEL,
+      'v1',
+      HIDDEN,
+      'secret',
+      'v0',
+      null,
+    ]);
   });
 
   it('refuses an id this server never issued, or of another type, with BAD_USER_INPUT', async () => {
-    const r = await s.gql(ENTITIES, { r: [{ __typename: 'ModelVersion', id: 'nonsense' }, { __typename: 'ModelVersion', id: open.registry }] });
+    const r = await s.gql(ENTITIES, {
+      r: [
+        { __typename: 'ModelVersion', id: 'nonsense' },
+        { __typename: 'ModelVersion', id: open.registry },
+      ],
+    });
     expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(r.data._entities).toEqual([null, null]);
   });
@@ -238,7 +318,9 @@ describe('_entities', () => {
     for (const typename of ['Run', undefined]) {
       const r = await s.gql(ENTITIES, { r: [{ __typename: typename, id: open.registry }] });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
-      expect(r.errors![0].message).toMatch(/^Each representation needs a __typename of an entity of this subgraph \(ModelVersion, RegisteredModel, Registry\)/);
+      expect(r.errors![0].message).toMatch(
+        /^Each representation needs a __typename of an entity of this subgraph \(ModelVersion, RegisteredModel, Registry\)/,
+      );
     }
   });
 
@@ -269,7 +351,9 @@ describe('_entities', () => {
       expect(one.errors).toBeUndefined();
       expect(hundred.errors).toBeUndefined();
       expect(hundred.data._entities).toHaveLength(100);
-      expect(hundred.data._entities.every((v: { fullName?: string } | null) => v?.fullName?.startsWith(`${MANY}/m`))).toBe(true);
+      expect(
+        hundred.data._entities.every((v: { fullName?: string } | null) => v?.fullName?.startsWith(`${MANY}/m`)),
+      ).toBe(true);
       expect(one.sqlStatements).toBeGreaterThan(0);
       expect(hundred.sqlStatements).toBe(one.sqlStatements);
       // One statement each for versions, models and registries.
@@ -277,7 +361,10 @@ describe('_entities', () => {
     });
 
     it('costs no more when some of the 100 are in a registry the caller cannot read', async () => {
-      const mixed = [...versionIds.slice(0, 98), hidden.versions.get('v0')!, open.versions.get('v0')!].map((id) => ({ __typename: 'ModelVersion', id }));
+      const mixed = [...versionIds.slice(0, 98), hidden.versions.get('v0')!, open.versions.get('v0')!].map((id) => ({
+        __typename: 'ModelVersion',
+        id,
+      }));
       const r = await s.gql(ENTITIES, { r: mixed }, await s.as('alice'));
       expect(r.errors).toBeUndefined();
       expect(r.data._entities.filter((e: unknown) => e === null)).toHaveLength(1);

@@ -19,9 +19,11 @@ function nested(depth: number): string {
 }
 
 /** The same field under `count` aliases. */
-const aliased = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }`;
+const aliased = (count: number) =>
+  `{ ${Array.from({ length: count }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }`;
 
-const nestedLists = (a: string | number, b: string | number) => `{ registries(first: ${a}) { edges { node { models(first: ${b}) { edges { node { name } } } } } } }`;
+const nestedLists = (a: string | number, b: string | number) =>
+  `{ registries(first: ${a}) { edges { node { models(first: ${b}) { edges { node { name } } } } } } }`;
 const NESTED_LISTS = `query($a: Int, $b: Int) ${nestedLists('$a', '$b')}`;
 
 async function postRaw(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
@@ -44,7 +46,9 @@ describe('limits, configured small', () => {
       LINEAGE_MAX_NODES: '100',
     });
     await s.ok(`mutation { createRegistry(input: { name: "lim" }) { registry { id } } }`);
-    await s.ok(LINK, { i: { registry: 'lim', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-0'), sizeBytes: 1 } } });
+    await s.ok(LINK, {
+      i: { registry: 'lim', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-0'), sizeBytes: 1 } },
+    });
   });
   afterAll(() => s.stop());
 
@@ -65,12 +69,27 @@ describe('limits, configured small', () => {
   it('counts depth through fragments and inline fragments', async () => {
     const frag = `fragment Deep on ModelVersion { model { latestVersion { model { name } } } }`;
     // modelVersion > model > latestVersion > [Deep: model > latestVersion > model > name] = 7
-    expect((await s.gql(`{ modelVersion(registry: "lim", model: "m", ref: "v0") { model { latestVersion { ...Deep } } } } ${frag}`)).errors).toBeUndefined();
-    expectRefused(await s.gql(`{ modelVersion(registry: "lim", model: "m", ref: "v0") { model { latestVersion { ... on ModelVersion { model { latestVersion { ...Deep } } } } } } } ${frag}`), 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_MAX_DEPTH', '9 deep');
+    expect(
+      (
+        await s.gql(
+          `{ modelVersion(registry: "lim", model: "m", ref: "v0") { model { latestVersion { ...Deep } } } } ${frag}`,
+        )
+      ).errors,
+    ).toBeUndefined();
+    expectRefused(
+      await s.gql(
+        `{ modelVersion(registry: "lim", model: "m", ref: "v0") { model { latestVersion { ... on ModelVersion { model { latestVersion { ...Deep } } } } } } } ${frag}`,
+      ),
+      'GRAPHQL_VALIDATION_FAILED',
+      'GRAPHQL_MAX_DEPTH',
+      '9 deep',
+    );
   });
 
   it('answers a document whose fragments spread each other in a cycle with a validation error, not a hang', async () => {
-    const r = await s.gql(`{ viewer { ...A } } fragment A on Viewer { subject ...B } fragment B on Viewer { groups ...A }`);
+    const r = await s.gql(
+      `{ viewer { ...A } } fragment A on Viewer { subject ...B } fragment B on Viewer { groups ...A }`,
+    );
     expect(r.status).toBe(400);
     expect(codeOf(r)).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(r.errors!.map((e) => e.message).join(' ')).toContain('Cannot spread fragment "A" within itself');
@@ -81,7 +100,11 @@ describe('limits, configured small', () => {
     const r = await s.gql(aliased(6));
     expectRefused(r, 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_MAX_ALIASES', '6 aliases', 'limit is 5');
     // 2 + 2 in the spreads, 2 on the viewers: 6.
-    expectRefused(await s.gql(`{ v1: viewer { ...F } v2: viewer { ...F } } fragment F on Viewer { a: subject b: subject }`), 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_MAX_ALIASES');
+    expectRefused(
+      await s.gql(`{ v1: viewer { ...F } v2: viewer { ...F } } fragment F on Viewer { a: subject b: subject }`),
+      'GRAPHQL_VALIDATION_FAILED',
+      'GRAPHQL_MAX_ALIASES',
+    );
   });
 
   it('weighs lists by `first`, multiplies nested lists, and refuses a query over GRAPHQL_MAX_COST before running it', async () => {
@@ -106,7 +129,10 @@ describe('limits, configured small', () => {
 
   it('refuses `first` over 100 before running anything, as a literal or a variable', async () => {
     expect((await s.gql(`{ registries(first: 100) { totalCount } }`)).errors).toBeUndefined();
-    for (const r of [await s.gql(`{ registries(first: 101) { totalCount } }`), await s.gql(`query($n: Int) { registries(first: $n) { totalCount } }`, { n: 100000 })]) {
+    for (const r of [
+      await s.gql(`{ registries(first: 101) { totalCount } }`),
+      await s.gql(`query($n: Int) { registries(first: $n) { totalCount } }`, { n: 100000 }),
+    ]) {
       expect(r.status).toBe(400);
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0].message).toMatch(/^"first" must be between 0 and 100; got 10(1|0000)\.$/);
@@ -124,7 +150,11 @@ describe('limits, configured small', () => {
     const r = await s.gql(doc(2049));
     expectRefused(r, 'BAD_USER_INPUT', 'GRAPHQL_MAX_DOCUMENT_BYTES', '2049 bytes', '2048');
     // Comments are not tokens, so only the byte limit bounds them.
-    expectRefused(await s.gql(`# ${'x'.repeat(4000)}\n{ viewer { subject } }`), 'BAD_USER_INPUT', 'GRAPHQL_MAX_DOCUMENT_BYTES');
+    expectRefused(
+      await s.gql(`# ${'x'.repeat(4000)}\n{ viewer { subject } }`),
+      'BAD_USER_INPUT',
+      'GRAPHQL_MAX_DOCUMENT_BYTES',
+    );
   });
 
   it('accepts a document of GRAPHQL_MAX_TOKENS tokens and refuses one token more', async () => {
@@ -147,10 +177,14 @@ describe('limits, configured small', () => {
 
     // Chunked, with no content-length: cut off once it passes the limit.
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = http.request(s.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = http.request(
+        s.url,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 20; i++) req.write('x'.repeat(1000));
       req.end();
@@ -163,7 +197,9 @@ describe('limits, configured small', () => {
     const r = await s.gql(`query($id: ID!) { lineage(id: $id, depth: 21) { truncated } }`, { id });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got 21.');
-    expect((await s.gql(`query($id: ID!) { lineage(id: $id, depth: 20) { truncated } }`, { id })).errors).toBeUndefined();
+    expect(
+      (await s.gql(`query($id: ID!) { lineage(id: $id, depth: 20) { truncated } }`, { id })).errors,
+    ).toBeUndefined();
   });
 });
 
@@ -174,31 +210,61 @@ describe('lineage statement timeout', () => {
 
   it('stops a walk over LINEAGE_STATEMENT_TIMEOUT_MS on MySQL/MariaDB with BAD_USER_INPUT naming it; SQLite is bounded by depth and node caps', async () => {
     await s.ok(`mutation { createRegistry(input: { name: "dense" }) { registry { id } } }`);
-    const root = (await s.ok(`mutation { logArtifact(input: { registry: "dense", type: "dataset", name: "seed", digest: "${digestOf('seed')}", uri: "s3://seed" }) { artifact { id } } }`)).logArtifact.artifact.id;
+    const root = (
+      await s.ok(
+        `mutation { logArtifact(input: { registry: "dense", type: "dataset", name: "seed", digest: "${digestOf('seed')}", uri: "s3://seed" }) { artifact { id } } }`,
+      )
+    ).logArtifact.artifact.id;
     const registryId = (await s.db.ds.getRepository(RegistryEntity).findOneByOrFail({ name: 'dense' })).id;
     // 30 runs that all use each other's outputs: every depth of the walk sees every edge again.
     const runs = Array.from({ length: 30 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`);
     const edge = (from: string, fromKind: string, to: string, n: number) => ({
       id: `00000000-0000-7000-9000-${String(n).padStart(12, '0')}`,
-      fromId: from, fromKind, fromRegistryId: registryId, toId: to, toKind: 'RUN', toRegistryId: registryId,
-      kind: 'USED', createdBy: 'test', createdAt: new Date(),
+      fromId: from,
+      fromKind,
+      fromRegistryId: registryId,
+      toId: to,
+      toKind: 'RUN',
+      toRegistryId: registryId,
+      kind: 'USED',
+      createdBy: 'test',
+      createdAt: new Date(),
     });
     const rootId = fromGlobalId(root).id;
-    const edges = [...runs.map((r, i) => edge(rootId, 'ARTIFACT', r, i)), ...runs.flatMap((a, i) => runs.filter((b) => b !== a).map((b, j) => edge(a, 'RUN', b, 100 + i * 30 + j)))];
-    await s.db.ds.createQueryBuilder().insert().into(LineageEdgeEntity).values(edges as Partial<LineageEdgeEntity>[]).execute();
+    const edges = [
+      ...runs.map((r, i) => edge(rootId, 'ARTIFACT', r, i)),
+      ...runs.flatMap((a, i) => runs.filter((b) => b !== a).map((b, j) => edge(a, 'RUN', b, 100 + i * 30 + j))),
+    ];
+    await s.db.ds
+      .createQueryBuilder()
+      .insert()
+      .into(LineageEdgeEntity)
+      .values(edges as Partial<LineageEdgeEntity>[])
+      .execute();
 
-    const r = await s.gql(`query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 20) { nodes { id } truncated } }`, { id: root });
+    const r = await s.gql(
+      `query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 20) { nodes { id } truncated } }`,
+      { id: root },
+    );
     if (usingMysql()) {
       expect(r.status).toBe(200);
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
-      expect(r.errors![0].message).toBe('The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (50 ms) and was stopped; ask for a smaller depth.');
+      expect(r.errors![0].message).toBe(
+        'The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (50 ms) and was stopped; ask for a smaller depth.',
+      );
       expect(r.errors![0].extensions).toMatchObject({ field: 'depth' });
     } else {
       expect(r.errors).toBeUndefined();
       expect(r.data.lineage.nodes).toHaveLength(31);
     }
     // A small walk is unaffected.
-    expect((await s.gql(`query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { nodes { id } } }`, { id: root })).data.lineage.nodes).toHaveLength(31);
+    expect(
+      (
+        await s.gql(`query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { nodes { id } } }`, {
+          id: root,
+        })
+      ).data.lineage.nodes,
+    ).toHaveLength(31);
   });
 });
 
@@ -207,34 +273,112 @@ describe('default limits', () => {
   beforeAll(async () => {
     s = await startTestServer();
     await s.ok(`mutation { createRegistry(input: { name: "vision" }) { registry { id } } }`);
-    for (const n of [0, 1]) await s.ok(LINK, { i: { registry: 'vision', model: 'mnist', artifact: { uri: `s3://models/mnist/${n}`, digest: digestOf(`mnist-${n}`), sizeBytes: 1 }, metrics: { accuracy: 0.9 + n / 100 } } });
+    for (const n of [0, 1])
+      await s.ok(LINK, {
+        i: {
+          registry: 'vision',
+          model: 'mnist',
+          artifact: { uri: `s3://models/mnist/${n}`, digest: digestOf(`mnist-${n}`), sizeBytes: 1 },
+          metrics: { accuracy: 0.9 + n / 100 },
+        },
+      });
   });
   afterAll(() => s.stop());
 
   it("let tools' introspection query and the README's queries through", async () => {
-    expect((await s.ok(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }))).__schema.queryType.name).toBe('Query');
-    await s.ok(`{ model(registry: "vision", name: "mnist") { versions(orderBy: {field: METRIC, metric: "accuracy"}) { edges { node { name aliases metrics } } } aliases { name version { name } } aliasHistory(first: 5) { edges { node { alias fromVersion { name } toVersion { name } actor { id } at reason } } } } }`);
-    const id = (await s.ok(`{ modelVersion(registry: "vision", model: "mnist", ref: "latest") { id } }`)).modelVersion.id;
-    await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { lineage(direction: UPSTREAM, depth: 5) { nodes { kind name } edges { from to kind } truncated mermaid } } } }`, { id });
+    expect(
+      (
+        await s.ok(
+          getIntrospectionQuery({
+            descriptions: true,
+            specifiedByUrl: true,
+            directiveIsRepeatable: true,
+            schemaDescription: true,
+            inputValueDeprecation: true,
+          }),
+        )
+      ).__schema.queryType.name,
+    ).toBe('Query');
+    await s.ok(
+      `{ model(registry: "vision", name: "mnist") { versions(orderBy: {field: METRIC, metric: "accuracy"}) { edges { node { name aliases metrics } } } aliases { name version { name } } aliasHistory(first: 5) { edges { node { alias fromVersion { name } toVersion { name } actor { id } at reason } } } } }`,
+    );
+    const id = (await s.ok(`{ modelVersion(registry: "vision", model: "mnist", ref: "latest") { id } }`)).modelVersion
+      .id;
+    await s.ok(
+      `query($id: ID!) { node(id: $id) { ... on ModelVersion { lineage(direction: UPSTREAM, depth: 5) { nodes { kind name } edges { from to kind } truncated mermaid } } } }`,
+      { id },
+    );
   });
 
   it('stays up and answers normal requests while a client sends a burst of abusive documents', async () => {
     const token = await s.token('local-admin');
     const auth = { authorization: `Bearer ${token}` };
-    const post = (payload: unknown) => postRaw(s.url, typeof payload === 'string' ? payload : JSON.stringify(payload), auth);
+    const post = (payload: unknown) =>
+      postRaw(s.url, typeof payload === 'string' ? payload : JSON.stringify(payload), auth);
     const deepChain = `{ registry(name: "vision") { ${'models(first: 1) { edges { node { registry { '.repeat(10)}name${' } } } }'.repeat(10)} } }`;
-    const abusive: { name: string; send: () => Promise<{ status: number; body: { errors?: GraphQLResult['errors'] } }>; status: number; code: string }[] = [
+    const abusive: {
+      name: string;
+      send: () => Promise<{ status: number; body: { errors?: GraphQLResult['errors'] } }>;
+      status: number;
+      code: string;
+    }[] = [
       { name: 'deep nesting', send: () => post({ query: deepChain }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
-      { name: '500 aliases', send: () => post({ query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: registries(first: 100) { totalCount }`).join(' ')} }` }), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
-      { name: '500 aliases, few tokens each', send: () => post({ query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }` }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
-      { name: 'first: 100000', send: () => post({ query: '{ registries(first: 100000) { edges { node { name } } } }' }), status: 400, code: 'BAD_USER_INPUT' },
-      { name: 'nested full pages', send: () => post({ query: nestedLists(100, 100) }), status: 400, code: 'BAD_USER_INPUT' },
-      { name: 'a 5 MB body', send: () => post({ query: `{ viewer { subject } }${' '.repeat(5 * 1024 * 1024)}` }), status: 413, code: 'BAD_REQUEST' },
-      { name: 'a 500 kB document', send: () => post({ query: `{ viewer { subject } }${' '.repeat(500 * 1024)}` }), status: 400, code: 'BAD_USER_INPUT' },
-      { name: '12 000 tokens', send: () => post({ query: `{ viewer { ${'subject '.repeat(12000)}} }` }), status: 400, code: 'GRAPHQL_PARSE_FAILED' },
-      { name: 'a batch of 1000', send: () => post(Array.from({ length: 1000 }, () => ({ query: '{ viewer { subject } }' }))), status: 400, code: 'BAD_REQUEST' },
+      {
+        name: '500 aliases',
+        send: () =>
+          post({
+            query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: registries(first: 100) { totalCount }`).join(' ')} }`,
+          }),
+        status: 400,
+        code: 'GRAPHQL_PARSE_FAILED',
+      },
+      {
+        name: '500 aliases, few tokens each',
+        send: () =>
+          post({ query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }` }),
+        status: 400,
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
+      {
+        name: 'first: 100000',
+        send: () => post({ query: '{ registries(first: 100000) { edges { node { name } } } }' }),
+        status: 400,
+        code: 'BAD_USER_INPUT',
+      },
+      {
+        name: 'nested full pages',
+        send: () => post({ query: nestedLists(100, 100) }),
+        status: 400,
+        code: 'BAD_USER_INPUT',
+      },
+      {
+        name: 'a 5 MB body',
+        send: () => post({ query: `{ viewer { subject } }${' '.repeat(5 * 1024 * 1024)}` }),
+        status: 413,
+        code: 'BAD_REQUEST',
+      },
+      {
+        name: 'a 500 kB document',
+        send: () => post({ query: `{ viewer { subject } }${' '.repeat(500 * 1024)}` }),
+        status: 400,
+        code: 'BAD_USER_INPUT',
+      },
+      {
+        name: '12 000 tokens',
+        send: () => post({ query: `{ viewer { ${'subject '.repeat(12000)}} }` }),
+        status: 400,
+        code: 'GRAPHQL_PARSE_FAILED',
+      },
+      {
+        name: 'a batch of 1000',
+        send: () => post(Array.from({ length: 1000 }, () => ({ query: '{ viewer { subject } }' }))),
+        status: 400,
+        code: 'BAD_REQUEST',
+      },
     ];
-    const normal = async () => (await s.ok(`{ modelVersion(registry: "vision", model: "mnist", ref: "latest") { name artifact { uri } } }`)).modelVersion.name;
+    const normal = async () =>
+      (await s.ok(`{ modelVersion(registry: "vision", model: "mnist", ref: "latest") { name artifact { uri } } }`))
+        .modelVersion.name;
 
     for (let round = 0; round < 5; round++) {
       const [answers, refusals] = await Promise.all([
@@ -242,7 +386,11 @@ describe('default limits', () => {
         Promise.all(abusive.map(async (a) => ({ name: a.name, expected: [a.status, a.code], got: await a.send() }))),
       ]);
       expect(answers).toEqual(Array(5).fill('v1'));
-      for (const r of refusals) expect({ name: r.name, got: [r.got.status, r.got.body.errors?.[0]?.extensions?.code] }).toEqual({ name: r.name, got: r.expected });
+      for (const r of refusals)
+        expect({ name: r.name, got: [r.got.status, r.got.body.errors?.[0]?.extensions?.code] }).toEqual({
+          name: r.name,
+          got: r.expected,
+        });
     }
     expect((await fetch(s.url.replace('/graphql', '/healthz'))).status).toBe(200);
     expect(await normal()).toBe('v1');
@@ -254,14 +402,24 @@ describe('lineage in the query cost', () => {
   beforeAll(async () => {
     s = await startTestServer();
     await s.ok(`mutation { createRegistry(input: { name: "lim-lineage" }) { registry { id } } }`);
-    await s.ok(LINK, { i: { registry: 'lim-lineage', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-lineage-0'), sizeBytes: 1 } } });
+    await s.ok(LINK, {
+      i: {
+        registry: 'lim-lineage',
+        model: 'm',
+        artifact: { uri: 's3://m/0', digest: digestOf('lim-lineage-0'), sizeBytes: 1 },
+      },
+    });
   });
   afterAll(() => s.stop());
 
   it('weighs a lineage graph by LINEAGE_MAX_NODES, so one request cannot ask for a walk per version of a page', async () => {
-    const one = await s.gql(`{ modelVersion(registry: "lim-lineage", model: "m", ref: "latest") { lineage(depth: 20) { nodes { id kind name } edges { from to kind } truncated mermaid } } }`);
+    const one = await s.gql(
+      `{ modelVersion(registry: "lim-lineage", model: "m", ref: "latest") { lineage(depth: 20) { nodes { id kind name } edges { from to kind } truncated mermaid } } }`,
+    );
     expect(one.errors).toBeUndefined();
-    const many = await s.gql(`{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { nodes { id } } } } } } }`);
+    const many = await s.gql(
+      `{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { nodes { id } } } } } } }`,
+    );
     expect(many.status).toBe(400);
     expect(codeOf(many)).toBe('BAD_USER_INPUT');
     expect(many.errors![0].message).toContain('GRAPHQL_MAX_COST');
@@ -270,25 +428,41 @@ describe('lineage in the query cost', () => {
 
   it('weighs the walk itself, so asking a page of versions only for `truncated` or `mermaid` is refused too', async () => {
     for (const selection of ['truncated', 'mermaid']) {
-      const r = await s.gql(`{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { ${selection} } } } } } }`);
+      const r = await s.gql(
+        `{ model(registry: "lim-lineage", name: "m") { versions(first: 20) { edges { node { lineage(depth: 20) { ${selection} } } } } } }`,
+      );
       expect(r.status).toBe(400);
       expect(r.errors![0].message).toContain('GRAPHQL_MAX_COST');
       expect(r.sqlStatements).toBe(0);
     }
     // A graph walks both ways by default and its chart writes out every node and edge: five of
     // them in one request are too many.
-    const aliased = Array.from({ length: 5 }, (_, i) => `g${i}: modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 20) { mermaid } }`).join(' ');
+    const aliased = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `g${i}: modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 20) { mermaid } }`,
+    ).join(' ');
     expect((await s.gql(`{ ${aliased} }`)).errors![0].message).toContain('GRAPHQL_MAX_COST');
   });
 
   it('refuses a lineage depth over LINEAGE_MAX_DEPTH before anything runs, wherever it is asked', async () => {
-    const r = await s.gql(`{ registries(first: 1) { totalCount } modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 21) { truncated } } }`);
+    const r = await s.gql(
+      `{ registries(first: 1) { totalCount } modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: 21) { truncated } } }`,
+    );
     expect(r.status).toBe(400);
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got 21.');
     expect(r.data).toBeUndefined();
     expect(r.sqlStatements).toBe(0);
-    for (const nullDepth of [await s.gql(`{ modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: null) { truncated } } }`), await s.gql(`query($d: Int) { modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: $d) { truncated } } }`, { d: null })]) {
+    for (const nullDepth of [
+      await s.gql(
+        `{ modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: null) { truncated } } }`,
+      ),
+      await s.gql(
+        `query($d: Int) { modelVersion(registry: "lim-lineage", model: "m", ref: "v0") { lineage(depth: $d) { truncated } } }`,
+        { d: null },
+      ),
+    ]) {
       expect(nullDepth.status).toBe(400);
       expect(nullDepth.errors![0].message).toBe('depth must be between 1 and 20 (LINEAGE_MAX_DEPTH); got null.');
       expect(nullDepth.sqlStatements).toBe(0);

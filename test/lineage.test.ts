@@ -27,13 +27,35 @@ describe('lineage', () => {
     await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
     return name;
   };
-  const run = async (reg: string, name: string) => (await s.ok(CREATE_RUN, { i: { registry: reg, name } })).createRun.run.id as string;
+  const run = async (reg: string, name: string) =>
+    (await s.ok(CREATE_RUN, { i: { registry: reg, name } })).createRun.run.id as string;
   const artifact = async (reg: string, name: string, producedBy?: string) =>
-    (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name, digest: digestOf(`${reg}/${name}`), uri: `s3://data/${name}`, producedBy } })).logArtifact.artifact.id as string;
+    (
+      await s.ok(LOG, {
+        i: {
+          registry: reg,
+          type: 'dataset',
+          name,
+          digest: digestOf(`${reg}/${name}`),
+          uri: `s3://data/${name}`,
+          producedBy,
+        },
+      })
+    ).logArtifact.artifact.id as string;
   const use = (runId: string, artifactId: string) => s.ok(USE, { i: { run: runId, artifact: artifactId } });
   const link = async (reg: string, model: string, runId?: string) =>
-    (await s.ok(LINK, { i: { registry: reg, model, run: runId, artifact: { uri: `s3://m/${model}/${++seq}`, digest: digestOf(`${model}-${seq}`), sizeBytes: 1 } } })).linkModelVersion.version.id as string;
-  const lineage = async (id: string, direction?: string, depth?: number) => (await s.ok(LINEAGE, { id, direction, depth })).lineage;
+    (
+      await s.ok(LINK, {
+        i: {
+          registry: reg,
+          model,
+          run: runId,
+          artifact: { uri: `s3://m/${model}/${++seq}`, digest: digestOf(`${model}-${seq}`), sizeBytes: 1 },
+        },
+      })
+    ).linkModelVersion.version.id as string;
+  const lineage = async (id: string, direction?: string, depth?: number) =>
+    (await s.ok(LINEAGE, { id, direction, depth })).lineage;
   const names = (g: { nodes: { name: string | null }[] }) => g.nodes.map((n) => n.name).sort();
 
   it('answers what produced a version: its run and the data that run used', async () => {
@@ -47,14 +69,32 @@ describe('lineage', () => {
     expect(g.root).toEqual({ id: v0, kind: 'MODEL_VERSION', name: 'lin-basic/classifier:v0' });
     expect(names(g)).toEqual(['dataset:imagenet', 'lin-basic/classifier:v0', 'train-1']);
     expect(g.edges).toHaveLength(2);
-    expect(g.edges).toEqual(expect.arrayContaining([{ from: train, to: v0, kind: 'PRODUCED' }, { from: data, to: train, kind: 'USED' }]));
+    expect(g.edges).toEqual(
+      expect.arrayContaining([
+        { from: train, to: v0, kind: 'PRODUCED' },
+        { from: data, to: train, kind: 'USED' },
+      ]),
+    );
     expect(g.truncated).toBe(false);
     expect(g.mermaid).toContain('flowchart LR');
     expect(g.mermaid).toContain('-->|produced|');
 
-    const version = (await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { run { name inputs { name kind } outputs { name } } } } }`, { id: v0 })).node;
-    expect(version.run).toEqual({ name: 'train-1', inputs: [{ name: 'dataset:imagenet', kind: 'ARTIFACT' }], outputs: [{ name: 'lin-basic/classifier:v0' }] });
-    const data2 = (await s.ok(`query($id: ID!) { node(id: $id) { ... on Artifact { usedBy { name } producedBy { name } } } }`, { id: data })).node;
+    const version = (
+      await s.ok(
+        `query($id: ID!) { node(id: $id) { ... on ModelVersion { run { name inputs { name kind } outputs { name } } } } }`,
+        { id: v0 },
+      )
+    ).node;
+    expect(version.run).toEqual({
+      name: 'train-1',
+      inputs: [{ name: 'dataset:imagenet', kind: 'ARTIFACT' }],
+      outputs: [{ name: 'lin-basic/classifier:v0' }],
+    });
+    const data2 = (
+      await s.ok(`query($id: ID!) { node(id: $id) { ... on Artifact { usedBy { name } producedBy { name } } } }`, {
+        id: data,
+      })
+    ).node;
     expect(data2).toEqual({ usedBy: [{ name: 'train-1' }], producedBy: [] });
   });
 
@@ -71,7 +111,15 @@ describe('lineage', () => {
     const v = await link(reg, 'diamond', train);
 
     const up = await lineage(v, 'UPSTREAM', 10);
-    expect(names(up)).toEqual(['clean-a', 'clean-b', 'dataset:clean-a-out', 'dataset:clean-b-out', 'dataset:raw', 'lin-diamond/diamond:v0', 'train']);
+    expect(names(up)).toEqual([
+      'clean-a',
+      'clean-b',
+      'dataset:clean-a-out',
+      'dataset:clean-b-out',
+      'dataset:raw',
+      'lin-diamond/diamond:v0',
+      'train',
+    ]);
     expect(up.edges).toHaveLength(7);
     expect(new Set(up.nodes.map((n: { id: string }) => n.id)).size).toBe(up.nodes.length);
 
@@ -88,7 +136,16 @@ describe('lineage', () => {
     const r2 = await run(reg, 'r2');
     await use(r2, y);
     // r2 produces x again: x → r1 → y → r2 → x.
-    await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x', producedBy: r2 } });
+    await s.ok(LOG, {
+      i: {
+        registry: reg,
+        type: 'dataset',
+        name: 'x',
+        digest: digestOf(`${reg}/x`),
+        uri: 's3://data/x',
+        producedBy: r2,
+      },
+    });
 
     for (const direction of ['UPSTREAM', 'DOWNSTREAM', 'BOTH']) {
       const g = await lineage(x, direction, 20);
@@ -140,8 +197,16 @@ describe('lineage', () => {
     const ft = await run(reg, 'finetune');
     await use(ft, aV3);
     const bV0 = await link(reg, 'tuned', ft);
-    expect(names(await lineage(bV0, 'UPSTREAM'))).toEqual(['finetune', 'lin-finetune/base:v3', 'lin-finetune/tuned:v0']);
-    expect(names(await lineage(aV3, 'DOWNSTREAM'))).toEqual(['finetune', 'lin-finetune/base:v3', 'lin-finetune/tuned:v0']);
+    expect(names(await lineage(bV0, 'UPSTREAM'))).toEqual([
+      'finetune',
+      'lin-finetune/base:v3',
+      'lin-finetune/tuned:v0',
+    ]);
+    expect(names(await lineage(aV3, 'DOWNSTREAM'))).toEqual([
+      'finetune',
+      'lin-finetune/base:v3',
+      'lin-finetune/tuned:v0',
+    ]);
   });
 
   it('shows nodes of registries the caller cannot read as placeholders and does not expand them', async () => {
@@ -154,25 +219,44 @@ describe('lineage', () => {
     const train = await run(open, 'train');
     await use(train, shared);
     const v = await link(open, 'model', train);
-    await s.ok(`mutation { grantRole(input: {registry: "lin-open", subject: "viewer-1", role: VIEWER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-open", subject: "viewer-1", role: VIEWER}) { binding { role } } }`,
+    );
     const viewer = await s.as('viewer-1');
 
     const g = (await s.gql(LINEAGE, { id: v, direction: 'UPSTREAM', depth: 10 }, viewer)).data.lineage;
     const placeholder = g.nodes.find((n: { id: string }) => n.id === shared);
-    expect(placeholder).toEqual({ id: shared, kind: 'ARTIFACT', name: null, redacted: true, version: null, run: null, artifact: null });
+    expect(placeholder).toEqual({
+      id: shared,
+      kind: 'ARTIFACT',
+      name: null,
+      redacted: true,
+      version: null,
+      run: null,
+      artifact: null,
+    });
     expect(g.nodes.map((n: { id: string }) => n.id)).not.toContain(secretRun);
     expect(g.nodes.map((n: { id: string }) => n.id)).not.toContain(secretData);
     expect(g.mermaid).not.toContain('secret');
     // The admin sees all of it.
-    expect(names(await lineage(v, 'UPSTREAM', 10))).toEqual(['dataset:secret-data', 'dataset:shared-features', 'lin-open/model:v0', 'secret-prep', 'train']);
+    expect(names(await lineage(v, 'UPSTREAM', 10))).toEqual([
+      'dataset:secret-data',
+      'dataset:shared-features',
+      'lin-open/model:v0',
+      'secret-prep',
+      'train',
+    ]);
     // And a node of the unreadable registry is not found at all.
     expect(codeOf(await s.gql(LINEAGE, { id: shared }, viewer))).toBe('NOT_FOUND');
   });
 
   it('makes createRun idempotent on externalId and logArtifact on content', async () => {
     const reg = await registry('lin-idem');
-    const first = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' } })).createRun;
-    const again = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train (retry)', externalId: 'wandb/proj/abc123' } })).createRun;
+    const first = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' } }))
+      .createRun;
+    const again = (
+      await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train (retry)', externalId: 'wandb/proj/abc123' } })
+    ).createRun;
     expect(first.created).toBe(true);
     expect(again).toEqual({ run: first.run, created: false });
     const i = { registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' };
@@ -185,14 +269,30 @@ describe('lineage', () => {
 
   it('lets members write lineage and viewers only read it', async () => {
     const reg = await registry('lin-roles');
-    await s.ok(`mutation { grantRole(input: {registry: "lin-roles", subject: "v", role: VIEWER}) { binding { role } } }`);
-    await s.ok(`mutation { grantRole(input: {registry: "lin-roles", subject: "m", role: MEMBER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-roles", subject: "v", role: VIEWER}) { binding { role } } }`,
+    );
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-roles", subject: "m", role: MEMBER}) { binding { role } } }`,
+    );
     const asMember = await s.as('m');
     const asViewer = await s.as('v');
     const r = (await s.gql(CREATE_RUN, { i: { registry: reg, name: 'by-member' } }, asMember)).data.createRun.run.id;
     expect(codeOf(await s.gql(CREATE_RUN, { i: { registry: reg, name: 'by-viewer' } }, asViewer))).toBe('FORBIDDEN');
-    expect(codeOf(await s.gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status } } }`, { i: { run: r, status: 'FINISHED' } }, asViewer))).toBe('FORBIDDEN');
-    const done = await s.gql(`mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status finishedAt metrics } } }`, { i: { run: r, status: 'FINISHED', metrics: { loss: 0.1 } } }, asMember);
+    expect(
+      codeOf(
+        await s.gql(
+          `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status } } }`,
+          { i: { run: r, status: 'FINISHED' } },
+          asViewer,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    const done = await s.gql(
+      `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status finishedAt metrics } } }`,
+      { i: { run: r, status: 'FINISHED', metrics: { loss: 0.1 } } },
+      asMember,
+    );
     expect(done.data.updateRun.run).toMatchObject({ status: 'FINISHED', metrics: { loss: 0.1 } });
     expect(done.data.updateRun.run.finishedAt).not.toBeNull();
     expect((await s.gql(LINEAGE, { id: r }, asViewer)).data.lineage.root.name).toBe('by-member');
@@ -209,7 +309,14 @@ describe('lineage', () => {
     const small = await s.gql(q, { first: 3 });
     const large = await s.gql(q, { first: 12 });
     expect(large.errors).toBeUndefined();
-    expect(large.data.model.versions.edges[0].node).toEqual({ name: 'v11', run: { name: 'train-11', inputs: [{ name: 'dataset:data-11', kind: 'ARTIFACT' }], outputs: [{ name: 'lin-batch/batched:v11' }] } });
+    expect(large.data.model.versions.edges[0].node).toEqual({
+      name: 'v11',
+      run: {
+        name: 'train-11',
+        inputs: [{ name: 'dataset:data-11', kind: 'ARTIFACT' }],
+        outputs: [{ name: 'lin-batch/batched:v11' }],
+      },
+    });
     expect(large.sqlStatements).toBe(small.sqlStatements);
   });
 
@@ -222,7 +329,19 @@ describe('lineage', () => {
     for (let i = 0; i < 6; i++) data.push(await artifact(reg, `d-a${i}`));
     for (const r of runs) for (const d of data) await use(r, d);
     let out = '';
-    for (const r of runs) out = (await s.ok(LOG, { i: { registry: reg, type: 'model', name: 'd-out', digest: digestOf('d-out'), uri: 's3://d/out', producedBy: r } })).logArtifact.artifact.id;
+    for (const r of runs)
+      out = (
+        await s.ok(LOG, {
+          i: {
+            registry: reg,
+            type: 'model',
+            name: 'd-out',
+            digest: digestOf('d-out'),
+            uri: 's3://d/out',
+            producedBy: r,
+          },
+        })
+      ).logArtifact.artifact.id;
     const g = await lineage(out, 'UPSTREAM', 4);
     expect(g.nodes).toHaveLength(11);
     expect(g.edges).toHaveLength(28);
@@ -233,9 +352,24 @@ describe('lineage', () => {
     const runs = await registry('lin-runs-ro');
     const models = await registry('lin-models-rw');
     const r = await run(runs, 'someone-elses-run');
-    await s.ok(`mutation { grantRole(input: {registry: "lin-runs-ro", subject: "reader", role: VIEWER}) { binding { role } } }`);
-    await s.ok(`mutation { grantRole(input: {registry: "lin-models-rw", subject: "reader", role: MEMBER}) { binding { role } } }`);
-    const res = await s.gql(LINK, { i: { registry: models, model: 'm', run: r, artifact: { uri: 's3://m/ro', digest: digestOf('ro'), sizeBytes: 1 } } }, await s.as('reader'));
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-runs-ro", subject: "reader", role: VIEWER}) { binding { role } } }`,
+    );
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-models-rw", subject: "reader", role: MEMBER}) { binding { role } } }`,
+    );
+    const res = await s.gql(
+      LINK,
+      {
+        i: {
+          registry: models,
+          model: 'm',
+          run: r,
+          artifact: { uri: 's3://m/ro', digest: digestOf('ro'), sizeBytes: 1 },
+        },
+      },
+      await s.as('reader'),
+    );
     expect(codeOf(res)).toBe('FORBIDDEN');
     expect((await lineage(r, 'DOWNSTREAM')).nodes).toHaveLength(1);
   });
@@ -248,13 +382,23 @@ describe('lineage', () => {
     const secretModel = await link(secret, 'secret-model', secretRun);
     const openRun = await run(open, 'open-train');
     await use(openRun, data);
-    await s.ok(`mutation { grantRole(input: {registry: "lin-down-open", subject: "viewer-down", role: VIEWER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "lin-down-open", subject: "viewer-down", role: VIEWER}) { binding { role } } }`,
+    );
     const viewer = await s.as('viewer-down');
 
     for (const direction of ['DOWNSTREAM', 'BOTH']) {
       const g = (await s.gql(LINEAGE, { id: data, direction, depth: 10 }, viewer)).data.lineage;
       const ids = g.nodes.map((n: { id: string }) => n.id);
-      expect(g.nodes.find((n: { id: string }) => n.id === secretRun)).toEqual({ id: secretRun, kind: 'RUN', name: null, redacted: true, version: null, run: null, artifact: null });
+      expect(g.nodes.find((n: { id: string }) => n.id === secretRun)).toEqual({
+        id: secretRun,
+        kind: 'RUN',
+        name: null,
+        redacted: true,
+        version: null,
+        run: null,
+        artifact: null,
+      });
       expect(ids).toContain(openRun);
       // The secret run is a dead end: what it produced is not even a placeholder.
       expect(ids).not.toContain(secretModel);
@@ -262,7 +406,12 @@ describe('lineage', () => {
       expect(g.mermaid).not.toContain('secret');
     }
     // The admin sees the whole graph downstream.
-    expect(names(await lineage(data, 'DOWNSTREAM', 10))).toEqual(['dataset:public-data', 'lin-down-secret/secret-model:v0', 'open-train', 'secret-train']);
+    expect(names(await lineage(data, 'DOWNSTREAM', 10))).toEqual([
+      'dataset:public-data',
+      'lin-down-secret/secret-model:v0',
+      'open-train',
+      'secret-train',
+    ]);
   });
 
   it('escapes names in the Mermaid chart, so a name cannot end its label, inject markup or a directive', async () => {
@@ -273,15 +422,27 @@ describe('lineage', () => {
     const g = await lineage(r, 'UPSTREAM', 1);
     expect(g.root.name).toBe(evil);
     const label = g.mermaid.split('\n').find((l: string) => l.startsWith('  n0'));
-    expect(label).toBe('  n0(["x#34;] --#62; pwned[#34;#60;img src=x onerror=alert(1)#62; #35;35; #96;md#96; #38; co #37;#37;#123;init: #123;#34;theme#34;:#34;forest#34;#125;#125;#37;#37;"])');
+    expect(label).toBe(
+      '  n0(["x#34;] --#62; pwned[#34;#60;img src=x onerror=alert(1)#62; #35;35; #96;md#96; #38; co #37;#37;#123;init: #123;#34;theme#34;:#34;forest#34;#125;#125;#37;#37;"])',
+    );
     expect(g.mermaid).not.toMatch(/<|>(?!\|)|`|%%|\{/);
   });
 
   it('returns the artifact already logged with the same content, with the URI it was first logged at', async () => {
     const reg = await registry('lin-same-content');
-    const i = { registry: reg, type: 'dataset', name: 'copied', digest: digestOf('copied'), uri: 's3://bucket-a/copied' };
+    const i = {
+      registry: reg,
+      type: 'dataset',
+      name: 'copied',
+      digest: digestOf('copied'),
+      uri: 's3://bucket-a/copied',
+    };
     const first = (await s.ok(LOG, { i })).logArtifact;
-    const moved = (await s.ok(`mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { id uri } created } }`, { i: { ...i, uri: 's3://bucket-b/copied' } })).logArtifact;
+    const moved = (
+      await s.ok(`mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { id uri } created } }`, {
+        i: { ...i, uri: 's3://bucket-b/copied' },
+      })
+    ).logArtifact;
     expect(moved).toEqual({ artifact: { id: first.artifact.id, uri: 's3://bucket-a/copied' }, created: false });
   });
   it('bounds the work of a walk through a dense, cyclic graph, and says when it stopped early', async () => {
@@ -295,7 +456,16 @@ describe('lineage', () => {
     for (const r of runs) {
       for (let i = 0; i < 7; i++) {
         await use(r, data[i]);
-        await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: `c-a${i}`, digest: digestOf(`${reg}/c-a${i}`), uri: `s3://data/c-a${i}`, producedBy: r } });
+        await s.ok(LOG, {
+          i: {
+            registry: reg,
+            type: 'dataset',
+            name: `c-a${i}`,
+            digest: digestOf(`${reg}/c-a${i}`),
+            uri: `s3://data/c-a${i}`,
+            producedBy: r,
+          },
+        });
       }
     }
     const g = (await s.gql(LINEAGE, { id: data[0], direction: 'DOWNSTREAM', depth: 20 })).data.lineage;
@@ -319,7 +489,11 @@ describe('lineage', () => {
     const v = await link(reg, 'deep', runs[2]);
     const top = await lineage(v, 'UPSTREAM');
     expect(names(top)).toEqual(['dataset:d2', 'lin-default-depth/deep:v0', 'r1', 'r2']);
-    const viaVersion = (await s.ok(`{ modelVersion(registry: "lin-default-depth", model: "deep", ref: "v0") { lineage(direction: UPSTREAM) { nodes { name } edges { from to kind } truncated } } }`)).modelVersion.lineage;
+    const viaVersion = (
+      await s.ok(
+        `{ modelVersion(registry: "lin-default-depth", model: "deep", ref: "v0") { lineage(direction: UPSTREAM) { nodes { name } edges { from to kind } truncated } } }`,
+      )
+    ).modelVersion.lineage;
     expect(viaVersion.nodes.map((n: { name: string }) => n.name).sort()).toEqual(names(top));
     expect(viaVersion.edges).toHaveLength(3);
     expect(viaVersion.truncated).toBe(false);
@@ -374,8 +548,16 @@ describe('lineage', () => {
     const b = await run(reg, 'b');
     await use(b, d);
     await artifact(reg, 'z', b);
-    const x = (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x' } })).logArtifact.artifact.id;
-    const z = (await s.ok(LOG, { i: { registry: reg, type: 'dataset', name: 'z', digest: digestOf(`${reg}/z`), uri: 's3://data/z' } })).logArtifact.artifact.id;
+    const x = (
+      await s.ok(LOG, {
+        i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x' },
+      })
+    ).logArtifact.artifact.id;
+    const z = (
+      await s.ok(LOG, {
+        i: { registry: reg, type: 'dataset', name: 'z', digest: digestOf(`${reg}/z`), uri: 's3://data/z' },
+      })
+    ).logArtifact.artifact.id;
     for (let i = 0; i < 3; i++) await use(await run(reg, `t${i}`), x);
     await use(await run(reg, 'u'), z);
     const g = await lineage(d, 'DOWNSTREAM', 5);

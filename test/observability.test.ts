@@ -22,19 +22,34 @@ const sample = (text: string, series: string) => {
 describe('request log', () => {
   let s: TestServer;
   const lines: Line[] = [];
-  beforeAll(async () => (s = await startTestServer({}, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) })));
+  beforeAll(
+    async () =>
+      (s = await startTestServer({}, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) })),
+  );
   afterAll(() => s.stop());
 
   const linesOf = (requestId: string) => lines.filter((l) => l.requestId === requestId);
 
   it('writes one line per GraphQL request: operation, status, duration, error codes, subject, request id and SQL statements', async () => {
-    const r = await s.gql(`query Viewer { viewer { subject } registries(first: 1) { totalCount } }`, undefined, { ...(await s.as('alice')), 'x-request-id': 'log-ok' });
+    const r = await s.gql(`query Viewer { viewer { subject } registries(first: 1) { totalCount } }`, undefined, {
+      ...(await s.as('alice')),
+      'x-request-id': 'log-ok',
+    });
     expect(r.status).toBe(200);
     const [line] = linesOf('log-ok');
     expect(linesOf('log-ok')).toHaveLength(1);
     expect(line).toEqual({
-      time: expect.any(String), level: 'info', msg: 'graphql request', requestId: 'log-ok', operationName: 'Viewer', method: 'POST',
-      status: 200, durationMs: expect.any(Number), errorCodes: [], subject: 'alice', sqlStatements: expect.any(Number),
+      time: expect.any(String),
+      level: 'info',
+      msg: 'graphql request',
+      requestId: 'log-ok',
+      operationName: 'Viewer',
+      method: 'POST',
+      status: 200,
+      durationMs: expect.any(Number),
+      errorCodes: [],
+      subject: 'alice',
+      sqlStatements: expect.any(Number),
     });
     expect(line.sqlStatements).toBeGreaterThan(0);
   });
@@ -43,20 +58,39 @@ describe('request log', () => {
     await s.gql(`query Who { viewer { subject } }`, undefined, { authorization: '', 'x-request-id': 'log-401' });
     await s.gql(`query Bad { nope }`, undefined, { 'x-request-id': 'log-400' });
     await s.gql(`{ registries(first: 1000) { totalCount } }`, undefined, { 'x-request-id': 'log-first' });
-    expect(linesOf('log-401')).toEqual([expect.objectContaining({ msg: 'graphql request', status: 401, errorCodes: ['UNAUTHENTICATED'], subject: null })]);
+    expect(linesOf('log-401')).toEqual([
+      expect.objectContaining({ msg: 'graphql request', status: 401, errorCodes: ['UNAUTHENTICATED'], subject: null }),
+    ]);
     // A document that fails validation has no resolved operation.
-    expect(linesOf('log-400')).toEqual([expect.objectContaining({ status: 400, operationName: null, errorCodes: ['GRAPHQL_VALIDATION_FAILED'], subject: TEST_ADMIN })]);
-    expect(linesOf('log-first')).toEqual([expect.objectContaining({ status: 400, errorCodes: ['BAD_USER_INPUT'], sqlStatements: 0 })]);
+    expect(linesOf('log-400')).toEqual([
+      expect.objectContaining({
+        status: 400,
+        operationName: null,
+        errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
+        subject: TEST_ADMIN,
+      }),
+    ]);
+    expect(linesOf('log-first')).toEqual([
+      expect.objectContaining({ status: 400, errorCodes: ['BAD_USER_INPUT'], sqlStatements: 0 }),
+    ]);
   });
 
   it('never logs tokens, documents or variables, also for GET requests', async () => {
     const token = await s.token('carol');
     const secret = 'sekrit-variable-value-42';
-    await s.gql(`query($n: String!) { registry(name: $n) { id } }`, { n: secret }, { authorization: `Bearer ${token}`, 'x-request-id': 'log-secret' });
+    await s.gql(
+      `query($n: String!) { registry(name: $n) { id } }`,
+      { n: secret },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'log-secret' },
+    );
     const search = `?query=${encodeURIComponent('query($n: String!) { registry(name: $n) { id } }')}&variables=${encodeURIComponent(JSON.stringify({ n: secret }))}`;
-    await fetch(`${s.url}${search}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'x-request-id': 'log-get' } });
+    await fetch(`${s.url}${search}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'x-request-id': 'log-get' },
+    });
     expect(linesOf('log-secret')).toHaveLength(1);
-    expect(linesOf('log-get')).toEqual([expect.objectContaining({ method: 'GET', subject: 'carol', errorCodes: ['NOT_FOUND'] })]);
+    expect(linesOf('log-get')).toEqual([
+      expect.objectContaining({ method: 'GET', subject: 'carol', errorCodes: ['NOT_FOUND'] }),
+    ]);
     const all = JSON.stringify(lines);
     expect(all).not.toContain(token);
     expect(all).not.toContain(token.split('.')[2]);
@@ -88,7 +122,11 @@ describe('probes', () => {
       expect(await probe('/readyz')).toEqual({ status: 503, body: { status: 'unavailable' } });
       expect((await probe('/healthz')).status).toBe(200);
     } finally {
-      await ds.query('INSERT INTO schema_migrations (id, timestamp, name) VALUES (?, ?, ?)', [last.id, last.timestamp, last.name]);
+      await ds.query('INSERT INTO schema_migrations (id, timestamp, name) VALUES (?, ?, ?)', [
+        last.id,
+        last.timestamp,
+        last.name,
+      ]);
     }
     expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
   });
@@ -110,11 +148,15 @@ describe('metrics', () => {
     expect(m.status).toBe(200);
     expect(m.type).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(sample(m.text, 'model_registry_graphql_requests_total{operation="CountMe",status="200"}')).toBe(2);
-    expect(sample(m.text, 'model_registry_graphql_requests_total{operation="anonymous",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(m.text, 'model_registry_graphql_requests_total{operation="anonymous",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(m.text, 'model_registry_graphql_requests_total{operation="anonymous",status="400"}')).toBe(1);
     expect(sample(m.text, 'model_registry_graphql_requests_total{operation="Missing",status="200"}')).toBe(1);
     expect(sample(m.text, 'model_registry_graphql_request_duration_seconds_count{operation="CountMe"}')).toBe(2);
-    expect(sample(m.text, 'model_registry_graphql_request_duration_seconds_bucket{le="+Inf",operation="CountMe"}')).toBe(2);
+    expect(
+      sample(m.text, 'model_registry_graphql_request_duration_seconds_bucket{le="+Inf",operation="CountMe"}'),
+    ).toBe(2);
     expect(sample(m.text, 'model_registry_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
     expect(sample(m.text, 'model_registry_graphql_errors_total{code="NOT_FOUND"}')).toBe(1);
     expect(sample(m.text, 'model_registry_http_requests_in_flight')).toBe(1);
@@ -128,7 +170,10 @@ describe('metrics', () => {
       expect(sample(text, 'model_registry_db_pool_connections{state="max"}')).toBe(10);
       const open = sample(text, 'model_registry_db_pool_connections{state="open"}')!;
       expect(open).toBeGreaterThanOrEqual(1);
-      expect(sample(text, 'model_registry_db_pool_connections{state="idle"}')! + sample(text, 'model_registry_db_pool_connections{state="in_use"}')!).toBe(open);
+      expect(
+        sample(text, 'model_registry_db_pool_connections{state="idle"}')! +
+          sample(text, 'model_registry_db_pool_connections{state="in_use"}')!,
+      ).toBe(open);
       expect(sample(text, 'model_registry_db_pool_connections{state="waiting"}')).toBe(0);
     } else {
       expect(sample(text, 'model_registry_db_pool_connections{state="max"}')).toBe(1);
@@ -165,7 +210,12 @@ describe('metrics', () => {
   it('keeps its own registry per server', async () => {
     const other = await startTestServer();
     try {
-      expect(sample((await metricsOf(other)).text, 'model_registry_graphql_requests_total{operation="CountMe",status="200"}')).toBeUndefined();
+      expect(
+        sample(
+          (await metricsOf(other)).text,
+          'model_registry_graphql_requests_total{operation="CountMe",status="200"}',
+        ),
+      ).toBeUndefined();
     } finally {
       await other.stop();
     }
@@ -176,7 +226,9 @@ describe('metrics', () => {
     try {
       for (let i = 0; i < MAX_OPERATION_LABELS + 5; i++) await fresh.ok(`query Op${i} { __typename }`);
       const { text } = await metricsOf(fresh);
-      const names = new Set([...text.matchAll(/^model_registry_graphql_requests_total\{operation="([^"]+)"/gm)].map((m) => m[1]));
+      const names = new Set(
+        [...text.matchAll(/^model_registry_graphql_requests_total\{operation="([^"]+)"/gm)].map((m) => m[1]),
+      );
       expect(names.size).toBe(MAX_OPERATION_LABELS + 1);
       expect(sample(text, 'model_registry_graphql_requests_total{operation="Op0",status="200"}')).toBe(1);
       expect(sample(text, 'model_registry_graphql_requests_total{operation="other",status="200"}')).toBe(5);

@@ -8,12 +8,16 @@ import { codeOf, startTestServer, TestServer } from './support/server';
 const PRODUCTION = { NODE_ENV: 'production', AUTH_JWKS_COOLDOWN_MS: '1000' };
 
 /** Every `extensions` in a response, for checks that none carries a stack trace. */
-const extensionsOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => (body.errors ?? []).map((e) => e.extensions ?? {});
+const extensionsOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  (body.errors ?? []).map((e) => e.extensions ?? {});
 
 describe('production defaults', () => {
   let s: TestServer;
   const lines: Record<string, unknown>[] = [];
-  beforeAll(async () => (s = await startTestServer(PRODUCTION, { logger: createLogger('info', (l) => void lines.push(JSON.parse(l))) })));
+  beforeAll(
+    async () =>
+      (s = await startTestServer(PRODUCTION, { logger: createLogger('info', (l) => void lines.push(JSON.parse(l))) })),
+  );
   afterAll(() => s.stop());
 
   it('refuses introspection but answers __typename', async () => {
@@ -28,8 +32,16 @@ describe('production defaults', () => {
     const cases = [
       [`{ registrys { totalCount } }`, undefined, 'Cannot query field "registrys" on type "Query".'],
       [`{ registries(frist: 1) { totalCount } }`, undefined, 'Unknown argument "frist" on field "Query.registries".'],
-      [`query($d: LineageDirectio) { lineage(id: "x", direction: $d) { truncated } }`, undefined, 'Unknown type "LineageDirectio".'],
-      [`query($d: LineageDirection) { lineage(id: "x", direction: $d) { truncated } }`, { d: 'UPSTRAEM' }, 'Variable "$d" got invalid value "UPSTRAEM"; Value "UPSTRAEM" does not exist in "LineageDirection" enum.'],
+      [
+        `query($d: LineageDirectio) { lineage(id: "x", direction: $d) { truncated } }`,
+        undefined,
+        'Unknown type "LineageDirectio".',
+      ],
+      [
+        `query($d: LineageDirection) { lineage(id: "x", direction: $d) { truncated } }`,
+        { d: 'UPSTRAEM' },
+        'Variable "$d" got invalid value "UPSTRAEM"; Value "UPSTRAEM" does not exist in "LineageDirection" enum.',
+      ],
     ] as const;
     for (const [query, variables, message] of cases) {
       const r = await s.gql(query, variables as Record<string, unknown> | undefined);
@@ -57,7 +69,12 @@ describe('production defaults', () => {
       const logged = lines.filter((l) => l.requestId === requestId);
       expect(logged.map((l) => l.msg)).toEqual(['unexpected error', 'graphql request']);
       expect(String(logged[0].error)).toContain('audit_event');
-      expect(logged[1]).toMatchObject({ level: 'info', operationName: 'Audit', errorCodes: ['INTERNAL_SERVER_ERROR'], subject: 'local-admin' });
+      expect(logged[1]).toMatchObject({
+        level: 'info',
+        operationName: 'Audit',
+        errorCodes: ['INTERNAL_SERVER_ERROR'],
+        subject: 'local-admin',
+      });
     } finally {
       await s.db.ds.query('ALTER TABLE audit_event_gone RENAME TO audit_event');
     }
@@ -65,10 +82,10 @@ describe('production defaults', () => {
 
   it('puts no stack traces in any error response', async () => {
     const bodies = [
-      (await s.gql(`mutation { createRegistry(input: { name: "Not Valid" }) { registry { id } } }`)),
-      (await s.gql(`{ nope }`)),
-      (await s.gql(`{ registry(name: "missing") { id } }`)),
-      (await s.gql(`{ viewer { subject } }`, undefined, { authorization: 'Bearer nope' })),
+      await s.gql(`mutation { createRegistry(input: { name: "Not Valid" }) { registry { id } } }`),
+      await s.gql(`{ nope }`),
+      await s.gql(`{ registry(name: "missing") { id } }`),
+      await s.gql(`{ viewer { subject } }`, undefined, { authorization: 'Bearer nope' }),
     ];
     expect(bodies.map(codeOf)).toEqual(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'NOT_FOUND', 'UNAUTHENTICATED']);
     for (const b of bodies) for (const ext of extensionsOf(b)) expect(ext).not.toHaveProperty('stacktrace');
@@ -81,9 +98,15 @@ describe('production defaults', () => {
   });
 
   it('refuses a body over the default MAX_BODY_BYTES (1 MiB) with 413', async () => {
-    const res = await fetch(s.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } }) });
+    const res = await fetch(s.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } }),
+    });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe('The request body exceeds MAX_BODY_BYTES (1048576 bytes).');
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+      'The request body exceeds MAX_BODY_BYTES (1048576 bytes).',
+    );
   });
 });
 
@@ -94,7 +117,9 @@ describe('introspection turned on in production', () => {
 
   it('answers introspection, and errors suggest again since the schema is no secret', async () => {
     expect((await s.ok(`{ __schema { queryType { name } } }`)).__schema.queryType.name).toBe('Query');
-    expect((await s.gql(`{ registrys { totalCount } }`)).errors![0].message).toContain('Did you mean "registry" or "registries"?');
+    expect((await s.gql(`{ registrys { totalCount } }`)).errors![0].message).toContain(
+      'Did you mean "registry" or "registries"?',
+    );
   });
 });
 
@@ -108,15 +133,28 @@ describe('CSRF prevention and batching, in every mode', () => {
   afterAll(() => s.stop());
 
   const send = async (init: RequestInit & { search?: string }) => {
-    const res = await fetch(`${s.url}${init.search ?? ''}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
-    return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] } };
+    const res = await fetch(`${s.url}${init.search ?? ''}`, {
+      ...init,
+      headers: { ...auth, ...(init.headers as Record<string, string>) },
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        data?: Record<string, unknown>;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      },
+    };
   };
   const CREATE = 'mutation { createRegistry(input: { name: "csrf-target" }) { registry { id } } }';
   const typename = `?query=${encodeURIComponent('{ __typename }')}`;
 
   it('refuses a text/plain POST, and a form POST, without running them', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const r = await send({ method: 'POST', headers: { 'content-type': type }, body: JSON.stringify({ query: CREATE }) });
+      const r = await send({
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: JSON.stringify({ query: CREATE }),
+      });
       expect(r.status).toBe(400);
       expect(r.body.errors![0].message).toContain('Cross-Site Request Forgery');
     }
@@ -130,17 +168,35 @@ describe('CSRF prevention and batching, in every mode', () => {
   });
 
   it('answers a JSON POST and a GET with apollo-require-preflight', async () => {
-    expect((await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })).body.data).toEqual({ __typename: 'Query' });
-    expect((await send({ method: 'GET', search: typename, headers: { 'apollo-require-preflight': 'true' } })).body.data).toEqual({ __typename: 'Query' });
+    expect(
+      (
+        await send({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ __typename }' }),
+        })
+      ).body.data,
+    ).toEqual({ __typename: 'Query' });
+    expect(
+      (await send({ method: 'GET', search: typename, headers: { 'apollo-require-preflight': 'true' } })).body.data,
+    ).toEqual({ __typename: 'Query' });
   });
 
   it('refuses a mutation over GET with 405', async () => {
-    const r = await send({ method: 'GET', search: `?query=${encodeURIComponent(CREATE)}`, headers: { 'apollo-require-preflight': 'true' } });
+    const r = await send({
+      method: 'GET',
+      search: `?query=${encodeURIComponent(CREATE)}`,
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(r.status).toBe(405);
   });
 
   it('refuses a batched request', async () => {
-    const r = await send({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]) });
+    const r = await send({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors![0].message).toBe('Operation batching disabled.');
   });
@@ -150,12 +206,20 @@ describe('HTTP timeouts configuration', () => {
   const base = { AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
 
   it('takes the timeouts from the environment', () => {
-    const c = loadConfig({ ...base, HTTP_REQUEST_TIMEOUT_MS: '60000', HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000', SHUTDOWN_TIMEOUT_MS: '25000' });
+    const c = loadConfig({
+      ...base,
+      HTTP_REQUEST_TIMEOUT_MS: '60000',
+      HTTP_HEADERS_TIMEOUT_MS: '20000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      SHUTDOWN_TIMEOUT_MS: '25000',
+    });
     expect(c.http).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000 });
     expect(c.shutdownTimeoutMs).toBe(25_000);
   });
 
   it('refuses a headers timeout longer than the request timeout, naming the variable', () => {
-    expect(() => loadConfig({ ...base, HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'a whole number from 1000 to 5000', '6000'));
+    expect(() => loadConfig({ ...base, HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
+      new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'a whole number from 1000 to 5000', '6000'),
+    );
   });
 });

@@ -60,7 +60,12 @@ async function createModel(registry: string, name: string, extra: Vars = {}) {
 let artifactSeq = 0;
 async function link(registry: string, model: string, aliases?: string[]) {
   const n = ++artifactSeq;
-  const i = { registry, model, aliases, artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`artifact-${n}`), sizeBytes: 100 + n } };
+  const i = {
+    registry,
+    model,
+    aliases,
+    artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`artifact-${n}`), sizeBytes: 100 + n },
+  };
   return (await s.ok(LINK, { i })).linkModelVersion;
 }
 
@@ -127,7 +132,9 @@ interface AuditRow {
 async function auditOf<T>(fn: () => Promise<T>): Promise<{ result: T; rows: AuditRow[] }> {
   const seen = new Set((await s.db.ds.query('SELECT id FROM audit_event')).map((r: { id: string }) => r.id));
   const result = await fn();
-  const all = await s.db.ds.query('SELECT id, action, actor, target_type, target_id, `before`, `after` FROM audit_event ORDER BY id');
+  const all = await s.db.ds.query(
+    'SELECT id, action, actor, target_type, target_id, `before`, `after` FROM audit_event ORDER BY id',
+  );
   const rows = all
     .filter((r: { id: string }) => !seen.has(r.id))
     .map((r: Record<string, unknown>) => ({
@@ -147,14 +154,29 @@ describe('createRegistry', () => {
   it('defaults to RESTRICTED visibility and protects "production"', async () => {
     const name = uniq('defaults');
     const registry = await createRegistry(name);
-    expect(registry).toMatchObject({ name, description: null, visibility: 'RESTRICTED', protectedAliases: ['production'], createdBy: { id: 'local-admin' } });
+    expect(registry).toMatchObject({
+      name,
+      description: null,
+      visibility: 'RESTRICTED',
+      protectedAliases: ['production'],
+      createdBy: { id: 'local-admin' },
+    });
     expect(typeof registry.id).toBe('string');
   });
 
   it('stores a description, a visibility and custom protected aliases', async () => {
     const name = uniq('custom');
-    const registry = await createRegistry(name, { description: 'Vision models', visibility: 'ORGANIZATION', protectedAliases: ['production', 'canary'] });
-    expect(registry).toMatchObject({ name, description: 'Vision models', visibility: 'ORGANIZATION', protectedAliases: ['production', 'canary'] });
+    const registry = await createRegistry(name, {
+      description: 'Vision models',
+      visibility: 'ORGANIZATION',
+      protectedAliases: ['production', 'canary'],
+    });
+    expect(registry).toMatchObject({
+      name,
+      description: 'Vision models',
+      visibility: 'ORGANIZATION',
+      protectedAliases: ['production', 'canary'],
+    });
     const read = await s.ok(GET_REGISTRY, { name });
     expect(read.registry).toEqual(registry);
   });
@@ -213,7 +235,9 @@ describe('registry(name) and registries', () => {
   it('pages through every registry by name with first/after, without duplicates or gaps', async () => {
     const prefix = uniq('page');
     for (const letter of ['e', 'b', 'd', 'a', 'c']) await createRegistry(`${prefix}-${letter}`);
-    const expected: string[] = (await s.db.ds.query('SELECT name FROM registry ORDER BY name')).map((r: { name: string }) => r.name);
+    const expected: string[] = (await s.db.ds.query('SELECT name FROM registry ORDER BY name')).map(
+      (r: { name: string }) => r.name,
+    );
 
     const names: string[] = [];
     let after: string | null = null;
@@ -229,7 +253,9 @@ describe('registry(name) and registries', () => {
     expect(names).toEqual(expected);
     expect(new Set(names).size).toBe(names.length);
     expect(totalCount).toBe(expected.length);
-    expect(names.filter((n) => n.startsWith(`${prefix}-`))).toEqual(['a', 'b', 'c', 'd', 'e'].map((l) => `${prefix}-${l}`));
+    expect(names.filter((n) => n.startsWith(`${prefix}-`))).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((l) => `${prefix}-${l}`),
+    );
   });
 
   it('refuses first over 100 and a forged cursor on registries as BAD_USER_INPUT', async () => {
@@ -242,26 +268,65 @@ describe('updateRegistry', () => {
   it('changes the description, the visibility and replaces protectedAliases', async () => {
     const name = uniq('upd');
     const created = await createRegistry(name, { description: 'old', protectedAliases: ['production', 'canary'] });
-    const updated = (await s.ok(UPDATE_REGISTRY, { i: { registry: name, description: 'new', visibility: 'ORGANIZATION', protectedAliases: ['production', 'staging'] } })).updateRegistry.registry;
-    expect(updated).toMatchObject({ id: created.id, name, description: 'new', visibility: 'ORGANIZATION', protectedAliases: ['production', 'staging'] });
-    expect((await s.ok(GET_REGISTRY, { name })).registry).toMatchObject({ description: 'new', visibility: 'ORGANIZATION', protectedAliases: ['production', 'staging'] });
+    const updated = (
+      await s.ok(UPDATE_REGISTRY, {
+        i: {
+          registry: name,
+          description: 'new',
+          visibility: 'ORGANIZATION',
+          protectedAliases: ['production', 'staging'],
+        },
+      })
+    ).updateRegistry.registry;
+    expect(updated).toMatchObject({
+      id: created.id,
+      name,
+      description: 'new',
+      visibility: 'ORGANIZATION',
+      protectedAliases: ['production', 'staging'],
+    });
+    expect((await s.ok(GET_REGISTRY, { name })).registry).toMatchObject({
+      description: 'new',
+      visibility: 'ORGANIZATION',
+      protectedAliases: ['production', 'staging'],
+    });
   });
 
   it('can empty protectedAliases and leaves fields it is not given alone', async () => {
     const name = uniq('upd-empty');
     await createRegistry(name, { description: 'keep me', visibility: 'ORGANIZATION' });
-    const updated = (await s.ok(UPDATE_REGISTRY, { i: { registry: name, protectedAliases: [] } })).updateRegistry.registry;
+    const updated = (await s.ok(UPDATE_REGISTRY, { i: { registry: name, protectedAliases: [] } })).updateRegistry
+      .registry;
     expect(updated).toMatchObject({ description: 'keep me', visibility: 'ORGANIZATION', protectedAliases: [] });
   });
 
   it('writes one audit event "registry.updated" with the values before and after', async () => {
     const name = uniq('upd-audit');
     const created = await createRegistry(name, { description: 'before' });
-    const { rows } = await auditOf(() => s.ok(UPDATE_REGISTRY, { i: { registry: name, description: 'after', protectedAliases: ['production', 'canary'] } }));
+    const { rows } = await auditOf(() =>
+      s.ok(UPDATE_REGISTRY, {
+        i: { registry: name, description: 'after', protectedAliases: ['production', 'canary'] },
+      }),
+    );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ action: 'registry.updated', actor: 'local-admin', targetType: 'Registry', targetId: rawId(created.id) });
-    expect(rows[0].before).toEqual({ name, description: 'before', visibility: 'RESTRICTED', protectedAliases: ['production'] });
-    expect(rows[0].after).toEqual({ name, description: 'after', visibility: 'RESTRICTED', protectedAliases: ['production', 'canary'] });
+    expect(rows[0]).toMatchObject({
+      action: 'registry.updated',
+      actor: 'local-admin',
+      targetType: 'Registry',
+      targetId: rawId(created.id),
+    });
+    expect(rows[0].before).toEqual({
+      name,
+      description: 'before',
+      visibility: 'RESTRICTED',
+      protectedAliases: ['production'],
+    });
+    expect(rows[0].after).toEqual({
+      name,
+      description: 'after',
+      visibility: 'RESTRICTED',
+      protectedAliases: ['production', 'canary'],
+    });
   });
 
   it.each([
@@ -294,11 +359,23 @@ describe('createModel', () => {
     await createRegistry(reg);
     const model = await createModel(reg, 'mnist', { description: 'digits', tags: ['cv', 'small'] });
     expect(model).toMatchObject({
-      name: 'mnist', description: 'digits', tags: ['cv', 'small'], archived: false, archivedAt: null,
-      fullName: `${reg}/mnist`, registry: { name: reg }, latestVersion: null, createdBy: { id: 'local-admin' },
+      name: 'mnist',
+      description: 'digits',
+      tags: ['cv', 'small'],
+      archived: false,
+      archivedAt: null,
+      fullName: `${reg}/mnist`,
+      registry: { name: reg },
+      latestVersion: null,
+      createdBy: { id: 'local-admin' },
     });
     expect(model.updatedAt).toBe(model.createdAt);
-    expect((await s.ok(GET_MODEL, { r: reg, m: 'mnist' })).model).toMatchObject({ id: model.id, name: 'mnist', aliases: [], versions: { totalCount: 0, edges: [] } });
+    expect((await s.ok(GET_MODEL, { r: reg, m: 'mnist' })).model).toMatchObject({
+      id: model.id,
+      name: 'mnist',
+      aliases: [],
+      versions: { totalCount: 0, edges: [] },
+    });
   });
 
   it('accepts upper case, digits, "-", "_" and "." in model names', async () => {
@@ -357,7 +434,9 @@ describe('updateModel', () => {
     await createRegistry(reg);
     const created = await createModel(reg, 'mnist', { description: 'old', tags: ['a', 'b'] });
     await tick();
-    const updated = (await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'mnist', description: 'new', tags: ['c'] } })).updateModel.model;
+    const updated = (
+      await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'mnist', description: 'new', tags: ['c'] } })
+    ).updateModel.model;
     expect(updated).toMatchObject({ id: created.id, name: 'mnist', description: 'new', tags: ['c'] });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
     expect((await s.ok(GET_MODEL, { r: reg, m: 'mnist' })).model).toMatchObject({ description: 'new', tags: ['c'] });
@@ -371,11 +450,22 @@ describe('updateModel', () => {
     const v1 = (await link(reg, 'old-name')).version;
     await s.ok(SET_ALIAS, { i: { registry: reg, model: 'old-name', alias: 'staging', version: 'v0' } });
 
-    const renamed = (await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'old-name', name: 'new-name' } })).updateModel.model;
-    expect(renamed).toMatchObject({ id: created.id, name: 'new-name', fullName: `${reg}/new-name`, latestVersion: { name: 'v1' } });
+    const renamed = (await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'old-name', name: 'new-name' } }))
+      .updateModel.model;
+    expect(renamed).toMatchObject({
+      id: created.id,
+      name: 'new-name',
+      fullName: `${reg}/new-name`,
+      latestVersion: { name: 'v1' },
+    });
 
     const byId = (await s.ok(NODE, { id: created.id })).node;
-    expect(byId).toMatchObject({ __typename: 'RegisteredModel', id: created.id, name: 'new-name', fullName: `${reg}/new-name` });
+    expect(byId).toMatchObject({
+      __typename: 'RegisteredModel',
+      id: created.id,
+      name: 'new-name',
+      fullName: `${reg}/new-name`,
+    });
 
     const read = (await s.ok(GET_MODEL, { r: reg, m: 'new-name' })).model;
     expect(read.id).toBe(created.id);
@@ -396,7 +486,9 @@ describe('updateModel', () => {
     await createModel(reg, 'bravo', { description: 'b' });
     const rows = await modelRowsOf(reg);
     const before = await counts();
-    const r = await s.gql(UPDATE_MODEL, { i: { registry: reg, model: 'alpha', name: 'bravo', description: 'changed' } });
+    const r = await s.gql(UPDATE_MODEL, {
+      i: { registry: reg, model: 'alpha', name: 'bravo', description: 'changed' },
+    });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(await modelRowsOf(reg)).toEqual(rows);
     expect(await counts()).toEqual(before);
@@ -420,8 +512,12 @@ describe('updateModel', () => {
     const reg = uniq('um-missing');
     await createRegistry(reg);
     const before = await counts();
-    expect(codeOf(await s.gql(UPDATE_MODEL, { i: { registry: reg, model: 'nobody', description: 'x' } }))).toBe('NOT_FOUND');
-    expect(codeOf(await s.gql(UPDATE_MODEL, { i: { registry: uniq('ghost'), model: 'nobody', description: 'x' } }))).toBe('NOT_FOUND');
+    expect(codeOf(await s.gql(UPDATE_MODEL, { i: { registry: reg, model: 'nobody', description: 'x' } }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      codeOf(await s.gql(UPDATE_MODEL, { i: { registry: uniq('ghost'), model: 'nobody', description: 'x' } })),
+    ).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
 });
@@ -441,7 +537,10 @@ describe('archiveModel', () => {
     expect(byDefault.totalCount).toBe(1);
 
     const all = (await modelsPage(reg, { filter: { includeArchived: true } })).data.registry.models;
-    expect(all.edges.map((e: { node: object }) => e.node)).toEqual([{ name: 'gone', archived: true }, { name: 'keep', archived: false }]);
+    expect(all.edges.map((e: { node: object }) => e.node)).toEqual([
+      { name: 'gone', archived: true },
+      { name: 'keep', archived: false },
+    ]);
     expect(all.totalCount).toBe(2);
   });
 
@@ -450,10 +549,20 @@ describe('archiveModel', () => {
     await createRegistry(reg);
     const created = await createModel(reg, 'old');
     await s.ok(ARCHIVE_MODEL, { i: { registry: reg, model: 'old' } });
-    expect((await s.ok(GET_MODEL, { r: reg, m: 'old' })).model).toMatchObject({ id: created.id, name: 'old', archived: true });
-    const viaRegistry = await s.ok(`query($r: String!) { registry(name: $r) { model(name: "old") { id archived } } }`, { r: reg });
+    expect((await s.ok(GET_MODEL, { r: reg, m: 'old' })).model).toMatchObject({
+      id: created.id,
+      name: 'old',
+      archived: true,
+    });
+    const viaRegistry = await s.ok(`query($r: String!) { registry(name: $r) { model(name: "old") { id archived } } }`, {
+      r: reg,
+    });
     expect(viaRegistry.registry.model).toEqual({ id: created.id, archived: true });
-    expect((await s.ok(NODE, { id: created.id })).node).toMatchObject({ __typename: 'RegisteredModel', name: 'old', archived: true });
+    expect((await s.ok(NODE, { id: created.id })).node).toMatchObject({
+      __typename: 'RegisteredModel',
+      name: 'old',
+      archived: true,
+    });
   });
 
   it('refuses to link a version to an archived model with CONFLICT and writes nothing', async () => {
@@ -462,7 +571,13 @@ describe('archiveModel', () => {
     await createModel(reg, 'frozen');
     await s.ok(ARCHIVE_MODEL, { i: { registry: reg, model: 'frozen' } });
     const before = await counts();
-    const r = await s.gql(LINK, { i: { registry: reg, model: 'frozen', artifact: { uri: 's3://models/frozen/0', digest: digestOf('frozen'), sizeBytes: 1 } } });
+    const r = await s.gql(LINK, {
+      i: {
+        registry: reg,
+        model: 'frozen',
+        artifact: { uri: 's3://models/frozen/0', digest: digestOf('frozen'), sizeBytes: 1 },
+      },
+    });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(await counts()).toEqual(before);
   });
@@ -514,7 +629,9 @@ describe('Registry.models', () => {
     });
 
     it('combines the name and tag filters', async () => {
-      expect(names(await modelsPage(reg, { filter: { nameContains: 'classifier', tag: 'cv' } }))).toEqual(['alpha-classifier']);
+      expect(names(await modelsPage(reg, { filter: { nameContains: 'classifier', tag: 'cv' } }))).toEqual([
+        'alpha-classifier',
+      ]);
     });
   });
 
@@ -567,10 +684,15 @@ describe('Registry.models', () => {
       expect(last.pageInfo.hasNextPage).toBe(false);
     });
 
-    it('gives the whole Relay PageInfo: startCursor is the first edge\'s cursor, hasPreviousPage false (forward only)', async () => {
+    it("gives the whole Relay PageInfo: startCursor is the first edge's cursor, hasPreviousPage false (forward only)", async () => {
       const q = `query($r: String!, $after: String) { registry(name: $r) { models(first: 2, after: $after) { edges { cursor } pageInfo { startCursor endCursor hasPreviousPage hasNextPage } } } }`;
       const page = (await s.ok(q, { r: reg })).registry.models;
-      expect(page.pageInfo).toEqual({ startCursor: page.edges[0].cursor, endCursor: page.edges[1].cursor, hasPreviousPage: false, hasNextPage: true });
+      expect(page.pageInfo).toEqual({
+        startCursor: page.edges[0].cursor,
+        endCursor: page.edges[1].cursor,
+        hasPreviousPage: false,
+        hasNextPage: true,
+      });
       const next = (await s.ok(q, { r: reg, after: page.pageInfo.endCursor })).registry.models;
       expect(next.pageInfo.startCursor).toBe(next.edges[0].cursor);
       expect(next.pageInfo.hasPreviousPage).toBe(false);
@@ -594,14 +716,24 @@ describe('Registry.models', () => {
     });
 
     it('refuses a cursor made for NAME order when used with CREATED_AT order', async () => {
-      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry.models;
-      const r = await modelsPage(reg, { first: 2, after: page.pageInfo.endCursor, orderBy: { field: 'CREATED_AT', direction: 'ASC' } });
+      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry
+        .models;
+      const r = await modelsPage(reg, {
+        first: 2,
+        after: page.pageInfo.endCursor,
+        orderBy: { field: 'CREATED_AT', direction: 'ASC' },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
     });
 
     it('refuses a cursor made for ascending order when used descending', async () => {
-      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry.models;
-      const r = await modelsPage(reg, { first: 2, after: page.pageInfo.endCursor, orderBy: { field: 'NAME', direction: 'DESC' } });
+      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry
+        .models;
+      const r = await modelsPage(reg, {
+        first: 2,
+        after: page.pageInfo.endCursor,
+        orderBy: { field: 'NAME', direction: 'DESC' },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
     });
   });
@@ -634,7 +766,11 @@ describe('Registry.models', () => {
         await tick();
       }
       await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'two', description: 'edited' } });
-      expect(names(await modelsPage(reg, { orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }))).toEqual(['two', 'three', 'one']);
+      expect(names(await modelsPage(reg, { orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }))).toEqual([
+        'two',
+        'three',
+        'one',
+      ]);
     });
   });
 
@@ -656,15 +792,30 @@ describe('node(id)', () => {
   });
 
   it('returns a Registry by its global id', async () => {
-    expect((await s.ok(NODE, { id: registry.id })).node).toEqual({ __typename: 'Registry', id: registry.id, name: reg });
+    expect((await s.ok(NODE, { id: registry.id })).node).toEqual({
+      __typename: 'Registry',
+      id: registry.id,
+      name: reg,
+    });
   });
 
   it('returns a RegisteredModel by its global id', async () => {
-    expect((await s.ok(NODE, { id: model.id })).node).toEqual({ __typename: 'RegisteredModel', id: model.id, name: 'mnist', archived: false, fullName: `${reg}/mnist` });
+    expect((await s.ok(NODE, { id: model.id })).node).toEqual({
+      __typename: 'RegisteredModel',
+      id: model.id,
+      name: 'mnist',
+      archived: false,
+      fullName: `${reg}/mnist`,
+    });
   });
 
   it('returns a ModelVersion by its global id', async () => {
-    expect((await s.ok(NODE, { id: version.id })).node).toEqual({ __typename: 'ModelVersion', id: version.id, name: 'v0', number: 0 });
+    expect((await s.ok(NODE, { id: version.id })).node).toEqual({
+      __typename: 'ModelVersion',
+      id: version.id,
+      name: 'v0',
+      number: 0,
+    });
   });
 
   it('gives the three kinds distinct ids', async () => {
@@ -681,14 +832,13 @@ describe('node(id)', () => {
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
   });
 
-  it.each([
-    ['Registry'],
-    ['RegisteredModel'],
-    ['ModelVersion'],
-  ])('answers NOT_FOUND for a well-formed %s id of nothing', async (type) => {
-    const r = await s.gql(NODE, { id: b64url(`${type}:${randomUUID()}`) });
-    expect(codeOf(r)).toBe('NOT_FOUND');
-  });
+  it.each([['Registry'], ['RegisteredModel'], ['ModelVersion']])(
+    'answers NOT_FOUND for a well-formed %s id of nothing',
+    async (type) => {
+      const r = await s.gql(NODE, { id: b64url(`${type}:${randomUUID()}`) });
+      expect(codeOf(r)).toBe('NOT_FOUND');
+    },
+  );
 });
 
 describe('RegisteredModel fields', () => {
@@ -697,7 +847,12 @@ describe('RegisteredModel fields', () => {
     await createRegistry(reg);
     await createModel(reg, 'bert');
     const model = (await s.ok(GET_MODEL, { r: reg, m: 'bert' })).model;
-    expect(model).toMatchObject({ registry: { name: reg }, fullName: `${reg}/bert`, latestVersion: null, createdBy: { id: 'local-admin' } });
+    expect(model).toMatchObject({
+      registry: { name: reg },
+      fullName: `${reg}/bert`,
+      latestVersion: null,
+      createdBy: { id: 'local-admin' },
+    });
   });
 
   it('shows the newest version as latestVersion once versions are linked', async () => {
@@ -721,27 +876,55 @@ describe('audit', () => {
     const created = await auditOf(() => createRegistry(reg));
     // Creating a registry also makes its creator its ADMIN: two changes, two events.
     expect(created.rows).toEqual([
-      expect.objectContaining({ action: 'registry.created', actor: 'local-admin', targetType: 'Registry', targetId: rawId(created.result.id) }),
-      expect.objectContaining({ action: 'role.granted', actor: 'local-admin', targetType: 'RoleBinding', after: { subject: 'local-admin', role: 'ADMIN' } }),
+      expect.objectContaining({
+        action: 'registry.created',
+        actor: 'local-admin',
+        targetType: 'Registry',
+        targetId: rawId(created.result.id),
+      }),
+      expect.objectContaining({
+        action: 'role.granted',
+        actor: 'local-admin',
+        targetType: 'RoleBinding',
+        after: { subject: 'local-admin', role: 'ADMIN' },
+      }),
     ]);
-    expect(created.rows[0].after).toEqual({ name: reg, description: null, visibility: 'RESTRICTED', protectedAliases: ['production'] });
+    expect(created.rows[0].after).toEqual({
+      name: reg,
+      description: null,
+      visibility: 'RESTRICTED',
+      protectedAliases: ['production'],
+    });
 
     const updated = await auditOf(() => s.ok(UPDATE_REGISTRY, { i: { registry: reg, description: 'd' } }));
-    expect(updated.rows).toEqual([expect.objectContaining({ action: 'registry.updated', actor: 'local-admin', targetId: rawId(created.result.id) })]);
+    expect(updated.rows).toEqual([
+      expect.objectContaining({ action: 'registry.updated', actor: 'local-admin', targetId: rawId(created.result.id) }),
+    ]);
 
     const model = await auditOf(() => createModel(reg, 'audited', { tags: ['t'] }));
     expect(model.rows).toEqual([
-      expect.objectContaining({ action: 'model.created', actor: 'local-admin', targetType: 'RegisteredModel', targetId: rawId(model.result.id) }),
+      expect.objectContaining({
+        action: 'model.created',
+        actor: 'local-admin',
+        targetType: 'RegisteredModel',
+        targetId: rawId(model.result.id),
+      }),
     ]);
     expect(model.rows[0].after).toMatchObject({ name: 'audited', tags: ['t'], archived: false });
 
-    const renamed = await auditOf(() => s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'audited', name: 'renamed' } }));
-    expect(renamed.rows).toEqual([expect.objectContaining({ action: 'model.updated', actor: 'local-admin', targetId: rawId(model.result.id) })]);
+    const renamed = await auditOf(() =>
+      s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'audited', name: 'renamed' } }),
+    );
+    expect(renamed.rows).toEqual([
+      expect.objectContaining({ action: 'model.updated', actor: 'local-admin', targetId: rawId(model.result.id) }),
+    ]);
     expect(renamed.rows[0].before).toMatchObject({ name: 'audited' });
     expect(renamed.rows[0].after).toMatchObject({ name: 'renamed' });
 
     const archived = await auditOf(() => s.ok(ARCHIVE_MODEL, { i: { registry: reg, model: 'renamed' } }));
-    expect(archived.rows).toEqual([expect.objectContaining({ action: 'model.archived', actor: 'local-admin', targetId: rawId(model.result.id) })]);
+    expect(archived.rows).toEqual([
+      expect.objectContaining({ action: 'model.archived', actor: 'local-admin', targetId: rawId(model.result.id) }),
+    ]);
     expect(archived.rows[0].before).toMatchObject({ archived: false });
     expect(archived.rows[0].after).toMatchObject({ archived: true });
   });

@@ -9,7 +9,16 @@ import { startTestServer } from './support/server';
 // The database schema comes only from migrations/ (never `synchronize`), and the API schema is
 // checked in as SDL. These tests catch either drifting from the code.
 
-const TABLES = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'webhook', 'webhook_delivery'];
+const TABLES = [
+  'registry',
+  'registered_model',
+  'model_version',
+  'model_alias',
+  'alias_event',
+  'audit_event',
+  'webhook',
+  'webhook_delivery',
+];
 
 /** The statements TypeORM would run to make the database match the entities; none when in sync. */
 async function pendingSchemaChanges(db: TestDatabase): Promise<string[]> {
@@ -79,7 +88,8 @@ describe('text comparison', () => {
   it('compares names exactly, case included, on every database', async () => {
     const db = await createTestDatabase();
     try {
-      await db.ds.query(`INSERT INTO registry (id, name, description, visibility, protected_aliases, created_by, created_at, updated_at)
+      await db.ds
+        .query(`INSERT INTO registry (id, name, description, visibility, protected_aliases, created_by, created_at, updated_at)
         VALUES ('01a21a62-f115-7000-8728-4655e3896a82', 'vision', NULL, 'RESTRICTED', '[]', 'x', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')`);
       const [{ n }] = await db.ds.query(`SELECT COUNT(*) AS n FROM registry WHERE name = 'VISION'`);
       expect(Number(n)).toBe(0);

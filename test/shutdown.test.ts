@@ -13,7 +13,14 @@ const QUERY = JSON.stringify({ query: 'query Held { viewer { subject } }' });
 
 /** A POST whose body arrives in two parts: the server holds the request until `finish()`. */
 function heldRequest(url: string, token: string) {
-  const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(QUERY), authorization: `Bearer ${token}` } });
+  const req = http.request(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(QUERY),
+      authorization: `Bearer ${token}`,
+    },
+  });
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
@@ -41,7 +48,11 @@ async function inFlight(base: string): Promise<number> {
   return Number(/^model_registry_http_requests_in_flight (\d+)$/m.exec(text)![1]);
 }
 
-const refused = (base: string) => fetch(`${base}/healthz`).then(() => false, () => true);
+const refused = (base: string) =>
+  fetch(`${base}/healthz`).then(
+    () => false,
+    () => true,
+  );
 
 describe('graceful shutdown', () => {
   it('stops accepting, finishes the request in flight, then stops background workers', async () => {
@@ -51,7 +62,9 @@ describe('graceful shutdown', () => {
       name: 'test-worker',
       async stop() {
         const open = await new Promise<number>((r) => s.app.http.getConnections((_e, n) => r(n)));
-        seen.push(`worker stopped with the server ${s.app.http.listening ? 'listening' : 'closed'} and ${open} connections`);
+        seen.push(
+          `worker stopped with the server ${s.app.http.listening ? 'listening' : 'closed'} and ${open} connections`,
+        );
       },
     };
     s = await startTestServer({}, { workers: [worker] });
@@ -77,15 +90,28 @@ describe('graceful shutdown', () => {
 
   it('cuts a request still running at SHUTDOWN_TIMEOUT_MS and says so in the log', async () => {
     const lines: Record<string, unknown>[] = [];
-    const s = await startTestServer({ SHUTDOWN_TIMEOUT_MS: '300' }, { logger: createLogger('warn', (l) => void lines.push(JSON.parse(l))) });
+    const s = await startTestServer(
+      { SHUTDOWN_TIMEOUT_MS: '300' },
+      { logger: createLogger('warn', (l) => void lines.push(JSON.parse(l))) },
+    );
     const base = s.url.replace('/graphql', '');
     try {
       const held = heldRequest(s.url, await s.token(TEST_ADMIN));
-      const outcome = held.response.then(() => 'answered', (err: Error) => `cut: ${err.message}`);
+      const outcome = held.response.then(
+        () => 'answered',
+        (err: Error) => `cut: ${err.message}`,
+      );
       await until(async () => (await inFlight(base)) >= 2, 'the held request is in flight');
       await s.app.stop();
       expect(await outcome).toMatch(/^cut: (socket hang up|read ECONNRESET)$/);
-      expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'shutdown cut requests still running at the deadline', cut: 1, shutdownTimeoutMs: 300 }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'shutdown cut requests still running at the deadline',
+          cut: 1,
+          shutdownTimeoutMs: 300,
+        }),
+      );
     } finally {
       await s.stop();
     }
@@ -104,8 +130,16 @@ describe('main.ts on SIGTERM', () => {
       child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
         cwd: path.resolve(__dirname, '..'),
         env: {
-          ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'info',
-          AUTH_JWKS_URL: idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: TEST_ADMIN,
+          ...process.env,
+          NODE_ENV: 'production',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_URL: url,
+          LOG_LEVEL: 'info',
+          AUTH_JWKS_URL: idp.url,
+          AUTH_ISSUER: ISSUER,
+          AUTH_AUDIENCE: AUDIENCE,
+          AUTH_ADMINS: TEST_ADMIN,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -119,7 +153,10 @@ describe('main.ts on SIGTERM', () => {
         for (const line of parts) if (line.startsWith('{')) lines.push(JSON.parse(line));
       });
       const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
-      await until(async () => lines.some((l) => l.msg === 'model registry listening') || child!.exitCode !== null, 'the server listens');
+      await until(
+        async () => lines.some((l) => l.msg === 'model registry listening') || child!.exitCode !== null,
+        'the server listens',
+      );
       const started = lines.find((l) => l.msg === 'model registry listening');
       if (!started) throw new Error(`server did not start: ${stderr}`);
       const api = String(started.url);
@@ -137,7 +174,11 @@ describe('main.ts on SIGTERM', () => {
       expect(await exited).toBe(0);
       const msgs = lines.map((l) => l.msg);
       expect(msgs.slice(msgs.indexOf('shutting down'))).toEqual(['shutting down', 'graphql request', 'stopped']);
-      expect(lines.find((l) => l.msg === 'graphql request')).toMatchObject({ operationName: 'Held', status: 200, subject: TEST_ADMIN });
+      expect(lines.find((l) => l.msg === 'graphql request')).toMatchObject({
+        operationName: 'Held',
+        status: 200,
+        subject: TEST_ADMIN,
+      });
     } finally {
       await idp.stop();
       await db.drop();

@@ -35,7 +35,8 @@ describe('SQL statements per page', () => {
   beforeAll(async () => (s = await startTestServer()));
   afterAll(() => s.stop());
 
-  const createRegistry = (name: string) => s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
+  const createRegistry = (name: string) =>
+    s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name } });
   const link = (registry: string, model: string, n: number, aliases: string[] = []) =>
     s.ok(LINK, {
       i: {
@@ -59,14 +60,24 @@ describe('SQL statements per page', () => {
       // rely on link n becoming v<n>.
       for (let n = 1; n < 60; n++) await link(registry, model, n);
       // Aliases spread over the versions, so both page sizes carry some besides `latest`.
-      const aliases: [string, number][] = [['production', 58], ['staging', 57], ['candidate', 40], ['baseline', 20], ['champion', 12], ['legacy', 3]];
+      const aliases: [string, number][] = [
+        ['production', 58],
+        ['staging', 57],
+        ['candidate', 40],
+        ['baseline', 20],
+        ['champion', 12],
+        ['legacy', 3],
+      ];
       for (const [alias, n] of aliases) await s.ok(SET_ALIAS, { i: { registry, model, alias, version: `v${n}` } });
     });
 
     it('resolves registry/model:production to its artifact in one statement (the deploy path)', async () => {
       const q = `query($r: String!, $m: String!, $ref: String!) { modelVersion(registry: $r, model: $m, ref: $ref) { name artifact { uri digest } } }`;
       const byAlias = await s.gql(q, { r: registry, m: model, ref: 'production' });
-      expect(byAlias.data.modelVersion).toEqual({ name: 'v58', artifact: { uri: `s3://models/${model}/58`, digest: digestOf(`${model}/58`) } });
+      expect(byAlias.data.modelVersion).toEqual({
+        name: 'v58',
+        artifact: { uri: `s3://models/${model}/58`, digest: digestOf(`${model}/58`) },
+      });
       expect(byAlias.sqlStatements).toBe(1);
       const byNumber = await s.gql(q, { r: registry, m: model, ref: 'v7' });
       expect(byNumber.data.modelVersion.name).toBe('v7');
@@ -75,11 +86,32 @@ describe('SQL statements per page', () => {
 
     it('returns the same version from the deploy path as from node(id), field for field', async () => {
       const fields = `id number name fullName description tags metadata metrics archived archivedAt createdAt updatedAt createdBy { id } aliases artifact { uri digest sizeBytes files { path digest sizeBytes } }`;
-      await s.ok(`mutation($i: UpdateModelVersionInput!) { updateModelVersion(input: $i) { version { id } } }`, { i: { registry, model, version: 'v58', description: 'the one', metadata: { nested: { a: [1, 'two'] }, flag: true } } });
-      const viaRef = (await s.ok(`query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { ${fields} } }`, { r: registry, m: model })).modelVersion;
-      const viaNode = (await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { ${fields} } } }`, { id: viaRef.id })).node;
+      await s.ok(`mutation($i: UpdateModelVersionInput!) { updateModelVersion(input: $i) { version { id } } }`, {
+        i: {
+          registry,
+          model,
+          version: 'v58',
+          description: 'the one',
+          metadata: { nested: { a: [1, 'two'] }, flag: true },
+        },
+      });
+      const viaRef = (
+        await s.ok(
+          `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "production") { ${fields} } }`,
+          { r: registry, m: model },
+        )
+      ).modelVersion;
+      const viaNode = (
+        await s.ok(`query($id: ID!) { node(id: $id) { ... on ModelVersion { ${fields} } } }`, { id: viaRef.id })
+      ).node;
       expect(viaRef).toEqual(viaNode);
-      expect(viaRef).toMatchObject({ name: 'v58', description: 'the one', metadata: { nested: { a: [1, 'two'] }, flag: true }, archived: false, archivedAt: null });
+      expect(viaRef).toMatchObject({
+        name: 'v58',
+        description: 'the one',
+        metadata: { nested: { a: [1, 'two'] }, flag: true },
+        archived: false,
+        archivedAt: null,
+      });
       expect(viaRef.metrics.loss).toBeCloseTo(1 / 59);
     });
 
@@ -100,7 +132,11 @@ describe('SQL statements per page', () => {
     it('returns the aliases and tags of every version on the page', async () => {
       const { model: m } = await s.ok(VERSIONS_PAGE, { r: registry, m: model, first: LARGE });
       const byName = new Map(m.versions.edges.map((e: { node: { name: string } }) => [e.node.name, e.node]));
-      expect(byName.get('v59')).toMatchObject({ aliases: ['latest'], tags: ['batch-2', 'nightly'], artifact: { uri: `s3://models/${model}/59` } });
+      expect(byName.get('v59')).toMatchObject({
+        aliases: ['latest'],
+        tags: ['batch-2', 'nightly'],
+        artifact: { uri: `s3://models/${model}/59` },
+      });
       expect(byName.get('v58')).toMatchObject({ aliases: ['production'] });
       expect(byName.get('v57')).toMatchObject({ aliases: ['staging'] });
       expect(byName.get('v40')).toMatchObject({ aliases: ['candidate'] });
@@ -140,9 +176,15 @@ describe('SQL statements per page', () => {
       const q = `query($r: String!, $first: Int!) { registry(name: $r) { models(first: $first) { edges { node { name production: version(ref: "v1") { name } staging: version(ref: "staging") { name } } } } } }`;
       const small = await s.gql(q, { r: registry, first: SMALL });
       const large = await s.gql(q, { r: registry, first: LARGE });
-      console.log(`models page with version(ref:): ${SMALL} -> ${small.sqlStatements} statements, ${LARGE} -> ${large.sqlStatements}`);
+      console.log(
+        `models page with version(ref:): ${SMALL} -> ${small.sqlStatements} statements, ${LARGE} -> ${large.sqlStatements}`,
+      );
       expect(large.errors).toBeUndefined();
-      expect(large.data.registry.models.edges[0].node).toEqual({ name: 'model-00', production: { name: 'v1' }, staging: { name: 'v0' } });
+      expect(large.data.registry.models.edges[0].node).toEqual({
+        name: 'model-00',
+        production: { name: 'v1' },
+        staging: { name: 'v0' },
+      });
       expect(large.sqlStatements).toBe(small.sqlStatements);
       expect(large.sqlStatements).toBeLessThanOrEqual(MAX_STATEMENTS);
     });

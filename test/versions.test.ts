@@ -41,9 +41,15 @@ describe('model versions', () => {
     await s.ok(`mutation($n: String!) { createRegistry(input: { name: $n }) { registry { id } } }`, { n: name });
     return name;
   }
-  const artifact = (seed: string | number, sizeBytes = 1024) => ({ uri: `s3://models/${seed}/model.pt`, digest: digestOf(seed), sizeBytes });
+  const artifact = (seed: string | number, sizeBytes = 1024) => ({
+    uri: `s3://models/${seed}/model.pt`,
+    digest: digestOf(seed),
+    sizeBytes,
+  });
   async function link(registry: string, model: string, extra: Record<string, unknown> = {}) {
-    const data = await s.ok(LINK, { i: { registry, model, artifact: artifact(`${registry}/${model}/${Math.random()}`), ...extra } });
+    const data = await s.ok(LINK, {
+      i: { registry, model, artifact: artifact(`${registry}/${model}/${Math.random()}`), ...extra },
+    });
     return data.linkModelVersion;
   }
   async function rowCounts(): Promise<Record<string, number>> {
@@ -63,7 +69,8 @@ describe('model versions', () => {
     );
     return Number(rows[0].n);
   }
-  const versionsOf = (registry: string, model: string, args: Record<string, unknown> = {}) => s.gql(VERSIONS, { r: registry, m: model, ...args });
+  const versionsOf = (registry: string, model: string, args: Record<string, unknown> = {}) =>
+    s.gql(VERSIONS, { r: registry, m: model, ...args });
   async function numbersOf(registry: string, model: string, args: Record<string, unknown> = {}): Promise<number[]> {
     const data = await s.ok(VERSIONS, { r: registry, m: model, ...args });
     return data.model.versions.edges.map((e: { node: { number: number } }) => e.node.number);
@@ -118,7 +125,13 @@ describe('model versions', () => {
             { path: 'config/config.json', digest: null, sizeBytes: null },
           ],
         },
-        metadata: { framework: 'pytorch', params: { layers: 50, dropout: 0.1 }, datasets: ['imagenet', 'coco'], nothing: null, ok: true },
+        metadata: {
+          framework: 'pytorch',
+          params: { layers: 50, dropout: 0.1 },
+          datasets: ['imagenet', 'coco'],
+          nothing: null,
+          ok: true,
+        },
         metrics: { accuracy: 0.9731, loss: 0.0421, 'val/top-5': 99, epochs: 12 },
         tags: ['vision', 'baseline'],
         description: 'ResNet-50 – trained on ImageNet ✓',
@@ -155,7 +168,9 @@ describe('model versions', () => {
 
     it('round-trips an artifact size above 2^31 bytes', async () => {
       const reg = await newRegistry();
-      const payload = (await s.ok(LINK, { i: { registry: reg, model: 'llm', artifact: artifact('llm', 5_000_000_000) } })).linkModelVersion;
+      const payload = (
+        await s.ok(LINK, { i: { registry: reg, model: 'llm', artifact: artifact('llm', 5_000_000_000) } })
+      ).linkModelVersion;
       expect(payload.version.artifact.sizeBytes).toBe(5_000_000_000);
       const read = (await s.ok(GET, { r: reg, m: 'llm', ref: 'v0' })).modelVersion;
       expect(read.artifact.sizeBytes).toBe(5_000_000_000);
@@ -180,10 +195,16 @@ describe('model versions', () => {
   describe('linkModelVersion refuses bad input and writes nothing', () => {
     const good = () => ({ artifact: artifact('good') });
     const cases: [string, Record<string, unknown>][] = [
-      ['a digest without the sha256: prefix', { artifact: { ...artifact('x'), digest: digestOf('x').slice('sha256:'.length) } }],
+      [
+        'a digest without the sha256: prefix',
+        { artifact: { ...artifact('x'), digest: digestOf('x').slice('sha256:'.length) } },
+      ],
       ['a digest of 63 hex digits', { artifact: { ...artifact('x'), digest: digestOf('x').slice(0, -1) } }],
       ['a digest of 65 hex digits', { artifact: { ...artifact('x'), digest: `${digestOf('x')}0` } }],
-      ['a digest in upper-case hex', { artifact: { ...artifact('x'), digest: `sha256:${digestOf('x').slice(7).toUpperCase()}` } }],
+      [
+        'a digest in upper-case hex',
+        { artifact: { ...artifact('x'), digest: `sha256:${digestOf('x').slice(7).toUpperCase()}` } },
+      ],
       ['an md5: digest', { artifact: { ...artifact('x'), digest: 'md5:9e107d9d372bb6826bd81d3542a419d6' } }],
       ['a digest with non-hex characters', { artifact: { ...artifact('x'), digest: `sha256:${'g'.repeat(64)}` } }],
       ['a negative size', { artifact: { ...artifact('x'), sizeBytes: -1 } }],
@@ -203,7 +224,10 @@ describe('model versions', () => {
       ['an artifact uri without a scheme', { artifact: { ...artifact('x'), uri: 'models/mnist/model.pt' } }],
       ['an empty artifact uri', { artifact: { ...artifact('x'), uri: '' } }],
       ['an artifact file with an absolute path', { artifact: { ...artifact('x'), files: [{ path: '/etc/passwd' }] } }],
-      ['an artifact file with a bad digest', { artifact: { ...artifact('x'), files: [{ path: 'model.pt', digest: 'sha256:abc' }] } }],
+      [
+        'an artifact file with a bad digest',
+        { artifact: { ...artifact('x'), files: [{ path: 'model.pt', digest: 'sha256:abc' }] } },
+      ],
       ['the alias latest in aliases', { aliases: ['latest'] }],
       ['a version name in aliases', { aliases: ['v3'] }],
       ['a malformed alias in aliases', { aliases: ['bad alias'] }],
@@ -224,7 +248,15 @@ describe('model versions', () => {
       const reg = await newRegistry();
       await link(reg, 'mnist');
       const before = await rowCounts();
-      const r = await s.gql(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('y'), metrics: { accuracy: 'high' }, aliases: ['staging'] } });
+      const r = await s.gql(LINK, {
+        i: {
+          registry: reg,
+          model: 'mnist',
+          artifact: artifact('y'),
+          metrics: { accuracy: 'high' },
+          aliases: ['staging'],
+        },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(await rowCounts()).toEqual(before);
       expect(await numbersOf(reg, 'mnist')).toEqual([0]);
@@ -233,9 +265,12 @@ describe('model versions', () => {
     it('refuses metadata given inline as a list literal', async () => {
       const reg = await newRegistry();
       const before = await rowCounts();
-      const r = await s.gql(`mutation($a: ArtifactInput!) { linkModelVersion(input: { registry: "${reg}", model: "fresh", artifact: $a, metadata: [1] }) { version { id } } }`, {
-        a: artifact('inline'),
-      });
+      const r = await s.gql(
+        `mutation($a: ArtifactInput!) { linkModelVersion(input: { registry: "${reg}", model: "fresh", artifact: $a, metadata: [1] }) { version { id } } }`,
+        {
+          a: artifact('inline'),
+        },
+      );
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(await rowCounts()).toEqual(before);
     });
@@ -290,7 +325,9 @@ describe('model versions', () => {
       const reg = await newRegistry();
       await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('one'), idempotencyKey: 'k1' } });
       const before = await rowCounts();
-      const r = await s.gql(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('two'), idempotencyKey: 'k1' } });
+      const r = await s.gql(LINK, {
+        i: { registry: reg, model: 'mnist', artifact: artifact('two'), idempotencyKey: 'k1' },
+      });
       expect(codeOf(r)).toBe('CONFLICT');
       expect(await rowCounts()).toEqual(before);
       expect(await numbersOf(reg, 'mnist')).toEqual([0]);
@@ -298,8 +335,12 @@ describe('model versions', () => {
 
     it('gives different keys different versions', async () => {
       const reg = await newRegistry();
-      const a = (await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'ka' } })).linkModelVersion;
-      const b = (await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'kb' } })).linkModelVersion;
+      const a = (
+        await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'ka' } })
+      ).linkModelVersion;
+      const b = (
+        await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'kb' } })
+      ).linkModelVersion;
       expect(b.replayed).toBe(false);
       expect(b.version.id).not.toBe(a.version.id);
       expect([a.version.number, b.version.number]).toEqual([0, 1]);
@@ -307,8 +348,12 @@ describe('model versions', () => {
 
     it('scopes keys to one model', async () => {
       const reg = await newRegistry();
-      const a = (await s.ok(LINK, { i: { registry: reg, model: 'first', artifact: artifact('k'), idempotencyKey: 'shared' } })).linkModelVersion;
-      const b = (await s.ok(LINK, { i: { registry: reg, model: 'second', artifact: artifact('k'), idempotencyKey: 'shared' } })).linkModelVersion;
+      const a = (
+        await s.ok(LINK, { i: { registry: reg, model: 'first', artifact: artifact('k'), idempotencyKey: 'shared' } })
+      ).linkModelVersion;
+      const b = (
+        await s.ok(LINK, { i: { registry: reg, model: 'second', artifact: artifact('k'), idempotencyKey: 'shared' } })
+      ).linkModelVersion;
       expect(b.replayed).toBe(false);
       expect(b.modelCreated).toBe(true);
       expect(b.version.id).not.toBe(a.version.id);
@@ -318,14 +363,32 @@ describe('model versions', () => {
   describe('updateModelVersion', () => {
     it('changes description, tags, metadata and metrics by version name and writes one audit event', async () => {
       const reg = await newRegistry();
-      const linked = await link(reg, 'mnist', { description: 'first', tags: ['a'], metadata: { lr: 0.1 }, metrics: { accuracy: 0.5 } });
+      const linked = await link(reg, 'mnist', {
+        description: 'first',
+        tags: ['a'],
+        metadata: { lr: 0.1 },
+        metrics: { accuracy: 0.5 },
+      });
       const auditBefore = await auditCount(reg, 'mnist', 0, 'version.updated');
       const updated = (
         await s.ok(UPDATE, {
-          i: { registry: reg, model: 'mnist', version: 'v0', description: 'second', tags: ['b', 'c'], metadata: { lr: 0.01, notes: { by: 'ann' } }, metrics: { accuracy: 0.75, f1: 0.7 } },
+          i: {
+            registry: reg,
+            model: 'mnist',
+            version: 'v0',
+            description: 'second',
+            tags: ['b', 'c'],
+            metadata: { lr: 0.01, notes: { by: 'ann' } },
+            metrics: { accuracy: 0.75, f1: 0.7 },
+          },
         })
       ).updateModelVersion.version;
-      expect(updated).toMatchObject({ description: 'second', tags: ['b', 'c'], metadata: { lr: 0.01, notes: { by: 'ann' } }, metrics: { accuracy: 0.75, f1: 0.7 } });
+      expect(updated).toMatchObject({
+        description: 'second',
+        tags: ['b', 'c'],
+        metadata: { lr: 0.01, notes: { by: 'ann' } },
+        metrics: { accuracy: 0.75, f1: 0.7 },
+      });
       expect(updated.id).toBe(linked.version.id);
       expect(updated.artifact).toEqual(linked.version.artifact);
       expect(updated.createdAt).toBe(linked.version.createdAt);
@@ -340,8 +403,17 @@ describe('model versions', () => {
       await link(reg, 'mnist');
       await s.ok(SET_ALIAS, { i: { registry: reg, model: 'mnist', alias: 'staging', version: 'v0' } });
       const auditBefore = await auditCount(reg, 'mnist', 0, 'version.updated');
-      const updated = (await s.ok(UPDATE, { i: { registry: reg, model: 'mnist', version: 'staging', description: 'via alias', metrics: { accuracy: 0.9 } } }))
-        .updateModelVersion.version;
+      const updated = (
+        await s.ok(UPDATE, {
+          i: {
+            registry: reg,
+            model: 'mnist',
+            version: 'staging',
+            description: 'via alias',
+            metrics: { accuracy: 0.9 },
+          },
+        })
+      ).updateModelVersion.version;
       expect(updated).toMatchObject({ number: 0, description: 'via alias', metrics: { accuracy: 0.9 } });
       expect(await auditCount(reg, 'mnist', 0, 'version.updated')).toBe(auditBefore + 1);
       expect(await auditCount(reg, 'mnist', 1, 'version.updated')).toBe(0);
@@ -353,8 +425,14 @@ describe('model versions', () => {
     it('leaves fields that are not given unchanged', async () => {
       const reg = await newRegistry();
       await link(reg, 'mnist', { description: 'keep', tags: ['keep'], metadata: { keep: true }, metrics: { keep: 1 } });
-      const updated = (await s.ok(UPDATE, { i: { registry: reg, model: 'mnist', version: 'v0', tags: ['new'] } })).updateModelVersion.version;
-      expect(updated).toMatchObject({ description: 'keep', tags: ['new'], metadata: { keep: true }, metrics: { keep: 1 } });
+      const updated = (await s.ok(UPDATE, { i: { registry: reg, model: 'mnist', version: 'v0', tags: ['new'] } }))
+        .updateModelVersion.version;
+      expect(updated).toMatchObject({
+        description: 'keep',
+        tags: ['new'],
+        metadata: { keep: true },
+        metrics: { keep: 1 },
+      });
     });
 
     it('has no artifact field: a mutation passing one fails validation and changes nothing', async () => {
@@ -376,7 +454,9 @@ describe('model versions', () => {
     it('refuses an artifact passed in variables with BAD_USER_INPUT', async () => {
       const reg = await newRegistry();
       const linked = await link(reg, 'mnist');
-      const r = await s.gql(UPDATE, { i: { registry: reg, model: 'mnist', version: 'v0', artifact: artifact('other') } });
+      const r = await s.gql(UPDATE, {
+        i: { registry: reg, model: 'mnist', version: 'v0', artifact: artifact('other') },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       const read = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v0' })).modelVersion;
       expect(read.artifact).toEqual(linked.version.artifact);
@@ -386,8 +466,16 @@ describe('model versions', () => {
       const reg = await newRegistry();
       const linked = await link(reg, 'mnist', { metadata: { a: 1 }, metrics: { accuracy: 0.5 } });
       const before = await rowCounts();
-      for (const bad of [{ metadata: [1] }, { metadata: 'text' }, { metrics: { accuracy: 'high' } }, { metrics: { accuracy: { top1: 1 } } }, { metrics: { ok: false } }]) {
-        const r = await s.gql(UPDATE, { i: { registry: reg, model: 'mnist', version: 'v0', description: 'should not stick', ...bad } });
+      for (const bad of [
+        { metadata: [1] },
+        { metadata: 'text' },
+        { metrics: { accuracy: 'high' } },
+        { metrics: { accuracy: { top1: 1 } } },
+        { metrics: { ok: false } },
+      ]) {
+        const r = await s.gql(UPDATE, {
+          i: { registry: reg, model: 'mnist', version: 'v0', description: 'should not stick', ...bad },
+        });
         expect(codeOf(r)).toBe('BAD_USER_INPUT');
       }
       expect(await rowCounts()).toEqual(before);
@@ -415,7 +503,8 @@ describe('model versions', () => {
 
     it('hides the version from versions by default and shows it with includeArchived', async () => {
       const { reg } = await threeVersions();
-      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion.version;
+      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } }))
+        .archiveModelVersion.version;
       expect(archived.number).toBe(1);
       expect(archived.archived).toBe(true);
       expect(Number.isNaN(Date.parse(archived.archivedAt))).toBe(false);
@@ -432,12 +521,19 @@ describe('model versions', () => {
 
     it('keeps the archived version readable by version(ref) and node(id)', async () => {
       const { reg, vs } = await threeVersions();
-      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion.version;
-      const byRef = await s.ok(`query($r: String!) { model(registry: $r, name: "mnist") { version(ref: "v1") { ${VERSION} } } }`, { r: reg });
+      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } }))
+        .archiveModelVersion.version;
+      const byRef = await s.ok(
+        `query($r: String!) { model(registry: $r, name: "mnist") { version(ref: "v1") { ${VERSION} } } }`,
+        { r: reg },
+      );
       expect(byRef.model.version).toEqual(archived);
       expect(byRef.model.version.archived).toBe(true);
       expect(byRef.model.version.artifact).toEqual(vs[1].artifact);
-      const byId = await s.ok(`query($id: ID!) { node(id: $id) { id ... on ModelVersion { number archived archivedAt } } }`, { id: vs[1].id });
+      const byId = await s.ok(
+        `query($id: ID!) { node(id: $id) { id ... on ModelVersion { number archived archivedAt } } }`,
+        { id: vs[1].id },
+      );
       expect(byId.node).toEqual({ id: vs[1].id, number: 1, archived: true, archivedAt: archived.archivedAt });
       const direct = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v1' })).modelVersion;
       expect(direct.archived).toBe(true);
@@ -445,9 +541,11 @@ describe('model versions', () => {
 
     it('is idempotent: archiving again keeps the first archivedAt and writes nothing', async () => {
       const { reg } = await threeVersions();
-      const first = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion.version;
+      const first = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion
+        .version;
       const before = await rowCounts();
-      const again = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion.version;
+      const again = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion
+        .version;
       expect(again.archived).toBe(true);
       expect(again.archivedAt).toBe(first.archivedAt);
       expect(await rowCounts()).toEqual(before);
@@ -486,21 +584,33 @@ describe('model versions', () => {
     });
 
     it('orders by number ascending and descending', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'ASC' } })).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'DESC' } })).toEqual([6, 5, 4, 3, 2, 1, 0]);
+      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'ASC' } })).toEqual([
+        0, 1, 2, 3, 4, 5, 6,
+      ]);
+      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'DESC' } })).toEqual([
+        6, 5, 4, 3, 2, 1, 0,
+      ]);
     });
 
     it('orders by createdAt ascending and descending', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'ASC' } })).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual([6, 5, 4, 3, 2, 1, 0]);
+      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'ASC' } })).toEqual([
+        0, 1, 2, 3, 4, 5, 6,
+      ]);
+      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual([
+        6, 5, 4, 3, 2, 1, 0,
+      ]);
     });
 
     it('orders by a metric descending, versions without it last', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } })).toEqual([5, 2, 0, 6, 3, 4, 1]);
+      expect(
+        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } }),
+      ).toEqual([5, 2, 0, 6, 3, 4, 1]);
     });
 
     it('orders by a metric ascending, versions without it still last', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } })).toEqual([3, 6, 0, 2, 5, 1, 4]);
+      expect(
+        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } }),
+      ).toEqual([3, 6, 0, 2, 5, 1, 4]);
     });
 
     async function walk(args: Record<string, unknown>, first = 2) {
@@ -525,8 +635,16 @@ describe('model versions', () => {
       ['number ascending', { orderBy: { field: 'NUMBER', direction: 'ASC' } }, [0, 1, 2, 3, 4, 5, 6]],
       ['createdAt descending', { orderBy: { field: 'CREATED_AT', direction: 'DESC' } }, [6, 5, 4, 3, 2, 1, 0]],
       ['createdAt ascending', { orderBy: { field: 'CREATED_AT', direction: 'ASC' } }, [0, 1, 2, 3, 4, 5, 6]],
-      ['the metric descending', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } }, [5, 2, 0, 6, 3, 4, 1]],
-      ['the metric ascending', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } }, [3, 6, 0, 2, 5, 1, 4]],
+      [
+        'the metric descending',
+        { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } },
+        [5, 2, 0, 6, 3, 4, 1],
+      ],
+      [
+        'the metric ascending',
+        { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } },
+        [3, 6, 0, 2, 5, 1, 4],
+      ],
     ])('walks pages of 2 in %s, visiting every version once, in order', async (_what, args, expected) => {
       const { seen, totals, pages } = await walk(args);
       expect(seen).toEqual(expected);
@@ -538,8 +656,16 @@ describe('model versions', () => {
     it.each([
       ['createdAt descending', { orderBy: { field: 'CREATED_AT', direction: 'DESC' } }, [6, 5, 4, 3, 2, 1, 0]],
       ['createdAt ascending', { orderBy: { field: 'CREATED_AT', direction: 'ASC' } }, [0, 1, 2, 3, 4, 5, 6]],
-      ['the metric descending', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } }, [5, 2, 0, 6, 3, 4, 1]],
-      ['the metric ascending', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } }, [3, 6, 0, 2, 5, 1, 4]],
+      [
+        'the metric descending',
+        { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } },
+        [5, 2, 0, 6, 3, 4, 1],
+      ],
+      [
+        'the metric ascending',
+        { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } },
+        [3, 6, 0, 2, 5, 1, 4],
+      ],
     ])('walks pages of 1 in %s across ties without skipping or repeating', async (_what, args, expected) => {
       const { seen, pages } = await walk(args, 1);
       expect(seen).toEqual(expected);
@@ -548,21 +674,35 @@ describe('model versions', () => {
 
     it('orders by a metric whose name has dots, dashes and slashes', async () => {
       const r2 = await newRegistry();
-      for (const v of [0.2, 0.8, 0.5]) await link(r2, 'dotted', { metrics: { 'val/top-1.acc': v, 'val/top-1': 1 - v } });
-      expect(await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1.acc', direction: 'DESC' } })).toEqual([1, 2, 0]);
-      expect(await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1', direction: 'DESC' } })).toEqual([0, 2, 1]);
+      for (const v of [0.2, 0.8, 0.5])
+        await link(r2, 'dotted', { metrics: { 'val/top-1.acc': v, 'val/top-1': 1 - v } });
+      expect(
+        await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1.acc', direction: 'DESC' } }),
+      ).toEqual([1, 2, 0]);
+      expect(
+        await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1', direction: 'DESC' } }),
+      ).toEqual([0, 2, 1]);
     });
 
     it('orders by a metric no version has as by number', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'DESC' } })).toEqual([6, 5, 4, 3, 2, 1, 0]);
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'ASC' } })).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(
+        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'DESC' } }),
+      ).toEqual([6, 5, 4, 3, 2, 1, 0]);
+      expect(
+        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'ASC' } }),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6]);
     });
 
     it('reports hasNextPage false on an exact last page', async () => {
       const data = await s.ok(VERSIONS, { r: reg, m: 'ranked', first: 7 });
       expect(data.model.versions.edges).toHaveLength(7);
       expect(data.model.versions.pageInfo.hasNextPage).toBe(false);
-      const more = await s.ok(VERSIONS, { r: reg, m: 'ranked', first: 3, after: data.model.versions.pageInfo.endCursor });
+      const more = await s.ok(VERSIONS, {
+        r: reg,
+        m: 'ranked',
+        first: 3,
+        after: data.model.versions.pageInfo.endCursor,
+      });
       expect(more.model.versions.edges).toEqual([]);
       expect(more.model.versions.pageInfo.hasNextPage).toBe(false);
     });
@@ -577,7 +717,10 @@ describe('model versions', () => {
     });
 
     it('walks pages of a tag filter in a metric order', async () => {
-      const { seen } = await walk({ filter: { tag: 'even' }, orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } });
+      const { seen } = await walk({
+        filter: { tag: 'even' },
+        orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' },
+      });
       expect(seen).toEqual([2, 0, 6, 4]);
     });
 
@@ -599,32 +742,49 @@ describe('model versions', () => {
       });
 
       it('refuses a forged cursor that decodes as JSON', async () => {
-        const forged = Buffer.from(JSON.stringify({ o: 'version:number:DESC', v: ['1; DROP TABLE model_version'] })).toString('base64url');
+        const forged = Buffer.from(
+          JSON.stringify({ o: 'version:number:DESC', v: ['1; DROP TABLE model_version'] }),
+        ).toString('base64url');
         expect(codeOf(await versionsOf(reg, 'ranked', { after: forged }))).toBe('BAD_USER_INPUT');
       });
 
       it('refuses a forged creation-time cursor whose time is out of range', async () => {
         for (const t of [1e20, -1e20, 1.5]) {
-          const forged = Buffer.from(JSON.stringify({ o: 'version:created:DESC', v: [t, '01a21a62-f115-7000-8728-4655e3896a82'] })).toString('base64url');
-          const r = await versionsOf(reg, 'ranked', { after: forged, orderBy: { field: 'CREATED_AT', direction: 'DESC' } });
+          const forged = Buffer.from(
+            JSON.stringify({ o: 'version:created:DESC', v: [t, '01a21a62-f115-7000-8728-4655e3896a82'] }),
+          ).toString('base64url');
+          const r = await versionsOf(reg, 'ranked', {
+            after: forged,
+            orderBy: { field: 'CREATED_AT', direction: 'DESC' },
+          });
           expect(codeOf(r)).toBe('BAD_USER_INPUT');
         }
       });
 
       it('refuses a cursor from the number order used with the metric order', async () => {
         const page = (await s.ok(VERSIONS, { r: reg, m: 'ranked', first: 2 })).model.versions;
-        const r = await versionsOf(reg, 'ranked', { first: 2, after: page.pageInfo.endCursor, orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } });
+        const r = await versionsOf(reg, 'ranked', {
+          first: 2,
+          after: page.pageInfo.endCursor,
+          orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' },
+        });
         expect(codeOf(r)).toBe('BAD_USER_INPUT');
       });
 
       it('refuses a cursor from one direction used with the other', async () => {
         const page = (await s.ok(VERSIONS, { r: reg, m: 'ranked', first: 2 })).model.versions;
-        const r = await versionsOf(reg, 'ranked', { first: 2, after: page.pageInfo.endCursor, orderBy: { field: 'NUMBER', direction: 'ASC' } });
+        const r = await versionsOf(reg, 'ranked', {
+          first: 2,
+          after: page.pageInfo.endCursor,
+          orderBy: { field: 'NUMBER', direction: 'ASC' },
+        });
         expect(codeOf(r)).toBe('BAD_USER_INPUT');
       });
 
       it('refuses the metric order without a metric name', async () => {
-        expect(codeOf(await versionsOf(reg, 'ranked', { orderBy: { field: 'METRIC', direction: 'DESC' } }))).toBe('BAD_USER_INPUT');
+        expect(codeOf(await versionsOf(reg, 'ranked', { orderBy: { field: 'METRIC', direction: 'DESC' } }))).toBe(
+          'BAD_USER_INPUT',
+        );
       });
     });
   });
@@ -665,11 +825,14 @@ describe('model versions', () => {
       expect(r.data?.modelVersion ?? null).toBeNull();
     });
 
-    it.each([['bad ref'], [''], ['-staging'], ['v01'], ['a/b'], ['x'.repeat(65)]])('refuses the malformed ref %j with BAD_USER_INPUT', async (ref) => {
-      const r = await s.gql(GET, { r: reg, m: 'mnist', ref });
-      expect(codeOf(r)).toBe('BAD_USER_INPUT');
-      expect(r.data?.modelVersion ?? null).toBeNull();
-    });
+    it.each([['bad ref'], [''], ['-staging'], ['v01'], ['a/b'], ['x'.repeat(65)]])(
+      'refuses the malformed ref %j with BAD_USER_INPUT',
+      async (ref) => {
+        const r = await s.gql(GET, { r: reg, m: 'mnist', ref });
+        expect(codeOf(r)).toBe('BAD_USER_INPUT');
+        expect(r.data?.modelVersion ?? null).toBeNull();
+      },
+    );
 
     // DESIGN.md's alias grammar, [A-Za-z0-9][A-Za-z0-9_.-]{0,63} minus `latest` and v<n>, admits
     // "v-1": it is an alias name, not a malformed version number, so it resolves like any alias.

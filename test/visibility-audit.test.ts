@@ -55,14 +55,19 @@ interface AuditNode {
 
 let seq = 0;
 const tokens: Record<string, Record<string, string>> = {};
-const as = async (subject: string, groups?: string[]) => (tokens[`${subject}:${groups ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
+const as = async (subject: string, groups?: string[]) =>
+  (tokens[`${subject}:${groups ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
 const anonymous = { authorization: '' };
 
 /** A registry (made by TEST_ADMIN) with roles, and a model `m` with versions v0 and v1. */
-async function registryWith(label: string, opts: { visibility?: string; roles?: Record<string, string>; model?: boolean } = {}) {
+async function registryWith(
+  label: string,
+  opts: { visibility?: string; roles?: Record<string, string>; model?: boolean } = {},
+) {
   const name = `va-${label}-${++seq}`;
   const created = await s.ok(CREATE_REGISTRY, { i: { name, visibility: opts.visibility } });
-  for (const [subject, role] of Object.entries(opts.roles ?? { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' })) await s.ok(GRANT, { i: { registry: name, subject, role } });
+  for (const [subject, role] of Object.entries(opts.roles ?? { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' }))
+    await s.ok(GRANT, { i: { registry: name, subject, role } });
   const ids = { registry: created.createRegistry.registry.id as string, model: '', version: '' };
   if (opts.model !== false) {
     await s.ok(LINK, linkInput(name, 'm'));
@@ -75,7 +80,14 @@ async function registryWith(label: string, opts: { visibility?: string; roles?: 
 
 function linkInput(registry: string, model: string, aliases?: string[]) {
   const n = ++seq;
-  return { i: { registry, model, artifact: { uri: `s3://va/${registry}/${n}`, digest: digestOf(`va-${n}`), sizeBytes: n }, aliases } };
+  return {
+    i: {
+      registry,
+      model,
+      artifact: { uri: `s3://va/${registry}/${n}`, digest: digestOf(`va-${n}`), sizeBytes: n },
+      aliases,
+    },
+  };
 }
 
 function expectCode(r: GraphQLResult, code: string) {
@@ -93,8 +105,18 @@ const totalAudit = () => countRows('SELECT COUNT(*) AS n FROM audit_event');
 
 /** Row counts of every table a mutation could touch. */
 async function tableCounts() {
-  const tables = ['registry', 'registered_model', 'model_version', 'model_alias', 'alias_event', 'audit_event', 'role_binding'];
-  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await countRows(`SELECT COUNT(*) AS n FROM ${t}`)])));
+  const tables = [
+    'registry',
+    'registered_model',
+    'model_version',
+    'model_alias',
+    'alias_event',
+    'audit_event',
+    'role_binding',
+  ];
+  return Object.fromEntries(
+    await Promise.all(tables.map(async (t) => [t, await countRows(`SELECT COUNT(*) AS n FROM ${t}`)])),
+  );
 }
 
 async function expectDenied(code: string, call: () => Promise<GraphQLResult>) {
@@ -117,7 +139,11 @@ async function allRegistries(h: Record<string, string>, first = 100) {
 }
 
 /** Every audit event the caller may see under `filter`, walking pages of `first`. */
-async function allAudit(h: Record<string, string>, filter: Record<string, unknown> = {}, first = 100): Promise<AuditNode[]> {
+async function allAudit(
+  h: Record<string, string>,
+  filter: Record<string, unknown> = {},
+  first = 100,
+): Promise<AuditNode[]> {
   const nodes: AuditNode[] = [];
   let after: string | null = null;
   for (let page = 0; page < 1000; page++) {
@@ -170,7 +196,9 @@ describe('a RESTRICTED registry, to a caller without a role', () => {
       // The same answer as for a registry that was never created: nothing tells them apart.
       const missing = await s.gql(q, { ...vars, r: `${name}-nope` }, olive);
       expectCode(missing, 'NOT_FOUND');
-      expect(hidden.errors![0].message.replace(name, 'X')).toBe(missing.errors![0].message.replace(`${name}-nope`, 'X'));
+      expect(hidden.errors![0].message.replace(name, 'X')).toBe(
+        missing.errors![0].message.replace(`${name}-nope`, 'X'),
+      );
     }
   });
 
@@ -184,14 +212,18 @@ describe('a RESTRICTED registry, to a caller without a role', () => {
     }
   });
 
-  it('leaves the registry out of the outsider\'s registries and answers NOT_FOUND to their writes', async () => {
+  it("leaves the registry out of the outsider's registries and answers NOT_FOUND to their writes", async () => {
     const { name } = await registryWith('hidden-list');
     const olive = await as(OUTSIDER);
     expect(await allRegistries(olive)).not.toContain(name);
     expect(await allRegistries(await as(MEMBER))).toContain(name);
     await expectDenied('NOT_FOUND', async () => s.gql(CREATE_MODEL, { i: { registry: name, name: 'sneaky' } }, olive));
-    await expectDenied('NOT_FOUND', async () => s.gql(SET, { i: { registry: name, model: 'm', alias: 'staging', version: 'v0' } }, olive));
-    await expectDenied('NOT_FOUND', async () => s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'ORGANIZATION' } }, olive));
+    await expectDenied('NOT_FOUND', async () =>
+      s.gql(SET, { i: { registry: name, model: 'm', alias: 'staging', version: 'v0' } }, olive),
+    );
+    await expectDenied('NOT_FOUND', async () =>
+      s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'ORGANIZATION' } }, olive),
+    );
   });
 });
 
@@ -199,10 +231,18 @@ describe('an ORGANIZATION registry', () => {
   it('is readable by any authenticated caller and in their registries', async () => {
     const { name, ids } = await registryWith('org', { visibility: 'ORGANIZATION' });
     const olive = await as(OUTSIDER);
-    expect(expectOk(await s.gql(REGISTRY, { r: name }, olive)).registry).toEqual({ id: ids.registry, name, visibility: 'ORGANIZATION' });
+    expect(expectOk(await s.gql(REGISTRY, { r: name }, olive)).registry).toEqual({
+      id: ids.registry,
+      name,
+      visibility: 'ORGANIZATION',
+    });
     expect(expectOk(await s.gql(MODEL, { r: name, m: 'm' }, olive)).model).toEqual({ id: ids.model, name: 'm' });
-    expect(expectOk(await s.gql(VERSION, { r: name, m: 'm', ref: 'latest' }, olive)).modelVersion).toEqual({ id: ids.version, name: 'v1' });
-    for (const id of [ids.registry, ids.model, ids.version]) expect(expectOk(await s.gql(NODE, { id }, olive)).node.id).toBe(id);
+    expect(expectOk(await s.gql(VERSION, { r: name, m: 'm', ref: 'latest' }, olive)).modelVersion).toEqual({
+      id: ids.version,
+      name: 'v1',
+    });
+    for (const id of [ids.registry, ids.model, ids.version])
+      expect(expectOk(await s.gql(NODE, { id }, olive)).node.id).toBe(id);
     expect(await allRegistries(olive)).toContain(name);
   });
 
@@ -212,8 +252,12 @@ describe('an ORGANIZATION registry', () => {
     await expectDenied('FORBIDDEN', () => s.gql(CREATE_MODEL, { i: { registry: name, name: 'sneaky' } }, olive));
     await expectDenied('FORBIDDEN', () => s.gql(LINK, linkInput(name, 'm'), olive));
     await expectDenied('FORBIDDEN', () => s.gql(LINK, linkInput(name, 'brand-new'), olive));
-    await expectDenied('FORBIDDEN', () => s.gql(SET, { i: { registry: name, model: 'm', alias: 'staging', version: 'v0' } }, olive));
-    await expectDenied('FORBIDDEN', () => s.gql(GRANT, { i: { registry: name, subject: OUTSIDER, role: 'ADMIN' } }, olive));
+    await expectDenied('FORBIDDEN', () =>
+      s.gql(SET, { i: { registry: name, model: 'm', alias: 'staging', version: 'v0' } }, olive),
+    );
+    await expectDenied('FORBIDDEN', () =>
+      s.gql(GRANT, { i: { registry: name, subject: OUTSIDER, role: 'ADMIN' } }, olive),
+    );
     await expectDenied('FORBIDDEN', () => s.gql(AUDIT, { f: { registry: name } }, olive));
   });
 
@@ -229,7 +273,10 @@ describe('an ORGANIZATION registry', () => {
     const { name, ids } = await registryWith('org-switch', { visibility: 'ORGANIZATION' });
     const olive = await as(OUTSIDER);
     expectOk(await s.gql(REGISTRY, { r: name }, olive));
-    expect(expectOk(await s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'RESTRICTED' } }, await as(ADMIN))).updateRegistry.registry).toEqual({ name, visibility: 'RESTRICTED' });
+    expect(
+      expectOk(await s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'RESTRICTED' } }, await as(ADMIN)))
+        .updateRegistry.registry,
+    ).toEqual({ name, visibility: 'RESTRICTED' });
     expectCode(await s.gql(REGISTRY, { r: name }, olive), 'NOT_FOUND');
     expectCode(await s.gql(NODE, { id: ids.model }, olive), 'NOT_FOUND');
     expect(await allRegistries(olive)).not.toContain(name);
@@ -241,12 +288,19 @@ describe('an ORGANIZATION registry', () => {
   });
 
   it('forbids a member or a viewer to change visibility, leaving it unchanged', async () => {
-    const { name } = await registryWith('org-vis', { visibility: 'ORGANIZATION', roles: { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER', vera: 'VIEWER' } });
+    const { name } = await registryWith('org-vis', {
+      visibility: 'ORGANIZATION',
+      roles: { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER', vera: 'VIEWER' },
+    });
     for (const who of [MEMBER, 'vera', OUTSIDER]) {
-      await expectDenied('FORBIDDEN', async () => s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'RESTRICTED' } }, await as(who)));
+      await expectDenied('FORBIDDEN', async () =>
+        s.gql(UPDATE_REGISTRY, { i: { registry: name, visibility: 'RESTRICTED' } }, await as(who)),
+      );
     }
     const restricted = await registryWith('restricted-vis');
-    await expectDenied('FORBIDDEN', async () => s.gql(UPDATE_REGISTRY, { i: { registry: restricted.name, visibility: 'ORGANIZATION' } }, await as(MEMBER)));
+    await expectDenied('FORBIDDEN', async () =>
+      s.gql(UPDATE_REGISTRY, { i: { registry: restricted.name, visibility: 'ORGANIZATION' } }, await as(MEMBER)),
+    );
     expect((await s.ok(REGISTRY, { r: name })).registry.visibility).toBe('ORGANIZATION');
     expect((await s.ok(REGISTRY, { r: restricted.name })).registry.visibility).toBe('RESTRICTED');
     expectOk(await s.gql(REGISTRY, { r: name }, await as(OUTSIDER)));
@@ -265,13 +319,18 @@ describe('auditEvents', () => {
     expectOk(await s.gql(LINK, linkInput(R, 'other'), await as(MEMBER)));
   });
 
-  const registryEventCount = (name: string) => countRows('SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?', [name]);
+  const registryEventCount = (name: string) =>
+    countRows('SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?', [
+      name,
+    ]);
 
   it("shows a registry admin their registry's events, all of them", async () => {
     const events = await allAudit(await as(R_ADMIN), { registry: R }, 7);
     expect(events.length).toBe(await registryEventCount(R));
     expect(new Set(events.map((e) => e.registry?.name))).toEqual(new Set([R]));
-    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['registry.created', 'role.granted', 'model.created', 'version.linked', 'alias.set']));
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['registry.created', 'role.granted', 'model.created', 'version.linked', 'alias.set']),
+    );
     // Without a filter: every registry they administer, which is R alone.
     const unfiltered = await allAudit(await as(R_ADMIN));
     expect(new Set(unfiltered.map((e) => e.registry?.name))).toEqual(new Set([R]));
@@ -316,7 +375,12 @@ describe('auditEvents', () => {
     const set = await allAudit(ada, { registry: R, action: 'alias.set' });
     expect(set.length).toBeGreaterThan(0);
     expect(set.every((e) => e.action === 'alias.set')).toBe(true);
-    expect(set.length).toBe(await countRows("SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ? AND e.action = 'alias.set'", [R]));
+    expect(set.length).toBe(
+      await countRows(
+        "SELECT COUNT(*) AS n FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ? AND e.action = 'alias.set'",
+        [R],
+      ),
+    );
 
     const byMember = await allAudit(ada, { registry: R, actor: MEMBER });
     expect(byMember.map((e) => e.actor.id)).toEqual(byMember.map(() => MEMBER));
@@ -324,9 +388,18 @@ describe('auditEvents', () => {
 
     const other = await allAudit(ada, { registry: R, model: 'other' });
     const otherId = (await s.ok(MODEL, { r: R, m: 'other' })).model.id;
-    expect(other.length).toBe(await countRows('SELECT COUNT(*) AS n FROM audit_event e JOIN registered_model m ON m.id = e.model_id WHERE m.name = ? AND m.registry_id = (SELECT id FROM registry WHERE name = ?)', ['other', R]));
+    expect(other.length).toBe(
+      await countRows(
+        'SELECT COUNT(*) AS n FROM audit_event e JOIN registered_model m ON m.id = e.model_id WHERE m.name = ? AND m.registry_id = (SELECT id FROM registry WHERE name = ?)',
+        ['other', R],
+      ),
+    );
     expect(other.map((e) => e.action).sort()).toEqual(['alias.set', 'model.created', 'version.linked']);
-    expect(other.filter((e) => e.targetType === 'RegisteredModel' || e.targetType === 'Alias').every((e) => e.targetId === otherId)).toBe(true);
+    expect(
+      other
+        .filter((e) => e.targetType === 'RegisteredModel' || e.targetType === 'Alias')
+        .every((e) => e.targetId === otherId),
+    ).toBe(true);
     const m = await allAudit(ada, { registry: R, model: 'm' });
     expect(m.some((e) => e.action === 'alias.set' && e.after?.alias === 'staging')).toBe(true);
     expect(m.some((e) => other.some((o) => o.id === e.id))).toBe(false);
@@ -362,8 +435,16 @@ describe('auditEvents', () => {
 
   it('records the x-request-id the caller sent', async () => {
     const ada = await as(R_ADMIN);
-    expectOk(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'traced', version: 'v0' } }, { ...ada, 'x-request-id': 'audit-check-1' }));
-    const [event] = (await allAudit(ada, { registry: R, action: 'alias.set' })).filter((e) => e.after?.alias === 'traced');
+    expectOk(
+      await s.gql(
+        SET,
+        { i: { registry: R, model: 'm', alias: 'traced', version: 'v0' } },
+        { ...ada, 'x-request-id': 'audit-check-1' },
+      ),
+    );
+    const [event] = (await allAudit(ada, { registry: R, action: 'alias.set' })).filter(
+      (e) => e.after?.alias === 'traced',
+    );
     expect(event).toMatchObject({ action: 'alias.set', actor: { id: R_ADMIN }, requestId: 'audit-check-1' });
     // Requests made through the test support carry their own ids.
     const others = await allAudit(ada, { registry: R });
@@ -372,23 +453,66 @@ describe('auditEvents', () => {
 
   it('records grants and revokes as role.granted and role.revoked with before and after', async () => {
     const ada = await as(R_ADMIN);
-    expect(expectOk(await s.gql(GRANT, { i: { registry: R, subject: 'vic', role: 'VIEWER' } }, ada)).grantRole.previousRole).toBeNull();
-    expect(expectOk(await s.gql(GRANT, { i: { registry: R, subject: 'vic', role: 'MEMBER' } }, ada)).grantRole.previousRole).toBe('VIEWER');
+    expect(
+      expectOk(await s.gql(GRANT, { i: { registry: R, subject: 'vic', role: 'VIEWER' } }, ada)).grantRole.previousRole,
+    ).toBeNull();
+    expect(
+      expectOk(await s.gql(GRANT, { i: { registry: R, subject: 'vic', role: 'MEMBER' } }, ada)).grantRole.previousRole,
+    ).toBe('VIEWER');
     expectOk(await s.gql(REVOKE, { i: { registry: R, subject: 'vic' } }, ada));
 
-    const roleEvents = (await allAudit(ada, { registry: R, actor: R_ADMIN })).filter((e) => e.action.startsWith('role.'));
+    const roleEvents = (await allAudit(ada, { registry: R, actor: R_ADMIN })).filter((e) =>
+      e.action.startsWith('role.'),
+    );
     const registryId = (await s.ok(REGISTRY, { r: R })).registry.id;
-    expect(roleEvents.map(({ action, actor, targetType, targetId, before, after, registry }) => ({ action, actor, targetType, targetId, before, after, registry }))).toEqual([
-      { action: 'role.revoked', actor: { id: R_ADMIN }, targetType: 'RoleBinding', targetId: registryId, before: { subject: 'vic', role: 'MEMBER' }, after: null, registry: { name: R } },
-      { action: 'role.granted', actor: { id: R_ADMIN }, targetType: 'RoleBinding', targetId: registryId, before: { subject: 'vic', role: 'VIEWER' }, after: { subject: 'vic', role: 'MEMBER' }, registry: { name: R } },
-      { action: 'role.granted', actor: { id: R_ADMIN }, targetType: 'RoleBinding', targetId: registryId, before: null, after: { subject: 'vic', role: 'VIEWER' }, registry: { name: R } },
+    expect(
+      roleEvents.map(({ action, actor, targetType, targetId, before, after, registry }) => ({
+        action,
+        actor,
+        targetType,
+        targetId,
+        before,
+        after,
+        registry,
+      })),
+    ).toEqual([
+      {
+        action: 'role.revoked',
+        actor: { id: R_ADMIN },
+        targetType: 'RoleBinding',
+        targetId: registryId,
+        before: { subject: 'vic', role: 'MEMBER' },
+        after: null,
+        registry: { name: R },
+      },
+      {
+        action: 'role.granted',
+        actor: { id: R_ADMIN },
+        targetType: 'RoleBinding',
+        targetId: registryId,
+        before: { subject: 'vic', role: 'VIEWER' },
+        after: { subject: 'vic', role: 'MEMBER' },
+        registry: { name: R },
+      },
+      {
+        action: 'role.granted',
+        actor: { id: R_ADMIN },
+        targetType: 'RoleBinding',
+        targetId: registryId,
+        before: null,
+        after: { subject: 'vic', role: 'VIEWER' },
+        registry: { name: R },
+      },
     ]);
   });
 
   it('writes no audit event for a denied mutation', async () => {
     const mona = await as(MEMBER);
     const before = await totalAudit();
-    expectCode(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'production', version: 'v0' } }, mona), 'FORBIDDEN');
+    expectCode(
+      await s.gql(SET, { i: { registry: R, model: 'm', alias: 'production', version: 'v0' } }, mona),
+      'FORBIDDEN',
+    );
     expectCode(await s.gql(GRANT, { i: { registry: R, subject: MEMBER, role: 'ADMIN' } }, mona), 'FORBIDDEN');
     expectCode(await s.gql(UPDATE_REGISTRY, { i: { registry: R, protectedAliases: [] } }, mona), 'FORBIDDEN');
     expectCode(await s.gql(CREATE_REGISTRY, { i: { name: `va-denied-${++seq}` } }, mona), 'FORBIDDEN');
@@ -409,14 +533,21 @@ describe('auditEvents', () => {
     expect(new Set(whole.map((e) => e.id)).size).toBe(whole.length);
     const times = whole.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    const rows: { id: string }[] = await s.db.ds.query('SELECT e.id FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?', [R]);
+    const rows: { id: string }[] = await s.db.ds.query(
+      'SELECT e.id FROM audit_event e JOIN registry r ON r.id = e.registry_id WHERE r.name = ?',
+      [R],
+    );
     expect(whole.map((e) => e.id).sort()).toEqual(rows.map((r) => r.id).sort());
     // A change made between pages is newer than the cursor: it neither repeats nor shifts later pages.
     const page1 = await s.ok(AUDIT, { f: { registry: R }, first: 5 }, ada);
     expectOk(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'between-pages', version: 'v1' } }, ada));
     const page2 = await s.ok(AUDIT, { f: { registry: R }, first: 5, after: page1.auditEvents.pageInfo.endCursor }, ada);
-    expect(page1.auditEvents.edges.map((e: { node: AuditNode }) => e.node.id)).toEqual(whole.slice(0, 5).map((e) => e.id));
-    expect(page2.auditEvents.edges.map((e: { node: AuditNode }) => e.node.id)).toEqual(whole.slice(5, 10).map((e) => e.id));
+    expect(page1.auditEvents.edges.map((e: { node: AuditNode }) => e.node.id)).toEqual(
+      whole.slice(0, 5).map((e) => e.id),
+    );
+    expect(page2.auditEvents.edges.map((e: { node: AuditNode }) => e.node.id)).toEqual(
+      whole.slice(5, 10).map((e) => e.id),
+    );
     const newest = (await s.ok(AUDIT, { f: { registry: R }, first: 1 }, ada)).auditEvents.edges[0].node;
     expect(newest).toMatchObject({ action: 'alias.set', after: expect.objectContaining({ alias: 'between-pages' }) });
   });

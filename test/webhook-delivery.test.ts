@@ -53,19 +53,34 @@ let seq = 0;
 /** A registry with model `m` at v0 and v1, and a webhook on alias events to `url`. */
 async function fixture(gql: Gql, url: string, extra: Record<string, unknown> = {}) {
   const reg = `whd-${++seq}`;
-  await ok(gql, `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, { i: { name: reg } });
-  for (let v = 0; v < 2; v++) await ok(gql, LINK, { i: { registry: reg, model: 'm', artifact: { uri: `s3://m/${reg}/${v}`, digest: digestOf(`${reg}/${v}`), sizeBytes: 1 } } });
-  const hook = (await ok(gql, CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'], ...extra } })).createWebhook;
+  await ok(gql, `mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, {
+    i: { name: reg },
+  });
+  for (let v = 0; v < 2; v++)
+    await ok(gql, LINK, {
+      i: {
+        registry: reg,
+        model: 'm',
+        artifact: { uri: `s3://m/${reg}/${v}`, digest: digestOf(`${reg}/${v}`), sizeBytes: 1 },
+      },
+    });
+  const hook = (await ok(gql, CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'], ...extra } }))
+    .createWebhook;
   return { reg, hookId: hook.webhook.id as string, secret: hook.secret as string };
 }
-const moveStaging = (gql: Gql, reg: string, version: string) => ok(gql, SET, { i: { registry: reg, model: 'm', alias: 'staging', version } });
+const moveStaging = (gql: Gql, reg: string, version: string) =>
+  ok(gql, SET, { i: { registry: reg, model: 'm', alias: 'staging', version } });
 async function deliveriesOf(gql: Gql, hookId: string) {
   return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as { totalCount: number; edges: { node: any }[] };
 }
 const types = (rs: Received[]) => rs.map((r) => r.json.type);
 /** The delivery of a webhook, once `done` holds for it. */
 const settled = (gql: Gql, hookId: string, done: (d: any) => boolean = (d) => d.status !== 'PENDING') =>
-  eventually(async () => (await deliveriesOf(gql, hookId)).edges.map((e) => e.node).find(done), 15_000, 'delivery settled');
+  eventually(
+    async () => (await deliveriesOf(gql, hookId)).edges.map((e) => e.node).find(done),
+    15_000,
+    'delivery settled',
+  );
 
 describe('retries', () => {
   let s: TestServer;
@@ -81,10 +96,21 @@ describe('retries', () => {
     const { reg, hookId, secret } = await fixture(gql, rx.url);
     await moveStaging(gql, reg, 'v1');
     const d = await settled(gql, hookId);
-    expect(d).toMatchObject({ event: 'alias.set', status: 'SUCCEEDED', attempts: 3, lastResponseCode: 200, lastError: null, nextAttemptAt: null });
+    expect(d).toMatchObject({
+      event: 'alias.set',
+      status: 'SUCCEEDED',
+      attempts: 3,
+      lastResponseCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     expect(rx.received).toHaveLength(3);
     expect(new Set(rx.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([d.eventId]));
-    for (const r of rx.received) expect(new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>)).toMatchObject({ id: d.eventId, alias: 'staging' });
+    for (const r of rx.received)
+      expect(new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>)).toMatchObject({
+        id: d.eventId,
+        alias: 'staging',
+      });
     expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
   });
 
@@ -93,7 +119,13 @@ describe('retries', () => {
     const { reg, hookId } = await fixture(gql, rx.url);
     await moveStaging(gql, reg, 'v1');
     const d = await settled(gql, hookId);
-    expect(d).toMatchObject({ status: 'FAILED', attempts: 3, lastResponseCode: null, lastError: 'timed out after 300 ms (gave up after 3 attempts)', nextAttemptAt: null });
+    expect(d).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      lastResponseCode: null,
+      lastError: 'timed out after 300 ms (gave up after 3 attempts)',
+      nextAttemptAt: null,
+    });
     expect(rx.received).toHaveLength(3);
   });
 
@@ -109,17 +141,27 @@ describe('retries', () => {
     expect(d.lastError).toMatch(/ECONNREFUSED/);
   });
 
-  it.each([[410], [404], [400], [301]])('fails at once on %i: the receiver refused the request, and the same bytes would be refused again', async (status) => {
-    const headers: Record<string, string> = status === 301 ? { location: 'http://example.com/' } : {};
-    const rx = await receiver(() => ({ status, headers }));
-    const { reg, hookId } = await fixture(gql, rx.url);
-    await moveStaging(gql, reg, 'v1');
-    expect(await settled(gql, hookId)).toMatchObject({ status: 'FAILED', attempts: 1, lastResponseCode: status, nextAttemptAt: null });
-    expect(rx.received).toHaveLength(1);
-  });
+  it.each([[410], [404], [400], [301]])(
+    'fails at once on %i: the receiver refused the request, and the same bytes would be refused again',
+    async (status) => {
+      const headers: Record<string, string> = status === 301 ? { location: 'http://example.com/' } : {};
+      const rx = await receiver(() => ({ status, headers }));
+      const { reg, hookId } = await fixture(gql, rx.url);
+      await moveStaging(gql, reg, 'v1');
+      expect(await settled(gql, hookId)).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastResponseCode: status,
+        nextAttemptAt: null,
+      });
+      expect(rx.received).toHaveLength(1);
+    },
+  );
 
   it('retries 429 and 408, waiting at least as long as Retry-After asks', async () => {
-    const rx = await receiver((_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : n === 2 ? { status: 408 } : { status: 204 }));
+    const rx = await receiver((_r, n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : n === 2 ? { status: 408 } : { status: 204 },
+    );
     const { reg, hookId } = await fixture(gql, rx.url);
     await moveStaging(gql, reg, 'v1');
     expect(await settled(gql, hookId)).toMatchObject({ status: 'SUCCEEDED', attempts: 3, lastResponseCode: 204 });
@@ -129,7 +171,10 @@ describe('retries', () => {
   it('backs off exponentially with jitter, capped, and reads Retry-After as seconds or an HTTP date', () => {
     for (let attempt = 1; attempt <= 6; attempt++) {
       const ceiling = Math.min(1000, 100 * 2 ** (attempt - 1));
-      expect([backoffMs(attempt, 100, 1000, () => 0), backoffMs(attempt, 100, 1000, () => 1)]).toEqual([ceiling / 2, ceiling]);
+      expect([backoffMs(attempt, 100, 1000, () => 0), backoffMs(attempt, 100, 1000, () => 1)]).toEqual([
+        ceiling / 2,
+        ceiling,
+      ]);
     }
     const now = Date.parse('2025-01-01T00:00:00Z');
     expect(parseRetryAfter('120', now)).toBe(120_000);
@@ -139,7 +184,17 @@ describe('retries', () => {
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(undefined, now)).toBeNull();
     // Only delay-seconds and IMF-fixdate: what Date.parse would also take is ignored, and the usual backoff applies.
-    for (const odd of ['1.5', '-1', '+5', '1e3', '0x10', '2025-01-01T00:00:30Z', 'Wed, 1 Jan 2025 00:00:30 GMT', 'Wednesday, 01-Jan-25 00:00:30 GMT', 'Wed Jan  1 00:00:30 2025']) {
+    for (const odd of [
+      '1.5',
+      '-1',
+      '+5',
+      '1e3',
+      '0x10',
+      '2025-01-01T00:00:30Z',
+      'Wed, 1 Jan 2025 00:00:30 GMT',
+      'Wednesday, 01-Jan-25 00:00:30 GMT',
+      'Wed Jan  1 00:00:30 2025',
+    ]) {
       expect([odd, parseRetryAfter(odd, now)]).toEqual([odd, null]);
       const delay = retryDelayMs(1, parseRetryAfter(odd, now), 100, 1000);
       expect(delay).toBeGreaterThanOrEqual(50);
@@ -166,9 +221,15 @@ describe('the outbox across stops and restarts', () => {
       await rx.until((got) => got.length === 3);
       await eventually(async () => ((await b!.app.dispatcher.outboxDepth()) === 0 ? true : undefined));
       expect(rx.received).toHaveLength(3);
-      const moves = rx.received.map((r) => new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>) as any).map((p) => `${p.previousVersion?.name ?? '-'} -> ${p.version.name}`);
+      const moves = rx.received
+        .map((r) => new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>) as any)
+        .map((p) => `${p.previousVersion?.name ?? '-'} -> ${p.version.name}`);
       expect(moves.sort()).toEqual(['- -> v1', 'v0 -> v1', 'v1 -> v0']);
-      expect((await deliveriesOf(gqlB, hookId)).edges.map((e) => e.node.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect((await deliveriesOf(gqlB, hookId)).edges.map((e) => e.node.status)).toEqual([
+        'SUCCEEDED',
+        'SUCCEEDED',
+        'SUCCEEDED',
+      ]);
     } finally {
       await b?.stop();
       await a.stop();
@@ -191,7 +252,10 @@ describe('the outbox across stops and restarts', () => {
       release();
       await stopping;
       // Recorded before stop() returned.
-      expect((await deliveriesOf((q, v) => s.gql(q, v), hookId)).edges[0].node).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+      expect((await deliveriesOf((q, v) => s.gql(q, v), hookId)).edges[0].node).toMatchObject({
+        status: 'SUCCEEDED',
+        attempts: 1,
+      });
 
       await moveStaging((q, v) => s.gql(q, v), reg, 'v0');
       await new Promise((r) => setTimeout(r, 400));
@@ -208,7 +272,10 @@ describe('the outbox across stops and restarts', () => {
 describe('recording outcomes', () => {
   it('logs an attempt whose delivery was deleted meanwhile as not recorded, never as delivered', async () => {
     const lines: Record<string, unknown>[] = [];
-    const s = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '10000' }, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) });
+    const s = await startTestServer(
+      { ...FAST, WEBHOOK_TIMEOUT_MS: '10000' },
+      { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) },
+    );
     try {
       let release: () => void = () => undefined;
       const held = new Promise<void>((r) => (release = r));
@@ -222,8 +289,18 @@ describe('recording outcomes', () => {
       await rx.until((got) => got.length === 1);
       await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId });
       release();
-      await eventually(async () => lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded')), 15_000, 'the log line');
-      expect(lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded'))).toMatchObject({ level: 'warn', webhook: fromGlobalId(hookId).id, event: 'alias.set', status: 'SUCCEEDED', responseCode: 200 });
+      await eventually(
+        async () => lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded')),
+        15_000,
+        'the log line',
+      );
+      expect(lines.find((l) => String(l.msg).startsWith('webhook delivery outcome not recorded'))).toMatchObject({
+        level: 'warn',
+        webhook: fromGlobalId(hookId).id,
+        event: 'alias.set',
+        status: 'SUCCEEDED',
+        responseCode: 200,
+      });
       expect(lines.filter((l) => l.msg === 'webhook delivered')).toEqual([]);
     } finally {
       await s.stop();
@@ -243,18 +320,28 @@ describe('a stopping server', () => {
       });
       const { hookId } = await fixture((q, v) => s.gql(q, v), rx.url);
       // testWebhook waits for the receiver's answer: a request in flight for as long as we hold it.
-      const ping = s.gql(`mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { status lastError } } }`, { id: hookId });
+      const ping = s.gql(
+        `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { status lastError } } }`,
+        { id: hookId },
+      );
       await rx.until((got) => got.length === 1);
       const stopped = s.app.stop();
       // An event committed meanwhile (by another server: this one accepts no more requests).
-      await s.db.ds.manager.insert(WebhookDeliveryEntity, newDelivery(fromGlobalId(hookId).id, `evt_${uuidv7()}`, 'alias.set', {}, new Date()));
+      await s.db.ds.manager.insert(
+        WebhookDeliveryEntity,
+        newDelivery(fromGlobalId(hookId).id, `evt_${uuidv7()}`, 'alias.set', {}, new Date()),
+      );
       // Several poll intervals (50 ms) while the request is still in flight.
       await new Promise((r) => setTimeout(r, 400));
       release();
       expect((await ping).data.testWebhook.delivery).toEqual({ status: 'SUCCEEDED', lastError: null });
       await stopped;
       expect(rx.received).toHaveLength(1);
-      expect(await s.db.ds.query("SELECT status, claim_token AS claimToken FROM webhook_delivery WHERE event_type = 'alias.set'")).toEqual([{ status: 'PENDING', claimToken: null }]);
+      expect(
+        await s.db.ds.query(
+          "SELECT status, claim_token AS claimToken FROM webhook_delivery WHERE event_type = 'alias.set'",
+        ),
+      ).toEqual([{ status: 'PENDING', claimToken: null }]);
     } finally {
       await s.stop();
     }
@@ -314,7 +401,9 @@ describe('two dispatchers on one database', () => {
       expect(sent.every((n) => n > 0)).toBe(true);
       const rows = (await deliveriesOf(gql, hookId)).edges.map((e) => e.node);
       expect(rows.every((d) => d.status === 'SUCCEEDED' && d.attempts === 1)).toBe(true);
-      console.log(`two dispatchers (${s.db.ds.options.type}): ${N} events, sent ${sent[0]} + ${sent[1]}, received ${rx.received.length}`);
+      console.log(
+        `two dispatchers (${s.db.ds.options.type}): ${N} events, sent ${sent[0]} + ${sent[1]}, received ${rx.received.length}`,
+      );
     } finally {
       for (const i of instances) await i.stop();
       await s.stop();
@@ -327,7 +416,9 @@ describe('claiming', () => {
   async function queue(s: TestServer, hookId: string, n: number): Promise<void> {
     const webhookId = fromGlobalId(hookId).id;
     const at = new Date(Date.now() - 60_000);
-    const rows = Array.from({ length: n }, (_, i) => newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i }, new Date(at.getTime() + i)));
+    const rows = Array.from({ length: n }, (_, i) =>
+      newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i }, new Date(at.getTime() + i)),
+    );
     await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
   }
 
@@ -376,28 +467,55 @@ describe('claiming', () => {
       for (const v of ['v1', 'v0', 'v1']) await moveStaging(gql, reg, v);
       await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: false } });
       const queued = (await deliveriesOf(gql, hookId)).edges.map((e) => e.node);
-      expect(queued.map((d) => [d.status, d.nextAttemptAt])).toEqual([['PENDING', null], ['PENDING', null], ['PENDING', null]]);
+      expect(queued.map((d) => [d.status, d.nextAttemptAt])).toEqual([
+        ['PENDING', null],
+        ['PENDING', null],
+        ['PENDING', null],
+      ]);
       const outbox = s.app.services.webhookDelivery.outbox;
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);
 
       // A retry recorded just as the webhook was switched off is due again: its claim parks it.
-      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)), queued[0].eventId]);
+      await s.db.ds.query('UPDATE webhook_delivery SET next_attempt_at = ? WHERE event_id = ?', [
+        toDbTimestamp(new Database(s.db.ds).dialect, new Date(Date.now() - 1000)),
+        queued[0].eventId,
+      ]);
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);
       expect((await deliveriesOf(gql, hookId)).edges.map((e) => e.node.nextAttemptAt)).toEqual([null, null, null]);
 
       // A ping still goes out while it is off; redelivering it queues it parked.
-      const ping = (await ok(gql, `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id status } } }`, { id: hookId })).testWebhook.delivery;
+      const ping = (
+        await ok(gql, `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id status } } }`, {
+          id: hookId,
+        })
+      ).testWebhook.delivery;
       expect(ping.status).toBe('SUCCEEDED');
-      const again = (await ok(gql, `mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { status nextAttemptAt } } }`, { id: ping.id })).redeliverWebhookDelivery.delivery;
+      const again = (
+        await ok(
+          gql,
+          `mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { status nextAttemptAt } } }`,
+          { id: ping.id },
+        )
+      ).redeliverWebhookDelivery.delivery;
       expect(again).toEqual({ status: 'PENDING', nextAttemptAt: null });
       expect(await outbox.claimDue(10, 60_000)).toEqual([]);
       expect(rx.received).toHaveLength(1);
 
       await ok(gql, UPDATE_HOOK, { i: { webhook: hookId, active: true } });
-      expect((await deliveriesOf(gql, hookId)).edges.filter((e) => e.node.status === 'PENDING' && e.node.nextAttemptAt !== null)).toHaveLength(4);
+      expect(
+        (await deliveriesOf(gql, hookId)).edges.filter(
+          (e) => e.node.status === 'PENDING' && e.node.nextAttemptAt !== null,
+        ),
+      ).toHaveLength(4);
       s.app.dispatcher.start();
       await rx.until((got) => got.length === 5);
-      expect(types(rx.received).sort()).toEqual(['alias.set', 'alias.set', 'alias.set', 'webhook.ping', 'webhook.ping']);
+      expect(types(rx.received).sort()).toEqual([
+        'alias.set',
+        'alias.set',
+        'alias.set',
+        'webhook.ping',
+        'webhook.ping',
+      ]);
     } finally {
       await s.stop();
     }
@@ -413,12 +531,16 @@ describe('retention', () => {
       const rows = Array.from({ length: Math.min(250, n - i) }, (_, k) => ({
         ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', { n: i + k }, done),
         status: (k % 3 === 0 ? 'FAILED' : 'SUCCEEDED') as 'FAILED' | 'SUCCEEDED',
-        attempts: 1, nextAttemptAt: null, lastAttemptAt: done, completedAt: done,
+        attempts: 1,
+        nextAttemptAt: null,
+        lastAttemptAt: done,
+        completedAt: done,
       }));
       await s.db.ds.manager.insert(WebhookDeliveryEntity, rows);
     }
   }
-  const count = async (s: TestServer, where = '1 = 1') => Number((await s.db.ds.query(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE ${where}`))[0].n);
+  const count = async (s: TestServer, where = '1 = 1') =>
+    Number((await s.db.ds.query(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE ${where}`))[0].n);
 
   it('deletes deliveries finished more than WEBHOOK_DELIVERY_RETENTION_DAYS ago, 500 per statement, and keeps the rest', async () => {
     const s = await startTestServer({ ...FAST, WEBHOOK_DELIVERY_RETENTION_DAYS: '2' });
@@ -430,9 +552,13 @@ describe('retention', () => {
       // Pending for days (a receiver down, its webhook off): not finished, so kept.
       const webhookId = fromGlobalId(hookId).id;
       const old = new Date(Date.now() - 5 * 86_400_000);
-      await s.db.ds.manager.insert(WebhookDeliveryEntity, [{ ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old), nextAttemptAt: null }]);
+      await s.db.ds.manager.insert(WebhookDeliveryEntity, [
+        { ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old), nextAttemptAt: null },
+      ]);
 
-      expect(await s.app.services.webhookDelivery.outbox.pruneFinished(new Date(Date.now() - 2 * 86_400_000), DELETE_BATCH)).toBe(500);
+      expect(
+        await s.app.services.webhookDelivery.outbox.pruneFinished(new Date(Date.now() - 2 * 86_400_000), DELETE_BATCH),
+      ).toBe(500);
       expect(await s.app.dispatcher.prune()).toBe(703);
       expect(await s.app.dispatcher.prune()).toBe(0);
       expect(await count(s)).toBe(8);
@@ -451,7 +577,13 @@ describe('retention', () => {
       await history(s, hookId, 1100, 0);
       await moveStaging(gql, reg, 'v1');
       expect(await count(s)).toBe(1101);
-      expect((await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, { id: hookId })).deleteWebhook.deletedWebhookId).toBe(hookId);
+      expect(
+        (
+          await ok(gql, `mutation($id: ID!) { deleteWebhook(input: {webhook: $id}) { deletedWebhookId } }`, {
+            id: hookId,
+          })
+        ).deleteWebhook.deletedWebhookId,
+      ).toBe(hookId);
       expect(await count(s)).toBe(0);
     } finally {
       await s.stop();
@@ -462,16 +594,39 @@ describe('retention', () => {
 describe('URL safety at the moment of connecting', () => {
   it('classifies addresses: loopback, private, link-local and metadata refused; metadata even when private networks are allowed', () => {
     const table: [string, string | null, string | null][] = [
-      ['127.0.0.1', 'loopback', null], ['::1', 'loopback', null], ['10.1.2.3', 'private', null], ['172.20.0.1', 'private', null], ['192.168.1.1', 'private', null],
-      ['100.64.0.1', 'private', null], ['fd12:3456::1', 'private', null], ['169.254.10.10', 'link-local', null], ['fe80::1', 'link-local', null],
-      ['169.254.169.254', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::254', 'cloud metadata', 'cloud metadata'], ['0.0.0.0', 'unspecified', 'unspecified'],
-      ['::ffff:127.0.0.1', 'loopback', null], ['::ffff:169.254.169.254', 'cloud metadata', 'cloud metadata'], ['64:ff9b::a00:1', 'private', null], ['2002:7f00:1::', 'loopback', null],
-      ['224.0.0.1', 'multicast', 'multicast'], ['8.8.8.8', null, null], ['2606:4700:4700::1111', null, null], ['93.184.215.14', null, null],
+      ['127.0.0.1', 'loopback', null],
+      ['::1', 'loopback', null],
+      ['10.1.2.3', 'private', null],
+      ['172.20.0.1', 'private', null],
+      ['192.168.1.1', 'private', null],
+      ['100.64.0.1', 'private', null],
+      ['fd12:3456::1', 'private', null],
+      ['169.254.10.10', 'link-local', null],
+      ['fe80::1', 'link-local', null],
+      ['169.254.169.254', 'cloud metadata', 'cloud metadata'],
+      ['fd00:ec2::254', 'cloud metadata', 'cloud metadata'],
+      ['0.0.0.0', 'unspecified', 'unspecified'],
+      ['::ffff:127.0.0.1', 'loopback', null],
+      ['::ffff:169.254.169.254', 'cloud metadata', 'cloud metadata'],
+      ['64:ff9b::a00:1', 'private', null],
+      ['2002:7f00:1::', 'loopback', null],
+      ['224.0.0.1', 'multicast', 'multicast'],
+      ['8.8.8.8', null, null],
+      ['2606:4700:4700::1111', null, null],
+      ['93.184.215.14', null, null],
       // EKS Pod Identity, and IPv4 inside IPv4-compatible, IPv4-translated and local-use NAT64 addresses.
-      ['169.254.170.23', 'cloud metadata', 'cloud metadata'], ['fd00:ec2::23', 'cloud metadata', 'cloud metadata'],
-      ['::127.0.0.1', 'loopback', null], ['::a9fe:a9fe', 'cloud metadata', 'cloud metadata'], ['::ffff:0:127.0.0.1', 'loopback', null],
-      ['::ffff:0:a9fe:aa17', 'cloud metadata', 'cloud metadata'], ['64:ff9b:1::7f00:1', 'loopback', null], ['64:ff9b:1:abcd::a9fe:a9fe', 'cloud metadata', 'cloud metadata'],
-      ['64:ff9b:1::808:808', null, null], ['::808:808', null, null], ['::ffff:0:808:808', null, null], ['::', 'unspecified', 'unspecified'],
+      ['169.254.170.23', 'cloud metadata', 'cloud metadata'],
+      ['fd00:ec2::23', 'cloud metadata', 'cloud metadata'],
+      ['::127.0.0.1', 'loopback', null],
+      ['::a9fe:a9fe', 'cloud metadata', 'cloud metadata'],
+      ['::ffff:0:127.0.0.1', 'loopback', null],
+      ['::ffff:0:a9fe:aa17', 'cloud metadata', 'cloud metadata'],
+      ['64:ff9b:1::7f00:1', 'loopback', null],
+      ['64:ff9b:1:abcd::a9fe:a9fe', 'cloud metadata', 'cloud metadata'],
+      ['64:ff9b:1::808:808', null, null],
+      ['::808:808', null, null],
+      ['::ffff:0:808:808', null, null],
+      ['::', 'unspecified', 'unspecified'],
     ];
     expect(table.map(([a]) => [a, refusal(a, false), refusal(a, true)])).toEqual(table);
   });
@@ -479,7 +634,9 @@ describe('URL safety at the moment of connecting', () => {
   it('refuses, when resolving, a name whose address is loopback', async () => {
     const err = await new Promise<Error | null>((resolve) => guardedLookup(false)('localhost', {}, (e) => resolve(e)));
     expect(err?.message).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/);
-    const allowed = await new Promise<Error | null>((resolve) => guardedLookup(true)('localhost', {}, (e) => resolve(e)));
+    const allowed = await new Promise<Error | null>((resolve) =>
+      guardedLookup(true)('localhost', {}, (e) => resolve(e)),
+    );
     expect(allowed).toBeNull();
   });
 
@@ -493,18 +650,36 @@ describe('URL safety at the moment of connecting', () => {
       const port = new URL(rx.url).port;
       const gqlA: Gql = (q, v) => a.gql(q, v);
       const { reg, hookId: byName } = await fixture(gqlA, `http://localhost:${port}/hooks`);
-      const byIp = (await ok(gqlA, CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'] } })).createWebhook.webhook.id;
+      const byIp = (await ok(gqlA, CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'] } }))
+        .createWebhook.webhook.id;
       await moveStaging(gqlA, reg, 'v1');
 
       b = await startInstance(a, { ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
       const gqlB: Gql = (q, v) => b!.gql(q, v);
-      for (const url of [rx.url, `http://localhost:${port}/`, 'http://10.0.0.8/hook', 'http://[::1]/hook', 'http://192.168.0.10/', 'http://[fe80::1]/', 'http://2130706433/']) {
+      for (const url of [
+        rx.url,
+        `http://localhost:${port}/`,
+        'http://10.0.0.8/hook',
+        'http://[::1]/hook',
+        'http://192.168.0.10/',
+        'http://[fe80::1]/',
+        'http://2130706433/',
+      ]) {
         const r = await b.gql(CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'] } });
         expect([url, codeOf(r as any)]).toEqual([url, 'BAD_USER_INPUT']);
         expect(r.errors![0].message).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
       }
-      expect(await settled(gqlB, byName)).toMatchObject({ status: 'FAILED', attempts: 1, lastResponseCode: null, lastError: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/) });
-      expect(await settled(gqlB, byIp)).toMatchObject({ status: 'FAILED', attempts: 1, lastError: 'refused: 127.0.0.1 is a loopback address' });
+      expect(await settled(gqlB, byName)).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastResponseCode: null,
+        lastError: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1), a loopback address$/),
+      });
+      expect(await settled(gqlB, byIp)).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        lastError: 'refused: 127.0.0.1 is a loopback address',
+      });
       expect(rx.received).toHaveLength(0);
     } finally {
       await b?.stop();
@@ -518,15 +693,32 @@ describe('settings', () => {
     // A send that has started can finish within the shutdown's deadline.
     expect(loadConfig({}).shutdownTimeoutMs).toBe(15_000);
     expect(loadConfig({}).shutdownTimeoutMs).toBeGreaterThan(loadConfig({}).webhooks.timeoutMs);
-    expect(loadConfig({}).webhooks).toEqual({ allowPrivateNetworks: false, maxAttempts: 12, timeoutMs: 10_000, pollMs: 1000, backoffBaseMs: 10_000, backoffMaxMs: 3_600_000, concurrency: 8, retentionDays: 30 });
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivateNetworks: false,
+      maxAttempts: 12,
+      timeoutMs: 10_000,
+      pollMs: 1000,
+      backoffBaseMs: 10_000,
+      backoffMaxMs: 3_600_000,
+      concurrency: 8,
+      retentionDays: 30,
+    });
     const bad: [string, string][] = [
-      ['WEBHOOK_MAX_ATTEMPTS', '0'], ['WEBHOOK_TIMEOUT_MS', 'soon'], ['WEBHOOK_POLL_MS', '5'], ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
-      ['WEBHOOK_CONCURRENCY', '1000'], ['WEBHOOK_BACKOFF_BASE_MS', '-1'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '0'], ['WEBHOOK_DELIVERY_RETENTION_DAYS', '30d'],
+      ['WEBHOOK_MAX_ATTEMPTS', '0'],
+      ['WEBHOOK_TIMEOUT_MS', 'soon'],
+      ['WEBHOOK_POLL_MS', '5'],
+      ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', 'maybe'],
+      ['WEBHOOK_CONCURRENCY', '1000'],
+      ['WEBHOOK_BACKOFF_BASE_MS', '-1'],
+      ['WEBHOOK_DELIVERY_RETENTION_DAYS', '0'],
+      ['WEBHOOK_DELIVERY_RETENTION_DAYS', '30d'],
     ];
     for (const [name, value] of bad) {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
       expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
     }
-    expect(() => loadConfig({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toThrow(/^WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS/);
+    expect(() => loadConfig({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toThrow(
+      /^WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS/,
+    );
   });
 });

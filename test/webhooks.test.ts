@@ -15,7 +15,18 @@ const FAST = {
   WEBHOOK_MAX_ATTEMPTS: '3',
 };
 
-const ALL = ['MODEL_CREATED', 'MODEL_UPDATED', 'MODEL_ARCHIVED', 'VERSION_LINKED', 'VERSION_UPDATED', 'VERSION_ARCHIVED', 'ALIAS_SET', 'ALIAS_REMOVED', 'ROLE_GRANTED', 'ROLE_REVOKED'];
+const ALL = [
+  'MODEL_CREATED',
+  'MODEL_UPDATED',
+  'MODEL_ARCHIVED',
+  'VERSION_LINKED',
+  'VERSION_UPDATED',
+  'VERSION_ARCHIVED',
+  'ALIAS_SET',
+  'ALIAS_REMOVED',
+  'ROLE_GRANTED',
+  'ROLE_REVOKED',
+];
 const CREATE_HOOK = `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret webhook { id url events filter { models aliases } format active registry { name } } } }`;
 const UPDATE_HOOK = `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { secret webhook { id events active filter { models aliases } } } }`;
 const LINK = `mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id name } model { id } } }`;
@@ -49,9 +60,22 @@ async function registry(label: string): Promise<string> {
 }
 async function link(reg: string, model = 'm', extra: Record<string, unknown> = {}) {
   const n = ++seq;
-  return (await s.ok(LINK, { i: { registry: reg, model, artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${reg}/${n}`), sizeBytes: 1000 + n }, ...extra } })).linkModelVersion as { version: { id: string; name: string }; model: { id: string } };
+  return (
+    await s.ok(LINK, {
+      i: {
+        registry: reg,
+        model,
+        artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${reg}/${n}`), sizeBytes: 1000 + n },
+        ...extra,
+      },
+    })
+  ).linkModelVersion as { version: { id: string; name: string }; model: { id: string } };
 }
-async function hook(reg: string, url: string, extra: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
+async function hook(
+  reg: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; secret: string }> {
   const r = (await s.ok(CREATE_HOOK, { i: { registry: reg, url, events: ALL, ...extra } })).createWebhook;
   return { id: r.webhook.id, secret: r.secret ?? (extra.secret as string) };
 }
@@ -59,8 +83,10 @@ async function deliveries(hookId: string, args: Record<string, unknown> = { firs
   return (await s.ok(DELIVERIES, { id: hookId, ...args })).node.deliveries;
 }
 /** Waits until nothing is left to send, so what a receiver has is all it will get. */
-const drained = () => eventually(async () => ((await s.app.dispatcher.outboxDepth()) === 0 ? true : undefined), 15_000, 'empty outbox');
-const verify = (secret: string, r: Received) => new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>) as any;
+const drained = () =>
+  eventually(async () => ((await s.app.dispatcher.outboxDepth()) === 0 ? true : undefined), 15_000, 'empty outbox');
+const verify = (secret: string, r: Received) =>
+  new StandardWebhook(secret).verify(r.body, r.headers as Record<string, string>) as any;
 const types = (rs: Received[]) => rs.map((r) => r.json.type);
 
 describe('events', () => {
@@ -70,19 +96,41 @@ describe('events', () => {
     const rx = await receiver();
     const { id: hookId, secret } = await hook(reg, rx.url);
 
-    const created = (await s.ok(`mutation { createModel(input: {registry: "${reg}", name: "m"}) { model { id } } }`)).createModel.model.id;
-    await s.ok(`mutation { updateModel(input: {registry: "${reg}", model: "m", description: "digits"}) { model { id } } }`);
+    const created = (await s.ok(`mutation { createModel(input: {registry: "${reg}", name: "m"}) { model { id } } }`))
+      .createModel.model.id;
+    await s.ok(
+      `mutation { updateModel(input: {registry: "${reg}", model: "m", description: "digits"}) { model { id } } }`,
+    );
     const v0 = (await link(reg)).version;
     const v1 = (await link(reg, 'm', { aliases: ['staging'], metrics: { acc: 0.9 } })).version;
-    await s.ok(`mutation { updateModelVersion(input: {registry: "${reg}", model: "m", version: "v1", metrics: {acc: 0.95}}) { version { id } } }`);
+    await s.ok(
+      `mutation { updateModelVersion(input: {registry: "${reg}", model: "m", version: "v1", metrics: {acc: 0.95}}) { version { id } } }`,
+    );
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0', reason: 'rollback' } });
     await s.ok(`mutation { removeAlias(input: {registry: "${reg}", model: "m", alias: "staging"}) { alias } }`);
-    await s.ok(`mutation { grantRole(input: {registry: "${reg}", subject: "alice", role: MEMBER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "${reg}", subject: "alice", role: MEMBER}) { binding { role } } }`,
+    );
     await s.ok(`mutation { revokeRole(input: {registry: "${reg}", subject: "alice"}) { binding { role } } }`);
-    await s.ok(`mutation { archiveModelVersion(input: {registry: "${reg}", model: "m", version: "v0"}) { version { id } } }`);
+    await s.ok(
+      `mutation { archiveModelVersion(input: {registry: "${reg}", model: "m", version: "v0"}) { version { id } } }`,
+    );
     await s.ok(`mutation { archiveModel(input: {registry: "${reg}", model: "m"}) { model { id } } }`);
 
-    const want = ['model.created', 'model.updated', 'version.linked', 'version.linked', 'alias.set', 'version.updated', 'alias.set', 'alias.removed', 'role.granted', 'role.revoked', 'version.archived', 'model.archived'];
+    const want = [
+      'model.created',
+      'model.updated',
+      'version.linked',
+      'version.linked',
+      'alias.set',
+      'version.updated',
+      'alias.set',
+      'alias.removed',
+      'role.granted',
+      'role.revoked',
+      'version.archived',
+      'model.archived',
+    ];
     await rx.until((got) => got.length >= want.length);
     await drained();
     expect(types(rx.received).sort()).toEqual([...want].sort());
@@ -94,25 +142,77 @@ describe('events', () => {
     expect(rx.received.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
 
     const byType = (t: string) => payloads.filter((p) => p.type === t);
-    const ref = (v: { id: string; name: string }, n: number) => ({ id: v.id, number: n, name: v.name, artifact: { uri: expect.stringMatching(/^s3:\/\/models\/m\//), digest: expect.stringMatching(/^sha256:/), sizeBytes: expect.any(Number) } });
-    const common = { registry: { id: regId, name: reg }, model: { id: created, name: 'm' }, actor: { id: 'local-admin' } };
+    const ref = (v: { id: string; name: string }, n: number) => ({
+      id: v.id,
+      number: n,
+      name: v.name,
+      artifact: {
+        uri: expect.stringMatching(/^s3:\/\/models\/m\//),
+        digest: expect.stringMatching(/^sha256:/),
+        sizeBytes: expect.any(Number),
+      },
+    });
+    const common = {
+      registry: { id: regId, name: reg },
+      model: { id: created, name: 'm' },
+      actor: { id: 'local-admin' },
+    };
     const [move] = byType('alias.set').filter((p) => p.previousVersion);
-    expect(move).toEqual({ id: expect.stringMatching(/^evt_/), type: 'alias.set', occurredAt: expect.any(String), ...common, version: ref(v0, 0), alias: 'staging', previousVersion: ref(v1, 1), data: { reason: 'rollback', protected: false } });
+    expect(move).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'alias.set',
+      occurredAt: expect.any(String),
+      ...common,
+      version: ref(v0, 0),
+      alias: 'staging',
+      previousVersion: ref(v1, 1),
+      data: { reason: 'rollback', protected: false },
+    });
     expect(new Date(move.occurredAt).toISOString()).toBe(move.occurredAt);
     const [set] = byType('alias.set').filter((p) => !p.previousVersion);
     expect(set).toMatchObject({ ...common, alias: 'staging', version: ref(v1, 1), previousVersion: null });
-    expect(byType('alias.removed')[0]).toMatchObject({ ...common, alias: 'staging', version: null, previousVersion: ref(v0, 0), data: { reason: null } });
+    expect(byType('alias.removed')[0]).toMatchObject({
+      ...common,
+      alias: 'staging',
+      version: null,
+      previousVersion: ref(v0, 0),
+      data: { reason: null },
+    });
     expect(byType('model.created')[0]).toMatchObject({ ...common, version: null, alias: null, previousVersion: null });
-    expect(byType('model.updated')[0].data).toEqual({ changed: ['description'], before: { description: null }, after: { description: 'digits' } });
-    expect(byType('version.linked').map((p) => [p.version.name, p.data.aliases, p.data.modelCreated])).toEqual(expect.arrayContaining([['v0', [], false], ['v1', ['staging'], false]]));
-    expect(byType('version.updated')[0]).toMatchObject({ version: ref(v1, 1), data: { changed: ['metrics'], before: { metrics: { acc: 0.9 } }, after: { metrics: { acc: 0.95 } } } });
-    expect(byType('role.granted')[0]).toMatchObject({ registry: { id: regId }, model: null, data: { subject: 'alice', role: 'MEMBER', previousRole: null } });
+    expect(byType('model.updated')[0].data).toEqual({
+      changed: ['description'],
+      before: { description: null },
+      after: { description: 'digits' },
+    });
+    expect(byType('version.linked').map((p) => [p.version.name, p.data.aliases, p.data.modelCreated])).toEqual(
+      expect.arrayContaining([
+        ['v0', [], false],
+        ['v1', ['staging'], false],
+      ]),
+    );
+    expect(byType('version.updated')[0]).toMatchObject({
+      version: ref(v1, 1),
+      data: { changed: ['metrics'], before: { metrics: { acc: 0.9 } }, after: { metrics: { acc: 0.95 } } },
+    });
+    expect(byType('role.granted')[0]).toMatchObject({
+      registry: { id: regId },
+      model: null,
+      data: { subject: 'alice', role: 'MEMBER', previousRole: null },
+    });
     expect(byType('role.revoked')[0].data).toEqual({ subject: 'alice', role: 'MEMBER' });
     expect(byType('version.archived')[0].version).toEqual(ref(v0, 0));
 
     const list = await deliveries(hookId);
     expect(list.totalCount).toBe(want.length);
-    expect(list.edges.every((e: any) => e.node.status === 'SUCCEEDED' && e.node.attempts === 1 && e.node.lastResponseCode === 200 && e.node.nextAttemptAt === null)).toBe(true);
+    expect(
+      list.edges.every(
+        (e: any) =>
+          e.node.status === 'SUCCEEDED' &&
+          e.node.attempts === 1 &&
+          e.node.lastResponseCode === 200 &&
+          e.node.nextAttemptAt === null,
+      ),
+    ).toBe(true);
     // Newest first, keyset pages.
     const page1 = await deliveries(hookId, { first: 5 });
     const page2 = await deliveries(hookId, { first: 100, after: page1.pageInfo.endCursor });
@@ -130,12 +230,26 @@ describe('events', () => {
     await hook(reg, latestRx.url, { events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['latest'] } });
     const { version } = await link(reg, 'fresh');
     await link(reg, 'fresh');
-    await s.ok(`mutation { archiveModelVersion(input: {registry: "${reg}", model: "fresh", version: "v1"}) { version { id } } }`);
+    await s.ok(
+      `mutation { archiveModelVersion(input: {registry: "${reg}", model: "fresh", version: "v1"}) { version { id } } }`,
+    );
     await drained();
-    expect(types(rx.received).sort()).toEqual(['model.created', 'version.archived', 'version.linked', 'version.linked']);
-    expect(rx.received.find((r) => r.json.type === 'version.linked' && r.json.version.id === version.id)!.json.data.modelCreated).toBe(true);
+    expect(types(rx.received).sort()).toEqual([
+      'model.created',
+      'version.archived',
+      'version.linked',
+      'version.linked',
+    ]);
+    expect(
+      rx.received.find((r) => r.json.type === 'version.linked' && r.json.version.id === version.id)!.json.data
+        .modelCreated,
+    ).toBe(true);
     // latest: set on v0, moved to v1, moved back to v0 when v1 was archived.
-    expect(latestRx.received.map((r) => `${r.json.alias}: ${r.json.previousVersion?.name ?? '-'} -> ${r.json.version.name}`).sort()).toEqual(['latest: - -> v0', 'latest: v0 -> v1', 'latest: v1 -> v0']);
+    expect(
+      latestRx.received
+        .map((r) => `${r.json.alias}: ${r.json.previousVersion?.name ?? '-'} -> ${r.json.version.name}`)
+        .sort(),
+    ).toEqual(['latest: - -> v0', 'latest: v0 -> v1', 'latest: v1 -> v0']);
   });
 
   it('sends each webhook only the events, models and aliases it asked for', async () => {
@@ -153,10 +267,15 @@ describe('events', () => {
     await link(reg, 'b');
     await s.ok(SET, { i: { registry: reg, model: 'a', alias: 'staging', version: 'v1' } });
     await s.ok(SET, { i: { registry: reg, model: 'b', alias: 'production', version: 'v1' } });
-    await s.ok(`mutation { grantRole(input: {registry: "${reg}", subject: "bob", role: VIEWER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "${reg}", subject: "bob", role: VIEWER}) { binding { role } } }`,
+    );
     await drained();
 
-    const summary = (rx: Receiver) => rx.received.map((r) => `${r.json.type} ${r.json.model?.name ?? '-'}${r.json.alias ? `:${r.json.alias}` : ''}`).sort();
+    const summary = (rx: Receiver) =>
+      rx.received
+        .map((r) => `${r.json.type} ${r.json.model?.name ?? '-'}${r.json.alias ? `:${r.json.alias}` : ''}`)
+        .sort();
     expect(summary(aliasesOnly)).toEqual(['alias.set a:staging', 'alias.set b:production']);
     // Registry-wide events are not about a model, so a model filter lets them through.
     expect(summary(modelA)).toEqual(['alias.set a:staging', 'role.granted -', 'version.linked a']);
@@ -180,31 +299,77 @@ describe('events', () => {
     await link(reg);
     await link(reg);
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } });
-    await s.ok(`mutation { grantRole(input: {registry: "${reg}", subject: "mia", role: MEMBER}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "${reg}", subject: "mia", role: MEMBER}) { binding { role } } }`,
+    );
     const rx = await receiver();
     const { id } = await hook(reg, rx.url);
     const mia = await s.as('mia');
 
-    expect(codeOf(await s.gql(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1' } }, mia))).toBe('FORBIDDEN');
-    expect(codeOf(await s.gql(LINK, { i: { registry: reg, model: 'm', aliases: ['production'], artifact: { uri: 's3://x', digest: digestOf('x'), sizeBytes: 1 } } }, mia))).toBe('FORBIDDEN');
-    expect(codeOf(await s.gql(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1', expectedVersion: 'v1' } }))).toBe('CONFLICT');
-    expect(codeOf(await s.gql(LINK, { i: { registry: reg, model: 'm', artifact: { uri: 's3://x', digest: 'sha256:nope', sizeBytes: 1 } } }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await s.gql(`mutation { createModel(input: {registry: "${reg}", name: "m"}) { model { id } } }`))).toBe('CONFLICT');
-    expect(codeOf(await s.gql(`mutation { revokeRole(input: {registry: "${reg}", subject: "nobody"}) { binding { role } } }`))).toBe('NOT_FOUND');
+    expect(
+      codeOf(await s.gql(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1' } }, mia)),
+    ).toBe('FORBIDDEN');
+    expect(
+      codeOf(
+        await s.gql(
+          LINK,
+          {
+            i: {
+              registry: reg,
+              model: 'm',
+              aliases: ['production'],
+              artifact: { uri: 's3://x', digest: digestOf('x'), sizeBytes: 1 },
+            },
+          },
+          mia,
+        ),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(
+      codeOf(
+        await s.gql(SET, {
+          i: { registry: reg, model: 'm', alias: 'production', version: 'v1', expectedVersion: 'v1' },
+        }),
+      ),
+    ).toBe('CONFLICT');
+    expect(
+      codeOf(
+        await s.gql(LINK, {
+          i: { registry: reg, model: 'm', artifact: { uri: 's3://x', digest: 'sha256:nope', sizeBytes: 1 } },
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(await s.gql(`mutation { createModel(input: {registry: "${reg}", name: "m"}) { model { id } } }`)),
+    ).toBe('CONFLICT');
+    expect(
+      codeOf(
+        await s.gql(`mutation { revokeRole(input: {registry: "${reg}", subject: "nobody"}) { binding { role } } }`),
+      ),
+    ).toBe('NOT_FOUND');
     // A no-op write changes nothing and says so: no event either.
-    expect((await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } })).setAlias.changed).toBe(false);
+    expect(
+      (await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } })).setAlias.changed,
+    ).toBe(false);
     // Rows are written in the mutation's transaction: none exist now, before any delivery runs.
     expect((await deliveries(id)).totalCount).toBe(0);
 
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v1' } }, mia);
     await drained();
-    expect(rx.received.map((r) => `${r.json.type} ${r.json.alias} by ${r.json.actor.id}`)).toEqual(['alias.set staging by mia']);
+    expect(rx.received.map((r) => `${r.json.type} ${r.json.alias} by ${r.json.actor.id}`)).toEqual([
+      'alias.set staging by mia',
+    ]);
   });
 });
 
 describe('metrics', () => {
   it('reports the outbox depth as model_registry_webhook_outbox_depth', async () => {
-    const depth = async () => Number(/^model_registry_webhook_outbox_depth (\d+)$/m.exec(await (await fetch(s.url.replace('/graphql', '/metrics'))).text())?.[1]);
+    const depth = async () =>
+      Number(
+        /^model_registry_webhook_outbox_depth (\d+)$/m.exec(
+          await (await fetch(s.url.replace('/graphql', '/metrics'))).text(),
+        )?.[1],
+      );
     const reg = await registry('metrics');
     await link(reg);
     const { id } = await hook(reg, 'https://hooks.example.com/metrics', { events: ['ALIAS_SET'], active: false });
@@ -232,7 +397,8 @@ describe('cost of reading webhooks with their deliveries', () => {
     await link(reg);
     const rx = await receiver();
     for (let i = 0; i < 6; i++) await hook(reg, `${rx.url}/${i}`, { events: ['ALIAS_SET'] });
-    for (const alias of ['staging', 'prod']) await s.ok(SET, { i: { registry: reg, model: 'm', alias, version: 'v0' } });
+    for (const alias of ['staging', 'prod'])
+      await s.ok(SET, { i: { registry: reg, model: 'm', alias, version: 'v0' } });
     await drained();
     const cost = async (first: number) => {
       const r = await s.gql(PAGE, { r: reg, first });
@@ -255,16 +421,41 @@ describe('managing webhooks', () => {
   it('generates a whsec_ secret when none is given and shows it once; no query, audit event or delivery shows it', async () => {
     const reg = await registry('secret');
     const rx = await receiver();
-    const created = (await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], description: 'deploys' } })).createWebhook;
+    const created = (
+      await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], description: 'deploys' } })
+    ).createWebhook;
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(created.secret.slice(6), 'base64').length).toBe(32);
-    expect(created.webhook).toEqual({ id: created.webhook.id, url: rx.url, events: ['ALIAS_SET'], filter: { models: null, aliases: null }, format: 'STANDARD', active: true, registry: { name: reg } });
+    expect(created.webhook).toEqual({
+      id: created.webhook.id,
+      url: rx.url,
+      events: ['ALIAS_SET'],
+      filter: { models: null, aliases: null },
+      format: 'STANDARD',
+      active: true,
+      registry: { name: reg },
+    });
 
     const given = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
-    const second = (await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: given } })).createWebhook;
+    const second = (
+      await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: given } })
+    ).createWebhook;
     expect(second.secret).toBeNull();
-    expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: 'hunter2' } }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: `whsec_${Buffer.alloc(8).toString('base64')}` } }))).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: 'hunter2' } })),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(
+        await s.gql(CREATE_HOOK, {
+          i: {
+            registry: reg,
+            url: rx.url,
+            events: ['ALIAS_SET'],
+            secret: `whsec_${Buffer.alloc(8).toString('base64')}`,
+          },
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
 
     await link(reg);
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
@@ -274,7 +465,9 @@ describe('managing webhooks', () => {
       await s.ok(`{ registry(name: "${reg}") { webhooks(first: 10) { edges { node { id url description events filter { models aliases } format active createdBy { id } createdAt updatedAt
         deliveries(first: 20) { edges { node { id eventId event status payload lastError } } } } } } } }`),
       await s.ok(`{ node(id: "${created.webhook.id}") { id ... on Webhook { url } } }`),
-      await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 100) { edges { node { action before after } } } }`),
+      await s.ok(
+        `{ auditEvents(filter: {registry: "${reg}"}, first: 100) { edges { node { action before after } } } }`,
+      ),
     ]);
     expect(everything).toContain('deploys');
     expect(everything).toContain('webhook.created');
@@ -284,13 +477,14 @@ describe('managing webhooks', () => {
     // The receiver's copy is signed with it, which is how the receiver knows it is ours.
     // Both webhooks post to this receiver; each request verifies with one of the two secrets.
     expect(types(rx.received).sort()).toEqual(['alias.set', 'alias.set', 'webhook.ping']);
-    const verifiesWith = (r: Received) => [created.secret, given].filter((secret) => {
-      try {
-        return !!verify(secret, r);
-      } catch {
-        return false;
-      }
-    });
+    const verifiesWith = (r: Received) =>
+      [created.secret, given].filter((secret) => {
+        try {
+          return !!verify(secret, r);
+        } catch {
+          return false;
+        }
+      });
     expect(rx.received.map(verifiesWith).map((found) => found.length)).toEqual([1, 1, 1]);
   });
 
@@ -303,10 +497,16 @@ describe('managing webhooks', () => {
     await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com' } });
     await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
 
-    const events = (await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action before after } } } }`)).auditEvents.edges.map((e: any) => e.node);
+    const events = (
+      await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action before after } } } }`)
+    ).auditEvents.edges.map((e: any) => e.node);
     const text = JSON.stringify(events);
-    for (const secret of ['deployer', 'pa55word', 's3cr3tPathToken', 'qu3ryToken', 'n3wS3cr3t', 'T0001']) expect(text).not.toContain(secret);
-    const urls = (a: string) => events.filter((e: any) => e.action === a).map((e: any) => [e.before?.url ?? null, e.after?.url ?? null, e.after?.urlChanged]);
+    for (const secret of ['deployer', 'pa55word', 's3cr3tPathToken', 'qu3ryToken', 'n3wS3cr3t', 'T0001'])
+      expect(text).not.toContain(secret);
+    const urls = (a: string) =>
+      events
+        .filter((e: any) => e.action === a)
+        .map((e: any) => [e.before?.url ?? null, e.after?.url ?? null, e.after?.urlChanged]);
     expect(urls('webhook.created')).toEqual([[null, 'https://hooks.example.com/…', undefined]]);
     expect(urls('webhook.updated')).toEqual([
       ['https://hooks.example.com/…', 'https://hooks.example.com/', true],
@@ -319,8 +519,12 @@ describe('managing webhooks', () => {
     const reg = await registry('access');
     const rx = await receiver();
     const { id } = await hook(reg, rx.url);
-    await s.ok(`mutation { grantRole(input: {registry: "${reg}", subject: "mem", role: MEMBER}) { binding { role } } }`);
-    await s.ok(`mutation { grantRole(input: {registry: "${reg}", subject: "boss", role: ADMIN}) { binding { role } } }`);
+    await s.ok(
+      `mutation { grantRole(input: {registry: "${reg}", subject: "mem", role: MEMBER}) { binding { role } } }`,
+    );
+    await s.ok(
+      `mutation { grantRole(input: {registry: "${reg}", subject: "boss", role: ADMIN}) { binding { role } } }`,
+    );
     const [mem, boss, out] = [await s.as('mem'), await s.as('boss'), await s.as('outsider')];
 
     const listed = await s.gql(`{ registry(name: "${reg}") { name webhooks { totalCount } } }`, undefined, mem);
@@ -328,14 +532,22 @@ describe('managing webhooks', () => {
     expect(listed.data.registry).toEqual({ name: reg, webhooks: null });
     expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ALL } }, mem))).toBe('FORBIDDEN');
     expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, active: false } }, mem))).toBe('FORBIDDEN');
-    expect(codeOf(await s.gql(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`, undefined, mem))).toBe('FORBIDDEN');
-    expect(codeOf(await s.gql(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`, undefined, mem))).toBe('FORBIDDEN');
+    expect(
+      codeOf(await s.gql(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`, undefined, mem)),
+    ).toBe('FORBIDDEN');
+    expect(
+      codeOf(await s.gql(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`, undefined, mem)),
+    ).toBe('FORBIDDEN');
     expect(codeOf(await s.gql(`{ node(id: "${id}") { id } }`, undefined, mem))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, active: false } }, out))).toBe('NOT_FOUND');
     expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ALL } }, out))).toBe('NOT_FOUND');
     // An outsider cannot tell an id that exists from one that does not: same code, same words.
-    const delivery = (await s.ok(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`)).testWebhook.delivery.id;
-    const gone = (globalId: string) => Buffer.from(`${Buffer.from(globalId, 'base64url').toString().split(':')[0]}:01900000-0000-7000-8000-000000000000`).toString('base64url');
+    const delivery = (await s.ok(`mutation { testWebhook(input: {webhook: "${id}"}) { delivery { id } } }`)).testWebhook
+      .delivery.id;
+    const gone = (globalId: string) =>
+      Buffer.from(
+        `${Buffer.from(globalId, 'base64url').toString().split(':')[0]}:01900000-0000-7000-8000-000000000000`,
+      ).toString('base64url');
     const answers = async (q: string, real: string) => {
       const [a, b] = [await s.gql(q, { id: real }, out), await s.gql(q, { id: gone(real) }, out)];
       return [a, b].map((r) => [codeOf(r), r.errors![0].message.replace(/"[^"]+"/, '"…"')]);
@@ -350,24 +562,60 @@ describe('managing webhooks', () => {
       expect(missing).toEqual(existing);
     }
     // Webhook.deliveries checks webhook:manage itself, however the webhook was reached.
-    const webhook = (await s.db.ds.query('SELECT id, registry_id AS registryId FROM webhook WHERE id = ?', [Buffer.from(id, 'base64url').toString().split(':')[1]]))[0];
+    const webhook = (
+      await s.db.ds.query('SELECT id, registry_id AS registryId FROM webhook WHERE id = ?', [
+        Buffer.from(id, 'base64url').toString().split(':')[1],
+      ])
+    )[0];
     const member = { subject: 'mem', groups: [], globalAdmin: false };
-    await expect(s.app.services.webhooks.deliveries(member, webhook, null, {})).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    await expect(s.app.services.webhooks.deliveries({ ...member, subject: 'boss' }, webhook, null, {})).resolves.toMatchObject({ items: expect.any(Array) });
+    await expect(s.app.services.webhooks.deliveries(member, webhook, null, {})).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+    await expect(
+      s.app.services.webhooks.deliveries({ ...member, subject: 'boss' }, webhook, null, {}),
+    ).resolves.toMatchObject({ items: expect.any(Array) });
 
-    expect((await s.gql(`{ registry(name: "${reg}") { webhooks { totalCount edges { node { id } } } } }`, undefined, boss)).data.registry.webhooks).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
-    expect((await s.gql(`{ node(id: "${id}") { id __typename } }`, undefined, boss)).data.node).toEqual({ id, __typename: 'Webhook' });
+    expect(
+      (await s.gql(`{ registry(name: "${reg}") { webhooks { totalCount edges { node { id } } } } }`, undefined, boss))
+        .data.registry.webhooks,
+    ).toEqual({ totalCount: 1, edges: [{ node: { id } }] });
+    expect((await s.gql(`{ node(id: "${id}") { id __typename } }`, undefined, boss)).data.node).toEqual({
+      id,
+      __typename: 'Webhook',
+    });
     expect((await s.gql(UPDATE_HOOK, { i: { webhook: id, description: 'by boss' } }, boss)).errors).toBeUndefined();
   });
 
   it('refuses URLs that are not http(s) and cloud metadata addresses, even where private networks are allowed', async () => {
     const reg = await registry('urls');
-    for (const url of ['ftp://example.com/hook', 'file:///etc/passwd', 'not a url', 'http://169.254.169.254/latest/meta-data', 'http://[fd00:ec2::254]/', 'http://169.254.170.23/v1/credentials', 'http://[fd00:ec2::23]/', 'http://[::ffff:0:a9fe:a9fe]/', `https://example.com/${'x'.repeat(2100)}`]) {
+    for (const url of [
+      'ftp://example.com/hook',
+      'file:///etc/passwd',
+      'not a url',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fd00:ec2::254]/',
+      'http://169.254.170.23/v1/credentials',
+      'http://[fd00:ec2::23]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      `https://example.com/${'x'.repeat(2100)}`,
+    ]) {
       const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url, events: ALL } });
-      expect([url.slice(0, 40), codeOf(r), r.errors?.[0]?.extensions?.field]).toEqual([url.slice(0, 40), 'BAD_USER_INPUT', 'url']);
+      expect([url.slice(0, 40), codeOf(r), r.errors?.[0]?.extensions?.field]).toEqual([
+        url.slice(0, 40),
+        'BAD_USER_INPUT',
+        'url',
+      ]);
     }
-    expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://example.com/hook', events: [] } }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://example.com/hook', events: ALL, filter: { aliases: ['no spaces'] } } }))).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://example.com/hook', events: [] } })),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      codeOf(
+        await s.gql(CREATE_HOOK, {
+          i: { registry: reg, url: 'https://example.com/hook', events: ALL, filter: { aliases: ['no spaces'] } },
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('holds a registry to 50 webhooks', async () => {
@@ -383,8 +631,20 @@ describe('managing webhooks', () => {
     await link(reg);
     const rx = await receiver();
     const { id } = await hook(reg, rx.url, { events: ['ALIAS_SET'] });
-    const updated = (await s.ok(UPDATE_HOOK, { i: { webhook: id, events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['staging'] }, active: false } })).updateWebhook;
-    expect(updated).toEqual({ secret: null, webhook: { id, events: ['ALIAS_SET', 'ALIAS_REMOVED'], active: false, filter: { models: null, aliases: ['staging'] } } });
+    const updated = (
+      await s.ok(UPDATE_HOOK, {
+        i: { webhook: id, events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['staging'] }, active: false },
+      })
+    ).updateWebhook;
+    expect(updated).toEqual({
+      secret: null,
+      webhook: {
+        id,
+        events: ['ALIAS_SET', 'ALIAS_REMOVED'],
+        active: false,
+        filter: { models: null, aliases: ['staging'] },
+      },
+    });
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
     expect((await deliveries(id)).totalCount).toBe(0);
 
@@ -392,9 +652,17 @@ describe('managing webhooks', () => {
     await s.ok(`mutation { removeAlias(input: {registry: "${reg}", model: "m", alias: "staging"}) { alias } }`);
     await drained();
     expect(types(rx.received)).toEqual(['alias.removed']);
-    const audit = (await s.ok(`{ auditEvents(filter: {registry: "${reg}", action: "webhook.updated"}, first: 5) { edges { node { targetId before after } } } }`)).auditEvents.edges;
+    const audit = (
+      await s.ok(
+        `{ auditEvents(filter: {registry: "${reg}", action: "webhook.updated"}, first: 5) { edges { node { targetId before after } } } }`,
+      )
+    ).auditEvents.edges;
     expect(audit).toHaveLength(2);
-    expect(audit[1].node).toMatchObject({ targetId: id, before: { active: true, events: ['alias.set'] }, after: { active: false, secretRotated: false } });
+    expect(audit[1].node).toMatchObject({
+      targetId: id,
+      before: { active: true, events: ['alias.set'] },
+      after: { active: false, secretRotated: false },
+    });
   });
 
   it('rotates the secret: the new one is shown once, and for a day deliveries carry both signatures', async () => {
@@ -414,7 +682,9 @@ describe('managing webhooks', () => {
 
     const given = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
     expect((await s.ok(UPDATE_HOOK, { i: { webhook: id, secret: given } })).updateWebhook.secret).toBeNull();
-    expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, secret: given, rotateSecret: true } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, secret: given, rotateSecret: true } }))).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 
   it('deletes a webhook with its deliveries, and records the change in the audit log', async () => {
@@ -424,12 +694,31 @@ describe('managing webhooks', () => {
     const { id } = await hook(reg, rx.url);
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
     await drained();
-    expect((await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`)).deleteWebhook).toEqual({ deletedWebhookId: id });
+    expect(
+      (await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`)).deleteWebhook,
+    ).toEqual({ deletedWebhookId: id });
     expect(codeOf(await s.gql(`{ node(id: "${id}") { id } }`))).toBe('NOT_FOUND');
-    expect(codeOf(await s.gql(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`))).toBe('NOT_FOUND');
-    expect(Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM webhook_delivery WHERE webhook_id = ?', [Buffer.from(id, 'base64url').toString().split(':')[1]]))[0].n)).toBe(0);
-    const actions = (await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action targetId } } } }`)).auditEvents.edges.map((e: any) => e.node).filter((n: any) => n.action.startsWith('webhook.'));
-    expect(actions).toEqual([{ action: 'webhook.deleted', targetId: id }, { action: 'webhook.created', targetId: id }]);
+    expect(codeOf(await s.gql(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      Number(
+        (
+          await s.db.ds.query('SELECT COUNT(*) AS n FROM webhook_delivery WHERE webhook_id = ?', [
+            Buffer.from(id, 'base64url').toString().split(':')[1],
+          ])
+        )[0].n,
+      ),
+    ).toBe(0);
+    const actions = (
+      await s.ok(`{ auditEvents(filter: {registry: "${reg}"}, first: 20) { edges { node { action targetId } } } }`)
+    ).auditEvents.edges
+      .map((e: any) => e.node)
+      .filter((n: any) => n.action.startsWith('webhook.'));
+    expect(actions).toEqual([
+      { action: 'webhook.deleted', targetId: id },
+      { action: 'webhook.created', targetId: id },
+    ]);
   });
 });
 
@@ -444,7 +733,9 @@ describe('formats, pings and redelivery', () => {
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1', reason: 'better <acc>' } });
     const [r] = await rx.until((got) => got.length === 1);
     expect(Object.keys(r.json)).toEqual(['text']);
-    expect(r.json.text).toBe(`:arrow_right: *${reg}/m:production* moved from v0 to *v1* by local-admin (better &lt;acc&gt;)`);
+    expect(r.json.text).toBe(
+      `:arrow_right: *${reg}/m:production* moved from v0 to *v1* by local-admin (better &lt;acc&gt;)`,
+    );
     expect(verify(secret, r)).toEqual(r.json);
   });
 
@@ -455,22 +746,52 @@ describe('formats, pings and redelivery', () => {
     const TEST = `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id eventId event status attempts lastResponseCode lastError nextAttemptAt payload } } }`;
 
     const ok = (await s.ok(TEST, { id })).testWebhook.delivery;
-    expect(ok).toMatchObject({ event: 'webhook.ping', status: 'SUCCEEDED', attempts: 1, lastResponseCode: 200, lastError: null, nextAttemptAt: null });
-    expect(verify(secret, rx.received[0])).toMatchObject({ type: 'webhook.ping', registry: { name: reg }, data: { webhook: id } });
+    expect(ok).toMatchObject({
+      event: 'webhook.ping',
+      status: 'SUCCEEDED',
+      attempts: 1,
+      lastResponseCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    expect(verify(secret, rx.received[0])).toMatchObject({
+      type: 'webhook.ping',
+      registry: { name: reg },
+      data: { webhook: id },
+    });
 
     const failed = (await s.ok(TEST, { id })).testWebhook.delivery;
-    expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, lastResponseCode: 503, lastError: 'HTTP 503 Service Unavailable', nextAttemptAt: null });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastResponseCode: 503,
+      lastError: 'HTTP 503 Service Unavailable',
+      nextAttemptAt: null,
+    });
 
     // Queued deliveries of an inactive webhook wait for it to be switched on.
     await s.ok(UPDATE_HOOK, { i: { webhook: id, active: true } });
-    const again = (await s.ok(`mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { id eventId status attempts } } }`, { id: failed.id })).redeliverWebhookDelivery.delivery;
+    const again = (
+      await s.ok(
+        `mutation($id: ID!) { redeliverWebhookDelivery(input: {delivery: $id}) { delivery { id eventId status attempts } } }`,
+        { id: failed.id },
+      )
+    ).redeliverWebhookDelivery.delivery;
     expect(again).toMatchObject({ eventId: failed.eventId, status: 'PENDING', attempts: 0 });
     expect(again.id).not.toBe(failed.id);
     await rx.until((got) => got.length === 3);
     expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([ok.eventId, failed.eventId, failed.eventId]);
     await drained();
-    expect((await s.ok(`{ node(id: "${again.id}") { ... on WebhookDelivery { status attempts lastResponseCode webhook { id } } } }`)).node).toEqual({ status: 'SUCCEEDED', attempts: 1, lastResponseCode: 200, webhook: { id } });
-    expect(codeOf(await s.gql(`mutation { redeliverWebhookDelivery(input: {delivery: "${id}"}) { delivery { id } } }`))).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await s.ok(
+          `{ node(id: "${again.id}") { ... on WebhookDelivery { status attempts lastResponseCode webhook { id } } } }`,
+        )
+      ).node,
+    ).toEqual({ status: 'SUCCEEDED', attempts: 1, lastResponseCode: 200, webhook: { id } });
+    expect(
+      codeOf(await s.gql(`mutation { redeliverWebhookDelivery(input: {delivery: "${id}"}) { delivery { id } } }`)),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('refuses to redeliver a delivery that is still being tried', async () => {
@@ -481,7 +802,11 @@ describe('formats, pings and redelivery', () => {
     await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
     const pending = (await deliveries(id)).edges[0].node;
     expect(pending.status).toBe('PENDING');
-    expect(codeOf(await s.gql(`mutation { redeliverWebhookDelivery(input: {delivery: "${pending.id}"}) { delivery { id } } }`))).toBe('CONFLICT');
+    expect(
+      codeOf(
+        await s.gql(`mutation { redeliverWebhookDelivery(input: {delivery: "${pending.id}"}) { delivery { id } } }`),
+      ),
+    ).toBe('CONFLICT');
     await s.ok(UPDATE_HOOK, { i: { webhook: id, active: false } });
   });
 });

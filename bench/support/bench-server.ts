@@ -32,13 +32,20 @@ async function main(): Promise<void> {
   let url: string;
   if (mode === 'L0') {
     const body = JSON.stringify({ data: { __typename: 'Query' } });
-    url = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)));
+    url = await listen(
+      http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)),
+    );
   } else if (mode === 'L2') {
     // Our Apollo settings and HTTP front (limits, timeouts, request log, metrics), over a schema
     // with one field: what any request costs before authentication and the database.
     const config = loadConfig();
     const logger = createLogger('error');
-    const apollo = createApollo(config, logger, buildSchema('type Query { ok: Boolean }'), graphqlLimits(config.graphql));
+    const apollo = createApollo(
+      config,
+      logger,
+      buildSchema('type Query { ok: Boolean }'),
+      graphqlLimits(config.graphql),
+    );
     await apollo.start();
     const metrics = new Metrics();
     const front = createHttpServer(apollo, async () => ({}), {
@@ -58,7 +65,8 @@ async function main(): Promise<void> {
     const ds = createDataSource(config.database);
     await ds.initialize();
     const app = await startApp(config, ds, createLogger('error'), {
-      onGraphQLResponse: (scope) => scope.requestId.startsWith('probe-') && sqlCounts.set(scope.requestId, scope.sqlStatements),
+      onGraphQLResponse: (scope) =>
+        scope.requestId.startsWith('probe-') && sqlCounts.set(scope.requestId, scope.sqlStatements),
     });
     url = app.url;
   }

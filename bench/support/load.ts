@@ -69,25 +69,52 @@ export async function load(url: string, token: string | null, w: Workload): Prom
       },
     ],
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total, bad: bad + result.errors + result.timeouts, firstBad };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    bad: bad + result.errors + result.timeouts,
+    firstBad,
+  };
 }
 
 /** One request on a fresh connection, for probes and fixtures; throws unless it is a clean 200. */
-export function request(url: string, token: string, query: string, variables: Record<string, unknown> = {}, requestId?: string, agent?: http.Agent): Promise<{ data?: any; errors?: { extensions?: { code?: string } }[]; ms: number }> {
+export function request(
+  url: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  requestId?: string,
+  agent?: http.Agent,
+): Promise<{ data?: any; errors?: { extensions?: { code?: string } }[]; ms: number }> {
   const body = JSON.stringify({ query, variables });
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          resolve({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), ms: performance.now() - started });
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), ms: performance.now() - started });
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -29,16 +29,39 @@ export interface SeededRegistry {
 
 const digest = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
 
-async function insertAll<T extends object>(em: EntityManager, entity: new () => T, rows: T[], batch = 400): Promise<void> {
+async function insertAll<T extends object>(
+  em: EntityManager,
+  entity: new () => T,
+  rows: T[],
+  batch = 400,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += batch) await em.insert(entity, rows.slice(i, i + batch) as never);
 }
 
 export async function createRegistry(em: EntityManager, name: string): Promise<SeededRegistry> {
   const now = new Date();
-  const registry: RegistryEntity = { id: uuidv7(), name, description: 'benchmark registry', visibility: 'RESTRICTED', protectedAliases: ['production'], createdBy: WHO, createdAt: now, updatedAt: now };
+  const registry: RegistryEntity = {
+    id: uuidv7(),
+    name,
+    description: 'benchmark registry',
+    visibility: 'RESTRICTED',
+    protectedAliases: ['production'],
+    createdBy: WHO,
+    createdAt: now,
+    updatedAt: now,
+  };
   await em.insert(RegistryEntity, registry);
   const datasets: ArtifactEntity[] = Array.from({ length: DATASETS }, (_, i) => ({
-    id: uuidv7(), registryId: registry.id, type: 'dataset', name: `dataset-${i}`, digest: digest(`dataset-${i}`), uri: `s3://bench/data/${i}`, sizeBytes: 1 << 30, metadata: { rows: 1_000_000 + i }, createdBy: WHO, createdAt: now,
+    id: uuidv7(),
+    registryId: registry.id,
+    type: 'dataset',
+    name: `dataset-${i}`,
+    digest: digest(`dataset-${i}`),
+    uri: `s3://bench/data/${i}`,
+    sizeBytes: 1 << 30,
+    metadata: { rows: 1_000_000 + i },
+    createdBy: WHO,
+    createdAt: now,
   }));
   await insertAll(em, ArtifactEntity, datasets);
   return { registry, models: [], datasets };
@@ -50,19 +73,75 @@ export async function addModels(em: EntityManager, seeded: SeededRegistry, count
   const start = seeded.models.length;
   for (let m = start; m < start + count; m++) {
     const t0 = Date.now() - VERSIONS_PER_MODEL * 60_000;
-    const model: ModelEntity = { id: uuidv7(), registryId: registry.id, name: `model-${m}`, description: `Benchmark model ${m}`, tags: ['bench', `family-${m % 10}`], nextVersionNumber: VERSIONS_PER_MODEL, createdBy: WHO, createdAt: new Date(t0), updatedAt: new Date(), archivedAt: null };
+    const model: ModelEntity = {
+      id: uuidv7(),
+      registryId: registry.id,
+      name: `model-${m}`,
+      description: `Benchmark model ${m}`,
+      tags: ['bench', `family-${m % 10}`],
+      nextVersionNumber: VERSIONS_PER_MODEL,
+      createdBy: WHO,
+      createdAt: new Date(t0),
+      updatedAt: new Date(),
+      archivedAt: null,
+    };
     const versions: VersionEntity[] = [];
     const runs: RunEntity[] = [];
     const edges: LineageEdgeEntity[] = [];
-    const edge = (fromKind: LineageEdgeEntity['fromKind'], fromId: string, toKind: LineageEdgeEntity['toKind'], toId: string, kind: LineageEdgeEntity['kind'], at: Date) =>
-      edges.push({ id: uuidv7(), fromId, fromKind, fromRegistryId: registry.id, toId, toKind, toRegistryId: registry.id, kind, createdBy: WHO, createdAt: at });
+    const edge = (
+      fromKind: LineageEdgeEntity['fromKind'],
+      fromId: string,
+      toKind: LineageEdgeEntity['toKind'],
+      toId: string,
+      kind: LineageEdgeEntity['kind'],
+      at: Date,
+    ) =>
+      edges.push({
+        id: uuidv7(),
+        fromId,
+        fromKind,
+        fromRegistryId: registry.id,
+        toId,
+        toKind,
+        toRegistryId: registry.id,
+        kind,
+        createdBy: WHO,
+        createdAt: at,
+      });
     for (let n = 0; n < VERSIONS_PER_MODEL; n++) {
       const at = new Date(t0 + n * 60_000);
-      const run: RunEntity = { id: uuidv7(), registryId: registry.id, name: `train-${m}-${n}`, externalId: `wandb/bench/${m}-${n}`, config: { lr: 0.001 * (1 + (n % 5)), epochs: 10 }, metrics: { loss: 1 / (n + 1) }, status: 'FINISHED', startedAt: at, finishedAt: at, createdBy: WHO, createdAt: at, updatedAt: at };
+      const run: RunEntity = {
+        id: uuidv7(),
+        registryId: registry.id,
+        name: `train-${m}-${n}`,
+        externalId: `wandb/bench/${m}-${n}`,
+        config: { lr: 0.001 * (1 + (n % 5)), epochs: 10 },
+        metrics: { loss: 1 / (n + 1) },
+        status: 'FINISHED',
+        startedAt: at,
+        finishedAt: at,
+        createdBy: WHO,
+        createdAt: at,
+        updatedAt: at,
+      };
       const version: VersionEntity = {
-        id: uuidv7(), modelId: model.id, number: n, artifactUri: `s3://bench/models/${m}/${n}/model.safetensors`, artifactDigest: digest(`${m}/${n}`), artifactSizeBytes: 100_000_000 + n, artifactFiles: [],
-        metadata: { framework: 'pytorch', commit: digest(`c${m}${n}`).slice(7, 19) }, metrics: { accuracy: 0.8 + n / 1000, f1: 0.7 + n / 2000, loss: 1 / (n + 1) }, tags: n % 10 === 0 ? ['candidate', 'reviewed'] : ['nightly'],
-        description: `nightly build ${n}`, idempotencyKey: null, createdBy: WHO, createdAt: at, updatedAt: at, archivedAt: null, downloadCount: 0,
+        id: uuidv7(),
+        modelId: model.id,
+        number: n,
+        artifactUri: `s3://bench/models/${m}/${n}/model.safetensors`,
+        artifactDigest: digest(`${m}/${n}`),
+        artifactSizeBytes: 100_000_000 + n,
+        artifactFiles: [],
+        metadata: { framework: 'pytorch', commit: digest(`c${m}${n}`).slice(7, 19) },
+        metrics: { accuracy: 0.8 + n / 1000, f1: 0.7 + n / 2000, loss: 1 / (n + 1) },
+        tags: n % 10 === 0 ? ['candidate', 'reviewed'] : ['nightly'],
+        description: `nightly build ${n}`,
+        idempotencyKey: null,
+        createdBy: WHO,
+        createdAt: at,
+        updatedAt: at,
+        archivedAt: null,
+        downloadCount: 0,
       };
       runs.push(run);
       versions.push(version);
@@ -71,9 +150,30 @@ export async function addModels(em: EntityManager, seeded: SeededRegistry, count
       edge('RUN', run.id, 'MODEL_VERSION', version.id, 'PRODUCED', at);
     }
     const now = new Date();
-    const pointers: [string, number][] = [['latest', VERSIONS_PER_MODEL - 1], ['staging', VERSIONS_PER_MODEL - 2], ['production', VERSIONS_PER_MODEL - 10]];
-    const aliases: AliasEntity[] = pointers.map(([name, n]) => ({ id: uuidv7(), modelId: model.id, name, versionId: versions[n].id, updatedBy: WHO, updatedAt: now }));
-    const events: AliasEventEntity[] = pointers.map(([name, n]) => ({ id: uuidv7(), modelId: model.id, alias: name, fromVersionId: null, toVersionId: versions[n].id, actor: WHO, at: now, reason: 'seed', requestId: null }));
+    const pointers: [string, number][] = [
+      ['latest', VERSIONS_PER_MODEL - 1],
+      ['staging', VERSIONS_PER_MODEL - 2],
+      ['production', VERSIONS_PER_MODEL - 10],
+    ];
+    const aliases: AliasEntity[] = pointers.map(([name, n]) => ({
+      id: uuidv7(),
+      modelId: model.id,
+      name,
+      versionId: versions[n].id,
+      updatedBy: WHO,
+      updatedAt: now,
+    }));
+    const events: AliasEventEntity[] = pointers.map(([name, n]) => ({
+      id: uuidv7(),
+      modelId: model.id,
+      alias: name,
+      fromVersionId: null,
+      toVersionId: versions[n].id,
+      actor: WHO,
+      at: now,
+      reason: 'seed',
+      requestId: null,
+    }));
     await em.transaction(async (tx) => {
       await tx.insert(ModelEntity, model);
       await insertAll(tx, RunEntity, runs);

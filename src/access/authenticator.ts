@@ -45,20 +45,28 @@ export class Authenticator {
 
   static async create(config: AuthConfig, logger: Logger): Promise<Authenticator> {
     if (config.mode === 'jwks') {
-      const keys = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5000, cacheMaxAge: 10 * 60_000 });
+      const keys = createRemoteJWKSet(new URL(config.jwksUrl), {
+        cooldownDuration: config.jwksCooldownMs,
+        timeoutDuration: 5000,
+        cacheMaxAge: 10 * 60_000,
+      });
       return new Authenticator(config, keys, logger);
     }
     const { key, created } = await loadOrCreateLocalKey(config.keyFile);
-    logger.warn('authentication is in LOCAL MODE: tokens are signed by a key of this server (mint one with `npm run token -- <subject>`); set AUTH_JWKS_URL for real use', {
-      keyFile: config.keyFile,
-      keyCreated: created,
-      admins: config.admins,
-    });
+    logger.warn(
+      'authentication is in LOCAL MODE: tokens are signed by a key of this server (mint one with `npm run token -- <subject>`); set AUTH_JWKS_URL for real use',
+      {
+        keyFile: config.keyFile,
+        keyCreated: created,
+        admins: config.admins,
+      },
+    );
     return new Authenticator(config, createLocalJWKSet({ keys: [key.publicJwk] }), logger);
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    if (!authorization) throw new UnauthenticatedError('Authentication required: send `Authorization: Bearer <token>`.');
+    if (!authorization)
+      throw new UnauthenticatedError('Authentication required: send `Authorization: Bearer <token>`.');
     const match = BEARER.exec(authorization.trim());
     if (!match) throw new UnauthenticatedError('Invalid or expired token.');
     const token = match[1];
@@ -85,10 +93,12 @@ export class Authenticator {
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     const subject = payload.sub!;
-    if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Invalid or expired token.');
+    if (subject.length === 0 || subject.length > MAX_SUBJECT || RESERVED_SUBJECT.test(subject))
+      throw new UnauthenticatedError('Invalid or expired token.');
     const groups = this.groupsOf(payload);
     // As the policy sees it: AUTH_ADMINS may name the subject, or one of its groups.
-    const globalAdmin = this.config.admins.includes(subject) || groups.some((g) => this.config.admins.includes(`group:${g}`));
+    const globalAdmin =
+      this.config.admins.includes(subject) || groups.some((g) => this.config.admins.includes(`group:${g}`));
     return { subject, groups, globalAdmin, exp: payload.exp! };
   }
 
@@ -107,9 +117,14 @@ export class Authenticator {
 
   private logFailure(err: unknown): void {
     // An unreachable JWKS is an operator's problem, not a bad token: say so loudly.
-    const unreachable = err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC');
+    const unreachable =
+      err instanceof joseErrors.JWKSTimeout ||
+      err instanceof joseErrors.JWKSInvalid ||
+      (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC');
     if (unreachable || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
-      this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', { error: (err as Error).message });
+      this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', {
+        error: (err as Error).message,
+      });
       return;
     }
     this.logger.debug('token rejected', { reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown' });

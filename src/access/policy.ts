@@ -9,7 +9,10 @@ import { PolicyVersionEntity } from './policy-version.entity';
 import { RoleBindingEntity } from './role-binding.entity';
 
 /** Where policies/model.conf and policies/policy.csv live, from src/ or from dist/src/. */
-export const POLICIES_DIR = [path.join(__dirname, '..', '..', 'policies'), path.join(__dirname, '..', '..', '..', 'policies')].find((d) => fs.existsSync(path.join(d, 'model.conf')))!;
+export const POLICIES_DIR = [
+  path.join(__dirname, '..', '..', 'policies'),
+  path.join(__dirname, '..', '..', '..', 'policies'),
+].find((d) => fs.existsSync(path.join(d, 'model.conf')))!;
 
 /** The subject every authenticated caller also acts as; ORGANIZATION registries make it a VIEWER. */
 export const AUTHENTICATED = '@authenticated';
@@ -53,12 +56,22 @@ export class Policy {
     dir = POLICIES_DIR,
   ) {
     this.modelText = fs.readFileSync(path.join(dir, 'model.conf'), 'utf8');
-    this.policyText = fs.readFileSync(path.join(dir, 'policy.csv'), 'utf8').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    this.policyText = fs
+      .readFileSync(path.join(dir, 'policy.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('#'))
+      .join('\n');
   }
 
   async start(pollMs: number): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => void this.refreshIfChanged().catch((err) => this.logger.error('policy refresh failed', { error: (err as Error).message })), pollMs);
+    this.timer = setInterval(
+      () =>
+        void this.refreshIfChanged().catch((err) =>
+          this.logger.error('policy refresh failed', { error: (err as Error).message }),
+        ),
+      pollMs,
+    );
     this.timer.unref();
   }
 
@@ -79,9 +92,11 @@ export class Policy {
   reload(): Promise<void> {
     const next = (this.reloading ?? Promise.resolve()).catch(() => undefined).then(() => this.load());
     this.reloading = next;
-    void next.finally(() => {
-      if (this.reloading === next) this.reloading = null;
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.reloading === next) this.reloading = null;
+      })
+      .catch(() => undefined);
     return next;
   }
 
@@ -95,7 +110,10 @@ export class Policy {
     const rules = [
       ...bindings.map((b) => [b.subject, `role:${b.role}`, b.registryId]),
       ...open.map((r) => [AUTHENTICATED, 'role:VIEWER', r.id]),
-      ...this.globalAdmins.flatMap((s) => [[s, 'role:ADMIN', ANY_REGISTRY], [s, 'role:GLOBAL_ADMIN', ANY_REGISTRY]]),
+      ...this.globalAdmins.flatMap((s) => [
+        [s, 'role:ADMIN', ANY_REGISTRY],
+        [s, 'role:GLOBAL_ADMIN', ANY_REGISTRY],
+      ]),
     ];
     const enforcer = await newEnforcer(newModelFromString(this.modelText), new StringAdapter(this.policyText));
     // The database is the store of bindings; the adapter only supplies policy.csv.

@@ -8,12 +8,16 @@ import { GrantRoleInput, GrantRolePayload, RevokeRoleInput, RevokeRolePayload, R
 
 @Resolver(() => RoleBinding)
 export class RoleResolver {
-  @Mutation(() => GrantRolePayload, { description: 'Give a user or group a role in a registry (registry admins and global admins).' })
+  @Mutation(() => GrantRolePayload, {
+    description: 'Give a user or group a role in a registry (registry admins and global admins).',
+  })
   grantRole(@Arg('input') input: GrantRoleInput, @Ctx() ctx: Context) {
     return ctx.services.roles.grant(ctx.caller, input);
   }
 
-  @Mutation(() => RevokeRolePayload, { description: 'Take a subject\'s role in a registry away (registry admins and global admins).' })
+  @Mutation(() => RevokeRolePayload, {
+    description: "Take a subject's role in a registry away (registry admins and global admins).",
+  })
   async revokeRole(@Arg('input') input: RevokeRoleInput, @Ctx() ctx: Context) {
     return { binding: await ctx.services.roles.revoke(ctx.caller, input) };
   }

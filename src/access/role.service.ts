@@ -28,21 +28,59 @@ const RANK: Record<Role, number> = { RESTRICTED_VIEWER: 1, VIEWER: 2, MEMBER: 3,
 
 function subjectName(value: string): string {
   if (!SUBJECT.test(value) || value === 'group:') {
-    throw new BadInputError(`Subject "${value}" is invalid: a token subject (sub) or group:<name>, 1-255 characters without spaces.`, 'subject');
+    throw new BadInputError(
+      `Subject "${value}" is invalid: a token subject (sub) or group:<name>, 1-255 characters without spaces.`,
+      'subject',
+    );
   }
   return value;
 }
 
 /** Adds or replaces a binding inside the caller's transaction; returns the role it replaced. */
-export async function insertBinding(em: EntityManager, caller: Caller, registry: RegistryEntity, subject: string, role: Role, now: Date): Promise<Role | null> {
+export async function insertBinding(
+  em: EntityManager,
+  caller: Caller,
+  registry: RegistryEntity,
+  subject: string,
+  role: Role,
+  now: Date,
+): Promise<Role | null> {
   const existing = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
   if (existing) {
-    await em.update(RoleBindingEntity, { id: existing.id }, { role, grantedBy: caller.principal.subject, grantedAt: now });
+    await em.update(
+      RoleBindingEntity,
+      { id: existing.id },
+      { role, grantedBy: caller.principal.subject, grantedAt: now },
+    );
   } else {
-    await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, role, grantedBy: caller.principal.subject, grantedAt: now });
+    await em.insert(RoleBindingEntity, {
+      id: uuidv7(),
+      registryId: registry.id,
+      subject,
+      role,
+      grantedBy: caller.principal.subject,
+      grantedAt: now,
+    });
   }
-  await recordAudit(em, caller, { action: 'role.granted', registryId: registry.id, targetType: 'RoleBinding', targetId: registry.id, before: existing ? { subject, role: existing.role } : null, after: { subject, role } }, now);
-  await emitEvent(em, caller, { type: 'role.granted', registry, data: { subject, role, previousRole: existing?.role ?? null } }, now);
+  await recordAudit(
+    em,
+    caller,
+    {
+      action: 'role.granted',
+      registryId: registry.id,
+      targetType: 'RoleBinding',
+      targetId: registry.id,
+      before: existing ? { subject, role: existing.role } : null,
+      after: { subject, role },
+    },
+    now,
+  );
+  await emitEvent(
+    em,
+    caller,
+    { type: 'role.granted', registry, data: { subject, role, previousRole: existing?.role ?? null } },
+    now,
+  );
   return existing?.role ?? null;
 }
 
@@ -58,7 +96,10 @@ export class RoleService {
     private readonly registries: RegistryService,
   ) {}
 
-  async grant(caller: Caller, input: GrantRoleInput): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
+  async grant(
+    caller: Caller,
+    input: GrantRoleInput,
+  ): Promise<{ binding: RoleBindingEntity; previousRole: Role | null }> {
     const subject = subjectName(input.subject);
     if (!ROLES.includes(input.role)) throw new BadInputError(`Role must be one of ${ROLES.join(', ')}.`, 'role');
     const result = await this.db.transaction(async (em) => {
@@ -67,7 +108,10 @@ export class RoleService {
       const now = new Date();
       const previousRole = await insertBinding(em, caller, registry, subject, input.role, now);
       await bumpPolicyVersion(em);
-      return { binding: await em.findOneByOrFail(RoleBindingEntity, { registryId: registry.id, subject }), previousRole };
+      return {
+        binding: await em.findOneByOrFail(RoleBindingEntity, { registryId: registry.id, subject }),
+        previousRole,
+      };
     });
     await this.authz.policyChanged();
     return result;
@@ -82,7 +126,19 @@ export class RoleService {
       if (!binding) throw new NotFoundError(`"${subject}" has no role in registry "${registry.name}".`);
       await em.delete(RoleBindingEntity, { id: binding.id });
       const now = new Date();
-      await recordAudit(em, caller, { action: 'role.revoked', registryId: registry.id, targetType: 'RoleBinding', targetId: registry.id, before: { subject, role: binding.role }, after: null }, now);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'role.revoked',
+          registryId: registry.id,
+          targetType: 'RoleBinding',
+          targetId: registry.id,
+          before: { subject, role: binding.role },
+          after: null,
+        },
+        now,
+      );
       await emitEvent(em, caller, { type: 'role.revoked', registry, data: { subject, role: binding.role } }, now);
       await bumpPolicyVersion(em);
       return binding;

@@ -47,7 +47,8 @@ export class RevokeRoleInput {
 @ObjectType()
 export class GrantRolePayload {
   @Field(() => RoleBinding) binding!: object;
-  @Field(() => RoleName, { nullable: true, description: 'The role this replaced, if any.' }) previousRole!: RoleName | null;
+  @Field(() => RoleName, { nullable: true, description: 'The role this replaced, if any.' })
+  previousRole!: RoleName | null;
 }
 
 @ObjectType()

@@ -9,10 +9,18 @@ import { Alias, AliasEvent, RemoveAliasInput, RemoveAliasPayload, SetAliasInput,
 
 @Resolver(() => Alias)
 export class AliasResolver {
-  @Mutation(() => SetAliasPayload, { description: 'Point an alias at a version, moving it if another version holds it. Protected aliases need a registry admin.' })
+  @Mutation(() => SetAliasPayload, {
+    description:
+      'Point an alias at a version, moving it if another version holds it. Protected aliases need a registry admin.',
+  })
   async setAlias(@Arg('input') input: SetAliasInput, @Ctx() ctx: Context) {
     const change = await ctx.services.aliases.set(ctx.caller, input);
-    return { alias: change.alias, model: change.model, previousVersion: change.previousVersion, changed: change.changed };
+    return {
+      alias: change.alias,
+      model: change.model,
+      previousVersion: change.previousVersion,
+      changed: change.changed,
+    };
   }
 
   @Mutation(() => RemoveAliasPayload)

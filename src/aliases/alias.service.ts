@@ -60,17 +60,25 @@ export class AliasService {
 
   /** The permission that setting, moving or removing `alias` needs in `registry`. */
   async requireAliasWrite(principal: Principal, registry: RegistryEntity, alias: string): Promise<void> {
-    await this.authz.require(principal, isProtectedAlias(registry, alias) ? 'alias:write-protected' : 'alias:write', registry);
+    await this.authz.require(
+      principal,
+      isProtectedAlias(registry, alias) ? 'alias:write-protected' : 'alias:write',
+      registry,
+    );
   }
 
   async set(caller: Caller, input: SetAliasInput): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
-    const expected = input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');
+    const expected =
+      input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.requireAliasWrite(caller.principal, r, name));
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.requireAliasWrite(caller.principal, r, name),
+      );
       const version = await getByRef(em, model, input.version, 'version');
-      if (version.archivedAt) throw new ConflictError(`${model.name}:${versionName(version)} is archived; an alias cannot point at it.`);
+      if (version.archivedAt)
+        throw new ConflictError(`${model.name}:${versionName(version)} is archived; an alias cannot point at it.`);
       const current = await this.currentVersion(em, model.id, name);
       this.checkExpected(model, name, current, expected);
       return this.apply(em, caller, registry, model, name, version, reason);
@@ -80,9 +88,12 @@ export class AliasService {
   async remove(caller: Caller, input: RemoveAliasInput): Promise<AliasChange> {
     const name = validate.settableAliasName(input.alias);
     const reason = validate.text(input.reason, 'reason');
-    const expected = input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');
+    const expected =
+      input.expectedVersion == null ? null : parseVersionNumber(input.expectedVersion, 'expectedVersion');
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.requireAliasWrite(caller.principal, r, name));
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.requireAliasWrite(caller.principal, r, name),
+      );
       const current = await this.currentVersion(em, model.id, name);
       if (!current) throw new NotFoundError(`Alias "${model.name}:${name}" was not found.`);
       this.checkExpected(model, name, current, expected);
@@ -91,11 +102,19 @@ export class AliasService {
   }
 
   /** Compare-and-swap: the alias must point at the version the caller last saw, or nothing changes. */
-  private checkExpected(model: ModelEntity, alias: string, current: VersionEntity | null, expected: number | null): void {
+  private checkExpected(
+    model: ModelEntity,
+    alias: string,
+    current: VersionEntity | null,
+    expected: number | null,
+  ): void {
     if (expected === null) return;
     if (current?.number !== expected) {
       const now = current ? versionName(current) : 'nothing';
-      throw new ConflictError(`Alias "${model.name}:${alias}" points at ${now}, not v${expected}; reload and try again.`, { currentVersion: current ? versionName(current) : null });
+      throw new ConflictError(
+        `Alias "${model.name}:${alias}" points at ${now}, not v${expected}; reload and try again.`,
+        { currentVersion: current ? versionName(current) : null },
+      );
     }
   }
 
@@ -113,7 +132,16 @@ export class AliasService {
    * the model's lock: updates the alias row and appends exactly one alias event and one audit
    * event. Pointing an alias where it already points writes nothing.
    */
-  async apply(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity, alias: string, target: VersionEntity | null, reason: string | null, now = new Date()): Promise<AliasChange> {
+  async apply(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    model: ModelEntity,
+    alias: string,
+    target: VersionEntity | null,
+    reason: string | null,
+    now = new Date(),
+  ): Promise<AliasChange> {
     const row = await em.findOneBy(AliasEntity, { modelId: model.id, name: alias });
     const previous = row ? await em.findOneByOrFail(VersionEntity, { id: row.versionId }) : null;
     if ((previous?.id ?? null) === (target?.id ?? null)) {
@@ -123,10 +151,21 @@ export class AliasService {
     if (!target) {
       await em.delete(AliasEntity, { id: row!.id });
     } else if (row) {
-      await em.update(AliasEntity, { id: row.id }, { versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject });
+      await em.update(
+        AliasEntity,
+        { id: row.id },
+        { versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject },
+      );
       result = { ...row, versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject };
     } else {
-      result = { id: uuidv7(), modelId: model.id, name: alias, versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject };
+      result = {
+        id: uuidv7(),
+        modelId: model.id,
+        name: alias,
+        versionId: target.id,
+        updatedAt: now,
+        updatedBy: caller.principal.subject,
+      };
       await em.insert(AliasEntity, result);
     }
     await em.insert(AliasEventEntity, {
@@ -141,27 +180,55 @@ export class AliasService {
       requestId: caller.requestId,
     });
     const action = !target ? 'alias.removed' : previous ? 'alias.moved' : 'alias.set';
-    await recordAudit(em, caller, {
-      action,
-      registryId: registry.id,
-      modelId: model.id,
-      targetType: 'Alias',
-      targetId: model.id,
-      before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
-      after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
-    }, now);
-    await emitEvent(em, caller, { type: target ? 'alias.set' : 'alias.removed', registry, model, alias, version: target, previousVersion: previous, data: { reason, protected: isProtectedAlias(registry, alias) } }, now);
+    await recordAudit(
+      em,
+      caller,
+      {
+        action,
+        registryId: registry.id,
+        modelId: model.id,
+        targetType: 'Alias',
+        targetId: model.id,
+        before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
+        after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
+      },
+      now,
+    );
+    await emitEvent(
+      em,
+      caller,
+      {
+        type: target ? 'alias.set' : 'alias.removed',
+        registry,
+        model,
+        alias,
+        version: target,
+        previousVersion: previous,
+        data: { reason, protected: isProtectedAlias(registry, alias) },
+      },
+      now,
+    );
     return { alias: result, name: alias, model, previousVersion: previous, version: target, changed: true };
   }
 
   async history(model: ModelEntity, alias: string | null | undefined, args: PageArgs): Promise<Page<AliasEventEntity>> {
-    const qb = this.db.manager.getRepository(AliasEventEntity).createQueryBuilder('e').where('e.modelId = :modelId', { modelId: model.id });
+    const qb = this.db.manager
+      .getRepository(AliasEventEntity)
+      .createQueryBuilder('e')
+      .where('e.modelId = :modelId', { modelId: model.id });
     if (alias) qb.andWhere('e.alias = :alias', { alias });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
   }
 
   /** Keeps `latest` on the highest version that is not archived; removes it when there is none. */
-  async refreshLatest(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity, reason: string, now: Date): Promise<void> {
+  async refreshLatest(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    model: ModelEntity,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
     const newest = await em
       .getRepository(VersionEntity)
       .createQueryBuilder('v')

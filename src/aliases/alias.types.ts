@@ -16,8 +16,10 @@ export class Alias {
 @ObjectType({ description: 'One set, move or removal of an alias. Append-only.' })
 export class AliasEvent {
   @Field() alias!: string;
-  @Field(() => ModelVersion, { nullable: true, description: 'Null when the alias was new.' }) fromVersion!: object | null;
-  @Field(() => ModelVersion, { nullable: true, description: 'Null when the alias was removed.' }) toVersion!: object | null;
+  @Field(() => ModelVersion, { nullable: true, description: 'Null when the alias was new.' }) fromVersion!:
+    object | null;
+  @Field(() => ModelVersion, { nullable: true, description: 'Null when the alias was removed.' }) toVersion!:
+    object | null;
   @Field(() => User) actor!: User;
   @Field() at!: Date;
   @Field(() => String, { nullable: true }) reason!: string | null;
@@ -32,7 +34,11 @@ export class SetAliasInput {
   @Field() model!: string;
   @Field() alias!: string;
   @Field({ description: 'Where the alias should point: v<number> or another alias.' }) version!: string;
-  @Field(() => String, { nullable: true, description: 'Compare-and-swap: v<number> the alias must point at now, or the call fails with CONFLICT and changes nothing.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Compare-and-swap: v<number> the alias must point at now, or the call fails with CONFLICT and changes nothing.',
+  })
   expectedVersion?: string | null;
   @Field(() => String, { nullable: true, description: 'Why; kept in the alias history.' }) reason?: string | null;
 }
@@ -42,7 +48,8 @@ export class RemoveAliasInput {
   @Field() registry!: string;
   @Field() model!: string;
   @Field() alias!: string;
-  @Field(() => String, { nullable: true, description: 'Compare-and-swap: v<number> the alias must point at now.' }) expectedVersion?: string | null;
+  @Field(() => String, { nullable: true, description: 'Compare-and-swap: v<number> the alias must point at now.' })
+  expectedVersion?: string | null;
   @Field(() => String, { nullable: true }) reason?: string | null;
 }
 
@@ -50,7 +57,8 @@ export class RemoveAliasInput {
 export class SetAliasPayload {
   @Field(() => Alias) alias!: object;
   @Field(() => RegisteredModel) model!: object;
-  @Field(() => ModelVersion, { nullable: true, description: 'Where the alias pointed before; null if it was new.' }) previousVersion!: object | null;
+  @Field(() => ModelVersion, { nullable: true, description: 'Where the alias pointed before; null if it was new.' })
+  previousVersion!: object | null;
   @Field({ description: 'False when the alias already pointed there: nothing was recorded.' }) changed!: boolean;
 }
 

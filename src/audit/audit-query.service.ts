@@ -40,7 +40,8 @@ export class AuditQueryService {
       const registry = await this.registries.get(principal, filter.registry);
       await this.authz.require(principal, 'registry:admin', registry);
       qb.where('e.registryId = :registryId', { registryId: registry.id });
-      if (filter.model) qb.andWhere('e.modelId = :modelId', { modelId: (await this.models.getIn(registry, filter.model)).id });
+      if (filter.model)
+        qb.andWhere('e.modelId = :modelId', { modelId: (await this.models.getIn(registry, filter.model)).id });
     } else {
       if (filter.model) throw new BadInputError('Filtering by model needs the registry too.', 'filter.model');
       const allowed = await this.authz.registryIdsAllowing(principal, 'registry:admin');

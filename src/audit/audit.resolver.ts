@@ -8,11 +8,20 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditEvent, AuditEventConnection, AuditEventFilter } from './audit.types';
 
 // Alias and RoleBinding events point at their model and registry, which are nodes.
-const NODE_OF_TARGET: Record<string, NodeType> = { Registry: 'Registry', RoleBinding: 'Registry', RegisteredModel: 'RegisteredModel', Alias: 'RegisteredModel', ModelVersion: 'ModelVersion', Webhook: 'Webhook' };
+const NODE_OF_TARGET: Record<string, NodeType> = {
+  Registry: 'Registry',
+  RoleBinding: 'Registry',
+  RegisteredModel: 'RegisteredModel',
+  Alias: 'RegisteredModel',
+  ModelVersion: 'ModelVersion',
+  Webhook: 'Webhook',
+};
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {
-  @Query(() => AuditEventConnection, { description: 'The audit log, newest first. Registry admins see their registries; global admins see all.' })
+  @Query(() => AuditEventConnection, {
+    description: 'The audit log, newest first. Registry admins see their registries; global admins see all.',
+  })
   async auditEvents(
     @Ctx() ctx: Context,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,

@@ -18,7 +18,12 @@ export interface AuditEntry {
  * Appends one audit event inside the caller's transaction, so the event exists exactly when the
  * change does. There is deliberately no update or delete here.
  */
-export async function recordAudit(em: EntityManager, caller: Caller, entry: AuditEntry, at = new Date()): Promise<void> {
+export async function recordAudit(
+  em: EntityManager,
+  caller: Caller,
+  entry: AuditEntry,
+  at = new Date(),
+): Promise<void> {
   await em.insert(AuditEventEntity, {
     id: uuidv7(),
     at,

@@ -10,14 +10,20 @@ export class AuditEvent {
   @Field(() => ID) id!: string;
   @Field() at!: Date;
   @Field(() => User) actor!: User;
-  @Field({ description: '`registry.created`, `registry.updated`, `role.granted`, `role.revoked`, `model.created`, `model.updated`, `model.archived`, `version.linked`, `version.updated`, `version.archived`, `alias.set`, `alias.moved`, `alias.removed`, `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.tested`, `webhook.redelivered`.' })
+  @Field({
+    description:
+      '`registry.created`, `registry.updated`, `role.granted`, `role.revoked`, `model.created`, `model.updated`, `model.archived`, `version.linked`, `version.updated`, `version.archived`, `alias.set`, `alias.moved`, `alias.removed`, `webhook.created`, `webhook.updated`, `webhook.deleted`, `webhook.tested`, `webhook.redelivered`.',
+  })
   action!: string;
   @Field(() => Registry, { nullable: true }) registry!: object | null;
-  @Field({ description: 'Registry, RegisteredModel, ModelVersion, Alias, RoleBinding or Webhook.' }) targetType!: string;
-  @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' }) targetId!: string;
+  @Field({ description: 'Registry, RegisteredModel, ModelVersion, Alias, RoleBinding or Webhook.' })
+  targetType!: string;
+  @Field(() => ID, { description: 'Global id of the target (for Alias and RoleBinding: of its model or registry).' })
+  targetId!: string;
   @Field(() => JSONObject, { nullable: true }) before!: JsonObject | null;
   @Field(() => JSONObject, { nullable: true }) after!: JsonObject | null;
-  @Field(() => String, { nullable: true, description: 'The request that made the change (x-request-id).' }) requestId!: string | null;
+  @Field(() => String, { nullable: true, description: 'The request that made the change (x-request-id).' }) requestId!:
+    string | null;
 }
 
 @ObjectType()
@@ -25,7 +31,8 @@ export class AuditEventConnection extends Connection(AuditEvent, 'AuditEvent', {
 
 @InputType()
 export class AuditEventFilter {
-  @Field(() => String, { nullable: true, description: 'Registry name. Without it: every registry you administer.' }) registry?: string | null;
+  @Field(() => String, { nullable: true, description: 'Registry name. Without it: every registry you administer.' })
+  registry?: string | null;
   @Field(() => String, { nullable: true, description: 'Model name, within `registry`.' }) model?: string | null;
   @Field(() => String, { nullable: true }) action?: string | null;
   @Field(() => String, { nullable: true, description: 'Subject of the actor.' }) actor?: string | null;

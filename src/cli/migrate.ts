@@ -19,6 +19,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? `Configuration error: ${err.message}` : err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(1);
 });

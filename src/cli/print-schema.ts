@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check')) {
     const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, 'utf8') : '';
     if (current !== sdl) {
-      process.stderr.write(`${path.relative(process.cwd(), SCHEMA_FILE)} is stale: run \`npm run schema:print\` and commit the result.\n`);
+      process.stderr.write(
+        `${path.relative(process.cwd(), SCHEMA_FILE)} is stale: run \`npm run schema:print\` and commit the result.\n`,
+      );
       process.exit(1);
     }
     process.stdout.write('schema/schema.graphql is up to date.\n');

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const { key } = await loadOrCreateLocalKey(config.auth.keyFile);
   const token = await mintLocalToken(key, {
     subject,
-    groups: option('--groups')?.split(',').map((g) => g.trim()).filter(Boolean),
+    groups: option('--groups')
+      ?.split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
     ttlSeconds: parseTtl(option('--ttl') ?? '8h'),
     groupsClaim: config.auth.groupsClaim,
   });
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err instanceof ConfigError ? `Configuration error: ${err.message}` : (err as Error).message}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigError ? `Configuration error: ${err.message}` : (err as Error).message}\n`,
+  );
   process.exit(1);
 });

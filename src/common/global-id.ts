@@ -5,7 +5,15 @@ import { BadInputError } from './errors';
  * rename never changes them. Decoding checks the shape so a forged id is BAD_USER_INPUT, not a
  * database error.
  */
-export const NODE_TYPES = ['Registry', 'RegisteredModel', 'ModelVersion', 'Run', 'Artifact', 'Webhook', 'WebhookDelivery'] as const;
+export const NODE_TYPES = [
+  'Registry',
+  'RegisteredModel',
+  'ModelVersion',
+  'Run',
+  'Artifact',
+  'Webhook',
+  'WebhookDelivery',
+] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -74,7 +74,8 @@ export function decodeCursor<T>(after: string, order: KeysetOrder<T>): SortValue
       if (c.kind === 'timestamp') return Number.isSafeInteger(values[i]) && Math.abs(values[i]) <= 8.64e15;
       return Number.isFinite(values[i]);
     });
-  if (!wellFormed) throw new BadInputError('"after" is not a cursor for this list and order; start again without it.', 'after');
+  if (!wellFormed)
+    throw new BadInputError('"after" is not a cursor for this list and order; start again without it.', 'after');
   return values as SortValue[];
 }
 
@@ -86,11 +87,17 @@ function cursorValue(v: SortValue | Date): SortValue {
  * Adds the order and, given a cursor, the seek condition
  * `(c1 > v1) OR (c1 = v1 AND c2 > v2) OR …` (with `<` for descending columns).
  */
-function applyKeyset<T extends ObjectLiteral>(db: Database, qb: SelectQueryBuilder<T>, order: KeysetOrder<T>, after: SortValue[] | null): void {
+function applyKeyset<T extends ObjectLiteral>(
+  db: Database,
+  qb: SelectQueryBuilder<T>,
+  order: KeysetOrder<T>,
+  after: SortValue[] | null,
+): void {
   order.columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, c.dir) : qb.addOrderBy(c.expr, c.dir)));
   if (!after) return;
   const params: Record<string, unknown> = {};
-  const toParam = (c: KeysetColumn<T>, v: SortValue) => (c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v as number)) : v);
+  const toParam = (c: KeysetColumn<T>, v: SortValue) =>
+    c.kind === 'timestamp' ? toDbTimestamp(db.dialect, new Date(v as number)) : v;
   order.columns.forEach((c, i) => (params[`ks${i}`] = toParam(c, after[i])));
   const disjuncts = order.columns.map((c, i) => {
     const equal = order.columns.slice(0, i).map((p, j) => `${p.expr} = :ks${j}`);
@@ -100,7 +107,12 @@ function applyKeyset<T extends ObjectLiteral>(db: Database, qb: SelectQueryBuild
 }
 
 /** Runs one SELECT for a page (one row more than asked, to learn whether there is a next page). */
-export async function fetchPage<T extends ObjectLiteral>(db: Database, qb: SelectQueryBuilder<T>, order: KeysetOrder<T>, args: PageArgs): Promise<Page<T>> {
+export async function fetchPage<T extends ObjectLiteral>(
+  db: Database,
+  qb: SelectQueryBuilder<T>,
+  order: KeysetOrder<T>,
+  args: PageArgs,
+): Promise<Page<T>> {
   const size = pageSize(args.first);
   const after = args.after ? decodeCursor(args.after, order) : null;
   const countQb = qb.clone();
@@ -109,7 +121,12 @@ export async function fetchPage<T extends ObjectLiteral>(db: Database, qb: Selec
   const items = rows.slice(0, size);
   return {
     items,
-    cursors: items.map((row) => encodeCursor(order as KeysetOrder<unknown>, order.columns.map((c) => cursorValue(c.value(row))))),
+    cursors: items.map((row) =>
+      encodeCursor(
+        order as KeysetOrder<unknown>,
+        order.columns.map((c) => cursorValue(c.value(row))),
+      ),
+    ),
     hasNextPage: rows.length > size,
     count: () => countQb.getCount(),
   };

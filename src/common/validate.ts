@@ -21,14 +21,20 @@ const MAX_TAGS = 64;
 
 export function registryName(value: string, field = 'name'): string {
   if (!REGISTRY_NAME.test(value)) {
-    throw new BadInputError(`Registry name "${value}" is invalid: use 1-63 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit.`, field);
+    throw new BadInputError(
+      `Registry name "${value}" is invalid: use 1-63 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit.`,
+      field,
+    );
   }
   return value;
 }
 
 export function modelName(value: string, field = 'name'): string {
   if (!MODEL_NAME.test(value)) {
-    throw new BadInputError(`Model name "${value}" is invalid: use 1-128 letters, digits, "-", "_" or ".", starting with a letter or digit.`, field);
+    throw new BadInputError(
+      `Model name "${value}" is invalid: use 1-128 letters, digits, "-", "_" or ".", starting with a letter or digit.`,
+      field,
+    );
   }
   return value;
 }
@@ -36,11 +42,19 @@ export function modelName(value: string, field = 'name'): string {
 /** Alias names users may set: well-formed, and neither `latest` nor a version name. */
 export function settableAliasName(value: string, field = 'alias'): string {
   if (!ALIAS_NAME.test(value)) {
-    throw new BadInputError(`Alias "${value}" is invalid: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.`, field);
+    throw new BadInputError(
+      `Alias "${value}" is invalid: use 1-64 letters, digits, "_", "." or "-", starting with a letter or digit.`,
+      field,
+    );
   }
   // Case-insensitive, like protection: `Latest` or `V3` would be read as the real thing.
-  if (value.toLowerCase() === LATEST) throw new BadInputError('"latest" is maintained by the server: it always points at the newest version that is not archived.', field);
-  if (/^v[0-9]+$/i.test(value)) throw new BadInputError(`"${value}" is reserved: names of the form v<number> refer to versions.`, field);
+  if (value.toLowerCase() === LATEST)
+    throw new BadInputError(
+      '"latest" is maintained by the server: it always points at the newest version that is not archived.',
+      field,
+    );
+  if (/^v[0-9]+$/i.test(value))
+    throw new BadInputError(`"${value}" is reserved: names of the form v<number> refer to versions.`, field);
   return value;
 }
 
@@ -53,30 +67,44 @@ export function aliasList(values: string[], field = 'aliases'): string[] {
 export function tags(values: string[], field = 'tags'): string[] {
   if (values.length > MAX_TAGS) throw new BadInputError(`At most ${MAX_TAGS} tags.`, field);
   for (const t of values) {
-    if (!TAG.test(t)) throw new BadInputError(`Tag "${t}" is invalid: 1-64 characters, no commas, no leading or trailing space.`, field);
+    if (!TAG.test(t))
+      throw new BadInputError(
+        `Tag "${t}" is invalid: 1-64 characters, no commas, no leading or trailing space.`,
+        field,
+      );
   }
   return [...new Set(values)];
 }
 
 export function digest(value: string, field = 'artifact.digest'): string {
-  if (!DIGEST.test(value)) throw new BadInputError(`Digest "${value}" is invalid: expected "sha256:" followed by 64 lower-case hex digits.`, field);
+  if (!DIGEST.test(value))
+    throw new BadInputError(
+      `Digest "${value}" is invalid: expected "sha256:" followed by 64 lower-case hex digits.`,
+      field,
+    );
   return value;
 }
 
 export function sizeBytes(value: number, field = 'artifact.sizeBytes'): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new BadInputError(`Size ${value} is invalid: expected a whole number of bytes, 0 or more.`, field);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new BadInputError(`Size ${value} is invalid: expected a whole number of bytes, 0 or more.`, field);
   return value;
 }
 
 export function uri(value: string, field = 'artifact.uri'): string {
-  if (value.length === 0 || value.length > 2048) throw new BadInputError('Artifact URI must be 1-2048 characters.', field);
+  if (value.length === 0 || value.length > 2048)
+    throw new BadInputError('Artifact URI must be 1-2048 characters.', field);
   let parsed: URL;
   try {
     parsed = new URL(value);
   } catch {
-    throw new BadInputError(`Artifact URI "${value}" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).`, field);
+    throw new BadInputError(
+      `Artifact URI "${value}" is not a URI with a scheme (s3://…, gs://…, https://…, file://…).`,
+      field,
+    );
   }
-  if (!/^[a-z][a-z0-9+.-]*:$/.test(parsed.protocol)) throw new BadInputError(`Artifact URI "${value}" has no valid scheme.`, field);
+  if (!/^[a-z][a-z0-9+.-]*:$/.test(parsed.protocol))
+    throw new BadInputError(`Artifact URI "${value}" has no valid scheme.`, field);
   return value;
 }
 
@@ -87,8 +115,10 @@ export function text(value: string | null | undefined, field: string): string | 
 }
 
 export function jsonObject(value: unknown, field: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadInputError(`${field} must be a JSON object.`, field);
-  if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) throw new BadInputError(`${field} is larger than ${MAX_JSON_BYTES / 1024} KiB.`, field);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new BadInputError(`${field} must be a JSON object.`, field);
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES)
+    throw new BadInputError(`${field} is larger than ${MAX_JSON_BYTES / 1024} KiB.`, field);
   return value as Record<string, unknown>;
 }
 
@@ -97,7 +127,8 @@ export function metrics(value: unknown, field = 'metrics'): Record<string, numbe
   const obj = jsonObject(value, field);
   for (const [key, v] of Object.entries(obj)) {
     metricName(key, field);
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new BadInputError(`Metric "${key}" must be a finite number; got ${JSON.stringify(v)}.`, field);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new BadInputError(`Metric "${key}" must be a finite number; got ${JSON.stringify(v)}.`, field);
   }
   return obj as Record<string, number>;
 }
@@ -105,15 +136,25 @@ export function metrics(value: unknown, field = 'metrics'): Record<string, numbe
 const METRIC_NAME = /^[A-Za-z0-9_.\-/]{1,128}$/;
 
 export function metricName(value: string | null | undefined, field: string): string {
-  if (!value || !METRIC_NAME.test(value)) throw new BadInputError(`Metric name ${JSON.stringify(value ?? null)} is invalid: 1-128 letters, digits, "_", ".", "-" or "/".`, field);
+  if (!value || !METRIC_NAME.test(value))
+    throw new BadInputError(
+      `Metric name ${JSON.stringify(value ?? null)} is invalid: 1-128 letters, digits, "_", ".", "-" or "/".`,
+      field,
+    );
   return value;
 }
 
-export function artifactFiles(files: { path: string; digest?: string | null; sizeBytes?: number | null }[], field = 'artifact.files') {
+export function artifactFiles(
+  files: { path: string; digest?: string | null; sizeBytes?: number | null }[],
+  field = 'artifact.files',
+) {
   if (files.length > 10_000) throw new BadInputError('At most 10000 files per artifact.', field);
   return files.map((f) => {
     if (!f.path || f.path.length > 1024 || f.path.startsWith('/') || f.path.split('/').includes('..')) {
-      throw new BadInputError(`File path ${JSON.stringify(f.path)} is invalid: a relative path inside the artifact, at most 1024 characters.`, field);
+      throw new BadInputError(
+        `File path ${JSON.stringify(f.path)} is invalid: a relative path inside the artifact, at most 1024 characters.`,
+        field,
+      );
     }
     return {
       path: f.path,
@@ -125,6 +166,10 @@ export function artifactFiles(files: { path: string; digest?: string | null; siz
 
 export function idempotencyKey(value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;
-  if (!IDEMPOTENCY_KEY.test(value)) throw new BadInputError('idempotencyKey must be 1-128 printable ASCII characters without spaces.', 'idempotencyKey');
+  if (!IDEMPOTENCY_KEY.test(value))
+    throw new BadInputError(
+      'idempotencyKey must be 1-128 printable ASCII characters without spaces.',
+      'idempotencyKey',
+    );
   return value;
 }

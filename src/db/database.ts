@@ -14,14 +14,23 @@ const RETRYABLE_ERRNOS = new Set([1213, 1205]);
 
 function isRetryable(err: unknown): boolean {
   if (err instanceof RetryTransaction) return true;
-  const errno = (err as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ?? (err as { errno?: number })?.errno;
+  const errno =
+    (err as { errno?: number; driverError?: { errno?: number } })?.driverError?.errno ??
+    (err as { errno?: number })?.errno;
   return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
 }
 
 /** MySQL's 1062 and SQLite's SQLITE_CONSTRAINT_UNIQUE: a unique key refused the write. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = (err as { driverError?: { errno?: number; code?: string } })?.driverError ?? (err as { errno?: number; code?: string });
-  return e?.errno === 1062 || e?.code === 'ER_DUP_ENTRY' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  const e =
+    (err as { driverError?: { errno?: number; code?: string } })?.driverError ??
+    (err as { errno?: number; code?: string });
+  return (
+    e?.errno === 1062 ||
+    e?.code === 'ER_DUP_ENTRY' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /**
@@ -83,7 +92,11 @@ export class Database {
    * Locks rows for the rest of the transaction (SELECT … FOR UPDATE). A no-op on SQLite, whose
    * transactions are already serialized by the queue above.
    */
-  async lockForUpdate<E extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<E>, id: string): Promise<E | null> {
+  async lockForUpdate<E extends ObjectLiteral>(
+    em: EntityManager,
+    entity: EntityTarget<E>,
+    id: string,
+  ): Promise<E | null> {
     return this.forUpdate(em.getRepository(entity).createQueryBuilder('t').where('t.id = :id', { id })).getOne();
   }
 

@@ -39,7 +39,8 @@ export function jsonArrayContains(dialect: Dialect, column: string, param: strin
  */
 export function statementTimeout(ds: DataSource, ms: number): { prefix: string; selectHint: string } {
   if (ms <= 0) return { prefix: '', selectHint: '' };
-  if (ds.options.type === 'mariadb') return { prefix: `SET STATEMENT max_statement_time=${ms / 1000} FOR `, selectHint: '' };
+  if (ds.options.type === 'mariadb')
+    return { prefix: `SET STATEMENT max_statement_time=${ms / 1000} FOR `, selectHint: '' };
   if (ds.options.type === 'mysql') return { prefix: '', selectHint: `/*+ MAX_EXECUTION_TIME(${Math.ceil(ms)}) */` };
   return { prefix: '', selectHint: '' };
 }

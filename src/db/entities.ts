@@ -15,4 +15,20 @@ import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every persisted entity. The migrations in /migrations must produce exactly this schema (tested). */
-export const ENTITIES = [RegistryEntity, ModelEntity, VersionEntity, AliasEntity, AliasEventEntity, AuditEventEntity, RoleBindingEntity, PolicyVersionEntity, RunEntity, ArtifactEntity, LineageEdgeEntity, WebhookEntity, WebhookDeliveryEntity, BlobUploadEntity, VersionBlobEntity];
+export const ENTITIES = [
+  RegistryEntity,
+  ModelEntity,
+  VersionEntity,
+  AliasEntity,
+  AliasEventEntity,
+  AuditEventEntity,
+  RoleBindingEntity,
+  PolicyVersionEntity,
+  RunEntity,
+  ArtifactEntity,
+  LineageEdgeEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  BlobUploadEntity,
+  VersionBlobEntity,
+];

@@ -6,13 +6,18 @@ import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral 
  * few hot paths that run hand-written SQL: building a query with TypeORM's QueryBuilder cost
  * three times the SQLite statement it produced on the deploy path (profiled under `npm run bench`).
  */
-export function hydrate<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, row: Record<string, unknown>): T {
+export function hydrate<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  row: Record<string, unknown>,
+): T {
   return hydrateWith<T>(ds, ds.getMetadata(entity), row);
 }
 
 function hydrateWith<T>(ds: DataSource, meta: EntityMetadata, row: Record<string, unknown>): T {
   const out = meta.create() as Record<string, unknown>;
-  for (const column of meta.columns) out[column.propertyName] = ds.driver.prepareHydratedValue(row[column.databaseName], column);
+  for (const column of meta.columns)
+    out[column.propertyName] = ds.driver.prepareHydratedValue(row[column.databaseName], column);
   return out as T;
 }
 
@@ -33,18 +38,35 @@ const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(
  * `SELECT * FROM <entity's table> WHERE <property's column> IN (…) [ORDER BY <property's column>]`,
  * hydrated: the batch query of the request loaders, written out for the reason above.
  */
-export async function findWhereIn<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy?: keyof T & string): Promise<T[]> {
+export async function findWhereIn<T extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  property: keyof T & string,
+  values: readonly unknown[],
+  orderBy?: keyof T & string,
+): Promise<T[]> {
   if (values.length === 0) return [];
   const t = tableOf(em, entity);
   const order = orderBy ? ` ORDER BY ${t.column(orderBy)}` : '';
-  return t.entities(await em.query(`SELECT * FROM ${t.table} WHERE ${t.column(property)} IN (${placeholders(values)})${order}`, [...values]));
+  return t.entities(
+    await em.query(`SELECT * FROM ${t.table} WHERE ${t.column(property)} IN (${placeholders(values)})${order}`, [
+      ...values,
+    ]),
+  );
 }
 
 /**
  * Like findWhereIn, but at most `perKey` rows for each value of `property` (the first ones by
  * `orderBy`): a hub artifact used by 50 000 runs must not load all of them to show a page.
  */
-export async function findWhereInCapped<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, property: keyof T & string, values: readonly unknown[], orderBy: keyof T & string, perKey: number): Promise<T[]> {
+export async function findWhereInCapped<T extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  property: keyof T & string,
+  values: readonly unknown[],
+  orderBy: keyof T & string,
+  perKey: number,
+): Promise<T[]> {
   if (values.length === 0) return [];
   const t = tableOf(em, entity);
   const sql = `SELECT * FROM (

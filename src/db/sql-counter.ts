@@ -15,5 +15,8 @@ export class SqlCountingLogger extends AbstractLogger {
     scope.statements?.push({ query, parameters });
   }
 
-  protected writeLog(_level: LogLevel, _message: LogMessage | string | number | (LogMessage | string | number)[]): void {}
+  protected writeLog(
+    _level: LogLevel,
+    _message: LogMessage | string | number | (LogMessage | string | number)[],
+  ): void {}
 }

@@ -1,5 +1,9 @@
 import { ApolloServer, BaseContext } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLSchema } from 'graphql';
 import { Config } from '../config';
 import { Logger } from '../common/logger';
@@ -11,12 +15,20 @@ import { GraphQLLimits } from './limits';
  * Apollo Server with our settings, in one place: the registry runs it, and `npm run bench` runs
  * the same settings over a one-field schema to measure the ceiling (L2) the registry is held to.
  */
-export function createApollo<TContext extends BaseContext>(config: Config, logger: Logger, schema: GraphQLSchema, limits: GraphQLLimits): ApolloServer<TContext> {
+export function createApollo<TContext extends BaseContext>(
+  config: Config,
+  logger: Logger,
+  schema: GraphQLSchema,
+  limits: GraphQLLimits,
+): ApolloServer<TContext> {
   const production = config.env === 'production';
   return new ApolloServer<TContext>({
     schema,
     nodeEnv: config.env,
-    formatError: createFormatError(logger, { exposeDetails: config.env === 'development' && config.exposeErrors, hideSuggestions: !config.graphql.introspection }),
+    formatError: createFormatError(logger, {
+      exposeDetails: config.env === 'development' && config.exposeErrors,
+      hideSuggestions: !config.graphql.introspection,
+    }),
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
     validationOptions: { hideSuggestions: !config.graphql.introspection },

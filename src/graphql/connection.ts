@@ -12,7 +12,7 @@ export class PageInfo {
   // a shared value type to have the same fields everywhere). Pages go forward only: the Relay
   // spec lets hasPreviousPage be false when paginating with first/after.
   @Field({ description: 'Always false: pages go forward only (`first`/`after`).' }) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true, description: 'The first edge\'s cursor.' }) startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor." }) startCursor!: string | null;
 }
 
 export interface ConnectionShape<T> {
@@ -37,7 +37,10 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   }
 
   if (opts.totalCount) {
-    Field(() => Int, { description: 'All items that match the filter, across pages.' })(ConnectionType.prototype, 'totalCount');
+    Field(() => Int, { description: 'All items that match the filter, across pages.' })(
+      ConnectionType.prototype,
+      'totalCount',
+    );
   }
   return ConnectionType;
 }
@@ -45,7 +48,12 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
 export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
   const connection = {
     edges: page.items.map((node, i) => ({ cursor: page.cursors[i], node })),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null, hasPreviousPage: false, startCursor: page.cursors[0] ?? null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.cursors.at(-1) ?? null,
+      hasPreviousPage: false,
+      startCursor: page.cursors[0] ?? null,
+    },
   };
   let memo: Promise<number> | undefined;
   Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (memo ??= page.count()) });

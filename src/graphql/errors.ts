@@ -34,12 +34,18 @@ export function createFormatError(logger: Logger, opts: FormatErrorOptions) {
     // Apollo assigns these codes to its own request, parse and validation errors: safe to show.
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      const message = nameTokenLimit(opts.hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message);
+      const message = nameTokenLimit(
+        opts.hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message,
+      );
       return { ...formatted, message, extensions };
     }
     // formatError has no access to the request context; the request scope carries the id.
     const requestId = currentRequestScope()?.requestId;
-    logger.error('unexpected error', { requestId, error: original instanceof Error ? original.stack : String(original), path: formatted.path });
+    logger.error('unexpected error', {
+      requestId,
+      error: original instanceof Error ? original.stack : String(original),
+      path: formatted.path,
+    });
     if (opts.exposeDetails) return formatted;
     return {
       message: `Internal server error. Quote request id ${requestId} when reporting it.`,

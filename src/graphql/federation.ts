@@ -15,10 +15,14 @@ import { Context } from './context';
  * Federation v2.0 is the lowest version that has what we use (`@key`, `resolvable: false`, `@shareable`), so
  * any Federation 2 gateway or router composes us. https://www.apollographql.com/docs/graphos/schema-design/federated-schemas/reference/versions
  */
-export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])';
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.0", import: ["@key", "@shareable"])';
 
 /** `__resolveReference` per entity type: the representation is `{ __typename, id }`, id a global id. */
-export type ReferenceResolvers = Record<string, { __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null> }>;
+export type ReferenceResolvers = Record<
+  string,
+  { __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null> }
+>;
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
 
 export function buildSubgraph(typeGraphqlSchema: GraphQLSchema, references: ReferenceResolvers[]): GraphQLSchema {
@@ -44,7 +48,10 @@ function guardRepresentations(schema: GraphQLSchema, entityTypes: Set<string>): 
     for (const representation of args.representations) {
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof typename !== 'string' || !entityTypes.has(typename)) {
-        throw new BadInputError(`Each representation needs a __typename of an entity of this subgraph (${[...entityTypes].sort().join(', ')}); got ${JSON.stringify(typename ?? null)}.`, 'representations');
+        throw new BadInputError(
+          `Each representation needs a __typename of an entity of this subgraph (${[...entityTypes].sort().join(', ')}); got ${JSON.stringify(typename ?? null)}.`,
+          'representations',
+        );
       }
     }
     return resolve(source, args, ctx, info);

@@ -60,7 +60,10 @@ export function createLoaders(db: Database): Loaders {
     registry: byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
     model: byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
     version: byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
-    aliasesOfModel: grouped((a) => a.modelId, (ids) => findWhereIn(em, AliasEntity, 'modelId', ids, 'name')),
+    aliasesOfModel: grouped(
+      (a) => a.modelId,
+      (ids) => findWhereIn(em, AliasEntity, 'modelId', ids, 'name'),
+    ),
     aliasNamesOfVersion: new DataLoader(async (ids) => {
       const rows = await findWhereIn(em, AliasEntity, 'versionId', ids, 'name');
       const groups = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -68,7 +71,9 @@ export function createLoaders(db: Database): Loaders {
       return ids.map((id) => groups.get(id)!);
     }),
     producingRun: new DataLoader(async (versionIds) => {
-      const edges = await em.find(LineageEdgeEntity, { where: { toId: In([...versionIds]), kind: 'PRODUCED', fromKind: 'RUN' } });
+      const edges = await em.find(LineageEdgeEntity, {
+        where: { toId: In([...versionIds]), kind: 'PRODUCED', fromKind: 'RUN' },
+      });
       const runs = edges.length ? await em.findBy(RunEntity, { id: In(edges.map((e) => e.fromId)) }) : [];
       const runById = new Map(runs.map((r) => [r.id, r]));
       const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
@@ -77,9 +82,17 @@ export function createLoaders(db: Database): Loaders {
     run: byId((ids) => findWhereIn(em, RunEntity, 'id', ids)),
     artifact: byId((ids) => findWhereIn(em, ArtifactEntity, 'id', ids)),
     webhook: byId((ids) => findWhereIn(em, WebhookEntity, 'id', ids)),
-    edgesTo: grouped((e) => e.toId, (ids) => findWhereInCapped(em, LineageEdgeEntity, 'toId', ids, 'id', MAX_PAGE)),
-    edgesFrom: grouped((e) => e.fromId, (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE)),
-    versionByRef: new DataLoader(loadVersionsByRef(db), { cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}` }),
+    edgesTo: grouped(
+      (e) => e.toId,
+      (ids) => findWhereInCapped(em, LineageEdgeEntity, 'toId', ids, 'id', MAX_PAGE),
+    ),
+    edgesFrom: grouped(
+      (e) => e.fromId,
+      (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE),
+    ),
+    versionByRef: new DataLoader(loadVersionsByRef(db), {
+      cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,
+    }),
   };
 }
 
@@ -111,6 +124,11 @@ function loadVersionsByRef(db: Database) {
         if (v) byAlias.set(`${v.modelId}:${r.alias_name}`, v);
       });
     }
-    return keys.map((k) => (k.ref.kind === 'number' ? byNumber.get(`${k.modelId}:${k.ref.number}`) : byAlias.get(`${k.modelId}:${k.ref.alias}`)) ?? null);
+    return keys.map(
+      (k) =>
+        (k.ref.kind === 'number'
+          ? byNumber.get(`${k.modelId}:${k.ref.number}`)
+          : byAlias.get(`${k.modelId}:${k.ref.alias}`)) ?? null,
+    );
   };
 }

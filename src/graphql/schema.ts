@@ -3,7 +3,13 @@ import { buildSchema } from 'type-graphql';
 import { RegistryMembersResolver, RoleResolver } from '../access/role.resolver';
 import { AliasEventResolver, AliasResolver } from '../aliases/alias.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
-import { ArtifactResolver, LineageGraphResolver, LineageResolver, RunResolver, VersionLineageResolver } from '../lineage/lineage.resolver';
+import {
+  ArtifactResolver,
+  LineageGraphResolver,
+  LineageResolver,
+  RunResolver,
+  VersionLineageResolver,
+} from '../lineage/lineage.resolver';
 import { modelReference } from '../models/model.reference';
 import { ModelResolver } from '../models/model.resolver';
 import { NodeResolver } from '../node/node.resolver';
@@ -16,8 +22,26 @@ import { RegistryWebhooksResolver, WebhookDeliveryResolver, WebhookResolver } fr
 import { buildSubgraph, subgraphSdl } from './federation';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
-export const RESOLVERS = [RegistryResolver, ModelResolver, VersionResolver, AliasResolver, AliasEventResolver, NodeResolver, ViewerResolver, RoleResolver, RegistryMembersResolver, AuditResolver,
-  LineageResolver, LineageGraphResolver, RunResolver, ArtifactResolver, VersionLineageResolver, WebhookResolver, WebhookDeliveryResolver, RegistryWebhooksResolver] as const;
+export const RESOLVERS = [
+  RegistryResolver,
+  ModelResolver,
+  VersionResolver,
+  AliasResolver,
+  AliasEventResolver,
+  NodeResolver,
+  ViewerResolver,
+  RoleResolver,
+  RegistryMembersResolver,
+  AuditResolver,
+  LineageResolver,
+  LineageGraphResolver,
+  RunResolver,
+  ArtifactResolver,
+  VersionLineageResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  RegistryWebhooksResolver,
+] as const;
 
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];

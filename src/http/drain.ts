@@ -26,7 +26,11 @@ export class InFlight {
  * flight finish (their responses say `connection: close`, see the server), and after `deadlineMs`
  * cut whatever is left. Resolves once every connection is closed, with how many requests were cut.
  */
-export async function drainServer(server: http.Server, inFlight: InFlight, deadlineMs: number): Promise<{ cut: number }> {
+export async function drainServer(
+  server: http.Server,
+  inFlight: InFlight,
+  deadlineMs: number,
+): Promise<{ cut: number }> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   let timer: NodeJS.Timeout | undefined;

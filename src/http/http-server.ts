@@ -60,7 +60,8 @@ class HttpError extends Error {
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
-  const tooLarge = () => new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
+  const tooLarge = () =>
+    new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return reject(tooLarge());
@@ -88,7 +89,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 // Hashing first makes the comparison constant-time whatever the lengths.
-const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameSecret = (a: string, b: string) =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /**
  * Node's http server in front of Apollo: /graphql, /healthz, /readyz and /metrics. Each request
@@ -120,13 +122,16 @@ export function createHttpServer<TContext extends object>(
     if (url.pathname === '/metrics' && opts.metrics) {
       const { token } = opts.metrics;
       if (token !== null && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
-        throw new HttpError(401, 'GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`.', { 'www-authenticate': 'Bearer' });
+        throw new HttpError(401, 'GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`.', {
+          'www-authenticate': 'Bearer',
+        });
       }
       res.setHeader('content-type', opts.metrics.contentType());
       return res.end(await opts.metrics.render());
     }
     if (opts.routes && (await opts.routes(req, res, url, scope))) return;
-    if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'Not found. The GraphQL endpoint is /graphql.' });
+    if (url.pathname !== '/graphql')
+      return sendJson(res, 404, { error: 'Not found. The GraphQL endpoint is /graphql.' });
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -147,7 +152,8 @@ export function createHttpServer<TContext extends object>(
         body = raw;
       }
     }
-    const document = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+    const document =
+      req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
     const tooLarge = typeof document === 'string' ? documentSizeError(document, opts.maxDocumentBytes) : null;
     if (tooLarge) {
       const { http: _http, ...extensions } = tooLarge.extensions;
@@ -188,13 +194,22 @@ export function createHttpServer<TContext extends object>(
           }
           recordErrorCode('INTERNAL_SERVER_ERROR', scope);
           opts.logger.error('request failed', { requestId, error: (err as Error).stack });
-          if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+          if (!res.headersSent)
+            sendJson(res, 500, {
+              errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+            });
           else res.destroy();
         })
         .finally(() => {
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           if (url.pathname !== '/graphql') {
-            opts.logger.debug('request', { requestId, method: req.method, path: url.pathname, status: res.statusCode, durationMs });
+            opts.logger.debug('request', {
+              requestId,
+              method: req.method,
+              path: url.pathname,
+              status: res.statusCode,
+              durationMs,
+            });
             return;
           }
           opts.onGraphQLRequest?.(

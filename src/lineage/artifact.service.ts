@@ -46,14 +46,23 @@ export class ArtifactService {
     const { id } = parseLineageId(globalId, 'artifact', ['ARTIFACT']);
     const artifact = await this.db.manager.findOneBy(ArtifactEntity, { id });
     const registry = artifact && (await this.db.manager.findOneBy(RegistryEntity, { id: artifact.registryId }));
-    if (!artifact || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Artifact "${globalId}" was not found.`);
+    if (!artifact || !registry || !(await this.authz.can(principal, 'registry:read', registry)))
+      throw new NotFoundError(`Artifact "${globalId}" was not found.`);
     return artifact;
   }
 
   /** Logs an artifact; the same content (registry, type, name, digest) logged again is the same artifact. */
   async log(caller: Caller, input: LogArtifactInput): Promise<{ artifact: ArtifactEntity; created: boolean }> {
-    if (!ARTIFACT_TYPE.test(input.type)) throw new BadInputError('type must be 1-64 lower-case letters, digits, "_" or "-" (dataset, code, model, …).', 'type');
-    if (!ARTIFACT_NAME.test(input.name)) throw new BadInputError('name must be 1-255 letters, digits, "_", ".", "-", "/" or ":", starting with a letter or digit.', 'name');
+    if (!ARTIFACT_TYPE.test(input.type))
+      throw new BadInputError(
+        'type must be 1-64 lower-case letters, digits, "_" or "-" (dataset, code, model, …).',
+        'type',
+      );
+    if (!ARTIFACT_NAME.test(input.name))
+      throw new BadInputError(
+        'name must be 1-255 letters, digits, "_", ".", "-", "/" or ":", starting with a letter or digit.',
+        'name',
+      );
     const fields = {
       digest: validate.digest(input.digest, 'digest'),
       uri: validate.uri(input.uri, 'uri'),
@@ -65,21 +74,64 @@ export class ArtifactService {
       await this.authz.require(caller.principal, 'model:write', registry);
       const producer = input.producedBy ? await this.writableRun(em, caller, input.producedBy) : null;
       const now = new Date();
-      let artifact = await em.findOneBy(ArtifactEntity, { registryId: registry.id, type: input.type, name: input.name, digest: fields.digest });
+      let artifact = await em.findOneBy(ArtifactEntity, {
+        registryId: registry.id,
+        type: input.type,
+        name: input.name,
+        digest: fields.digest,
+      });
       const created = !artifact;
       if (!artifact) {
-        artifact = { id: uuidv7(), registryId: registry.id, type: input.type, name: input.name, ...fields, createdBy: caller.principal.subject, createdAt: now };
+        artifact = {
+          id: uuidv7(),
+          registryId: registry.id,
+          type: input.type,
+          name: input.name,
+          ...fields,
+          createdBy: caller.principal.subject,
+          createdAt: now,
+        };
         try {
           await em.insert(ArtifactEntity, artifact);
         } catch (err) {
           if (isUniqueViolation(err)) throw new RetryTransaction('artifact logged concurrently');
           throw err;
         }
-        await recordAudit(em, caller, { action: 'artifact.logged', registryId: registry.id, targetType: 'Artifact', targetId: artifact.id, after: { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri } }, now);
+        await recordAudit(
+          em,
+          caller,
+          {
+            action: 'artifact.logged',
+            registryId: registry.id,
+            targetType: 'Artifact',
+            targetId: artifact.id,
+            after: { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri },
+          },
+          now,
+        );
       }
       if (producer) {
-        const added = await addEdge(em, caller, producer, { kind: 'ARTIFACT', id: artifact.id, registryId: registry.id }, 'PRODUCED', now);
-        if (added) await recordAudit(em, caller, { action: 'lineage.produced', registryId: registry.id, targetType: 'Artifact', targetId: artifact.id, after: { run: producer.id } }, now);
+        const added = await addEdge(
+          em,
+          caller,
+          producer,
+          { kind: 'ARTIFACT', id: artifact.id, registryId: registry.id },
+          'PRODUCED',
+          now,
+        );
+        if (added)
+          await recordAudit(
+            em,
+            caller,
+            {
+              action: 'lineage.produced',
+              registryId: registry.id,
+              targetType: 'Artifact',
+              targetId: artifact.id,
+              after: { run: producer.id },
+            },
+            now,
+          );
       }
       return { artifact, created };
     });
@@ -92,7 +144,14 @@ export class ArtifactService {
       const run = await this.writableRun(em, caller, input.run);
       const used = await this.readableNode(em, caller.principal, target.kind, target.id, input.artifact);
       const added = await addEdge(em, caller, used, run, 'USED');
-      if (added) await recordAudit(em, caller, { action: 'lineage.used', registryId: run.registryId, targetType: 'Run', targetId: run.id, after: { used: used.id, kind: used.kind } });
+      if (added)
+        await recordAudit(em, caller, {
+          action: 'lineage.used',
+          registryId: run.registryId,
+          targetType: 'Run',
+          targetId: run.id,
+          after: { used: used.id, kind: used.kind },
+        });
       return { run, used };
     });
   }
@@ -104,9 +163,16 @@ export class ArtifactService {
     return { kind: 'RUN', id: run.id, registryId: run.registryId };
   }
 
-  private async readableNode(em: EntityManager, principal: Principal, kind: NodeRef['kind'], id: string, globalId: string): Promise<NodeRef> {
+  private async readableNode(
+    em: EntityManager,
+    principal: Principal,
+    kind: NodeRef['kind'],
+    id: string,
+    globalId: string,
+  ): Promise<NodeRef> {
     const node = await findNode(em, kind, id);
-    if (!node || !(await this.authz.can(principal, 'registry:read', { id: node.registryId }))) throw new NotFoundError(`"${globalId}" was not found.`);
+    if (!node || !(await this.authz.can(principal, 'registry:read', { id: node.registryId })))
+      throw new NotFoundError(`"${globalId}" was not found.`);
     return node;
   }
 }

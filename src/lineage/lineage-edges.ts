@@ -6,7 +6,14 @@ import { EdgeKind, LineageEdgeEntity } from './lineage-edge.entity';
 import { NodeRef } from './lineage-node';
 
 /** Adds an edge inside the caller's transaction; an edge that exists already is left as it is. */
-export async function addEdge(em: EntityManager, caller: Caller, from: NodeRef, to: NodeRef, kind: EdgeKind, now = new Date()): Promise<boolean> {
+export async function addEdge(
+  em: EntityManager,
+  caller: Caller,
+  from: NodeRef,
+  to: NodeRef,
+  kind: EdgeKind,
+  now = new Date(),
+): Promise<boolean> {
   const exists = await em.exists(LineageEdgeEntity, { where: { fromId: from.id, toId: to.id, kind } });
   if (exists) return false;
   try {

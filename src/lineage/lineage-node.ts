@@ -15,7 +15,11 @@ export interface NodeRef {
 }
 
 const TYPE_OF_KIND: Record<NodeKind, NodeType> = { RUN: 'Run', ARTIFACT: 'Artifact', MODEL_VERSION: 'ModelVersion' };
-const KIND_OF_TYPE: Partial<Record<NodeType, NodeKind>> = { Run: 'RUN', Artifact: 'ARTIFACT', ModelVersion: 'MODEL_VERSION' };
+const KIND_OF_TYPE: Partial<Record<NodeType, NodeKind>> = {
+  Run: 'RUN',
+  Artifact: 'ARTIFACT',
+  ModelVersion: 'MODEL_VERSION',
+};
 
 /** How a lineage node is named in graphs and Mermaid: run name, `type:name`, `registry/model:vN`. */
 export const lineageName = {
@@ -26,11 +30,18 @@ export const lineageName = {
 
 export const globalIdOf = (ref: { kind: NodeKind; id: string }) => toGlobalId(TYPE_OF_KIND[ref.kind], ref.id);
 
-export function parseLineageId(globalId: string, field: string, allowed: NodeKind[] = ['RUN', 'ARTIFACT', 'MODEL_VERSION']): { kind: NodeKind; id: string } {
+export function parseLineageId(
+  globalId: string,
+  field: string,
+  allowed: NodeKind[] = ['RUN', 'ARTIFACT', 'MODEL_VERSION'],
+): { kind: NodeKind; id: string } {
   const { type, id } = fromGlobalId(globalId);
   const kind = KIND_OF_TYPE[type];
   if (!kind || !allowed.includes(kind)) {
-    throw new BadInputError(`"${globalId}" is not the id of a ${allowed.map((k) => TYPE_OF_KIND[k]).join(' or ')}.`, field);
+    throw new BadInputError(
+      `"${globalId}" is not the id of a ${allowed.map((k) => TYPE_OF_KIND[k]).join(' or ')}.`,
+      field,
+    );
   }
   return { kind, id };
 }

@@ -68,7 +68,12 @@ export function rowBoundOf(ds: DataSource): RowBound {
  * hub ran into the 5 s statement timeout until each step was bounded. `walked` (rows produced)
  * and `widest_step` (the most rows one step added) tell a cut walk from a complete one.
  */
-export function walkSql(direction: Direction, expandable: string[] | 'all', timeout = { prefix: '', selectHint: '' }, bound: RowBound = 'none'): string {
+export function walkSql(
+  direction: Direction,
+  expandable: string[] | 'all',
+  timeout = { prefix: '', selectHint: '' },
+  bound: RowBound = 'none',
+): string {
   // Upstream follows edges backwards (to → from); downstream forwards.
   const [near, far] = direction === 'UPSTREAM' ? ['to', 'from'] : ['from', 'to'];
   const cols = 'e.id, e.from_id, e.from_kind, e.from_registry_id, e.to_id, e.to_kind, e.to_registry_id, e.kind';
@@ -76,8 +81,14 @@ export function walkSql(direction: Direction, expandable: string[] | 'all', time
   // edges at one depth would otherwise repeat each edge leaving it, and the repeats would fill the
   // LIMIT while real edges were cut, unseen by widest_step. So it steps from the distinct frontier
   // (SQLite refuses a recursive reference inside a subquery, and needs no such thing).
-  const frontier = bound === 'per-step' ? `(SELECT DISTINCT f.${far}_id, f.${far}_registry_id, f.depth FROM walk f) w` : 'walk w';
-  const gate = expandable === 'all' ? '' : expandable.length === 0 ? 'AND 1 = 0' : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
+  const frontier =
+    bound === 'per-step' ? `(SELECT DISTINCT f.${far}_id, f.${far}_registry_id, f.depth FROM walk f) w` : 'walk w';
+  const gate =
+    expandable === 'all'
+      ? ''
+      : expandable.length === 0
+        ? 'AND 1 = 0'
+        : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
   return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
       ${bound === 'none' ? `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?` : `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step`}
@@ -99,7 +110,14 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
   const bound = opts.maxRows === undefined ? 'none' : rowBoundOf(ds);
   const perStep = opts.maxRowsPerStep ?? opts.maxRows!;
   const rowLimit = bound === 'none' ? [] : [bound === 'per-step' ? perStep : opts.maxRows];
-  const params: unknown[] = [rootId, ...rowLimit, opts.depth, ...(opts.expandable === 'all' ? [] : opts.expandable), ...rowLimit, opts.limit];
+  const params: unknown[] = [
+    rootId,
+    ...rowLimit,
+    opts.depth,
+    ...(opts.expandable === 'all' ? [] : opts.expandable),
+    ...rowLimit,
+    opts.limit,
+  ];
   const timeoutMs = opts.timeoutMs ?? 0;
   let rows: Record<string, unknown>[];
   try {
@@ -107,12 +125,19 @@ export async function walk(ds: DataSource, rootId: string, direction: Direction,
   } catch (err) {
     // The client's question was too big for the time allowed; a smaller depth may answer it.
     if (isStatementTimeout(err)) {
-      throw new BadInputError(`The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (${timeoutMs} ms) and was stopped; ask for a smaller depth.`, 'depth');
+      throw new BadInputError(
+        `The lineage walk took longer than LINEAGE_STATEMENT_TIMEOUT_MS (${timeoutMs} ms) and was stopped; ask for a smaller depth.`,
+        'depth',
+      );
     }
     throw err;
   }
   // Cut when the recursion reached its bound: in all (SQLite), or in some step (MariaDB).
-  const cut = rows.length > 0 && (bound === 'whole' ? Number(rows[0].walked) >= opts.maxRows! : bound === 'per-step' && Number(rows[0].widest_step) >= perStep);
+  const cut =
+    rows.length > 0 &&
+    (bound === 'whole'
+      ? Number(rows[0].walked) >= opts.maxRows!
+      : bound === 'per-step' && Number(rows[0].widest_step) >= perStep);
   // Raw rows: MariaDB returns depth as a number or string depending on the aggregate; map once here.
   const edges = rows.map((r) => ({
     id: String(r.id),

@@ -9,8 +9,21 @@ import { ArtifactEntity } from './artifact.entity';
 import { globalIdOf } from './lineage-node';
 import { LineageGraphView, LineageNodeView, toMermaid } from './lineage.service';
 import {
-  Artifact, CreateRunInput, CreateRunPayload, depthArg, LineageDirection, LineageGraph, LineageNode, LogArtifactInput, LogArtifactPayload, Run,
-  neighboursArg, UpdateRunInput, UpdateRunPayload, UseArtifactInput, UseArtifactPayload,
+  Artifact,
+  CreateRunInput,
+  CreateRunPayload,
+  depthArg,
+  LineageDirection,
+  LineageGraph,
+  LineageNode,
+  LogArtifactInput,
+  LogArtifactPayload,
+  Run,
+  neighboursArg,
+  UpdateRunInput,
+  UpdateRunPayload,
+  UseArtifactInput,
+  UseArtifactPayload,
 } from './lineage.types';
 import { RunEntity } from './run.entity';
 
@@ -30,7 +43,11 @@ export function toLineageGraph(g: LineageGraphView): LineageGraph {
   return {
     root: toLineageNode(g.root),
     nodes: g.nodes.map(toLineageNode),
-    edges: g.edges.map((e) => ({ from: globalIdOf({ kind: e.fromKind, id: e.fromId }), to: globalIdOf({ kind: e.toKind, id: e.toId }), kind: e.kind as LineageGraph['edges'][number]['kind'] })),
+    edges: g.edges.map((e) => ({
+      from: globalIdOf({ kind: e.fromKind, id: e.fromId }),
+      to: globalIdOf({ kind: e.toKind, id: e.toId }),
+      kind: e.kind as LineageGraph['edges'][number]['kind'],
+    })),
     truncated: g.truncated,
     view: g,
   };
@@ -42,13 +59,16 @@ export class LineageResolver {
   async lineage(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: Context,
-    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH }) direction: LineageDirection,
+    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH })
+    direction: LineageDirection,
     @Arg('depth', () => Int, depthArg) depth: number,
   ) {
     return toLineageGraph(await ctx.services.lineage.graph(ctx.principal, id, direction, depth));
   }
 
-  @Mutation(() => CreateRunPayload, { description: 'Record a run. A run whose externalId the registry knows is returned, not duplicated.' })
+  @Mutation(() => CreateRunPayload, {
+    description: 'Record a run. A run whose externalId the registry knows is returned, not duplicated.',
+  })
   createRun(@Arg('input') input: CreateRunInput, @Ctx() ctx: Context) {
     return ctx.services.runs.create(ctx.caller, input);
   }
@@ -58,7 +78,9 @@ export class LineageResolver {
     return { run: await ctx.services.runs.update(ctx.caller, input) };
   }
 
-  @Mutation(() => LogArtifactPayload, { description: 'Record an artifact (a dataset, code, …), optionally with the run that produced it.' })
+  @Mutation(() => LogArtifactPayload, {
+    description: 'Record an artifact (a dataset, code, …), optionally with the run that produced it.',
+  })
   logArtifact(@Arg('input') input: LogArtifactInput, @Ctx() ctx: Context) {
     return ctx.services.artifacts.log(ctx.caller, input);
   }
@@ -97,14 +119,20 @@ export class RunResolver {
     return ctx.loaders.registry.load(r.registryId);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run used, oldest first; lineage() walks further.' })
+  @FieldResolver(() => [LineageNode], {
+    description: 'Artifacts and model versions this run used, oldest first; lineage() walks further.',
+  })
   async inputs(@Root() r: RunEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'UPSTREAM', first)).map(toLineageNode);
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'UPSTREAM', first)).map(
+      toLineageNode,
+    );
   }
 
   @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run produced, oldest first.' })
   async outputs(@Root() r: RunEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'DOWNSTREAM', first)).map(toLineageNode);
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'DOWNSTREAM', first)).map(
+      toLineageNode,
+    );
   }
 }
 
@@ -126,19 +154,32 @@ export class ArtifactResolver {
   }
 
   @FieldResolver(() => [LineageNode], { description: 'The runs that produced this artifact, oldest first.' })
-  async producedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'UPSTREAM', first)).map(toLineageNode);
+  async producedBy(
+    @Root() a: ArtifactEntity,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, neighboursArg) first: number,
+  ) {
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'UPSTREAM', first)).map(
+      toLineageNode,
+    );
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'The runs that used this artifact, oldest first; lineage() walks further.' })
+  @FieldResolver(() => [LineageNode], {
+    description: 'The runs that used this artifact, oldest first; lineage() walks further.',
+  })
   async usedBy(@Root() a: ArtifactEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
-    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'DOWNSTREAM', first)).map(toLineageNode);
+    return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, a.id, 'DOWNSTREAM', first)).map(
+      toLineageNode,
+    );
   }
 }
 
 @Resolver(() => ModelVersion)
 export class VersionLineageResolver {
-  @FieldResolver(() => Run, { nullable: true, description: 'The run that produced this version, if recorded and readable.' })
+  @FieldResolver(() => Run, {
+    nullable: true,
+    description: 'The run that produced this version, if recorded and readable.',
+  })
   run(@Root() v: VersionEntity, @Ctx() ctx: Context) {
     return ctx.services.lineage.producingRun(ctx.principal, ctx.loaders, v.id);
   }
@@ -147,9 +188,12 @@ export class VersionLineageResolver {
   async lineage(
     @Root() v: VersionEntity,
     @Ctx() ctx: Context,
-    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH }) direction: LineageDirection,
+    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH })
+    direction: LineageDirection,
     @Arg('depth', () => Int, depthArg) depth: number,
   ) {
-    return toLineageGraph(await ctx.services.lineage.graph(ctx.principal, toGlobalId('ModelVersion', v.id), direction, depth));
+    return toLineageGraph(
+      await ctx.services.lineage.graph(ctx.principal, toGlobalId('ModelVersion', v.id), direction, depth),
+    );
   }
 }

@@ -57,13 +57,22 @@ export class LineageService {
     private readonly limits: LineageLimits,
   ) {}
 
-  async graph(principal: Principal, globalId: string, direction: WalkDirection, depth: number): Promise<LineageGraphView> {
+  async graph(
+    principal: Principal,
+    globalId: string,
+    direction: WalkDirection,
+    depth: number,
+  ): Promise<LineageGraphView> {
     if (!Number.isInteger(depth) || depth < 1 || depth > this.limits.maxDepth) {
-      throw new BadInputError(`depth must be between 1 and ${this.limits.maxDepth} (LINEAGE_MAX_DEPTH); got ${depth}.`, 'depth');
+      throw new BadInputError(
+        `depth must be between 1 and ${this.limits.maxDepth} (LINEAGE_MAX_DEPTH); got ${depth}.`,
+        'depth',
+      );
     }
     const parsed = parseLineageId(globalId, 'id');
     const root = await findNode(this.db.manager, parsed.kind, parsed.id);
-    if (!root || !(await this.authz.can(principal, 'registry:read', { id: root.registryId }))) throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
+    if (!root || !(await this.authz.can(principal, 'registry:read', { id: root.registryId })))
+      throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
 
     const expandable = await this.authz.registryIdsAllowing(principal, 'registry:read');
     const cap = this.limits.maxNodes;
@@ -72,7 +81,16 @@ export class LineageService {
     // of their own; reaching it also means the graph was cut.
     const edgeLimit = cap * EDGES_PER_NODE;
     const perDirection = await Promise.all(
-      directions.map((d) => walk(this.db.ds, root.id, d, { depth, expandable, limit: edgeLimit + 1, timeoutMs: this.limits.statementTimeoutMs, maxRows: cap * WALK_ROWS_PER_NODE, maxRowsPerStep: cap })),
+      directions.map((d) =>
+        walk(this.db.ds, root.id, d, {
+          depth,
+          expandable,
+          limit: edgeLimit + 1,
+          timeoutMs: this.limits.statementTimeoutMs,
+          maxRows: cap * WALK_ROWS_PER_NODE,
+          maxRowsPerStep: cap,
+        }),
+      ),
     );
     const walked = perDirection.flatMap((w) => w.edges);
     let truncated = perDirection.some((w) => w.edges.length > edgeLimit || w.cut);
@@ -133,14 +151,27 @@ export class LineageService {
    * through the request's loaders, so a list of runs costs the same few statements as one run.
    * Neighbours in registries the caller cannot read are placeholders.
    */
-  async neighbours(principal: Principal, loaders: Loaders, id: string, direction: Direction, first = MAX_PAGE): Promise<LineageNodeView[]> {
+  async neighbours(
+    principal: Principal,
+    loaders: Loaders,
+    id: string,
+    direction: Direction,
+    first = MAX_PAGE,
+  ): Promise<LineageNodeView[]> {
     // The loaders hold the first MAX_PAGE edges of each node.
-    const edges = (await (direction === 'UPSTREAM' ? loaders.edgesTo : loaders.edgesFrom).load(id)).slice(0, pageSize(first));
+    const edges = (await (direction === 'UPSTREAM' ? loaders.edgesTo : loaders.edgesFrom).load(id)).slice(
+      0,
+      pageSize(first),
+    );
     const refs: NodeRef[] = edges.map((e) =>
-      direction === 'UPSTREAM' ? { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId } : { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
+      direction === 'UPSTREAM'
+        ? { kind: e.fromKind, id: e.fromId, registryId: e.fromRegistryId }
+        : { kind: e.toKind, id: e.toId, registryId: e.toRegistryId },
     );
     const readable = await this.authz.registryIdsAllowing(principal, 'registry:read');
-    return Promise.all(refs.map((r) => describeWithLoaders(loaders, r, readable === 'all' || readable.includes(r.registryId))));
+    return Promise.all(
+      refs.map((r) => describeWithLoaders(loaders, r, readable === 'all' || readable.includes(r.registryId))),
+    );
   }
 
   /** The run that produced a version, when recorded and in a registry the caller may read. */
@@ -159,7 +190,9 @@ export class LineageService {
       .addSelect(['m.name AS model_name', 'r.name AS registry_name'])
       .where('v.id IN (:...ids)', { ids })
       .getRawAndEntities<{ v_id: string; model_name: string; registry_name: string }>();
-    const names = new Map(raw.map((r) => [r.v_id, (n: number) => lineageName.version(r.registry_name, r.model_name, n)]));
+    const names = new Map(
+      raw.map((r) => [r.v_id, (n: number) => lineageName.version(r.registry_name, r.model_name, n)]),
+    );
     return entities.map((version) => ({ version, name: names.get(version.id)!(version.number) }));
   }
 }
@@ -179,7 +212,9 @@ async function describeWithLoaders(loaders: Loaders, r: NodeRef, visible: boolea
   const v = await loaders.version.load(r.id);
   const m = v && (await loaders.model.load(v.modelId));
   const reg = m && (await loaders.registry.load(m.registryId));
-  return v && m && reg ? { ...placeholder, name: lineageName.version(reg.name, m.name, v.number), redacted: false, entity: v } : placeholder;
+  return v && m && reg
+    ? { ...placeholder, name: lineageName.version(reg.name, m.name, v.number), redacted: false, entity: v }
+    : placeholder;
 }
 
 /**
@@ -204,7 +239,8 @@ export function toMermaid(graph: LineageGraphView): string {
     return `[${text}]`;
   };
   const lines = ['flowchart LR', ...graph.nodes.map((n) => `  ${key.get(n.id)}${shape(n)}`)];
-  for (const e of graph.edges) lines.push(`  ${key.get(e.fromId)} -->|${e.kind === 'USED' ? 'used by' : 'produced'}| ${key.get(e.toId)}`);
+  for (const e of graph.edges)
+    lines.push(`  ${key.get(e.fromId)} -->|${e.kind === 'USED' ? 'used by' : 'produced'}| ${key.get(e.toId)}`);
   lines.push('  classDef root stroke-width:3px', `  class ${key.get(graph.root.id)} root`);
   return `${lines.join('\n')}\n`;
 }

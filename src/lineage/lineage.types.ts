@@ -23,7 +23,10 @@ export enum LineageDirection {
 }
 registerEnumType(LineageDirection, {
   name: 'LineageDirection',
-  valuesConfig: { UPSTREAM: { description: 'What produced it: runs, their inputs, what produced those, …' }, DOWNSTREAM: { description: 'What used it, and what those produced, …' } },
+  valuesConfig: {
+    UPSTREAM: { description: 'What produced it: runs, their inputs, what produced those, …' },
+    DOWNSTREAM: { description: 'What used it, and what those produced, …' },
+  },
 });
 
 export enum LineageNodeKind {
@@ -37,12 +40,19 @@ export enum LineageEdgeKind {
   USED = 'USED',
   PRODUCED = 'PRODUCED',
 }
-registerEnumType(LineageEdgeKind, { name: 'LineageEdgeKind', valuesConfig: { USED: { description: 'artifact or version → run' }, PRODUCED: { description: 'run → artifact or version' } } });
+registerEnumType(LineageEdgeKind, {
+  name: 'LineageEdgeKind',
+  valuesConfig: {
+    USED: { description: 'artifact or version → run' },
+    PRODUCED: { description: 'run → artifact or version' },
+  },
+});
 
 @ObjectType({ implements: Node, description: 'A training or evaluation run.' })
 export class Run extends Node {
   @Field() name!: string;
-  @Field(() => String, { nullable: true, description: "The training system's id (W&B run path, MLflow run id, …)." }) externalId!: string | null;
+  @Field(() => String, { nullable: true, description: "The training system's id (W&B run path, MLflow run id, …)." })
+  externalId!: string | null;
   @Field(() => JSONObject) config!: JsonObject;
   @Field(() => JSONObject) metrics!: JsonObject;
   @Field(() => RunStatusEnum) status!: RunStatusEnum;
@@ -66,11 +76,17 @@ export class Artifact extends Node {
   @Field(() => Registry) registry!: object;
 }
 
-@ObjectType({ description: 'A node of a lineage graph. Nodes in registries you cannot read are placeholders: kind and id only.' })
+@ObjectType({
+  description: 'A node of a lineage graph. Nodes in registries you cannot read are placeholders: kind and id only.',
+})
 export class LineageNode {
   @Field(() => ID) id!: string;
   @Field(() => LineageNodeKind) kind!: LineageNodeKind;
-  @Field(() => String, { nullable: true, description: 'Run name, `type:name` of an artifact, `registry/model:vN` of a version; null when redacted.' }) name!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Run name, `type:name` of an artifact, `registry/model:vN` of a version; null when redacted.',
+  })
+  name!: string | null;
   @Field({ description: 'True when the node is in a registry you cannot read.' }) redacted!: boolean;
   @Field(() => Run, { nullable: true }) run!: object | null;
   @Field(() => Artifact, { nullable: true }) artifact!: object | null;
@@ -98,9 +114,15 @@ export class LineageGraph {
 export class CreateRunInput {
   @Field() registry!: string;
   @Field() name!: string;
-  @Field(() => String, { nullable: true, description: 'Unique per registry: creating a run with a known externalId returns that run.' }) externalId?: string | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object: hyperparameters and settings.' }) config?: JsonObject | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' }) metrics?: JsonObject | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Unique per registry: creating a run with a known externalId returns that run.',
+  })
+  externalId?: string | null;
+  @Field(() => JSON, { nullable: true, description: 'A JSON object: hyperparameters and settings.' })
+  config?: JsonObject | null;
+  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' })
+  metrics?: JsonObject | null;
   @Field(() => RunStatusEnum, { nullable: true, description: 'Default RUNNING.' }) status?: RunStatusEnum | null;
   @Field(() => Date, { nullable: true, description: 'Default now.' }) startedAt?: Date | null;
 }
@@ -114,8 +136,9 @@ export class CreateRunPayload {
 @InputType()
 export class UpdateRunInput {
   @Field(() => ID) run!: string;
-  @Field(() => RunStatusEnum, { nullable: true, description: 'A final status sets finishedAt to now unless given.' }) status?: RunStatusEnum | null;
-  @Field(() => JSON, { nullable: true, description: 'Merged into the run\'s metrics.' }) metrics?: JsonObject | null;
+  @Field(() => RunStatusEnum, { nullable: true, description: 'A final status sets finishedAt to now unless given.' })
+  status?: RunStatusEnum | null;
+  @Field(() => JSON, { nullable: true, description: "Merged into the run's metrics." }) metrics?: JsonObject | null;
   @Field(() => Date, { nullable: true }) finishedAt?: Date | null;
 }
 
@@ -129,7 +152,8 @@ export class LogArtifactInput {
   @Field() registry!: string;
   @Field({ description: '`dataset`, `code`, `model`, …' }) type!: string;
   @Field() name!: string;
-  @Field({ description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.' }) digest!: string;
+  @Field({ description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.' })
+  digest!: string;
   @Field() uri!: string;
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
   @Field(() => JSON, { nullable: true }) metadata?: JsonObject | null;
@@ -145,7 +169,8 @@ export class LogArtifactPayload {
 @InputType()
 export class UseArtifactInput {
   @Field(() => ID) run!: string;
-  @Field(() => ID, { description: 'An Artifact or a ModelVersion (fine-tuning uses a model version).' }) artifact!: string;
+  @Field(() => ID, { description: 'An Artifact or a ModelVersion (fine-tuning uses a model version).' })
+  artifact!: string;
 }
 
 @ObjectType()
@@ -156,6 +181,14 @@ export class UseArtifactPayload {
 
 export const DEFAULT_DEPTH = 3;
 /** Neighbour lists are bounded like pages: a dataset may have been used by thousands of runs. */
-export const neighboursArg = { nullable: true, defaultValue: MAX_PAGE, description: `At most ${MAX_PAGE} (the default).` };
-export const depthArg = { nullable: true, defaultValue: DEFAULT_DEPTH, description: 'How many edges to follow; at most LINEAGE_MAX_DEPTH (20).' };
+export const neighboursArg = {
+  nullable: true,
+  defaultValue: MAX_PAGE,
+  description: `At most ${MAX_PAGE} (the default).`,
+};
+export const depthArg = {
+  nullable: true,
+  defaultValue: DEFAULT_DEPTH,
+  description: 'How many edges to follow; at most LINEAGE_MAX_DEPTH (20).',
+};
 export { Int };

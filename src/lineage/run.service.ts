@@ -29,7 +29,13 @@ export interface UpdateRunInput {
 }
 
 const RUN_NAME = /^[^\s].{0,254}$/;
-const runSnapshot = (r: RunEntity) => ({ name: r.name, externalId: r.externalId, status: r.status, metrics: r.metrics, finishedAt: r.finishedAt });
+const runSnapshot = (r: RunEntity) => ({
+  name: r.name,
+  externalId: r.externalId,
+  status: r.status,
+  metrics: r.metrics,
+  finishedAt: r.finishedAt,
+});
 
 export class RunService {
   constructor(
@@ -39,22 +45,30 @@ export class RunService {
   ) {}
 
   /** A run by global id, if the caller may read its registry. */
-  async get(principal: Principal, globalId: string, em: EntityManager = this.db.manager): Promise<{ run: RunEntity; registry: RegistryEntity }> {
+  async get(
+    principal: Principal,
+    globalId: string,
+    em: EntityManager = this.db.manager,
+  ): Promise<{ run: RunEntity; registry: RegistryEntity }> {
     const { id } = parseLineageId(globalId, 'run', ['RUN']);
     const run = await em.findOneBy(RunEntity, { id });
     const registry = run && (await em.findOneBy(RegistryEntity, { id: run.registryId }));
-    if (!run || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw new NotFoundError(`Run "${globalId}" was not found.`);
+    if (!run || !registry || !(await this.authz.can(principal, 'registry:read', registry)))
+      throw new NotFoundError(`Run "${globalId}" was not found.`);
     return { run, registry };
   }
 
   /** Creates a run; a run whose externalId the registry already knows is returned as it is. */
   async create(caller: Caller, input: CreateRunInput): Promise<{ run: RunEntity; created: boolean }> {
-    if (!RUN_NAME.test(input.name)) throw new BadInputError('Run name must be 1-255 characters, not starting with a space.', 'name');
-    if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 255)) throw new BadInputError('externalId must be 1-255 characters.', 'externalId');
+    if (!RUN_NAME.test(input.name))
+      throw new BadInputError('Run name must be 1-255 characters, not starting with a space.', 'name');
+    if (input.externalId != null && (input.externalId.length === 0 || input.externalId.length > 255))
+      throw new BadInputError('externalId must be 1-255 characters.', 'externalId');
     const config = validate.jsonObject(input.config ?? {}, 'config');
     const metrics = validate.metrics(input.metrics ?? {});
     const status = input.status ?? 'RUNNING';
-    if (!RUN_STATUSES.includes(status)) throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
+    if (!RUN_STATUSES.includes(status))
+      throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
     return this.db.transaction(async (em) => {
       const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'model:write', registry);
@@ -83,13 +97,25 @@ export class RunService {
         if (isUniqueViolation(err)) throw new RetryTransaction('run externalId taken concurrently');
         throw err;
       }
-      await recordAudit(em, caller, { action: 'run.created', registryId: registry.id, targetType: 'Run', targetId: run.id, after: runSnapshot(run) }, now);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'run.created',
+          registryId: registry.id,
+          targetType: 'Run',
+          targetId: run.id,
+          after: runSnapshot(run),
+        },
+        now,
+      );
       return { run, created: true };
     });
   }
 
   async update(caller: Caller, input: UpdateRunInput): Promise<RunEntity> {
-    if (input.status != null && !RUN_STATUSES.includes(input.status)) throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
+    if (input.status != null && !RUN_STATUSES.includes(input.status))
+      throw new BadInputError(`status must be one of ${RUN_STATUSES.join(', ')}.`, 'status');
     const metrics = input.metrics == null ? undefined : validate.metrics(input.metrics);
     return this.db.transaction(async (em) => {
       const { run, registry } = await this.get(caller.principal, input.run, em);
@@ -101,8 +127,24 @@ export class RunService {
       if (input.finishedAt) run.finishedAt = input.finishedAt;
       else if (input.status && input.status !== 'RUNNING' && !run.finishedAt) run.finishedAt = now;
       run.updatedAt = now;
-      await em.update(RunEntity, { id: run.id }, { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now });
-      await recordAudit(em, caller, { action: 'run.updated', registryId: registry.id, targetType: 'Run', targetId: run.id, before, after: runSnapshot(run) }, now);
+      await em.update(
+        RunEntity,
+        { id: run.id },
+        { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now },
+      );
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'run.updated',
+          registryId: registry.id,
+          targetType: 'Run',
+          targetId: run.id,
+          before,
+          after: runSnapshot(run),
+        },
+        now,
+      );
       return run;
     });
   }

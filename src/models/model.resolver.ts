@@ -5,16 +5,32 @@ import { LATEST } from '../common/validate';
 import { Context } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { Registry } from '../registry/registry.types';
-import { ModelVersion, ModelVersionConnection, VersionFilter, VersionOrder, VersionOrderField } from '../versions/version.types';
+import {
+  ModelVersion,
+  ModelVersionConnection,
+  VersionFilter,
+  VersionOrder,
+  VersionOrderField,
+} from '../versions/version.types';
 import { User, userRef } from '../viewer/user.types';
 import { ModelEntity } from './model.entity';
 import {
-  ArchiveModelInput, ArchiveModelPayload, CreateModelInput, CreateModelPayload, OrderDirection, RegisteredModel, UpdateModelInput, UpdateModelPayload,
+  ArchiveModelInput,
+  ArchiveModelPayload,
+  CreateModelInput,
+  CreateModelPayload,
+  OrderDirection,
+  RegisteredModel,
+  UpdateModelInput,
+  UpdateModelPayload,
 } from './model.types';
 
 @Resolver(() => RegisteredModel)
 export class ModelResolver {
-  @Query(() => RegisteredModel, { nullable: true, description: 'A model by registry and name. NOT_FOUND if either does not exist.' })
+  @Query(() => RegisteredModel, {
+    nullable: true,
+    description: 'A model by registry and name. NOT_FOUND if either does not exist.',
+  })
   model(@Arg('registry') registry: string, @Arg('name') name: string, @Ctx() ctx: Context) {
     return ctx.services.models.get(ctx.principal, registry, name);
   }
@@ -24,12 +40,16 @@ export class ModelResolver {
     return { model: await ctx.services.models.create(ctx.caller, input) };
   }
 
-  @Mutation(() => UpdateModelPayload, { description: 'Edit description and tags, or rename. Ids, grants and history survive a rename.' })
+  @Mutation(() => UpdateModelPayload, {
+    description: 'Edit description and tags, or rename. Ids, grants and history survive a rename.',
+  })
   async updateModel(@Arg('input') input: UpdateModelInput, @Ctx() ctx: Context) {
     return { model: await ctx.services.models.update(ctx.caller, input) };
   }
 
-  @Mutation(() => ArchiveModelPayload, { description: 'Hide a model from default lists. It stays readable by name, id and in history.' })
+  @Mutation(() => ArchiveModelPayload, {
+    description: 'Hide a model from default lists. It stays readable by name, id and in history.',
+  })
   async archiveModel(@Arg('input') input: ArchiveModelInput, @Ctx() ctx: Context) {
     return { model: await ctx.services.models.archive(ctx.caller, input) };
   }
@@ -60,7 +80,9 @@ export class ModelResolver {
     return userRef(m.createdBy);
   }
 
-  @FieldResolver(() => ModelVersionConnection, { description: 'Versions, newest first by default; archived ones only when the filter asks.' })
+  @FieldResolver(() => ModelVersionConnection, {
+    description: 'Versions, newest first by default; archived ones only when the filter asks.',
+  })
   async versions(
     @Root() m: ModelEntity,
     @Ctx() ctx: Context,
@@ -69,16 +91,29 @@ export class ModelResolver {
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const page = await ctx.services.versions.list(m, filter ?? {}, orderBy?.field ?? VersionOrderField.NUMBER, orderBy?.direction ?? OrderDirection.DESC, orderBy?.metric, { first, after });
+    const page = await ctx.services.versions.list(
+      m,
+      filter ?? {},
+      orderBy?.field ?? VersionOrderField.NUMBER,
+      orderBy?.direction ?? OrderDirection.DESC,
+      orderBy?.metric,
+      { first, after },
+    );
     return toConnection(page);
   }
 
-  @FieldResolver(() => ModelVersion, { nullable: true, description: 'A version by reference: `v3`, `latest` or any alias. NOT_FOUND if there is none.' })
+  @FieldResolver(() => ModelVersion, {
+    nullable: true,
+    description: 'A version by reference: `v3`, `latest` or any alias. NOT_FOUND if there is none.',
+  })
   version(@Root() m: ModelEntity, @Arg('ref') ref: string, @Ctx() ctx: Context) {
     return ctx.services.versions.getIn(m, ref, ctx.loaders.versionByRef);
   }
 
-  @FieldResolver(() => ModelVersion, { nullable: true, description: 'The highest-numbered version that is not archived.' })
+  @FieldResolver(() => ModelVersion, {
+    nullable: true,
+    description: 'The highest-numbered version that is not archived.',
+  })
   async latestVersion(@Root() m: ModelEntity, @Ctx() ctx: Context) {
     const latest = (await ctx.loaders.aliasesOfModel.load(m.id)).find((a) => a.name === LATEST);
     return latest ? ctx.loaders.version.load(latest.versionId) : null;
@@ -89,7 +124,9 @@ export class ModelResolver {
     return ctx.loaders.aliasesOfModel.load(m.id);
   }
 
-  @FieldResolver(() => AliasEventConnection, { description: 'Alias sets, moves and removals, newest first; one alias or all.' })
+  @FieldResolver(() => AliasEventConnection, {
+    description: 'Alias sets, moves and removals, newest first; one alias or all.',
+  })
   async aliasHistory(
     @Root() m: ModelEntity,
     @Ctx() ctx: Context,

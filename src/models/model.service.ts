@@ -17,7 +17,8 @@ import { isProtectedAlias } from '../aliases/protection';
 import { changedFields } from '../webhooks/changes';
 import { emitEvent } from '../webhooks/emit';
 
-const MODEL_BY_NAMES = 'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
+const MODEL_BY_NAMES =
+  'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
 export type ModelOrderField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
 export type Direction = 'ASC' | 'DESC';
@@ -49,9 +50,15 @@ function modelOrder(field: ModelOrderField, dir: Direction): KeysetOrder<ModelEn
     case 'NAME':
       return { key: `model:name:${dir}`, columns: [{ expr: 'm.name', dir, kind: 'string', value: (m) => m.name }] };
     case 'CREATED_AT':
-      return { key: `model:created:${dir}`, columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id] };
+      return {
+        key: `model:created:${dir}`,
+        columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id],
+      };
     case 'UPDATED_AT':
-      return { key: `model:updated:${dir}`, columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id] };
+      return {
+        key: `model:updated:${dir}`,
+        columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id],
+      };
   }
 }
 
@@ -94,10 +101,20 @@ export class ModelService {
     return model;
   }
 
-  async list(registry: RegistryEntity, filter: ModelFilter, field: ModelOrderField, dir: Direction, args: PageArgs): Promise<Page<ModelEntity>> {
-    const qb = this.db.manager.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :rid', { rid: registry.id });
+  async list(
+    registry: RegistryEntity,
+    filter: ModelFilter,
+    field: ModelOrderField,
+    dir: Direction,
+    args: PageArgs,
+  ): Promise<Page<ModelEntity>> {
+    const qb = this.db.manager
+      .getRepository(ModelEntity)
+      .createQueryBuilder('m')
+      .where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
-    if (filter.nameContains) qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
+    if (filter.nameContains)
+      qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
     if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'm.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
@@ -107,7 +124,13 @@ export class ModelService {
    * so that writes to one model (links, alias moves, archiving) are applied one at a time.
    * Access is checked on the registry before the model is looked at.
    */
-  async lockTarget(em: EntityManager, principal: Principal, registryName: string, modelName: string, check: (r: RegistryEntity) => Promise<void>): Promise<ModelTarget> {
+  async lockTarget(
+    em: EntityManager,
+    principal: Principal,
+    registryName: string,
+    modelName: string,
+    check: (r: RegistryEntity) => Promise<void>,
+  ): Promise<ModelTarget> {
     const registry = await this.registries.get(principal, registryName, em);
     await check(registry);
     const model = await this.findForUpdate(em, registry.id, modelName);
@@ -116,11 +139,24 @@ export class ModelService {
   }
 
   async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
-    return this.db.forUpdate(em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', { registryId, name })).getOne();
+    return this.db
+      .forUpdate(
+        em
+          .getRepository(ModelEntity)
+          .createQueryBuilder('m')
+          .where('m.registryId = :registryId AND m.name = :name', { registryId, name }),
+      )
+      .getOne();
   }
 
   /** Inserts a model inside the caller's transaction (also used by linkModelVersion). */
-  async insert(em: EntityManager, caller: Caller, registry: RegistryEntity, input: { name: string; description?: string | null; tags?: string[] | null }, now: Date): Promise<ModelEntity> {
+  async insert(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    input: { name: string; description?: string | null; tags?: string[] | null },
+    now: Date,
+  ): Promise<ModelEntity> {
     const model: ModelEntity = {
       id: uuidv7(),
       registryId: registry.id,
@@ -134,8 +170,25 @@ export class ModelService {
       archivedAt: null,
     };
     await em.insert(ModelEntity, model);
-    await recordAudit(em, caller, { action: 'model.created', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, after: modelSnapshot(model) }, now);
-    await emitEvent(em, caller, { type: 'model.created', registry, model, data: { description: model.description, tags: model.tags } }, now);
+    await recordAudit(
+      em,
+      caller,
+      {
+        action: 'model.created',
+        registryId: registry.id,
+        modelId: model.id,
+        targetType: 'RegisteredModel',
+        targetId: model.id,
+        after: modelSnapshot(model),
+      },
+      now,
+    );
+    await emitEvent(
+      em,
+      caller,
+      { type: 'model.created', registry, model, data: { description: model.description, tags: model.tags } },
+      now,
+    );
     return model;
   }
 
@@ -161,17 +214,42 @@ export class ModelService {
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     try {
       return await this.db.transaction(async (em) => {
-        const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+        const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+          this.authz.require(caller.principal, 'model:write', r),
+        );
         if (name !== undefined && name !== model.name) await this.requireRenameRights(em, caller, registry, model);
         const before = modelSnapshot(model);
         if (name !== undefined) model.name = name;
         if (tags !== undefined) model.tags = tags;
         if (description !== undefined) model.description = description;
         model.updatedAt = new Date();
-        await em.update(ModelEntity, { id: model.id }, { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt });
-        await recordAudit(em, caller, { action: 'model.updated', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.updatedAt);
+        await em.update(
+          ModelEntity,
+          { id: model.id },
+          { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt },
+        );
+        await recordAudit(
+          em,
+          caller,
+          {
+            action: 'model.updated',
+            registryId: registry.id,
+            modelId: model.id,
+            targetType: 'RegisteredModel',
+            targetId: model.id,
+            before,
+            after: modelSnapshot(model),
+          },
+          model.updatedAt,
+        );
         const changes = changedFields(before, modelSnapshot(model));
-        if (changes) await emitEvent(em, caller, { type: 'model.updated', registry, model, formerModelName: before.name, data: changes }, model.updatedAt);
+        if (changes)
+          await emitEvent(
+            em,
+            caller,
+            { type: 'model.updated', registry, model, formerModelName: before.name, data: changes },
+            model.updatedAt,
+          );
         return model;
       });
     } catch (err) {
@@ -184,19 +262,40 @@ export class ModelService {
    * Deploys resolve `registry/model:production` by name, so renaming a model that holds a
    * protected alias changes what that reference means (or breaks it): only admins may.
    */
-  private async requireRenameRights(em: EntityManager, caller: Caller, registry: RegistryEntity, model: ModelEntity): Promise<void> {
+  private async requireRenameRights(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    model: ModelEntity,
+  ): Promise<void> {
     const aliases = await em.find(AliasEntity, { where: { modelId: model.id }, select: { name: true } });
-    if (aliases.some((a) => isProtectedAlias(registry, a.name))) await this.authz.require(caller.principal, 'alias:write-protected', registry);
+    if (aliases.some((a) => isProtectedAlias(registry, a.name)))
+      await this.authz.require(caller.principal, 'alias:write-protected', registry);
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:write', r),
+      );
       if (model.archivedAt) return model;
       const before = modelSnapshot(model);
       model.archivedAt = model.updatedAt = new Date();
       await em.update(ModelEntity, { id: model.id }, { archivedAt: model.archivedAt, updatedAt: model.updatedAt });
-      await recordAudit(em, caller, { action: 'model.archived', registryId: registry.id, modelId: model.id, targetType: 'RegisteredModel', targetId: model.id, before, after: modelSnapshot(model) }, model.archivedAt);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'model.archived',
+          registryId: registry.id,
+          modelId: model.id,
+          targetType: 'RegisteredModel',
+          targetId: model.id,
+          before,
+          after: modelSnapshot(model),
+        },
+        model.archivedAt,
+      );
       await emitEvent(em, caller, { type: 'model.archived', registry, model }, model.archivedAt);
       return model;
     });

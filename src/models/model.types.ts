@@ -17,7 +17,10 @@ export enum OrderDirection {
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ implements: Node, description: 'A model for one task (e.g. `mnist-classifier`), holding its numbered versions and aliases.' })
+@ObjectType({
+  implements: Node,
+  description: 'A model for one task (e.g. `mnist-classifier`), holding its numbered versions and aliases.',
+})
 export class RegisteredModel extends Node {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
@@ -33,9 +36,11 @@ export class RegisteredModelConnection extends Connection(RegisteredModel, 'Regi
 
 @InputType()
 export class ModelFilter {
-  @Field(() => String, { nullable: true, description: 'Models whose name contains this text.' }) nameContains?: string | null;
+  @Field(() => String, { nullable: true, description: 'Models whose name contains this text.' }) nameContains?:
+    string | null;
   @Field(() => String, { nullable: true, description: 'Models carrying this tag.' }) tag?: string | null;
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Include archived models.' }) includeArchived?: boolean | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Include archived models.' })
+  includeArchived?: boolean | null;
 }
 
 @InputType()
@@ -56,7 +61,8 @@ export class CreateModelInput {
 export class UpdateModelInput {
   @Field() registry!: string;
   @Field({ description: 'The model to change, by its current name.' }) model!: string;
-  @Field(() => String, { nullable: true, description: 'A new name. Ids, grants and history are unaffected.' }) name?: string | null;
+  @Field(() => String, { nullable: true, description: 'A new name. Ids, grants and history are unaffected.' }) name?:
+    string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => [String], { nullable: true, description: 'Replaces the tags.' }) tags?: string[] | null;
 }

@@ -4,7 +4,10 @@ import { Node } from './node.types';
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any registry, model, version, run, artifact, webhook or webhook delivery by global id.' })
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any registry, model, version, run, artifact, webhook or webhook delivery by global id.',
+  })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return ctx.services.nodes.get(ctx.principal, id);
   }

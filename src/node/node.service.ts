@@ -12,7 +12,8 @@ import { RunEntity } from '../lineage/run.entity';
 import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
 
-type AnyNode = RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | WebhookEntity | WebhookDeliveryEntity;
+type AnyNode =
+  RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | WebhookEntity | WebhookDeliveryEntity;
 
 /**
  * `node(id)`: any object by global id, under the same read rule as direct access. An object in a
@@ -32,7 +33,8 @@ export class NodeService {
     let registry: RegistryEntity | null = null;
     if (type === 'Webhook' || type === 'WebhookDelivery') {
       const delivery = type === 'WebhookDelivery' ? await em.findOneBy(WebhookDeliveryEntity, { id }) : null;
-      const webhook = type === 'Webhook' || delivery ? await em.findOneBy(WebhookEntity, { id: delivery?.webhookId ?? id }) : null;
+      const webhook =
+        type === 'Webhook' || delivery ? await em.findOneBy(WebhookEntity, { id: delivery?.webhookId ?? id }) : null;
       node = delivery ?? webhook;
       registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
     } else if (type === 'Run' || type === 'Artifact') {
@@ -62,9 +64,18 @@ export class NodeService {
    * a batch of representations costs one statement per table however many there are, and the
    * fields resolved next find the rows cached. An id this server never issued is BAD_USER_INPUT.
    */
-  async reference(principal: Principal, loaders: Loaders, type: EntityType, globalId: unknown): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
+  async reference(
+    principal: Principal,
+    loaders: Loaders,
+    type: EntityType,
+    globalId: unknown,
+  ): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
     // Representations are `_Any`: nothing has checked their shape yet.
-    if (typeof globalId !== 'string') throw new BadInputError(`A ${type} representation needs an "id" string; got ${globalId === undefined ? 'none' : typeof globalId}.`, 'representations');
+    if (typeof globalId !== 'string')
+      throw new BadInputError(
+        `A ${type} representation needs an "id" string; got ${globalId === undefined ? 'none' : typeof globalId}.`,
+        'representations',
+      );
     const id = expectGlobalId(globalId, type);
     const version = type === 'ModelVersion' ? await loaders.version.load(id) : null;
     const modelId = type === 'RegisteredModel' ? id : version?.modelId;

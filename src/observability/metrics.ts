@@ -69,7 +69,10 @@ export class Metrics {
       async collect() {
         let timer: NodeJS.Timeout | undefined;
         try {
-          const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no value within ${GAUGE_TIMEOUT_MS} ms`)), GAUGE_TIMEOUT_MS)));
+          const late = new Promise<never>(
+            (_, reject) =>
+              (timer = setTimeout(() => reject(new Error(`no value within ${GAUGE_TIMEOUT_MS} ms`)), GAUGE_TIMEOUT_MS)),
+          );
           this.set(await Promise.race([Promise.resolve().then(collect), late]));
         } catch (err) {
           onError(name, err);
@@ -91,7 +94,13 @@ export class Metrics {
         this.reset();
         const stats = read();
         if (!stats) return;
-        const states: [string, number | undefined][] = [['max', stats.max], ['open', stats.open], ['in_use', stats.inUse], ['idle', stats.idle], ['waiting', stats.waiting]];
+        const states: [string, number | undefined][] = [
+          ['max', stats.max],
+          ['open', stats.open],
+          ['in_use', stats.inUse],
+          ['idle', stats.idle],
+          ['waiting', stats.waiting],
+        ];
         for (const [state, value] of states) if (value !== undefined) this.set({ state }, value);
       },
     });

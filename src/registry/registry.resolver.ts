@@ -2,10 +2,24 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
-import { ModelFilter, ModelOrder, ModelOrderField, OrderDirection, RegisteredModel, RegisteredModelConnection } from '../models/model.types';
+import {
+  ModelFilter,
+  ModelOrder,
+  ModelOrderField,
+  OrderDirection,
+  RegisteredModel,
+  RegisteredModelConnection,
+} from '../models/model.types';
 import { User, userRef } from '../viewer/user.types';
 import { RegistryEntity } from './registry.entity';
-import { CreateRegistryInput, CreateRegistryPayload, Registry, RegistryConnection, UpdateRegistryInput, UpdateRegistryPayload } from './registry.types';
+import {
+  CreateRegistryInput,
+  CreateRegistryPayload,
+  Registry,
+  RegistryConnection,
+  UpdateRegistryInput,
+  UpdateRegistryPayload,
+} from './registry.types';
 
 @Resolver(() => Registry)
 export class RegistryResolver {
@@ -18,7 +32,10 @@ export class RegistryResolver {
     return toConnection(await ctx.services.registries.list(ctx.principal, { first, after }));
   }
 
-  @Query(() => Registry, { nullable: true, description: 'A registry by name. NOT_FOUND if it does not exist or you cannot read it.' })
+  @Query(() => Registry, {
+    nullable: true,
+    description: 'A registry by name. NOT_FOUND if it does not exist or you cannot read it.',
+  })
   registry(@Arg('name') name: string, @Ctx() ctx: Context) {
     return ctx.services.registries.get(ctx.principal, name);
   }
@@ -43,7 +60,9 @@ export class RegistryResolver {
     return userRef(r.createdBy);
   }
 
-  @FieldResolver(() => RegisteredModelConnection, { description: 'Models in this registry; archived ones only when the filter asks.' })
+  @FieldResolver(() => RegisteredModelConnection, {
+    description: 'Models in this registry; archived ones only when the filter asks.',
+  })
   async models(
     @Root() r: RegistryEntity,
     @Ctx() ctx: Context,
@@ -52,11 +71,20 @@ export class RegistryResolver {
     @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    const page = await ctx.services.models.list(r, filter ?? {}, orderBy?.field ?? ModelOrderField.NAME, orderBy?.direction ?? OrderDirection.ASC, { first, after });
+    const page = await ctx.services.models.list(
+      r,
+      filter ?? {},
+      orderBy?.field ?? ModelOrderField.NAME,
+      orderBy?.direction ?? OrderDirection.ASC,
+      { first, after },
+    );
     return toConnection(page);
   }
 
-  @FieldResolver(() => RegisteredModel, { nullable: true, description: 'A model of this registry by name (archived ones too).' })
+  @FieldResolver(() => RegisteredModel, {
+    nullable: true,
+    description: 'A model of this registry by name (archived ones too).',
+  })
   model(@Root() r: RegistryEntity, @Arg('name') name: string, @Ctx() ctx: Context) {
     return ctx.services.models.getIn(r, name);
   }

@@ -80,7 +80,18 @@ export class RegistryService {
     try {
       await this.db.transaction(async (em) => {
         await em.insert(RegistryEntity, registry);
-        await recordAudit(em, caller, { action: 'registry.created', registryId: registry.id, targetType: 'Registry', targetId: registry.id, after: snapshot(registry) }, now);
+        await recordAudit(
+          em,
+          caller,
+          {
+            action: 'registry.created',
+            registryId: registry.id,
+            targetType: 'Registry',
+            targetId: registry.id,
+            after: snapshot(registry),
+          },
+          now,
+        );
         // The creator administers what they made, even if they later leave AUTH_ADMINS.
         await insertBinding(em, caller, registry, caller.principal.subject, 'ADMIN', now);
         await bumpPolicyVersion(em);
@@ -94,7 +105,8 @@ export class RegistryService {
   }
 
   async update(caller: Caller, input: UpdateRegistryInput): Promise<RegistryEntity> {
-    const protectedAliases = input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
+    const protectedAliases =
+      input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
     const updated = await this.db.transaction(async (em) => {
       const found = await this.get(caller.principal, input.registry, em);
@@ -106,13 +118,29 @@ export class RegistryService {
       if (input.visibility) registry.visibility = input.visibility;
       if (protectedAliases) registry.protectedAliases = protectedAliases;
       registry.updatedAt = new Date();
-      await em.update(RegistryEntity, { id: registry.id }, {
-        description: registry.description,
-        visibility: registry.visibility,
-        protectedAliases: registry.protectedAliases,
-        updatedAt: registry.updatedAt,
-      });
-      await recordAudit(em, caller, { action: 'registry.updated', registryId: registry.id, targetType: 'Registry', targetId: registry.id, before, after: snapshot(registry) }, registry.updatedAt);
+      await em.update(
+        RegistryEntity,
+        { id: registry.id },
+        {
+          description: registry.description,
+          visibility: registry.visibility,
+          protectedAliases: registry.protectedAliases,
+          updatedAt: registry.updatedAt,
+        },
+      );
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'registry.updated',
+          registryId: registry.id,
+          targetType: 'Registry',
+          targetId: registry.id,
+          before,
+          after: snapshot(registry),
+        },
+        registry.updatedAt,
+      );
       const visibilityChanged = before.visibility !== registry.visibility;
       if (visibilityChanged) await bumpPolicyVersion(em);
       return { registry, visibilityChanged };

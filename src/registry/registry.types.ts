@@ -16,12 +16,17 @@ registerEnumType(RegistryVisibility, {
 });
 
 @Directive('@key(fields: "id")')
-@ObjectType({ implements: Node, description: 'A collection of registered models, usually one per team or ML task area. Roles are granted per registry.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'A collection of registered models, usually one per team or ML task area. Roles are granted per registry.',
+})
 export class Registry extends Node {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => RegistryVisibility) visibility!: RegistryVisibility;
-  @Field(() => [String], { description: 'Alias names only registry admins may set, move or remove.' }) protectedAliases!: string[];
+  @Field(() => [String], { description: 'Alias names only registry admins may set, move or remove.' })
+  protectedAliases!: string[];
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
@@ -32,10 +37,13 @@ export class RegistryConnection extends Connection(Registry, 'Registry', { total
 
 @InputType()
 export class CreateRegistryInput {
-  @Field({ description: '1-63 characters: lower-case letters, digits, "-", "_", "."; starts with a letter or digit.' }) name!: string;
+  @Field({ description: '1-63 characters: lower-case letters, digits, "-", "_", "."; starts with a letter or digit.' })
+  name!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => RegistryVisibility, { nullable: true, description: 'Defaults to RESTRICTED.' }) visibility?: RegistryVisibility | null;
-  @Field(() => [String], { nullable: true, description: 'Defaults to ["production"].' }) protectedAliases?: string[] | null;
+  @Field(() => RegistryVisibility, { nullable: true, description: 'Defaults to RESTRICTED.' })
+  visibility?: RegistryVisibility | null;
+  @Field(() => [String], { nullable: true, description: 'Defaults to ["production"].' }) protectedAliases?:
+    string[] | null;
 }
 
 @InputType()
@@ -43,7 +51,8 @@ export class UpdateRegistryInput {
   @Field({ description: 'The registry to change, by name.' }) registry!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => RegistryVisibility, { nullable: true }) visibility?: RegistryVisibility | null;
-  @Field(() => [String], { nullable: true, description: 'Replaces the list of protected alias names.' }) protectedAliases?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the list of protected alias names.' })
+  protectedAliases?: string[] | null;
 }
 
 @ObjectType()

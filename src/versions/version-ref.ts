@@ -20,7 +20,8 @@ export function parseRef(ref: string, field = 'ref'): VersionRef {
 
 /** Parses `v<n>` only: where a specific version is meant, not wherever an alias points. */
 export function parseVersionNumber(ref: string, field: string): number {
-  if (!VERSION_NAME.test(ref)) throw new BadInputError(`"${ref}" is not a version name: use v<number> (v0, v1, …).`, field);
+  if (!VERSION_NAME.test(ref))
+    throw new BadInputError(`"${ref}" is not a version name: use v<number> (v0, v1, …).`, field);
   return Number(ref.slice(1));
 }
 
@@ -39,7 +40,12 @@ export async function findByRef(em: EntityManager, modelId: string, ref: Version
     .getOne();
 }
 
-export async function getByRef(em: EntityManager, model: ModelEntity, ref: string, field = 'ref'): Promise<VersionEntity> {
+export async function getByRef(
+  em: EntityManager,
+  model: ModelEntity,
+  ref: string,
+  field = 'ref',
+): Promise<VersionEntity> {
   const version = await findByRef(em, model.id, parseRef(ref, field));
   if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
   return version;
@@ -51,8 +57,17 @@ export async function getByRef(em: EntityManager, model: ModelEntity, ref: strin
  * every rollout and health check, so the SQL is written out and the row converted directly
  * (see db/hydrate). Null when anything along the way is missing.
  */
-export async function resolveRef(em: EntityManager, registryName: string, modelName: string, ref: VersionRef): Promise<{ version: VersionEntity; registryId: string } | null> {
-  const rows: Record<string, unknown>[] = await em.query(ref.kind === 'number' ? RESOLVE_NUMBER : RESOLVE_ALIAS, [registryName, modelName, ref.kind === 'number' ? ref.number : ref.alias]);
+export async function resolveRef(
+  em: EntityManager,
+  registryName: string,
+  modelName: string,
+  ref: VersionRef,
+): Promise<{ version: VersionEntity; registryId: string } | null> {
+  const rows: Record<string, unknown>[] = await em.query(ref.kind === 'number' ? RESOLVE_NUMBER : RESOLVE_ALIAS, [
+    registryName,
+    modelName,
+    ref.kind === 'number' ? ref.number : ref.alias,
+  ]);
   if (rows.length === 0) return null;
   return { version: hydrate(em.connection, VersionEntity, rows[0]), registryId: String(rows[0].resolved_registry_id) };
 }

@@ -8,28 +8,50 @@ import { isStoredArtifact } from '../files/artifact-input';
 import { versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 import {
-  ArchiveModelVersionInput, ArchiveModelVersionPayload, ArtifactFile, LinkModelVersionInput, LinkModelVersionPayload, ModelArtifact, ModelVersion,
-  UpdateModelVersionInput, UpdateModelVersionPayload,
+  ArchiveModelVersionInput,
+  ArchiveModelVersionPayload,
+  ArtifactFile,
+  LinkModelVersionInput,
+  LinkModelVersionPayload,
+  ModelArtifact,
+  ModelVersion,
+  UpdateModelVersionInput,
+  UpdateModelVersionPayload,
 } from './version.types';
 
 @Resolver(() => ModelVersion)
 export class VersionResolver {
-  @Query(() => ModelVersion, { nullable: true, description: 'Resolve `registry/model:ref`, where ref is `v3`, `latest` or any alias: the deploy path.' })
-  modelVersion(@Arg('registry') registry: string, @Arg('model') model: string, @Arg('ref') ref: string, @Ctx() ctx: Context) {
+  @Query(() => ModelVersion, {
+    nullable: true,
+    description: 'Resolve `registry/model:ref`, where ref is `v3`, `latest` or any alias: the deploy path.',
+  })
+  modelVersion(
+    @Arg('registry') registry: string,
+    @Arg('model') model: string,
+    @Arg('ref') ref: string,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.services.versions.get(ctx.principal, registry, model, ref);
   }
 
-  @Mutation(() => LinkModelVersionPayload, { description: 'Link a model artifact as the next version, creating the model if needed; moves `latest` to it.' })
+  @Mutation(() => LinkModelVersionPayload, {
+    description: 'Link a model artifact as the next version, creating the model if needed; moves `latest` to it.',
+  })
   linkModelVersion(@Arg('input') input: LinkModelVersionInput, @Ctx() ctx: Context) {
     return ctx.services.versions.link(ctx.caller, input);
   }
 
-  @Mutation(() => UpdateModelVersionPayload, { description: 'Edit description, tags, metadata or metrics. The artifact never changes.' })
+  @Mutation(() => UpdateModelVersionPayload, {
+    description: 'Edit description, tags, metadata or metrics. The artifact never changes.',
+  })
   async updateModelVersion(@Arg('input') input: UpdateModelVersionInput, @Ctx() ctx: Context) {
     return { version: await ctx.services.versions.update(ctx.caller, input) };
   }
 
-  @Mutation(() => ArchiveModelVersionPayload, { description: 'Hide a version from default lists; its number is never reused. CONFLICT while an alias other than `latest` points at it.' })
+  @Mutation(() => ArchiveModelVersionPayload, {
+    description:
+      'Hide a version from default lists; its number is never reused. CONFLICT while an alias other than `latest` points at it.',
+  })
   async archiveModelVersion(@Arg('input') input: ArchiveModelVersionInput, @Ctx() ctx: Context) {
     return { version: await ctx.services.versions.archive(ctx.caller, input) };
   }

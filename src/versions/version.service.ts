@@ -67,13 +67,31 @@ export interface VersionFilter {
 }
 
 function versionSnapshot(v: VersionEntity) {
-  return { version: versionName(v), description: v.description, tags: v.tags, metadata: v.metadata, metrics: v.metrics, archived: v.archivedAt !== null };
+  return {
+    version: versionName(v),
+    description: v.description,
+    tags: v.tags,
+    metadata: v.metadata,
+    metrics: v.metrics,
+    archived: v.archivedAt !== null,
+  };
 }
 
 /** A retried link must describe the same artifact; a key reused for another artifact is a client bug. */
-function assertSameArtifact(earlier: VersionEntity, artifact: { artifactUri: string; artifactDigest: string; artifactSizeBytes: number }, key: string): void {
-  if (earlier.artifactUri !== artifact.artifactUri || earlier.artifactDigest !== artifact.artifactDigest || earlier.artifactSizeBytes !== artifact.artifactSizeBytes) {
-    throw new ConflictError(`idempotencyKey "${key}" was already used for ${versionName(earlier)}, with a different artifact.`, { version: versionName(earlier) });
+function assertSameArtifact(
+  earlier: VersionEntity,
+  artifact: { artifactUri: string; artifactDigest: string; artifactSizeBytes: number },
+  key: string,
+): void {
+  if (
+    earlier.artifactUri !== artifact.artifactUri ||
+    earlier.artifactDigest !== artifact.artifactDigest ||
+    earlier.artifactSizeBytes !== artifact.artifactSizeBytes
+  ) {
+    throw new ConflictError(
+      `idempotencyKey "${key}" was already used for ${versionName(earlier)}, with a different artifact.`,
+      { version: versionName(earlier) },
+    );
   }
 }
 
@@ -98,25 +116,50 @@ export class VersionService {
   }
 
   /** A version of a model the caller may read, through the request's batching loader. */
-  async getIn(model: ModelEntity, ref: string, loader: { load(key: { modelId: string; ref: VersionRef }): Promise<VersionEntity | null> }): Promise<VersionEntity> {
+  async getIn(
+    model: ModelEntity,
+    ref: string,
+    loader: { load(key: { modelId: string; ref: VersionRef }): Promise<VersionEntity | null> },
+  ): Promise<VersionEntity> {
     const version = await loader.load({ modelId: model.id, ref: parseRef(ref) });
     if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
     return version;
   }
 
-  async list(model: ModelEntity, filter: VersionFilter, field: VersionOrderField, dir: Direction, metric: string | null | undefined, args: PageArgs): Promise<Page<VersionEntity>> {
-    const qb = this.db.manager.getRepository(VersionEntity).createQueryBuilder('v').where('v.modelId = :modelId', { modelId: model.id });
+  async list(
+    model: ModelEntity,
+    filter: VersionFilter,
+    field: VersionOrderField,
+    dir: Direction,
+    metric: string | null | undefined,
+    args: PageArgs,
+  ): Promise<Page<VersionEntity>> {
+    const qb = this.db.manager
+      .getRepository(VersionEntity)
+      .createQueryBuilder('v')
+      .where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
     if (filter.tag) qb.andWhere(jsonArrayContains(this.db.dialect, 'v.tags', 'tag'), { tag: filter.tag });
     return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
   }
 
-  private order(qb: { setParameter(k: string, v: unknown): unknown }, field: VersionOrderField, dir: Direction, metric: string | null | undefined): KeysetOrder<VersionEntity> {
+  private order(
+    qb: { setParameter(k: string, v: unknown): unknown },
+    field: VersionOrderField,
+    dir: Direction,
+    metric: string | null | undefined,
+  ): KeysetOrder<VersionEntity> {
     const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
     if (field === 'NUMBER') return { key: `version:number:${dir}`, columns: [number] };
     if (field === 'CREATED_AT') {
       // Ties broken by id, so the order is exactly the index ix_version_model_created.
-      return { key: `version:created:${dir}`, columns: [{ expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt }, { expr: 'v.id', dir, kind: 'string', value: (v) => v.id }] };
+      return {
+        key: `version:created:${dir}`,
+        columns: [
+          { expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt },
+          { expr: 'v.id', dir, kind: 'string', value: (v) => v.id },
+        ],
+      };
     }
     const key = validate.metricName(metric, 'orderBy.metric');
     // Versions without the metric sort last either way: nulls become the far end of the range.
@@ -126,7 +169,12 @@ export class VersionService {
     return {
       key: `version:metric:${key}:${dir}`,
       columns: [
-        { expr: `COALESCE(${jsonNumber(this.db.dialect, 'v.metrics', 'metricPath')}, :metricMissing)`, dir, kind: 'number', value: (v) => v.metrics[key] ?? missing },
+        {
+          expr: `COALESCE(${jsonNumber(this.db.dialect, 'v.metrics', 'metricPath')}, :metricMissing)`,
+          dir,
+          kind: 'number',
+          value: (v) => v.metrics[key] ?? missing,
+        },
         number,
       ],
     };
@@ -157,7 +205,8 @@ export class VersionService {
       const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, new Date());
       // Taken after the model lock, so times follow version numbers even under contention.
       const now = new Date();
-      if (model.archivedAt) throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; versions cannot be linked to it.`);
+      if (model.archivedAt)
+        throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; versions cannot be linked to it.`);
 
       if (idempotencyKey) {
         const earlier = await em.findOneBy(VersionEntity, { modelId: model.id, idempotencyKey });
@@ -205,19 +254,69 @@ export class VersionService {
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
       if (files) await this.blobs.linkToVersion(em, version.id, files);
-      await recordAudit(em, caller, { action: 'version.linked', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null } }, now);
-      await emitEvent(em, caller, {
-        type: 'version.linked',
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'version.linked',
+          registryId: registry.id,
+          modelId: model.id,
+          targetType: 'ModelVersion',
+          targetId: version.id,
+          after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null },
+        },
+        now,
+      );
+      await emitEvent(
+        em,
+        caller,
+        {
+          type: 'version.linked',
+          registry,
+          model,
+          version,
+          data: {
+            modelCreated: created,
+            aliases: aliasNames,
+            run: producer ? toGlobalId('Run', producer.id) : null,
+            description: version.description,
+            tags: version.tags,
+            metrics: version.metrics,
+          },
+        },
+        now,
+      );
+      if (producer) {
+        await addEdge(
+          em,
+          caller,
+          { kind: 'RUN', id: producer.id, registryId: producer.registryId },
+          { kind: 'MODEL_VERSION', id: version.id, registryId: registry.id },
+          'PRODUCED',
+          now,
+        );
+      }
+      await this.aliases.apply(
+        em,
+        caller,
         registry,
         model,
+        validate.LATEST,
         version,
-        data: { modelCreated: created, aliases: aliasNames, run: producer ? toGlobalId('Run', producer.id) : null, description: version.description, tags: version.tags, metrics: version.metrics },
-      }, now);
-      if (producer) {
-        await addEdge(em, caller, { kind: 'RUN', id: producer.id, registryId: producer.registryId }, { kind: 'MODEL_VERSION', id: version.id, registryId: registry.id }, 'PRODUCED', now);
-      }
-      await this.aliases.apply(em, caller, registry, model, validate.LATEST, version, `${versionName(version)} linked`, now);
-      for (const alias of aliasNames) await this.aliases.apply(em, caller, registry, model, alias, version, `set when ${versionName(version)} was linked`, now);
+        `${versionName(version)} linked`,
+        now,
+      );
+      for (const alias of aliasNames)
+        await this.aliases.apply(
+          em,
+          caller,
+          registry,
+          model,
+          alias,
+          version,
+          `set when ${versionName(version)} was linked`,
+          now,
+        );
       return { version, model, modelCreated: created, replayed: false, created: true };
     });
   }
@@ -233,7 +332,13 @@ export class VersionService {
    * Two first links racing on MySQL both find no row; the loser's insert hits the unique key and
    * its transaction starts again, now finding (and waiting for) the winner's model.
    */
-  private async lockOrCreateModel(em: EntityManager, caller: Caller, registry: RegistryEntity, name: string, now: Date): Promise<{ model: ModelEntity; created: boolean }> {
+  private async lockOrCreateModel(
+    em: EntityManager,
+    caller: Caller,
+    registry: RegistryEntity,
+    name: string,
+    now: Date,
+  ): Promise<{ model: ModelEntity; created: boolean }> {
     const existing = await this.models.findForUpdate(em, registry.id, name);
     if (existing) return { model: existing, created: false };
     try {
@@ -251,14 +356,35 @@ export class VersionService {
     if (input.metadata != null) changes.metadata = validate.jsonObject(input.metadata, 'metadata');
     if (input.metrics != null) changes.metrics = validate.metrics(input.metrics);
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:write', r),
+      );
       const version = await getByRef(em, model, input.version, 'version');
       const before = versionSnapshot(version);
       Object.assign(version, changes, { updatedAt: new Date() });
       await em.update(VersionEntity, { id: version.id }, { ...changes, updatedAt: version.updatedAt });
-      await recordAudit(em, caller, { action: 'version.updated', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.updatedAt);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'version.updated',
+          registryId: registry.id,
+          modelId: model.id,
+          targetType: 'ModelVersion',
+          targetId: version.id,
+          before,
+          after: versionSnapshot(version),
+        },
+        version.updatedAt,
+      );
       const changed = changedFields(before, versionSnapshot(version));
-      if (changed) await emitEvent(em, caller, { type: 'version.updated', registry, model, version, data: changed }, version.updatedAt);
+      if (changed)
+        await emitEvent(
+          em,
+          caller,
+          { type: 'version.updated', registry, model, version, data: changed },
+          version.updatedAt,
+        );
       return version;
     });
   }
@@ -270,21 +396,49 @@ export class VersionService {
    */
   async archive(caller: Caller, input: { registry: string; model: string; version: string }): Promise<VersionEntity> {
     return this.db.transaction(async (em) => {
-      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) => this.authz.require(caller.principal, 'model:write', r));
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:write', r),
+      );
       const version = await getByRef(em, model, input.version, 'version');
       if (version.archivedAt) return version;
       const held = (await this.aliases.namesOnVersion(em, version.id)).filter((a) => a !== validate.LATEST);
       if (held.length > 0) {
-        throw new ConflictError(`${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; move or remove ${held.length > 1 ? 'them' : 'it'} first.`, { aliases: held });
+        throw new ConflictError(
+          `${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; move or remove ${held.length > 1 ? 'them' : 'it'} first.`,
+          { aliases: held },
+        );
       }
       const before = versionSnapshot(version);
       version.archivedAt = version.updatedAt = new Date();
-      await em.update(VersionEntity, { id: version.id }, { archivedAt: version.archivedAt, updatedAt: version.updatedAt });
-      await recordAudit(em, caller, { action: 'version.archived', registryId: registry.id, modelId: model.id, targetType: 'ModelVersion', targetId: version.id, before, after: versionSnapshot(version) }, version.archivedAt);
+      await em.update(
+        VersionEntity,
+        { id: version.id },
+        { archivedAt: version.archivedAt, updatedAt: version.updatedAt },
+      );
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'version.archived',
+          registryId: registry.id,
+          modelId: model.id,
+          targetType: 'ModelVersion',
+          targetId: version.id,
+          before,
+          after: versionSnapshot(version),
+        },
+        version.archivedAt,
+      );
       await emitEvent(em, caller, { type: 'version.archived', registry, model, version }, version.archivedAt);
-      await this.aliases.refreshLatest(em, caller, registry, model, `${versionName(version)} archived`, version.archivedAt);
+      await this.aliases.refreshLatest(
+        em,
+        caller,
+        registry,
+        model,
+        `${versionName(version)} archived`,
+        version.archivedAt,
+      );
       return version;
     });
   }
 }
-

@@ -30,7 +30,7 @@ export class ArtifactFile {
   downloadUrl!: string | null;
 }
 
-@ObjectType({ description: 'Where a version\'s model files live. Immutable once linked.' })
+@ObjectType({ description: "Where a version's model files live. Immutable once linked." })
 export class ModelArtifact {
   @Field({
     description:
@@ -58,7 +58,8 @@ export class ModelVersion extends Node {
   @Field(() => JSONObject, { description: 'Metric name → number.' }) metrics!: JsonObject;
   @Field(() => [String]) tags!: string[];
   @Field(() => String, { nullable: true }) description!: string | null;
-  @Field(() => [String], { description: 'Alias names that point at this version, `latest` included.' }) aliases!: string[];
+  @Field(() => [String], { description: 'Alias names that point at this version, `latest` included.' })
+  aliases!: string[];
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
@@ -83,7 +84,8 @@ export class VersionFilter {
 @InputType()
 export class VersionOrder {
   @Field(() => VersionOrderField, { defaultValue: VersionOrderField.NUMBER }) field!: VersionOrderField;
-  @Field(() => String, { nullable: true, description: 'The metric to order by, with field METRIC.' }) metric?: string | null;
+  @Field(() => String, { nullable: true, description: 'The metric to order by, with field METRIC.' }) metric?:
+    string | null;
   @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC }) direction!: OrderDirection;
 }
 
@@ -128,12 +130,25 @@ export class LinkModelVersionInput {
   @Field({ description: 'Created if it does not exist yet.' }) model!: string;
   @Field(() => ArtifactInput) artifact!: ArtifactInput;
   @Field(() => JSON, { nullable: true, description: 'A JSON object.' }) metadata?: JsonObject | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' }) metrics?: JsonObject | null;
+  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' })
+  metrics?: JsonObject | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Aliases to point at the new version, in the same transaction.' }) aliases?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'Retrying with the same key returns the same version and creates nothing.' }) idempotencyKey?: string | null;
-  @Field(() => ID, { nullable: true, description: 'The run that produced the artifact (see createRun); recorded as lineage.' }) run?: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Aliases to point at the new version, in the same transaction.',
+  })
+  aliases?: string[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Retrying with the same key returns the same version and creates nothing.',
+  })
+  idempotencyKey?: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The run that produced the artifact (see createRun); recorded as lineage.',
+  })
+  run?: string | null;
   @Field(() => Boolean, {
     nullable: true,
     defaultValue: false,
@@ -149,7 +164,8 @@ export class LinkModelVersionPayload {
   @Field(() => ModelVersion) version!: object;
   @Field(() => RegisteredModel) model!: object;
   @Field({ description: 'True when this link created the model.' }) modelCreated!: boolean;
-  @Field({ description: 'True when the idempotency key matched an earlier link; nothing was written.' }) replayed!: boolean;
+  @Field({ description: 'True when the idempotency key matched an earlier link; nothing was written.' })
+  replayed!: boolean;
   @Field({
     description:
       'False when an existing version was answered: an idempotency replay, or `dedupe` found identical content.',

@@ -7,8 +7,10 @@ import { User } from './user.types';
 export class Viewer {
   @Field(() => User) user!: User;
   @Field({ description: 'The token subject (`sub`).' }) subject!: string;
-  @Field(() => [String], { description: 'Groups from the token; role bindings can name them as `group:<name>`.' }) groups!: string[];
-  @Field({ description: 'Listed in AUTH_ADMINS, by subject or group: admin of every registry, may create registries.' }) globalAdmin!: boolean;
+  @Field(() => [String], { description: 'Groups from the token; role bindings can name them as `group:<name>`.' })
+  groups!: string[];
+  @Field({ description: 'Listed in AUTH_ADMINS, by subject or group: admin of every registry, may create registries.' })
+  globalAdmin!: boolean;
 }
 
 @Resolver(() => Viewer)
@@ -19,10 +21,14 @@ export class ViewerResolver {
     return { user: { id: p.subject }, subject: p.subject, groups: p.groups, globalAdmin: p.globalAdmin };
   }
 
-  @FieldResolver(() => [RegistryRole], { description: 'Your strongest role in each registry where you or one of your groups hold one.' })
+  @FieldResolver(() => [RegistryRole], {
+    description: 'Your strongest role in each registry where you or one of your groups hold one.',
+  })
   async roles(@Root() _viewer: Viewer, @Ctx() ctx: Context) {
     const roles = await ctx.services.roles.rolesOf(ctx.principal);
     const registries = await ctx.loaders.registry.loadMany(roles.map((r) => r.registryId));
-    return roles.map((r, i) => ({ registry: registries[i], role: r.role })).filter((r) => r.registry && !(r.registry instanceof Error));
+    return roles
+      .map((r, i) => ({ registry: registries[i], role: r.role }))
+      .filter((r) => r.registry && !(r.registry instanceof Error));
   }
 }

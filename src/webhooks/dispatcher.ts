@@ -73,7 +73,11 @@ export class WebhookDispatcher {
   private schedulePrune(): void {
     if (this.stopping || this.pruning) return;
     this.pruning = this.prune()
-      .then((deleted) => deleted > 0 && this.logger.info('old webhook deliveries deleted', { deleted, retentionDays: this.config.retentionDays }))
+      .then(
+        (deleted) =>
+          deleted > 0 &&
+          this.logger.info('old webhook deliveries deleted', { deleted, retentionDays: this.config.retentionDays }),
+      )
       .catch((err) => this.logger.error('deleting old webhook deliveries failed', { error: (err as Error).message }))
       .finally(() => (this.pruning = null));
   }
@@ -105,12 +109,34 @@ export class WebhookDispatcher {
     const run = this.attempts
       .attempt(delivery, webhook)
       .then((o) => {
-        const fields = { webhook: webhook.id, delivery: delivery.id, event: delivery.eventType, attempt: delivery.attempts + 1, status: o.status, responseCode: o.responseCode };
-        if (!o.recorded) this.logger.warn('webhook delivery outcome not recorded: the delivery was claimed again or deleted meanwhile', fields);
+        const fields = {
+          webhook: webhook.id,
+          delivery: delivery.id,
+          event: delivery.eventType,
+          attempt: delivery.attempts + 1,
+          status: o.status,
+          responseCode: o.responseCode,
+        };
+        if (!o.recorded)
+          this.logger.warn(
+            'webhook delivery outcome not recorded: the delivery was claimed again or deleted meanwhile',
+            fields,
+          );
         else if (o.status === 'SUCCEEDED') this.logger.debug('webhook delivered', fields);
-        else this.logger.warn('webhook delivery attempt failed', { ...fields, error: o.error, nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null });
+        else
+          this.logger.warn('webhook delivery attempt failed', {
+            ...fields,
+            error: o.error,
+            nextAttemptAt: o.nextAttemptAt?.toISOString() ?? null,
+          });
       })
-      .catch((err) => this.logger.error('webhook delivery attempt crashed', { webhook: webhook.id, delivery: delivery.id, error: (err as Error).message }))
+      .catch((err) =>
+        this.logger.error('webhook delivery attempt crashed', {
+          webhook: webhook.id,
+          delivery: delivery.id,
+          error: (err as Error).message,
+        }),
+      )
       .finally(() => {
         this.inFlight.delete(run);
         // A slot is free: a backlog drains at the speed of the receivers, not of the poll.

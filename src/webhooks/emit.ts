@@ -20,7 +20,10 @@ function webhooksOf(em: EntityManager, registryId: string): Promise<WebhookEntit
     // read and the outbox insert (which would fail on the foreign key). SQLite transactions are
     // serialized already.
     const shared = em.connection.options.type !== 'better-sqlite3';
-    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+    found = em.find(WebhookEntity, {
+      where: { registryId, active: true },
+      ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}),
+    });
     byRegistry.set(registryId, found);
   }
   return found;
@@ -47,15 +50,29 @@ export function wants(w: WebhookEntity, e: RegistryEvent): boolean {
  * inside the caller's transaction, next to its recordAudit. The rows commit with the change or
  * not at all, so a failed or denied mutation emits nothing and a committed one is never lost.
  */
-export async function emitEvent(em: EntityManager, caller: Caller, event: RegistryEvent, at = new Date()): Promise<void> {
+export async function emitEvent(
+  em: EntityManager,
+  caller: Caller,
+  event: RegistryEvent,
+  at = new Date(),
+): Promise<void> {
   const targets = (await webhooksOf(em, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
   const eventId = `evt_${uuidv7()}`;
   const payload = buildPayload(eventId, event, caller, at);
-  await em.insert(WebhookDeliveryEntity, targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)));
+  await em.insert(
+    WebhookDeliveryEntity,
+    targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)),
+  );
 }
 
-export function newDelivery(webhookId: string, eventId: string, eventType: string, payload: WebhookDeliveryEntity['payload'], at: Date): WebhookDeliveryEntity {
+export function newDelivery(
+  webhookId: string,
+  eventId: string,
+  eventType: string,
+  payload: WebhookDeliveryEntity['payload'],
+  at: Date,
+): WebhookDeliveryEntity {
   return {
     id: uuidv7(),
     webhookId,

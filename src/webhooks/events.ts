@@ -42,7 +42,12 @@ export interface RegistryEvent {
 
 /** A version as payloads show it. Artifact files are left out: there may be thousands. */
 export function versionRef(v: VersionEntity) {
-  return { id: toGlobalId('ModelVersion', v.id), number: v.number, name: versionName(v), artifact: { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes } };
+  return {
+    id: toGlobalId('ModelVersion', v.id),
+    number: v.number,
+    name: versionName(v),
+    artifact: { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes },
+  };
 }
 
 /**

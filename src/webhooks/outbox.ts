@@ -48,7 +48,10 @@ export class Outbox {
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')
       .select('d.id', 'id')
-      .where('d.status = :pending AND d.nextAttemptAt <= :now', { pending: 'PENDING', now: toDbTimestamp(this.db.dialect, now) })
+      .where('d.status = :pending AND d.nextAttemptAt <= :now', {
+        pending: 'PENDING',
+        now: toDbTimestamp(this.db.dialect, now),
+      })
       .orderBy('d.nextAttemptAt', 'ASC')
       .addOrderBy('d.id', 'ASC')
       .limit(limit);
@@ -75,7 +78,11 @@ export class Outbox {
         .createQueryBuilder()
         .update(WebhookDeliveryEntity)
         .set({ claimToken: token, nextAttemptAt: leaseUntil })
-        .where('id IN (:...due) AND status = :pending AND next_attempt_at <= :now', { due, pending: 'PENDING', now: toDbTimestamp(this.db.dialect, now) })
+        .where('id IN (:...due) AND status = :pending AND next_attempt_at <= :now', {
+          due,
+          pending: 'PENDING',
+          now: toDbTimestamp(this.db.dialect, now),
+        })
         .execute();
       return due;
     });
@@ -85,7 +92,9 @@ export class Outbox {
     const off = deliveries.filter((d) => !webhooks.get(d.webhookId)?.active);
     if (off.length > 0) for (const w of await this.parkInactive(off, token)) webhooks.set(w.id, w);
     // A webhook deleted meanwhile took its deliveries with it: nothing to send.
-    return deliveries.filter((d) => webhooks.get(d.webhookId)?.active).map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
+    return deliveries
+      .filter((d) => webhooks.get(d.webhookId)?.active)
+      .map((d) => ({ delivery: d, webhook: webhooks.get(d.webhookId)! }));
   }
 
   /**
@@ -134,7 +143,10 @@ export class Outbox {
       .createQueryBuilder()
       .update(WebhookDeliveryEntity)
       .set({ nextAttemptAt: now })
-      .where('webhook_id = :webhookId AND status = :pending AND next_attempt_at IS NULL', { webhookId, pending: 'PENDING' })
+      .where('webhook_id = :webhookId AND status = :pending AND next_attempt_at IS NULL', {
+        webhookId,
+        pending: 'PENDING',
+      })
       .execute();
   }
 

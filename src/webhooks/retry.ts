@@ -19,7 +19,8 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number, rando
 }
 
 // IMF-fixdate, the HTTP date senders must use: `Sun, 06 Nov 1994 08:49:37 GMT`.
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * Retry-After (RFC 9110 §10.2.3): delay-seconds (a non-negative integer) or an IMF-fixdate.

@@ -102,5 +102,11 @@ function failure(err: Error): SendResult {
   const ours = err instanceof UnsafeAddressError || err instanceof TimeoutError;
   const code = (err as NodeJS.ErrnoException).code;
   const message = ours || !code || err.message.includes(code) ? err.message : `${code}: ${err.message}`;
-  return { ok: false, status: null, retryable: !(err instanceof UnsafeAddressError), retryAfterMs: null, error: short(message) };
+  return {
+    ok: false,
+    status: null,
+    retryable: !(err instanceof UnsafeAddressError),
+    retryAfterMs: null,
+    error: short(message),
+  };
 }

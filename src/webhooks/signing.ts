@@ -21,7 +21,10 @@ export function parseSecret(value: string, field = 'secret'): string {
   const b64 = value.startsWith(SECRET_PREFIX) ? value.slice(SECRET_PREFIX.length) : null;
   const key = b64 !== null && /^[A-Za-z0-9+/]+={0,2}$/.test(b64) ? Buffer.from(b64, 'base64') : null;
   if (!key || key.toString('base64') !== b64 || key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
-    throw new BadInputError(`The secret must be "${SECRET_PREFIX}" followed by the base64 of ${MIN_KEY_BYTES}-${MAX_KEY_BYTES} random bytes; leave it out to have one generated.`, field);
+    throw new BadInputError(
+      `The secret must be "${SECRET_PREFIX}" followed by the base64 of ${MIN_KEY_BYTES}-${MAX_KEY_BYTES} random bytes; leave it out to have one generated.`,
+      field,
+    );
   }
   return value;
 }
@@ -32,7 +35,12 @@ export function sign(secret: string, msgId: string, timestamp: number, body: str
 }
 
 /** The three Standard Webhooks headers of one attempt; the timestamp is the attempt's own. */
-export function signedHeaders(secrets: string[], msgId: string, body: string, now = new Date()): Record<string, string> {
+export function signedHeaders(
+  secrets: string[],
+  msgId: string,
+  body: string,
+  now = new Date(),
+): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     'webhook-id': msgId,

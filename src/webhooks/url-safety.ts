@@ -14,20 +14,37 @@ type Range = [cidr: string, category: string];
 
 // Refused even with WEBHOOK_ALLOW_PRIVATE_NETWORKS: nothing legitimate receives webhooks there.
 const ALWAYS: Range[] = [
-  ['169.254.169.254/32', 'cloud metadata'], ['169.254.170.2/32', 'cloud metadata'], ['100.100.100.200/32', 'cloud metadata'],
-  ['168.63.129.16/32', 'cloud metadata'], ['fd00:ec2::254/128', 'cloud metadata'],
+  ['169.254.169.254/32', 'cloud metadata'],
+  ['169.254.170.2/32', 'cloud metadata'],
+  ['100.100.100.200/32', 'cloud metadata'],
+  ['168.63.129.16/32', 'cloud metadata'],
+  ['fd00:ec2::254/128', 'cloud metadata'],
   // EKS Pod Identity agent: https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html
-  ['169.254.170.23/32', 'cloud metadata'], ['fd00:ec2::23/128', 'cloud metadata'],
-  ['0.0.0.0/8', 'unspecified'], ['::/128', 'unspecified'],
-  ['224.0.0.0/4', 'multicast'], ['ff00::/8', 'multicast'], ['240.0.0.0/4', 'reserved'],
+  ['169.254.170.23/32', 'cloud metadata'],
+  ['fd00:ec2::23/128', 'cloud metadata'],
+  ['0.0.0.0/8', 'unspecified'],
+  ['::/128', 'unspecified'],
+  ['224.0.0.0/4', 'multicast'],
+  ['ff00::/8', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
 ];
 // Refused unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is true.
 const PRIVATE: Range[] = [
-  ['127.0.0.0/8', 'loopback'], ['::1/128', 'loopback'],
-  ['10.0.0.0/8', 'private'], ['172.16.0.0/12', 'private'], ['192.168.0.0/16', 'private'], ['100.64.0.0/10', 'private'],
-  ['192.0.0.0/24', 'private'], ['198.18.0.0/15', 'private'], ['fc00::/7', 'private'],
-  ['169.254.0.0/16', 'link-local'], ['fe80::/10', 'link-local'],
-  ['192.0.2.0/24', 'reserved'], ['198.51.100.0/24', 'reserved'], ['203.0.113.0/24', 'reserved'], ['2001:db8::/32', 'reserved'],
+  ['127.0.0.0/8', 'loopback'],
+  ['::1/128', 'loopback'],
+  ['10.0.0.0/8', 'private'],
+  ['172.16.0.0/12', 'private'],
+  ['192.168.0.0/16', 'private'],
+  ['100.64.0.0/10', 'private'],
+  ['192.0.0.0/24', 'private'],
+  ['198.18.0.0/15', 'private'],
+  ['fc00::/7', 'private'],
+  ['169.254.0.0/16', 'link-local'],
+  ['fe80::/10', 'link-local'],
+  ['192.0.2.0/24', 'reserved'],
+  ['198.51.100.0/24', 'reserved'],
+  ['203.0.113.0/24', 'reserved'],
+  ['2001:db8::/32', 'reserved'],
 ];
 
 function blockLists(ranges: Range[]): Map<string, BlockList> {
@@ -93,7 +110,11 @@ export function refusal(address: string, allowPrivate: boolean): string | null {
 export class UnsafeAddressError extends Error {
   readonly code = 'EUNSAFEADDRESS';
   constructor(host: string, address: string, category: string) {
-    super(host === address ? `refused: ${address} is a ${category} address` : `refused: ${host} resolves to ${address}, a ${category} address`);
+    super(
+      host === address
+        ? `refused: ${address} is a ${category} address`
+        : `refused: ${host} resolves to ${address}, a ${category} address`,
+    );
   }
 }
 
@@ -108,10 +129,19 @@ export function parseWebhookUrl(raw: string, allowPrivate: boolean, field = 'url
   } catch {
     throw new BadInputError('The URL must be an absolute http:// or https:// URL of at most 2048 characters.', field);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BadInputError(`Only http:// and https:// URLs can receive webhooks, not ${url.protocol}//.`, field);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new BadInputError(`Only http:// and https:// URLs can receive webhooks, not ${url.protocol}//.`, field);
   const host = hostOf(url);
-  const why = net.isIP(host) ? refusal(host, allowPrivate) : /(^|\.)localhost\.?$/i.test(host) && !allowPrivate ? 'loopback' : null;
-  if (why) throw new BadInputError(`The URL points at a ${why} address, which webhooks may not reach${why === 'cloud metadata' ? '' : PRIVATE_HINT}.`, field);
+  const why = net.isIP(host)
+    ? refusal(host, allowPrivate)
+    : /(^|\.)localhost\.?$/i.test(host) && !allowPrivate
+      ? 'loopback'
+      : null;
+  if (why)
+    throw new BadInputError(
+      `The URL points at a ${why} address, which webhooks may not reach${why === 'cloud metadata' ? '' : PRIVATE_HINT}.`,
+      field,
+    );
   return url.toString();
 }
 
@@ -120,7 +150,11 @@ export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request that resolves every address of the host and refuses them all if

@@ -48,7 +48,8 @@ const MAX_FILTER = 100;
 
 function names(values: string[] | null | undefined, field: string, check: (v: string) => void): string[] | null {
   if (values == null) return null;
-  if (values.length === 0 || values.length > MAX_FILTER) throw new BadInputError(`${field} takes 1-${MAX_FILTER} names; leave it out for no restriction.`, field);
+  if (values.length === 0 || values.length > MAX_FILTER)
+    throw new BadInputError(`${field} takes 1-${MAX_FILTER} names; leave it out for no restriction.`, field);
   values.forEach(check);
   return [...new Set(values)];
 }
@@ -60,7 +61,8 @@ export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetwor
   if (input.events != null) {
     if (input.events.length === 0) throw new BadInputError('Subscribe to at least one event.', 'events');
     for (const e of input.events) {
-      if (!(EVENT_TYPES as readonly string[]).includes(e)) throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
+      if (!(EVENT_TYPES as readonly string[]).includes(e))
+        throw new BadInputError(`"${e}" is not an event; one of ${EVENT_TYPES.join(', ')}.`, 'events');
     }
     out.events = [...new Set(input.events)] as EventType[];
   }
@@ -71,12 +73,14 @@ export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetwor
       models: names(input.filter.models, 'filter.models', (m) => validate.modelName(m, 'filter.models')),
       // `latest` may be named here: it opts in to the server's own moves of it.
       aliases: names(input.filter.aliases, 'filter.aliases', (a) => {
-        if (!validate.ALIAS_NAME.test(a)) throw new BadInputError(`Alias "${a}" is invalid: 1-64 letters, digits, "_", "." or "-".`, 'filter.aliases');
+        if (!validate.ALIAS_NAME.test(a))
+          throw new BadInputError(`Alias "${a}" is invalid: 1-64 letters, digits, "_", "." or "-".`, 'filter.aliases');
       }),
     };
   }
   if (input.format != null) {
-    if (!WEBHOOK_FORMATS.includes(input.format)) throw new BadInputError(`format must be one of ${WEBHOOK_FORMATS.join(', ')}.`, 'format');
+    if (!WEBHOOK_FORMATS.includes(input.format))
+      throw new BadInputError(`format must be one of ${WEBHOOK_FORMATS.join(', ')}.`, 'format');
     out.format = input.format;
   }
   if (input.active != null) out.active = input.active;
@@ -96,5 +100,12 @@ export function auditUrl(raw: string): string {
 
 /** What the audit log keeps of a webhook: everything but its secrets, and of its URL only the origin. */
 export function snapshot(w: WebhookEntity) {
-  return { url: auditUrl(w.url), description: w.description, events: w.events, filter: { models: w.models, aliases: w.aliases }, format: w.format, active: w.active };
+  return {
+    url: auditUrl(w.url),
+    description: w.description,
+    events: w.events,
+    filter: { models: w.models, aliases: w.aliases },
+    format: w.format,
+    active: w.active,
+  };
 }

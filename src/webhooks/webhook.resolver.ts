@@ -8,24 +8,42 @@ import { User, userRef } from '../viewer/user.types';
 import { WebhookDeliveryEntity } from './delivery.entity';
 import { WebhookEntity } from './webhook.entity';
 import {
-  CreateWebhookInput, CreateWebhookPayload, DeleteWebhookPayload, RedeliverWebhookDeliveryInput, RedeliverWebhookDeliveryPayload, TestWebhookPayload,
-  UpdateWebhookInput, UpdateWebhookPayload, Webhook, WebhookConnection, WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryStatus, WebhookFilter,
+  CreateWebhookInput,
+  CreateWebhookPayload,
+  DeleteWebhookPayload,
+  RedeliverWebhookDeliveryInput,
+  RedeliverWebhookDeliveryPayload,
+  TestWebhookPayload,
+  UpdateWebhookInput,
+  UpdateWebhookPayload,
+  Webhook,
+  WebhookConnection,
+  WebhookDelivery,
+  WebhookDeliveryConnection,
+  WebhookDeliveryStatus,
+  WebhookFilter,
   WebhookRefInput,
 } from './webhook.types';
 
 @Resolver(() => Webhook)
 export class WebhookResolver {
-  @Mutation(() => CreateWebhookPayload, { description: 'POST this registry\'s events to a URL (registry admins). Returns the secret once.' })
+  @Mutation(() => CreateWebhookPayload, {
+    description: "POST this registry's events to a URL (registry admins). Returns the secret once.",
+  })
   createWebhook(@Arg('input') input: CreateWebhookInput, @Ctx() ctx: Context) {
     return ctx.services.webhooks.create(ctx.caller, input);
   }
 
-  @Mutation(() => UpdateWebhookPayload, { description: 'Change a webhook: URL, events, filter, format, on/off, or its secret.' })
+  @Mutation(() => UpdateWebhookPayload, {
+    description: 'Change a webhook: URL, events, filter, format, on/off, or its secret.',
+  })
   updateWebhook(@Arg('input') input: UpdateWebhookInput, @Ctx() ctx: Context) {
     return ctx.services.webhooks.update(ctx.caller, input);
   }
 
-  @Mutation(() => DeleteWebhookPayload, { description: 'Delete a webhook with its delivery history; unsent deliveries are dropped.' })
+  @Mutation(() => DeleteWebhookPayload, {
+    description: 'Delete a webhook with its delivery history; unsent deliveries are dropped.',
+  })
   async deleteWebhook(@Arg('input') input: WebhookRefInput, @Ctx() ctx: Context) {
     const deleted = await ctx.services.webhooks.delete(ctx.caller, input.webhook);
     return { deletedWebhookId: toGlobalId('Webhook', deleted.id) };
@@ -36,7 +54,9 @@ export class WebhookResolver {
     return { delivery: await ctx.services.webhooks.test(ctx.caller, input.webhook) };
   }
 
-  @Mutation(() => RedeliverWebhookDeliveryPayload, { description: 'Send a finished delivery\'s event again, as a new delivery with the same event id.' })
+  @Mutation(() => RedeliverWebhookDeliveryPayload, {
+    description: "Send a finished delivery's event again, as a new delivery with the same event id.",
+  })
   async redeliverWebhookDelivery(@Arg('input') input: RedeliverWebhookDeliveryInput, @Ctx() ctx: Context) {
     return { delivery: await ctx.services.webhooks.redeliver(ctx.caller, input.delivery) };
   }
@@ -95,7 +115,10 @@ export class WebhookDeliveryResolver {
 
 @Resolver(() => Registry)
 export class RegistryWebhooksResolver {
-  @FieldResolver(() => WebhookConnection, { nullable: true, description: 'This registry\'s webhooks, oldest first. Registry admins only: FORBIDDEN (and null) for others.' })
+  @FieldResolver(() => WebhookConnection, {
+    nullable: true,
+    description: "This registry's webhooks, oldest first. Registry admins only: FORBIDDEN (and null) for others.",
+  })
   async webhooks(
     @Root() r: RegistryEntity,
     @Ctx() ctx: Context,

@@ -23,8 +23,14 @@ export const MAX_WEBHOOKS_PER_REGISTRY = 50;
 /** After a rotation, deliveries are signed with the old secret too for this long. */
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 
-const OLDEST_FIRST: KeysetOrder<WebhookEntity> = { key: 'webhook:id', columns: [{ expr: 'w.id', dir: 'ASC', kind: 'string', value: (w) => w.id }] };
-const NEWEST_FIRST: KeysetOrder<WebhookDeliveryEntity> = { key: 'delivery:id:DESC', columns: [{ expr: 'd.id', dir: 'DESC', kind: 'string', value: (d) => d.id }] };
+const OLDEST_FIRST: KeysetOrder<WebhookEntity> = {
+  key: 'webhook:id',
+  columns: [{ expr: 'w.id', dir: 'ASC', kind: 'string', value: (w) => w.id }],
+};
+const NEWEST_FIRST: KeysetOrder<WebhookDeliveryEntity> = {
+  key: 'delivery:id:DESC',
+  columns: [{ expr: 'd.id', dir: 'DESC', kind: 'string', value: (d) => d.id }],
+};
 
 /** The same words for an id that does not exist and one in a registry the caller cannot read. */
 const notFound = (globalId: string) => new NotFoundError(`Nothing with id "${globalId}" was found.`);
@@ -45,7 +51,8 @@ export class WebhookService {
 
   async create(caller: Caller, input: CreateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
-    if (!fields.url || !fields.events) throw new BadInputError('A webhook needs a url and at least one event.', fields.url ? 'events' : 'url');
+    if (!fields.url || !fields.events)
+      throw new BadInputError('A webhook needs a url and at least one event.', fields.url ? 'events' : 'url');
     const generated = fields.secret ? null : generateSecret();
     return this.db.transaction(async (em) => {
       const found = await this.registries.get(caller.principal, input.registry, em);
@@ -53,7 +60,9 @@ export class WebhookService {
       // Locked so that concurrent creations cannot pass the cap together.
       const registry = (await this.db.lockForUpdate(em, RegistryEntity, found.id))!;
       if ((await em.countBy(WebhookEntity, { registryId: registry.id })) >= MAX_WEBHOOKS_PER_REGISTRY) {
-        throw new ConflictError(`Registry "${registry.name}" already has ${MAX_WEBHOOKS_PER_REGISTRY} webhooks, the most it may have.`);
+        throw new ConflictError(
+          `Registry "${registry.name}" already has ${MAX_WEBHOOKS_PER_REGISTRY} webhooks, the most it may have.`,
+        );
       }
       const now = new Date();
       const webhook: WebhookEntity = {
@@ -74,7 +83,18 @@ export class WebhookService {
         updatedAt: now,
       };
       await em.insert(WebhookEntity, webhook);
-      await recordAudit(em, caller, { action: 'webhook.created', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, after: snapshot(webhook) }, now);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'webhook.created',
+          registryId: registry.id,
+          targetType: 'Webhook',
+          targetId: webhook.id,
+          after: snapshot(webhook),
+        },
+        now,
+      );
       return { webhook, secret: generated };
     });
   }
@@ -82,7 +102,8 @@ export class WebhookService {
   async update(caller: Caller, input: UpdateWebhookInput): Promise<{ webhook: WebhookEntity; secret: string | null }> {
     const id = expectGlobalId(input.webhook, 'Webhook', 'webhook');
     const fields = parseWebhookFields(input, this.allowPrivateNetworks);
-    if (input.rotateSecret && fields.secret) throw new BadInputError('Give a new secret or ask for one to be generated (rotateSecret), not both.', 'secret');
+    if (input.rotateSecret && fields.secret)
+      throw new BadInputError('Give a new secret or ask for one to be generated (rotateSecret), not both.', 'secret');
     const newSecret = input.rotateSecret ? generateSecret() : fields.secret;
     return this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, input.webhook);
@@ -101,13 +122,29 @@ export class WebhookService {
       });
       if (newSecret) {
         // The old secret keeps signing for a while, so receivers can switch without a gap.
-        Object.assign(webhook, { previousSecret: webhook.secret, previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS), secret: newSecret });
+        Object.assign(webhook, {
+          previousSecret: webhook.secret,
+          previousSecretExpiresAt: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS),
+          secret: newSecret,
+        });
       }
       const { id: _id, registryId: _r, createdBy: _c, createdAt: _t, ...changes } = webhook;
       await em.update(WebhookEntity, { id: webhook.id }, changes);
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
-      await recordAudit(em, caller, { action: 'webhook.updated', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before, after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret } }, now);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'webhook.updated',
+          registryId: registry.id,
+          targetType: 'Webhook',
+          targetId: webhook.id,
+          before,
+          after: { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret },
+        },
+        now,
+      );
       return { webhook, secret: input.rotateSecret ? newSecret! : null };
     });
   }
@@ -129,7 +166,13 @@ export class WebhookService {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
       await em.delete(WebhookEntity, { id: webhook.id });
-      await recordAudit(em, caller, { action: 'webhook.deleted', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id, before: snapshot(webhook) });
+      await recordAudit(em, caller, {
+        action: 'webhook.deleted',
+        registryId: registry.id,
+        targetType: 'Webhook',
+        targetId: webhook.id,
+        before: snapshot(webhook),
+      });
       return webhook;
     });
   }
@@ -146,9 +189,18 @@ export class WebhookService {
       const eventId = `evt_${uuidv7()}`;
       const payload = buildPayload(eventId, { type: PING, registry, data: { webhook: globalId } }, caller, now);
       // Inserted already claimed, so no dispatcher picks it up while this request sends it.
-      const row = { ...newDelivery(webhook.id, eventId, PING, payload, now), claimToken: uuidv7(), nextAttemptAt: new Date(now.getTime() + this.attempts.leaseMs) };
+      const row = {
+        ...newDelivery(webhook.id, eventId, PING, payload, now),
+        claimToken: uuidv7(),
+        nextAttemptAt: new Date(now.getTime() + this.attempts.leaseMs),
+      };
       await em.insert(WebhookDeliveryEntity, row);
-      await recordAudit(em, caller, { action: 'webhook.tested', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id }, now);
+      await recordAudit(
+        em,
+        caller,
+        { action: 'webhook.tested', registryId: registry.id, targetType: 'Webhook', targetId: webhook.id },
+        now,
+      );
       return { delivery: row, webhook };
     });
     await this.attempts.attempt(delivery, webhook, 1);
@@ -165,13 +217,25 @@ export class WebhookService {
       const original = await em.findOneBy(WebhookDeliveryEntity, { id });
       if (!original) throw notFound(globalId);
       const { webhook, registry } = await this.forWrite(em, caller.principal, original.webhookId, globalId);
-      if (original.status === 'PENDING') throw new ConflictError('This delivery has not finished yet: it is still being tried.');
+      if (original.status === 'PENDING')
+        throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
       const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, now);
       // A webhook that is off gets it parked: it goes out when the webhook is switched on.
       if (!webhook.active) again.nextAttemptAt = null;
       await em.insert(WebhookDeliveryEntity, again);
-      await recordAudit(em, caller, { action: 'webhook.redelivered', registryId: registry.id, targetType: 'Webhook', targetId: original.webhookId, after: { eventId: original.eventId, event: original.eventType } }, now);
+      await recordAudit(
+        em,
+        caller,
+        {
+          action: 'webhook.redelivered',
+          registryId: registry.id,
+          targetType: 'Webhook',
+          targetId: original.webhookId,
+          after: { eventId: original.eventId, event: original.eventType },
+        },
+        now,
+      );
       return again;
     });
   }
@@ -179,7 +243,10 @@ export class WebhookService {
   /** The registry's webhooks, oldest first. Registry admins only. */
   async list(principal: Principal, registry: RegistryEntity, args: PageArgs): Promise<Page<WebhookEntity>> {
     await this.authz.require(principal, 'webhook:manage', registry);
-    const qb = this.db.manager.getRepository(WebhookEntity).createQueryBuilder('w').where('w.registryId = :rid', { rid: registry.id });
+    const qb = this.db.manager
+      .getRepository(WebhookEntity)
+      .createQueryBuilder('w')
+      .where('w.registryId = :rid', { rid: registry.id });
     return fetchPage(this.db, qb, OLDEST_FIRST, args);
   }
 
@@ -187,9 +254,17 @@ export class WebhookService {
    * A webhook's deliveries, newest first. Registry admins only, checked here whatever path led to
    * the webhook (the check needs only its registry's id: no statement).
    */
-  async deliveries(principal: Principal, webhook: WebhookEntity, status: DeliveryStatus | null | undefined, args: PageArgs): Promise<Page<WebhookDeliveryEntity>> {
+  async deliveries(
+    principal: Principal,
+    webhook: WebhookEntity,
+    status: DeliveryStatus | null | undefined,
+    args: PageArgs,
+  ): Promise<Page<WebhookDeliveryEntity>> {
     await this.authz.require(principal, 'webhook:manage', { id: webhook.registryId });
-    const qb = this.db.manager.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where('d.webhookId = :wid', { wid: webhook.id });
+    const qb = this.db.manager
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .where('d.webhookId = :wid', { wid: webhook.id });
     if (status) qb.andWhere('d.status = :status', { status });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
   }
@@ -203,10 +278,19 @@ export class WebhookService {
    * A webhook for a change, locked (unless `lock` is false), with its registry; NOT_FOUND unless
    * the caller can read the registry, FORBIDDEN unless they administer it.
    */
-  private async forWrite(em: EntityManager, principal: Principal, id: string, globalId: string, lock = true): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
-    const webhook = lock ? await this.db.lockForUpdate(em, WebhookEntity, id) : await em.findOneBy(WebhookEntity, { id });
+  private async forWrite(
+    em: EntityManager,
+    principal: Principal,
+    id: string,
+    globalId: string,
+    lock = true,
+  ): Promise<{ webhook: WebhookEntity; registry: RegistryEntity }> {
+    const webhook = lock
+      ? await this.db.lockForUpdate(em, WebhookEntity, id)
+      : await em.findOneBy(WebhookEntity, { id });
     const registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
-    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry))) throw notFound(globalId);
+    if (!webhook || !registry || !(await this.authz.can(principal, 'registry:read', registry)))
+      throw notFound(globalId);
     await this.authz.require(principal, 'webhook:manage', registry);
     return { webhook, registry };
   }

@@ -21,15 +21,19 @@ export enum WebhookEventType {
 }
 registerEnumType(WebhookEventType, {
   name: 'WebhookEventType',
-  description: 'An event a webhook can receive; the payload\'s `type` is the dotted name.',
+  description: "An event a webhook can receive; the payload's `type` is the dotted name.",
   valuesConfig: {
     MODEL_CREATED: { description: '`model.created`: by createModel, or by the first linkModelVersion of a model.' },
     MODEL_UPDATED: { description: '`model.updated`: description, tags or name changed; `data` has before and after.' },
     MODEL_ARCHIVED: { description: '`model.archived`.' },
-    VERSION_LINKED: { description: '`version.linked`: a new version; `data` has its tags, metrics, run and the aliases set with it.' },
+    VERSION_LINKED: {
+      description: '`version.linked`: a new version; `data` has its tags, metrics, run and the aliases set with it.',
+    },
     VERSION_UPDATED: { description: '`version.updated`: description, tags, metadata or metrics changed.' },
     VERSION_ARCHIVED: { description: '`version.archived`.' },
-    ALIAS_SET: { description: '`alias.set`: an alias was set or moved; `previousVersion` is where it was (null when new).' },
+    ALIAS_SET: {
+      description: '`alias.set`: an alias was set or moved; `previousVersion` is where it was (null when new).',
+    },
     ALIAS_REMOVED: { description: '`alias.removed`: `previousVersion` is where it was.' },
     ROLE_GRANTED: { description: '`role.granted`: `data` has subject, role and previousRole.' },
     ROLE_REVOKED: { description: '`role.revoked`: `data` has subject and the role taken away.' },
@@ -58,17 +62,31 @@ registerEnumType(WebhookDeliveryStatus, {
   valuesConfig: {
     PENDING: { description: 'Waiting for its next attempt, or being tried now.' },
     SUCCEEDED: { description: 'The receiver answered 2xx.' },
-    FAILED: { description: 'Refused (3xx, 4xx other than 408 and 429, or an address webhooks may not reach), or still failing after the last attempt.' },
+    FAILED: {
+      description:
+        'Refused (3xx, 4xx other than 408 and 429, or an address webhooks may not reach), or still failing after the last attempt.',
+    },
   },
 });
 
 @ObjectType()
 export class WebhookFilter {
-  @Field(() => [String], { nullable: true, description: 'Model names; null for every model. Events not about a model (role.*) are not filtered.' }) models!: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'Alias names for alias events; null for every alias except `latest`.' }) aliases!: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Model names; null for every model. Events not about a model (role.*) are not filtered.',
+  })
+  models!: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Alias names for alias events; null for every alias except `latest`.',
+  })
+  aliases!: string[] | null;
 }
 
-@ObjectType({ implements: Node, description: 'Where a registry\'s events are POSTed. Its secret is never shown again after it is made.' })
+@ObjectType({
+  implements: Node,
+  description: "Where a registry's events are POSTed. Its secret is never shown again after it is made.",
+})
 export class Webhook extends Node {
   @Field(() => Registry) registry!: object;
   @Field() url!: string;
@@ -76,7 +94,8 @@ export class Webhook extends Node {
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
   @Field(() => WebhookFormat) format!: string;
-  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' }) active!: boolean;
+  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' })
+  active!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
@@ -85,14 +104,24 @@ export class Webhook extends Node {
 @ObjectType({ implements: Node, description: 'One event on its way to one webhook, with the outcome of its attempts.' })
 export class WebhookDelivery extends Node {
   @Field(() => Webhook) webhook!: object;
-  @Field({ description: 'The event id: the payload\'s `id` and the `webhook-id` header, the same on every attempt.' }) eventId!: string;
+  @Field({ description: "The event id: the payload's `id` and the `webhook-id` header, the same on every attempt." })
+  eventId!: string;
   @Field({ description: 'The event type: `alias.set`, …, or `webhook.ping`.' }) event!: string;
   @Field(() => WebhookDeliveryStatus) status!: string;
   @Field(() => Int, { description: 'Attempts made so far.' }) attempts!: number;
-  @Field(() => Int, { nullable: true, description: 'HTTP status of the last answer; null if there was none (network error, timeout).' }) lastResponseCode!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'HTTP status of the last answer; null if there was none (network error, timeout).',
+  })
+  lastResponseCode!: number | null;
   @Field(() => String, { nullable: true, description: 'Why the last attempt failed.' }) lastError!: string | null;
   @Field(() => Date, { nullable: true }) lastAttemptAt!: Date | null;
-  @Field(() => Date, { nullable: true, description: 'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt); null while its webhook is off. Null once finished.' }) nextAttemptAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'PENDING: when the next attempt is due (during an attempt: when it is tried again should this server stop mid-attempt); null while its webhook is off. Null once finished.',
+  })
+  nextAttemptAt!: Date | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
   @Field(() => JSONObject, { description: 'The event as it was sent (STANDARD format body).' }) payload!: JsonObject;
@@ -106,8 +135,16 @@ export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'Webh
 
 @InputType()
 export class WebhookFilterInput {
-  @Field(() => [String], { nullable: true, description: 'Only events about these models (by name, at the time of the event).' }) models?: string[] | null;
-  @Field(() => [String], { nullable: true, description: 'Only alias events for these aliases. Name `latest` to also get its automatic moves.' }) aliases?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only events about these models (by name, at the time of the event).',
+  })
+  models?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only alias events for these aliases. Name `latest` to also get its automatic moves.',
+  })
+  aliases?: string[] | null;
 }
 
 @InputType()
@@ -115,10 +152,16 @@ export class CreateWebhookInput {
   @Field({ description: 'Registry name.' }) registry!: string;
   @Field({ description: 'http:// or https:// URL the events are POSTed to.' }) url!: string;
   @Field(() => [WebhookEventType]) events!: string[];
-  @Field(() => String, { nullable: true, description: 'Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes). Left out, one is generated and returned once.' }) secret?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes). Left out, one is generated and returned once.',
+  })
+  secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormat, { nullable: true, description: 'Default STANDARD.' }) format?: 'STANDARD' | 'SLACK' | null;
+  @Field(() => WebhookFormat, { nullable: true, description: 'Default STANDARD.' }) format?:
+    'STANDARD' | 'SLACK' | null;
   @Field(() => Boolean, { nullable: true, description: 'Default true.' }) active?: boolean | null;
 }
 
@@ -127,10 +170,19 @@ export class UpdateWebhookInput {
   @Field(() => ID) webhook!: string;
   @Field(() => String, { nullable: true }) url?: string | null;
   @Field(() => [WebhookEventType], { nullable: true, description: 'Replaces the list.' }) events?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'A new secret. The old one keeps signing (as a second signature) for 24 hours.' }) secret?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Generate a new secret, returned once in the payload. The old one keeps signing for 24 hours.' }) rotateSecret?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new secret. The old one keeps signing (as a second signature) for 24 hours.',
+  })
+  secret?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Generate a new secret, returned once in the payload. The old one keeps signing for 24 hours.',
+  })
+  rotateSecret?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' }) filter?: WebhookFilterInput | null;
+  @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' })
+  filter?: WebhookFilterInput | null;
   @Field(() => WebhookFormat, { nullable: true }) format?: 'STANDARD' | 'SLACK' | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
@@ -148,13 +200,18 @@ export class RedeliverWebhookDeliveryInput {
 @ObjectType()
 export class CreateWebhookPayload {
   @Field(() => Webhook) webhook!: object;
-  @Field(() => String, { nullable: true, description: 'The generated secret, shown only here; null if you gave one. Verify deliveries with it.' }) secret!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The generated secret, shown only here; null if you gave one. Verify deliveries with it.',
+  })
+  secret!: string | null;
 }
 
 @ObjectType()
 export class UpdateWebhookPayload {
   @Field(() => Webhook) webhook!: object;
-  @Field(() => String, { nullable: true, description: 'The new secret when rotateSecret was true, shown only here.' }) secret!: string | null;
+  @Field(() => String, { nullable: true, description: 'The new secret when rotateSecret was true, shown only here.' })
+  secret!: string | null;
 }
 
 @ObjectType()
@@ -164,7 +221,10 @@ export class DeleteWebhookPayload {
 
 @ObjectType()
 export class TestWebhookPayload {
-  @Field(() => WebhookDelivery, { description: 'The ping, after its one attempt: SUCCEEDED or FAILED with the reason.' }) delivery!: object;
+  @Field(() => WebhookDelivery, {
+    description: 'The ping, after its one attempt: SUCCEEDED or FAILED with the reason.',
+  })
+  delivery!: object;
 }
 
 @ObjectType()

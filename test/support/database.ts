@@ -31,14 +31,24 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
   if (usingMysql()) {
     const base = new URL(process.env.DATABASE_URL!);
     const name = `${base.pathname.slice(1)}_t${suffix}`;
-    const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+    const admin = await createConnection({
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: decodeURIComponent(base.username),
+      password: decodeURIComponent(base.password),
+    });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     base.pathname = `/${name}`;
     url = base.toString();
     config = parseDatabaseUrl(url, os.tmpdir());
     cleanup = async () => {
-      const c = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+      const c = await createConnection({
+        host: base.hostname,
+        port: Number(base.port || 3306),
+        user: decodeURIComponent(base.username),
+        password: decodeURIComponent(base.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     };

@@ -17,7 +17,11 @@ interface GatewayContext {
 /** @apollo/composition over the subgraphs' SDL: the supergraph, or the composition errors. */
 export function compose(subgraphs: Subgraph[]) {
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.typeDefs) })));
-  return { errors: result.errors?.map((e) => e.message), supergraphSdl: result.errors ? undefined : result.supergraphSdl, hints: (result.hints ?? []).map((h) => h.toString()) };
+  return {
+    errors: result.errors?.map((e) => e.message),
+    supergraphSdl: result.errors ? undefined : result.supergraphSdl,
+    hints: (result.hints ?? []).map((h) => h.toString()),
+  };
 }
 
 /**
@@ -37,7 +41,10 @@ export interface Gateway {
 
 /** An @apollo/gateway on 127.0.0.1 serving a static supergraph, as a platform gateway would. */
 export async function startGateway(supergraphSdl: string): Promise<Gateway> {
-  const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new AuthForwardingDataSource({ url }) });
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ url }) => new AuthForwardingDataSource({ url }),
+  });
   const server = new ApolloServer<GatewayContext>({ gateway });
   const { url } = await startStandaloneServer(server, {
     listen: { host: '127.0.0.1', port: 0 },

@@ -61,7 +61,10 @@ export class Receiver {
   async until(done: (received: Received[]) => boolean, ms = 15_000): Promise<Received[]> {
     const deadline = Date.now() + ms;
     while (!done(this.received)) {
-      if (Date.now() > deadline) throw new Error(`receiver: condition not met within ${ms} ms; got ${this.received.length} request(s): ${this.received.map((r) => r.json?.type ?? r.body.slice(0, 40)).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `receiver: condition not met within ${ms} ms; got ${this.received.length} request(s): ${this.received.map((r) => r.json?.type ?? r.body.slice(0, 40)).join(', ')}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.received;

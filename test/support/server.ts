@@ -30,7 +30,11 @@ export interface TestServer {
   token(subject: string, opts?: TokenOptions): Promise<string>;
   /** Headers that authenticate as a subject: `s.gql(q, vars, await s.as('alice'))`. */
   as(subject: string, opts?: TokenOptions): Promise<Record<string, string>>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
   /** Like gql, but fails the test on any error, returning data. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T>;
   stop(): Promise<void>;
@@ -47,7 +51,10 @@ export interface TestServerOptions {
  * test identity provider's JWKS, spoken to over HTTP. Requests carry a token for TEST_ADMIN
  * unless their headers set `authorization` (an empty string sends none).
  */
-export async function startTestServer(env: Record<string, string> = {}, opts: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: TestServerOptions = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const idp = await IdentityProvider.start();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'registry-data-'));
@@ -70,13 +77,22 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Te
     workers: opts.workers,
   });
   let seq = 0;
-  const gql = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> => {
+  const gql = async <T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResult<T>> => {
     const requestId = `test-${process.pid}-${++seq}`;
     const auth = 'authorization' in headers ? headers.authorization : `Bearer ${adminToken}`;
     const { authorization: _ignored, ...rest } = headers;
     const res = await fetch(app.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(auth ? { authorization: auth } : {}), ...rest },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        ...(auth ? { authorization: auth } : {}),
+        ...rest,
+      },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
@@ -110,12 +126,17 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Te
 /** The first error's extensions.code, or undefined. */
 export const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 
-export const digestOf = (seed: string | number) => `sha256:${require('node:crypto').createHash('sha256').update(String(seed)).digest('hex')}`;
+export const digestOf = (seed: string | number) =>
+  `sha256:${require('node:crypto').createHash('sha256').update(String(seed)).digest('hex')}`;
 
 export interface Instance {
   app: App;
   /** GraphQL against this instance, as TEST_ADMIN unless headers say otherwise. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
   stop(): Promise<void>;
 }
 
@@ -123,11 +144,22 @@ export interface Instance {
  * Another server on the test server's database, with its own connection(s) and settings, as a
  * second instance behind a load balancer (or the same server restarted) would be.
  */
-export async function startInstance(s: TestServer, env: Record<string, string> = {}, logger = createLogger('error')): Promise<Instance> {
+export async function startInstance(
+  s: TestServer,
+  env: Record<string, string> = {},
+  logger = createLogger('error'),
+): Promise<Instance> {
   const ds = createDataSource(s.db.config);
   await ds.initialize();
   const config = loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', AUTH_JWKS_URL: s.idp.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_ADMINS: TEST_ADMIN, AUTH_JWKS_COOLDOWN_MS: '0',
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUTH_JWKS_URL: s.idp.url,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_ADMINS: TEST_ADMIN,
+    AUTH_JWKS_COOLDOWN_MS: '0',
     ...env,
   });
   const app = await startApp(config, ds, logger);
@@ -135,7 +167,11 @@ export async function startInstance(s: TestServer, env: Record<string, string> =
   return {
     app,
     async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, ...headers }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
       return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
     },

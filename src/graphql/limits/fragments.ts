@@ -20,7 +20,10 @@ export interface Fold<T> {
   combine(a: T, b: T): T;
 }
 
-export function foldSelections<T>(fragments: ReadonlyMap<string, FragmentDefinitionNode>, fold: Fold<T>): (set: SelectionSetNode) => T {
+export function foldSelections<T>(
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  fold: Fold<T>,
+): (set: SelectionSetNode) => T {
   const done = new Map<string, T>();
   const active = new Set<string>();
 
@@ -40,7 +43,10 @@ export function foldSelections<T>(fragments: ReadonlyMap<string, FragmentDefinit
     let acc = fold.empty;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        acc = fold.combine(acc, fold.field(sel.name.value, sel.alias?.value, sel.selectionSet ? selectionSet(sel.selectionSet) : fold.empty));
+        acc = fold.combine(
+          acc,
+          fold.field(sel.name.value, sel.alias?.value, sel.selectionSet ? selectionSet(sel.selectionSet) : fold.empty),
+        );
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
         acc = fold.combine(acc, selectionSet(sel.selectionSet));
       } else {

@@ -22,7 +22,10 @@ export interface GraphQLLimits {
   plugin: ApolloServerPlugin;
 }
 
-export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 }): GraphQLLimits {
+export function graphqlLimits(
+  config: GraphQLConfig,
+  lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 },
+): GraphQLLimits {
   // A lineage graph is a recursive walk that may visit LINEAGE_MAX_NODES nodes, whatever is
   // selected from it, and holds that many nodes (and about as many edges): both are weighed, so a
   // request may ask for a graph or two, not one per version of a page.
@@ -32,7 +35,10 @@ export function graphqlLimits(config: GraphQLConfig, lineage: { maxNodes: number
   const costOptions = {
     ...DEFAULT_COST_OPTIONS,
     listSizes: { 'LineageGraph.nodes': lineage.maxNodes, 'LineageGraph.edges': lineage.maxNodes },
-    fieldWeights: { ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])), 'LineageGraph.mermaid': 2 * lineage.maxNodes },
+    fieldWeights: {
+      ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])),
+      'LineageGraph.mermaid': 2 * lineage.maxNodes,
+    },
     depthLimits: Object.fromEntries(walks.map((w) => [w, { max: lineage.maxDepth, limit: 'LINEAGE_MAX_DEPTH' }])),
   };
   return {
@@ -51,5 +57,8 @@ export function nameTokenLimit(message: string): string {
 export function documentSizeError(document: string, max: number): LimitExceededError | null {
   const bytes = Buffer.byteLength(document, 'utf8');
   if (bytes <= max) return null;
-  return new LimitExceededError(`The document is ${bytes} bytes; the limit is ${max} (GRAPHQL_MAX_DOCUMENT_BYTES).`, { limit: 'GRAPHQL_MAX_DOCUMENT_BYTES', max });
+  return new LimitExceededError(`The document is ${bytes} bytes; the limit is ${max} (GRAPHQL_MAX_DOCUMENT_BYTES).`, {
+    limit: 'GRAPHQL_MAX_DOCUMENT_BYTES',
+    max,
+  });
 }

@@ -7,7 +7,10 @@ import { CostOptions, DEFAULT_COST_OPTIONS, operationCost } from './max-cost';
  * The limit that validation rules cannot hold: the operation's cost, which depends on the
  * variables of each request. Runs once the operation is known, before execution.
  */
-export function limitsPlugin(limits: GraphQLConfig, costOptions: CostOptions = DEFAULT_COST_OPTIONS): ApolloServerPlugin {
+export function limitsPlugin(
+  limits: GraphQLConfig,
+  costOptions: CostOptions = DEFAULT_COST_OPTIONS,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {

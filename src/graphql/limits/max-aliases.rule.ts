@@ -19,10 +19,13 @@ export function maxAliasesRule(max: number): ValidationRule {
         const count = aliasesIn(op.selectionSet);
         if (count > max) {
           context.reportError(
-            new GraphQLError(`${op.name ? `Operation "${op.name.value}"` : 'The operation'} uses ${count} aliases; the limit is ${max} (GRAPHQL_MAX_ALIASES).`, {
-              nodes: op,
-              extensions: { limit: 'GRAPHQL_MAX_ALIASES', max },
-            }),
+            new GraphQLError(
+              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} uses ${count} aliases; the limit is ${max} (GRAPHQL_MAX_ALIASES).`,
+              {
+                nodes: op,
+                extensions: { limit: 'GRAPHQL_MAX_ALIASES', max },
+              },
+            ),
           );
         }
         return false;

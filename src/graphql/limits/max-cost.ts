@@ -1,6 +1,19 @@
 import {
-  DocumentNode, FieldNode, getNamedType, getNullableType, GraphQLField, GraphQLNamedType, GraphQLSchema,
-  isCompositeType, isInterfaceType, isListType, isObjectType, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode,
+  DocumentNode,
+  FieldNode,
+  getNamedType,
+  getNullableType,
+  GraphQLField,
+  GraphQLNamedType,
+  GraphQLSchema,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValueNode,
 } from 'graphql';
 import { LimitExceededError } from '../../common/errors';
 import { MAX_PAGE } from '../../common/pagination';
@@ -37,7 +50,13 @@ type Variables = Record<string, unknown>;
  * validated documents and skips validation rules on a cache hit). A `first` outside 0..maxPage is
  * refused here, before execution, with pagination's own message.
  */
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, op: OperationDefinitionNode, variables: Variables, opts: CostOptions): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  op: OperationDefinitionNode,
+  variables: Variables,
+  opts: CostOptions,
+): number {
   const fragments = fragmentsOf(document);
   const perFragment = new Map<string, number>();
   const active = new Set<string>();
@@ -58,7 +77,11 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
       const first = arg ? value(arg.value) : null;
       // Not a whole number: variable coercion refuses it at execution; weigh it as the cap meanwhile.
       if (typeof first !== 'number' || !Number.isInteger(first)) return opts.maxPage;
-      if (first < 0 || first > opts.maxPage) throw new LimitExceededError(`"first" must be between 0 and ${opts.maxPage}; got ${first}.`, { field: 'first', max: opts.maxPage });
+      if (first < 0 || first > opts.maxPage)
+        throw new LimitExceededError(`"first" must be between 0 and ${opts.maxPage}; got ${first}.`, {
+          field: 'first',
+          max: opts.maxPage,
+        });
       return first;
     }
     const type = getNullableType(def.type);
@@ -77,10 +100,15 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
     const arg = bound && field.arguments?.find((a) => a.name.value === 'depth');
     if (!bound || !arg) return;
     // An explicit null (literal, or a variable sent as null) is not the default: refuse it here too.
-    const explicitNull = arg.value.kind === Kind.NULL || (arg.value.kind === Kind.VARIABLE && variables[arg.value.name.value] === null);
+    const explicitNull =
+      arg.value.kind === Kind.NULL || (arg.value.kind === Kind.VARIABLE && variables[arg.value.name.value] === null);
     const depth = explicitNull ? null : value(arg.value);
     if (explicitNull || (typeof depth === 'number' && (!Number.isInteger(depth) || depth < 1 || depth > bound.max))) {
-      throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${depth}.`, { field: 'depth', limit: bound.limit, max: bound.max });
+      throw new LimitExceededError(`depth must be between 1 and ${bound.max} (${bound.limit}); got ${depth}.`, {
+        field: 'depth',
+        limit: bound.limit,
+        max: bound.max,
+      });
     }
   };
 
@@ -94,9 +122,16 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, op:
         const key = `${parent.name}.${def.name}`;
         checkDepth(sel, key);
         // An object costs at least 1 even when only `__typename` is asked of it.
-        total += (opts.fieldWeights?.[key] ?? 1) + (sel.selectionSet ? itemsOf(sel, def, parent) * Math.max(1, costOf(sel.selectionSet, getNamedType(def.type))) : 0);
+        total +=
+          (opts.fieldWeights?.[key] ?? 1) +
+          (sel.selectionSet
+            ? itemsOf(sel, def, parent) * Math.max(1, costOf(sel.selectionSet, getNamedType(def.type)))
+            : 0);
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(sel.selectionSet, sel.typeCondition ? schema.getType(sel.typeCondition.name.value) ?? undefined : parent);
+        total += costOf(
+          sel.selectionSet,
+          sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? undefined) : parent,
+        );
       } else {
         total += fragmentCost(sel.name.value);
       }

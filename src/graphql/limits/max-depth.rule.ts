@@ -20,10 +20,13 @@ export function maxDepthRule(max: number): ValidationRule {
         const depth = depthOf(op.selectionSet);
         if (depth > max) {
           context.reportError(
-            new GraphQLError(`${op.name ? `Operation "${op.name.value}"` : 'The operation'} nests fields ${depth} deep; the limit is ${max} (GRAPHQL_MAX_DEPTH).`, {
-              nodes: op,
-              extensions: { limit: 'GRAPHQL_MAX_DEPTH', max },
-            }),
+            new GraphQLError(
+              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} nests fields ${depth} deep; the limit is ${max} (GRAPHQL_MAX_DEPTH).`,
+              {
+                nodes: op,
+                extensions: { limit: 'GRAPHQL_MAX_DEPTH', max },
+              },
+            ),
           );
         }
         return false;
