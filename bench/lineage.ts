@@ -176,6 +176,7 @@ async function main(): Promise<void> {
           createdAt: now,
           updatedAt: now,
           archivedAt: null,
+          downloadCount: 0,
         };
         versions.push(v);
         edge(rn, node('MODEL_VERSION', v.id), 'PRODUCED');

@@ -3,7 +3,11 @@ import { AccessControl1764288000000 } from './1764288000000-AccessControl';
 import { Lineage1764374400000 } from './1764374400000-Lineage';
 import { Webhooks1764460800000 } from './1764460800000-Webhooks';
 import { DeliveryRetention1764547200000 } from './1764547200000-DeliveryRetention';
-import { AuditActionNames1764633600000 } from './1764633600000-AuditActionNames';
+import { BlobUploads1764633600000 } from './1764633600000-BlobUploads';
+import { VersionBlobs1764720000000 } from './1764720000000-VersionBlobs';
+import { RestrictedViewer1764806400000 } from './1764806400000-RestrictedViewer';
+import { DownloadCount1764892800000 } from './1764892800000-DownloadCount';
+import { AuditActionNames1764979200000 } from './1764979200000-AuditActionNames';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
 export const MIGRATIONS = [
@@ -12,5 +16,9 @@ export const MIGRATIONS = [
   Lineage1764374400000,
   Webhooks1764460800000,
   DeliveryRetention1764547200000,
-  AuditActionNames1764633600000,
+  BlobUploads1764633600000,
+  VersionBlobs1764720000000,
+  RestrictedViewer1764806400000,
+  DownloadCount1764892800000,
+  AuditActionNames1764979200000,
 ];

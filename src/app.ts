@@ -19,6 +19,10 @@ import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './delivery/dispatcher';
 
+import { blobRoutes } from './files/blob.routes';
+import { OrphanCollector } from './files/orphan-collector';
+import { openBlobStore } from './storage';
+
 /**
  * The server assembly, one of the two hubs (with graphql/schema.ts): services over a database,
  * Apollo over the schema, and the HTTP server in front. main.ts runs it; tests start it on a
@@ -57,7 +61,13 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks });
+  const blobStore = await openBlobStore(config.storage.location);
+  const services = createServices(db, policy, {
+    lineage: config.lineage,
+    webhooks: config.webhooks,
+    storage: config.storage,
+    blobStore,
+  });
   if (config.webhooks.allowPrivateNetworks)
     logger.warn(
       'webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
@@ -93,6 +103,12 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         if (await ds.showMigrations()) throw new Error('migrations pending');
       },
       recordStatements: opts.recordStatements,
+      routes: blobRoutes({
+        authenticator,
+        blobs: services.blobs,
+        logger,
+        presignedDownloads: config.storage.presignedDownloads,
+      }),
       metrics: config.metrics.enabled
         ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() }
         : undefined,
@@ -113,6 +129,9 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  const orphans = new OrphanCollector(db, blobStore, config.storage.orphanTtlHours, logger);
+  workers.push({ name: 'orphaned blob collector', stop: () => orphans.stop() });
+  orphans.start();
   // Deliveries in flight are recorded before the database may close.
   const dispatcher = new WebhookDispatcher(services.webhookDelivery, config.webhooks, logger);
   workers.push({ name: 'webhook dispatcher', stop: () => dispatcher.stop() });

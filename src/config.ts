@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Every setting the server reads from its environment, parsed and validated once at start-up.
@@ -25,6 +26,37 @@ export interface Config {
   shutdownTimeoutMs: number;
   metrics: { enabled: boolean; token: string | null };
   webhooks: WebhookConfig;
+  storage: StorageConfig;
+}
+
+/** Where blobs live: STORAGE_URL (docs/files.md). Types of src/storage, declared here so config needs no import. */
+export type StorageLocation = { kind: 'local'; dir: string } | S3Location;
+
+/** An s3:// STORAGE_URL with the AWS_* variables that go with it (docs/files.md). */
+export interface S3Location {
+  kind: 's3';
+  bucket: string;
+  prefix: string;
+  /** AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL: an S3-compatible service (MinIO, R2, …); AWS itself when null. */
+  endpoint: string | null;
+  region: string;
+  /** AWS_S3_FORCE_PATH_STYLE: `endpoint/bucket/key` instead of `bucket.endpoint/key` (most S3-compatible servers). */
+  forcePathStyle: boolean;
+  /**
+   * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); null: the SDK's default
+   * chain (roles, profiles).
+   */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+}
+
+/** Model files (docs/files.md): where blobs live and how big they may be. */
+export interface StorageConfig {
+  location: StorageLocation;
+  maxBlobBytes: number;
+  /** Blobs uploaded but never linked are removed after this many hours. */
+  orphanTtlHours: number;
+  /** S3 only: GET answers a redirect to a short-lived presigned URL instead of streaming the bytes. */
+  presignedDownloads: boolean;
 }
 
 /** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
@@ -316,6 +348,59 @@ function parseWebhooks(env: Env): WebhookConfig {
   };
 }
 
+function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
+  const raw = env.STORAGE_URL;
+  if (raw === undefined || raw === '') return { kind: 'local', dir: path.join(dataDir, 'blobs') };
+  const expected = 'file:///absolute/dir or s3://bucket/optional/prefix';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('STORAGE_URL', expected, raw);
+  }
+  if (url.protocol === 'file:') return { kind: 'local', dir: fileURLToPath(url) };
+  if (url.protocol === 's3:' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) && !url.search) {
+    const endpointVar = env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
+    const endpoint = env[endpointVar] || null;
+    if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) {
+      throw new ConfigError(endpointVar, 'an http:// or https:// URL of an S3-compatible service', endpoint);
+    }
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId !== !secretAccessKey) {
+      const missing = accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID';
+      const expected = 'set together with the other, or neither (the default AWS credential chain)';
+      throw new ConfigError(missing, expected, '(hidden)');
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {};
+    return {
+      kind: 's3',
+      bucket: url.hostname,
+      prefix: url.pathname.replace(/^\/+|\/+$/g, ''),
+      endpoint,
+      region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+      forcePathStyle: bool(env, 'AWS_S3_FORCE_PATH_STYLE', false),
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...sessionToken } : null,
+    };
+  }
+  throw new ConfigError('STORAGE_URL', expected, raw);
+}
+
+function parseStorage(env: Env, dataDir: string): StorageConfig {
+  const location = parseStorageLocation(env, dataDir);
+  const presignedDownloads = bool(env, 'STORAGE_PRESIGNED_DOWNLOADS', false);
+  if (presignedDownloads && location.kind !== 's3') {
+    const expected = 'false unless STORAGE_URL is an s3:// URL';
+    throw new ConfigError('STORAGE_PRESIGNED_DOWNLOADS', expected, env.STORAGE_PRESIGNED_DOWNLOADS);
+  }
+  return {
+    location,
+    maxBlobBytes: integer(env, 'MAX_BLOB_BYTES', 50 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+    orphanTtlHours: integer(env, 'BLOB_ORPHAN_TTL_HOURS', 24, 1, 24 * 3650),
+    presignedDownloads,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -354,5 +439,6 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
     metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
     webhooks: parseWebhooks(env),
+    storage: parseStorage(env, dataDir),
   };
 }

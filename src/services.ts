@@ -12,10 +12,12 @@ import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
-import { WebhookConfig } from './config';
 import { DeliveryAttempts } from './delivery/attempt';
 import { Outbox } from './delivery/outbox';
 import { WebhookSender } from './delivery/sender';
+import { StorageConfig, WebhookConfig } from './config';
+import { BlobService } from './files/blob.service';
+import { BlobStore } from './storage';
 import { WebhookService } from './webhooks/webhook.service';
 
 /** The application's services, made once per process and shared by all requests. */
@@ -36,11 +38,15 @@ export interface Services {
   /** Sends webhook deliveries; the dispatcher and testWebhook share it. */
   webhookDelivery: DeliveryAttempts;
   webhookSender: WebhookSender;
+  /** Model files: the byte endpoints' rules over the blob store. */
+  blobs: BlobService;
 }
 
 export interface ServiceOptions {
   lineage: LineageLimits;
   webhooks: WebhookConfig;
+  storage: StorageConfig;
+  blobStore: BlobStore;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
@@ -50,7 +56,8 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);
   const runs = new RunService(db, authz, registries, changes);
-  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes);
+  const blobs = new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes });
+  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, blobs);
   const webhookSender = new WebhookSender({
     allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
     timeoutMs: opts.webhooks.timeoutMs,
@@ -72,5 +79,6 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     webhooks: new WebhookService(db, authz, registries, webhookDelivery, opts.webhooks.allowPrivateNetworks, changes),
     webhookDelivery,
     webhookSender,
+    blobs,
   };
 }

@@ -1,3 +1,4 @@
+import { blobRequest, BlobResponse, sha256 } from './support/blobs';
 import { codeOf, digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from './support/server';
 
 /**
@@ -27,6 +28,7 @@ const CALLERS = [
   'global admin',
   'member by group',
   'outsider',
+  'restricted viewer',
 ] as const;
 type CallerName = (typeof CALLERS)[number];
 
@@ -39,6 +41,7 @@ const IDENTITIES: Record<Exclude<CallerName, 'anonymous'>, { subject: string; gr
   'global admin': { subject: GLOBAL_ADMIN },
   'member by group': { subject: 'gus', groups: ['ml'] },
   outsider: { subject: 'olive' },
+  'restricted viewer': { subject: 'rhea' },
 };
 
 /** Role bindings every registry under test carries (R and the fresh per-cell registries). */
@@ -47,6 +50,7 @@ const R_BINDINGS = [
   { subject: 'mona', role: 'MEMBER' },
   { subject: 'ada', role: 'ADMIN' },
   { subject: 'group:ml', role: 'MEMBER' },
+  { subject: 'rhea', role: 'RESTRICTED_VIEWER' },
   // Someone whose role revokeRole can take away.
   { subject: 'bystander', role: 'VIEWER' },
 ];
@@ -57,7 +61,10 @@ const R2 = 'matrix-r2';
 const READ_MODEL = 'readable';
 
 const headers = {} as Record<CallerName, Record<string, string>>;
-const ids = { registry: '', model: '', version: '', webhook: '' };
+const ids = { registry: '', model: '', version: '', webhook: '', blob: '' };
+/** The bytes of the model file linked in R (model FILES_MODEL), which the byte endpoints' reads fetch. */
+const BLOB_BYTES = Buffer.from('a model file in the matrix registry');
+const FILES_MODEL = 'with-files';
 
 let seq = 0;
 
@@ -114,6 +121,15 @@ beforeAll(async () => {
   ids.model = read.modelId;
   ids.version = read.versionId;
   ids.webhook = (await s.ok(CREATE_WEBHOOK, { i: webhookInput(R, 0) })).createWebhook.webhook.id;
+  ids.blob = sha256(BLOB_BYTES);
+  const token = await s.token(TEST_ADMIN);
+  const put = await blobRequest(new URL(s.url).origin, 'PUT', `/v1/registries/${R}/blobs/${ids.blob}`, {
+    token,
+    body: BLOB_BYTES,
+  });
+  expect(put.status).toBe(201);
+  const files = [{ path: 'model.bin', digest: ids.blob, sizeBytes: BLOB_BYTES.length }];
+  await s.ok(LINK, { i: { registry: R, model: FILES_MODEL, artifact: { files } } });
 
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
   expect(r.registry).toEqual({ visibility: 'RESTRICTED', protectedAliases: ['production'] });
@@ -137,7 +153,8 @@ interface Target {
 
 interface Operation {
   label: string;
-  kind: 'mutation' | 'query';
+  /** `bytes`: the byte endpoints (docs/files.md), which change no audited state. */
+  kind: 'mutation' | 'query' | 'bytes';
   /**
    * `model`: a fresh model in R (`unprotected-model`: one without `production`); `registry`: a fresh
    * registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R;
@@ -174,7 +191,53 @@ const artifact = (t: Target) => ({
   sizeBytes: 42,
 });
 
+/** A byte endpoint's answer as a GraphQL result: `data[field]` holds the response, or one error with its code. */
+function bytesResult(field: string, r: BlobResponse): GraphQLResult {
+  if (r.status < 300) return { status: 200, data: { [field]: r }, sqlStatements: -1 };
+  // HEAD answers have no body: the status says which refusal it was.
+  const code = r.json?.error?.code ?? { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[r.status];
+  const errors = [{ message: r.json?.error?.message ?? '', extensions: { code } }];
+  return { status: r.status, errors, sqlStatements: -1 };
+}
+
+const bytes =
+  (method: string, path: (t: Target) => string, body?: (t: Target) => Buffer) =>
+  async (t: Target, h: Record<string, string>) => {
+    const headers: Record<string, string> = h.authorization ? { authorization: h.authorization } : {};
+    return bytesResult('blob', await blobRequest(new URL(s.url).origin, method, path(t), { headers, body: body?.(t) }));
+  };
+const uploaded = (t: Target) => Buffer.from(`matrix upload ${t.n}`);
+
 const OPERATIONS: Operation[] = [
+  {
+    label: 'PUT blob',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('PUT', (t) => `/v1/registries/${t.registry}/blobs/${sha256(uploaded(t))}`, uploaded),
+    check: async (d, t) => {
+      const expected = { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true };
+      expect([d.blob.status, d.blob.json]).toEqual([201, expected]);
+      const rows = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest = ?', [sha256(uploaded(t))]);
+      expect(Number(rows[0].n)).toBe(1);
+    },
+  },
+  {
+    label: 'HEAD blob of a linked file',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('HEAD', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.headers['content-length']]).toEqual([200, String(BLOB_BYTES.length)]),
+  },
+  {
+    label: 'GET blob of a linked file',
+    kind: 'bytes',
+    fixture: 'shared',
+    field: 'blob',
+    run: bytes('GET', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.body]).toEqual([200, BLOB_BYTES]),
+  },
   {
     label: 'createRegistry',
     kind: 'mutation',
@@ -578,48 +641,52 @@ const U: Outcome = 'UNAUTHENTICATED';
 const C: Outcome = 'CONFLICT';
 
 const EXPECTED: Record<string, Outcome[]> = {
-  //                                               anon viewer member admin other-admin global group outsider
-  createRegistry: [U, F, F, F, F, OK, F, F],
-  'updateRegistry description': [U, F, F, OK, N, OK, F, N],
-  'updateRegistry protectedAliases': [U, F, F, OK, N, OK, F, N],
-  'updateRegistry visibility': [U, F, F, OK, N, OK, F, N],
-  grantRole: [U, F, F, OK, N, OK, F, N],
-  revokeRole: [U, F, F, OK, N, OK, F, N],
-  createModel: [U, F, OK, OK, N, OK, OK, N],
-  updateModel: [U, F, OK, OK, N, OK, OK, N],
-  'updateModel name (model holds production)': [U, F, F, OK, N, OK, F, N],
-  'updateModel name (no protected alias)': [U, F, OK, OK, N, OK, OK, N],
-  'archiveModel (model holds production)': [U, F, F, OK, N, OK, F, N],
-  'archiveModel (no protected alias)': [U, F, OK, OK, N, OK, OK, N],
-  linkModelVersion: [U, F, OK, OK, N, OK, OK, N],
-  'linkModelVersion with aliases ["production"]': [U, F, F, OK, N, OK, F, N],
-  updateModelVersion: [U, F, OK, OK, N, OK, OK, N],
-  archiveModelVersion: [U, F, OK, OK, N, OK, OK, N],
-  'archiveModelVersion holding production': [U, F, C, C, N, C, C, N],
-  'setAlias staging': [U, F, OK, OK, N, OK, OK, N],
-  'removeAlias staging': [U, F, OK, OK, N, OK, OK, N],
-  'setAlias production': [U, F, F, OK, N, OK, F, N],
-  'removeAlias production': [U, F, F, OK, N, OK, F, N],
-  createRun: [U, F, OK, OK, N, OK, OK, N],
-  updateRun: [U, F, OK, OK, N, OK, OK, N],
-  'logArtifact produced by a run': [U, F, OK, OK, N, OK, OK, N],
-  useArtifact: [U, F, OK, OK, N, OK, OK, N],
-  'lineage(id) of the version': [U, OK, OK, OK, N, OK, OK, N],
-  createWebhook: [U, F, F, OK, N, OK, F, N],
-  updateWebhook: [U, F, F, OK, N, OK, F, N],
-  deleteWebhook: [U, F, F, OK, N, OK, F, N],
-  'registry(name)': [U, OK, OK, OK, N, OK, OK, N],
-  registries: [U, OK, OK, OK, HIDDEN, OK, OK, HIDDEN],
-  model: [U, OK, OK, OK, N, OK, OK, N],
-  'modelVersion(ref: production)': [U, OK, OK, OK, N, OK, OK, N],
-  'node(id) of R': [U, OK, OK, OK, N, OK, OK, N],
-  'node(id) of the model': [U, OK, OK, OK, N, OK, OK, N],
-  'node(id) of the version': [U, OK, OK, OK, N, OK, OK, N],
+  //                                               anon viewer member admin other-admin global group outsider restricted
+  // Byte endpoints: writing needs MEMBER; reading files needs blob:read, which RESTRICTED_VIEWER lacks.
+  'PUT blob': [U, F, OK, OK, N, OK, OK, N, F],
+  'HEAD blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
+  'GET blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
+  createRegistry: [U, F, F, F, F, OK, F, F, F],
+  'updateRegistry description': [U, F, F, OK, N, OK, F, N, F],
+  'updateRegistry protectedAliases': [U, F, F, OK, N, OK, F, N, F],
+  'updateRegistry visibility': [U, F, F, OK, N, OK, F, N, F],
+  grantRole: [U, F, F, OK, N, OK, F, N, F],
+  revokeRole: [U, F, F, OK, N, OK, F, N, F],
+  createModel: [U, F, OK, OK, N, OK, OK, N, F],
+  updateModel: [U, F, OK, OK, N, OK, OK, N, F],
+  'updateModel name (model holds production)': [U, F, F, OK, N, OK, F, N, F],
+  'updateModel name (no protected alias)': [U, F, OK, OK, N, OK, OK, N, F],
+  'archiveModel (model holds production)': [U, F, F, OK, N, OK, F, N, F],
+  'archiveModel (no protected alias)': [U, F, OK, OK, N, OK, OK, N, F],
+  linkModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  'linkModelVersion with aliases ["production"]': [U, F, F, OK, N, OK, F, N, F],
+  updateModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  archiveModelVersion: [U, F, OK, OK, N, OK, OK, N, F],
+  'archiveModelVersion holding production': [U, F, C, C, N, C, C, N, F],
+  'setAlias staging': [U, F, OK, OK, N, OK, OK, N, F],
+  'removeAlias staging': [U, F, OK, OK, N, OK, OK, N, F],
+  'setAlias production': [U, F, F, OK, N, OK, F, N, F],
+  'removeAlias production': [U, F, F, OK, N, OK, F, N, F],
+  createRun: [U, F, OK, OK, N, OK, OK, N, F],
+  updateRun: [U, F, OK, OK, N, OK, OK, N, F],
+  'logArtifact produced by a run': [U, F, OK, OK, N, OK, OK, N, F],
+  useArtifact: [U, F, OK, OK, N, OK, OK, N, F],
+  'lineage(id) of the version': [U, OK, OK, OK, N, OK, OK, N, OK],
+  createWebhook: [U, F, F, OK, N, OK, F, N, F],
+  updateWebhook: [U, F, F, OK, N, OK, F, N, F],
+  deleteWebhook: [U, F, F, OK, N, OK, F, N, F],
+  'registry(name)': [U, OK, OK, OK, N, OK, OK, N, OK],
+  registries: [U, OK, OK, OK, HIDDEN, OK, OK, HIDDEN, OK],
+  model: [U, OK, OK, OK, N, OK, OK, N, OK],
+  'modelVersion(ref: production)': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of R': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of the model': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'node(id) of the version': [U, OK, OK, OK, N, OK, OK, N, OK],
   // Webhooks exist only for the registry's admins.
-  'node(id) of the webhook': [U, N, N, OK, N, OK, N, N],
-  'Registry.members': [U, OK, OK, OK, N, OK, OK, N],
-  'model aliasHistory': [U, OK, OK, OK, N, OK, OK, N],
-  'auditEvents(filter: {registry: R})': [U, F, F, OK, N, OK, F, N],
+  'node(id) of the webhook': [U, N, N, OK, N, OK, N, N, N],
+  'Registry.members': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'model aliasHistory': [U, OK, OK, OK, N, OK, OK, N, OK],
+  'auditEvents(filter: {registry: R})': [U, F, F, OK, N, OK, F, N, F],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -638,7 +705,15 @@ const TABLES = [
   'lineage_edge',
   'webhook',
   'webhook_delivery',
+  'blob_upload',
+  'version_blob',
 ] as const;
+
+async function storedBlobs(): Promise<number> {
+  let n = 0;
+  for await (const _blob of s.app.services.blobs.store.list()) n++;
+  return n;
+}
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
 async function snapshot(t: Target) {
@@ -650,6 +725,7 @@ async function snapshot(t: Target) {
   const modelId = model?.id ?? null;
   return {
     counts,
+    storedBlobs: await storedBlobs(),
     registry,
     bindings: await q('SELECT * FROM role_binding WHERE registry_id = ? ORDER BY subject', [registry.id]),
     webhooks: await q('SELECT * FROM webhook WHERE registry_id = ? ORDER BY id', [registry.id]),
@@ -756,9 +832,9 @@ for (const op of OPERATIONS) {
 
       const after = await snapshot(t);
       if (op.kind === 'query' || outcome !== OK) {
-        // Denied calls and reads change nothing: no row added, removed or edited.
+        // Denied calls and reads change nothing: no row added, removed or edited, no blob stored.
         expect(after).toEqual(before);
-      } else {
+      } else if (op.kind === 'mutation') {
         // An allowed change is in the audit log, under the caller's own subject.
         const added = after.counts.audit_event - before.counts.audit_event;
         expect(added).toBeGreaterThan(0);

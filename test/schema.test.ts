@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AuditActionNames1764633600000 } from '../migrations/1764633600000-AuditActionNames';
+import { AuditActionNames1764979200000 } from '../migrations/1764979200000-AuditActionNames';
 import { AuditEventEntity } from '../src/audit/audit-event.entity';
 import { createLogger } from '../src/common/logger';
 import { JsonObject } from '../src/db/columns';
@@ -95,7 +95,7 @@ describe('stored audit action names', () => {
         const rows = await db.ds.manager.find(AuditEventEntity, { order: { id: 'ASC' } });
         return rows.map((e) => e.action);
       };
-      const migration = new AuditActionNames1764633600000();
+      const migration = new AuditActionNames1764979200000();
       await migration.up(runner);
       expect(await actions()).toEqual(['alias.set', 'alias.set']);
       await migration.down(runner);

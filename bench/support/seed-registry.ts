@@ -141,6 +141,7 @@ export async function addModels(em: EntityManager, seeded: SeededRegistry, count
         createdAt: at,
         updatedAt: at,
         archivedAt: null,
+        downloadCount: 0,
       };
       runs.push(run);
       versions.push(version);

@@ -9,6 +9,8 @@ import { Principal } from './principal';
 export type Permission =
   | 'registry:create'
   | 'registry:read'
+  /** Download model files (docs/files.md); everyone who reads the registry except RESTRICTED_VIEWER. */
+  | 'blob:read'
   | 'registry:admin'
   | 'model:write'
   | 'alias:write'
@@ -59,6 +61,7 @@ export class Authorizer {
 const FORBIDDEN_MESSAGES: Record<Permission, string> = {
   'registry:create': 'Only global admins (AUTH_ADMINS) may create registries.',
   'registry:read': 'You have no role in this registry.',
+  'blob:read': 'Restricted viewers see metadata only: downloading model files needs VIEWER or above.',
   'registry:admin': 'Only admins of this registry may do this.',
   'model:write': 'Only members and admins of this registry may change models and versions.',
   'alias:write': 'Only members and admins of this registry may set, move or remove aliases.',

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { ID, TIMESTAMP } from '../db/columns';
 import { RegistryEntity } from '../registry/registry.entity';
 
-export const ROLES = ['VIEWER', 'MEMBER', 'ADMIN'] as const;
+export const ROLES = ['RESTRICTED_VIEWER', 'VIEWER', 'MEMBER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A subject's role in one registry. Subjects are token subjects or `group:<name>`. */
@@ -18,7 +18,7 @@ export class RoleBindingEntity {
   registry?: RegistryEntity;
 
   @Column({ type: 'varchar', length: 255 }) subject!: string;
-  @Column({ type: 'varchar', length: 16 }) role!: Role;
+  @Column({ type: 'varchar', length: 32 }) role!: Role;
   @Column({ type: 'varchar', length: 255 }) grantedBy!: string;
   @Column(TIMESTAMP) grantedAt!: Date;
 }

@@ -22,7 +22,7 @@ export interface RevokeRoleParams {
 
 // A token subject, or group:<name>. `@…` and `role:…` are the policy's own names.
 const SUBJECT = /^(?!@|role:)[^\s]{1,255}$/i;
-const RANK: Record<Role, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3 };
+const RANK: Record<Role, number> = { RESTRICTED_VIEWER: 1, VIEWER: 2, MEMBER: 3, ADMIN: 4 };
 
 function subjectName(value: string): string {
   if (!SUBJECT.test(value) || value === 'group:') {

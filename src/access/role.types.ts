@@ -3,6 +3,7 @@ import { Registry } from '../registry/registry.types';
 import { User } from '../viewer/user.types';
 
 export enum RoleName {
+  RESTRICTED_VIEWER = 'RESTRICTED_VIEWER',
   VIEWER = 'VIEWER',
   MEMBER = 'MEMBER',
   ADMIN = 'ADMIN',
@@ -10,7 +11,12 @@ export enum RoleName {
 registerEnumType(RoleName, {
   name: 'Role',
   valuesConfig: {
-    VIEWER: { description: 'Reads the registry: models, versions, aliases, history, lineage.' },
+    RESTRICTED_VIEWER: {
+      description: 'Reads the metadata (models, versions, aliases, history, lineage) but cannot download model files.',
+    },
+    VIEWER: {
+      description: 'Reads the registry: models, versions, aliases, history, lineage, and downloads model files.',
+    },
     MEMBER: { description: 'Also creates and edits models, links versions, moves unprotected aliases.' },
     ADMIN: { description: 'Also moves protected aliases, grants roles, manages webhooks, reads the audit log.' },
   },

@@ -3,6 +3,8 @@ import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { BlobUploadEntity } from '../files/blob-upload.entity';
+import { VersionBlobEntity } from '../files/version-blob.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
@@ -27,4 +29,6 @@ export const ENTITIES = [
   LineageEdgeEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  BlobUploadEntity,
+  VersionBlobEntity,
 ];

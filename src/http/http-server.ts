@@ -23,6 +23,8 @@ export interface HttpOptions {
   recordStatements?: boolean;
   /** Serves GET /metrics when set; with a token, only to `Authorization: Bearer <token>`. */
   metrics?: { token: string | null; contentType: () => string; render: () => Promise<string> };
+  /** Other endpoints (the blob routes): answers true when it handled the request. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => Promise<boolean>;
   /** Called once per /graphql request, after its response is written. */
   onGraphQLRequest?: (summary: RequestSummary, scope: RequestScope) => void;
 }
@@ -142,6 +144,7 @@ export function createHttpServer<TContext extends object>(
       res.setHeader('content-type', opts.metrics.contentType());
       return res.end(await opts.metrics.render());
     }
+    if (opts.routes && (await opts.routes(req, res, url, scope))) return;
     if (url.pathname !== '/graphql')
       return sendJson(res, 404, { error: 'Not found. The GraphQL endpoint is /graphql.' });
 

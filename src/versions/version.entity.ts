@@ -41,4 +41,7 @@ export class VersionEntity {
   @Column(TIMESTAMP) createdAt!: Date;
   @Column(TIMESTAMP) updatedAt!: Date;
   @Column({ ...TIMESTAMP, nullable: true }) archivedAt!: Date | null;
+
+  /** Downloads of this version's files through the server (docs/files.md); one UPDATE per download. */
+  @Column({ type: 'integer', default: 0 }) downloadCount!: number;
 }

@@ -3,11 +3,14 @@ import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
 import { RegisteredModel } from '../models/model.types';
 import { User, userRef } from '../viewer/user.types';
+import { blobPath } from '../files/blob.routes';
+import { isStoredArtifact } from '../files/artifact-input';
 import { versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 import {
   ArchiveModelVersionInput,
   ArchiveModelVersionPayload,
+  ArtifactFile,
   LinkModelVersionInput,
   LinkModelVersionPayload,
   ModelArtifact,
@@ -76,8 +79,21 @@ export class VersionResolver {
   }
 
   @FieldResolver(() => ModelArtifact)
-  artifact(@Root() v: VersionEntity): ModelArtifact {
-    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files: v.artifactFiles };
+  async artifact(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ModelArtifact> {
+    const files = await this.files(v, ctx);
+    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files };
+  }
+
+  @FieldResolver(() => [ArtifactFile], {
+    description: "The artifact's files; `downloadUrl` is set when the registry holds them.",
+  })
+  async files(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ArtifactFile[]> {
+    if (!isStoredArtifact(v.artifactUri)) return v.artifactFiles.map((f) => ({ ...f, downloadUrl: null }));
+    const model = await ctx.loaders.model.load(v.modelId);
+    const registry = await ctx.loaders.registry.load(model!.registryId);
+    // The version's id in the URL counts the download for this version alone.
+    const query = `?version=${toGlobalId('ModelVersion', v.id)}`;
+    return v.artifactFiles.map((f) => ({ ...f, downloadUrl: `${blobPath(registry!.name, f.digest!)}${query}` }));
   }
 
   @FieldResolver(() => [String])

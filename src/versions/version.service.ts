@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
@@ -16,15 +16,10 @@ import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
 import { toGlobalId } from '../common/global-id';
+import type { BlobService } from '../files/blob.service';
+import { ArtifactParams, artifactColumns } from '../files/artifact-input';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
-
-export interface ArtifactParams {
-  uri: string;
-  digest: string;
-  sizeBytes: number;
-  files?: { path: string; digest?: string | null; sizeBytes?: number | null }[] | null;
-}
 
 export interface LinkVersionInput {
   registry: string;
@@ -38,6 +33,8 @@ export interface LinkVersionInput {
   idempotencyKey?: string | null;
   /** Global id of the run that produced the artifact. */
   run?: string | null;
+  /** Content identical to a version of the model that is not archived: answer that version, link nothing. */
+  dedupe?: boolean | null;
 }
 
 export interface LinkResult {
@@ -46,6 +43,8 @@ export interface LinkResult {
   modelCreated: boolean;
   /** True when the idempotency key matched an earlier link: nothing new was written. */
   replayed: boolean;
+  /** False when an earlier version was answered (an idempotency replay, or dedupe). */
+  created: boolean;
 }
 
 export interface UpdateVersionInput {
@@ -103,6 +102,7 @@ export class VersionService {
     private readonly aliases: AliasService,
     private readonly runs: RunService,
     private readonly changes: ChangeLog,
+    private readonly blobs: BlobService,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -182,12 +182,7 @@ export class VersionService {
   async link(caller: Caller, input: LinkVersionInput): Promise<LinkResult> {
     // Everything is validated before the transaction opens: bad input writes nothing.
     validate.modelName(input.model, 'model');
-    const artifact = {
-      artifactUri: validate.uri(input.artifact.uri),
-      artifactDigest: validate.digest(input.artifact.digest),
-      artifactSizeBytes: validate.sizeBytes(input.artifact.sizeBytes),
-      artifactFiles: validate.artifactFiles(input.artifact.files ?? []),
-    };
+    const { columns: artifact, files } = artifactColumns(input.registry, input.model, input.artifact);
     const fields = {
       metadata: validate.jsonObject(input.metadata ?? {}, 'metadata'),
       metrics: validate.metrics(input.metrics ?? {}),
@@ -204,6 +199,7 @@ export class VersionService {
       // The PRODUCED edge is lineage of the run too: like logArtifact(producedBy:), it needs
       // write access to the run's registry, not just read.
       const producer = input.run ? await this.writableRun(em, caller, input.run) : null;
+      if (files) await this.blobs.requireLinkable(em, caller.principal, registry, files);
 
       const { model, created } = await this.lockOrCreateModel(em, caller, registry, input.model, new Date());
       // Taken after the model lock, so times follow version numbers even under contention.
@@ -215,7 +211,27 @@ export class VersionService {
         const earlier = await em.findOneBy(VersionEntity, { modelId: model.id, idempotencyKey });
         if (earlier) {
           assertSameArtifact(earlier, artifact, idempotencyKey);
-          return { version: earlier, model, modelCreated: false, replayed: true };
+          return { version: earlier, model, modelCreated: false, replayed: true, created: false };
+        }
+      }
+      if (input.dedupe) {
+        const same = await em.findOne(VersionEntity, {
+          where: {
+            modelId: model.id,
+            artifactDigest: artifact.artifactDigest,
+            artifactUri: artifact.artifactUri,
+            artifactSizeBytes: artifact.artifactSizeBytes,
+            archivedAt: IsNull(),
+          },
+          order: { number: 'DESC' },
+        });
+        if (same) {
+          // Aliases asked for still move to it: "make production this content" holds either way.
+          const reason = 'set when identical content was linked again';
+          for (const alias of aliasNames) {
+            await this.aliases.apply(em, caller, registry, model, alias, same, reason, now);
+          }
+          return { version: same, model, modelCreated: false, replayed: false, created: false };
         }
       }
 
@@ -230,11 +246,13 @@ export class VersionService {
         createdAt: now,
         updatedAt: now,
         archivedAt: null,
+        downloadCount: 0,
       };
       model.nextVersionNumber += 1;
       model.updatedAt = now;
       await em.update(ModelEntity, { id: model.id }, { nextVersionNumber: model.nextVersionNumber, updatedAt: now });
       await em.insert(VersionEntity, version);
+      if (files) await this.blobs.linkToVersion(em, version.id, files);
       await this.changes.record(
         em,
         caller,
@@ -287,7 +305,7 @@ export class VersionService {
           `set when ${versionName(version)} was linked`,
           now,
         );
-      return { version, model, modelCreated: created, replayed: false };
+      return { version, model, modelCreated: created, replayed: false, created: true };
     });
   }
 

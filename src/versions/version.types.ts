@@ -22,12 +22,29 @@ export class ArtifactFile {
   @Field() path!: string;
   @Field(() => String, { nullable: true }) digest!: string | null;
   @Field(() => SafeInt, { nullable: true }) sizeBytes!: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Where to GET the file when the registry holds it: `/v1/registries/{registry}/blobs/sha256:{hex}?version={id}` ' +
+      '(docs/files.md; the version id counts the download for this version). Null for files stored elsewhere.',
+  })
+  downloadUrl!: string | null;
 }
 
 @ObjectType({ description: "Where a version's model files live. Immutable once linked." })
 export class ModelArtifact {
-  @Field({ description: 'e.g. s3://bucket/path, gs://…, https://…' }) uri!: string;
-  @Field({ description: '`sha256:` followed by 64 hex digits.' }) digest!: string;
+  @Field({
+    description:
+      'e.g. s3://bucket/path, gs://…, https://…; ' +
+      '`registry://{registry}/{model}@{digest}` when the registry holds the files.',
+  })
+  uri!: string;
+  @Field({
+    description:
+      '`sha256:` followed by 64 hex digits. ' +
+      'For files the registry holds, the digest of their canonical manifest (docs/files.md).',
+  })
+  digest!: string;
   @Field(() => SafeInt) sizeBytes!: number;
   @Field(() => [ArtifactFile]) files!: ArtifactFile[];
 }
@@ -48,6 +65,12 @@ export class ModelVersion extends Node {
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
   @Field(() => Date, { nullable: true }) archivedAt!: Date | null;
+  @Field(() => Int, {
+    description:
+      "Downloads of this version's files through the server (GET of a downloadUrl, from its first byte). " +
+      'Presigned redirects count; HEAD, 304 and resumed ranges do not.',
+  })
+  downloadCount!: number;
 }
 
 @ObjectType()
@@ -74,12 +97,32 @@ export class ArtifactFileInput {
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
 }
 
-@InputType()
+@InputType({
+  description:
+    'Files stored elsewhere (`uri`, `digest`, `sizeBytes`), ' +
+    'or files the registry holds (`files` only, each uploaded first; docs/files.md).',
+})
 export class ArtifactInput {
-  @Field({ description: ARTIFACT_URI_DESCRIPTION }) uri!: string;
-  @Field() digest!: string;
-  @Field(() => SafeInt) sizeBytes!: number;
-  @Field(() => [ArtifactFileInput], { nullable: true }) files?: ArtifactFileInput[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description: `${ARTIFACT_URI_DESCRIPTION} Leave it out when the registry holds the files.`,
+  })
+  uri?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Required with `uri`. Without, computed from the files (and checked if sent).',
+  })
+  digest?: string | null;
+  @Field(() => SafeInt, {
+    nullable: true,
+    description: "Required with `uri`. Without, the files' total (and checked if sent).",
+  })
+  sizeBytes?: number | null;
+  @Field(() => [ArtifactFileInput], {
+    nullable: true,
+    description: 'Without `uri`: every file with its path, digest and size, each already uploaded.',
+  })
+  files?: ArtifactFileInput[] | null;
 }
 
 @InputType()
@@ -107,6 +150,14 @@ export class LinkModelVersionInput {
     description: 'The run that produced the artifact (see createRun); recorded as lineage.',
   })
   run?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'When a version of the model that is not archived has identical content, answer it (`created: false`) ' +
+      'instead of linking a new one; `aliases` still move to it.',
+  })
+  dedupe?: boolean | null;
 }
 
 @ObjectType()
@@ -116,6 +167,11 @@ export class LinkModelVersionPayload {
   @Field({ description: 'True when this link created the model.' }) modelCreated!: boolean;
   @Field({ description: 'True when the idempotency key matched an earlier link; nothing was written.' })
   replayed!: boolean;
+  @Field({
+    description:
+      'False when an existing version was answered: an idempotency replay, or `dedupe` found identical content.',
+  })
+  created!: boolean;
 }
 
 @InputType()

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { App, BackgroundWorker, startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger, Logger } from '../../src/common/logger';
@@ -22,6 +25,8 @@ export interface TestServer {
   db: TestDatabase;
   idp: IdentityProvider;
   url: string;
+  /** DATA_DIR of this server (a fresh temporary directory unless the env names one): model files live under it. */
+  dataDir: string;
   /** A bearer token for a subject, signed by the test identity provider. */
   token(subject: string, opts?: TokenOptions): Promise<string>;
   /** Headers that authenticate as a subject: `s.gql(q, vars, await s.as('alice'))`. */
@@ -53,10 +58,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = await createTestDatabase();
   const idp = await IdentityProvider.start();
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'registry-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
     AUTH_JWKS_URL: idp.url,
     AUTH_ISSUER: ISSUER,
     AUTH_AUDIENCE: AUDIENCE,
@@ -99,6 +106,7 @@ export async function startTestServer(
     db,
     idp,
     url: app.url,
+    dataDir,
     gql,
     token: (subject, opts) => idp.token(subject, opts),
     as: async (subject, opts) => ({ authorization: `Bearer ${await idp.token(subject, opts)}` }),
@@ -111,6 +119,7 @@ export async function startTestServer(
       await app.stop();
       await idp.stop();
       await db.drop();
+      if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

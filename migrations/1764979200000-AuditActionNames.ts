@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `alias.set` that has a `before` (the version the alias left), so `down` can tell them apart
  * again.
  */
-export class AuditActionNames1764633600000 implements MigrationInterface {
-  name = 'AuditActionNames1764633600000';
+export class AuditActionNames1764979200000 implements MigrationInterface {
+  name = 'AuditActionNames1764979200000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`UPDATE audit_event SET action = 'alias.set' WHERE action = 'alias.moved'`);
