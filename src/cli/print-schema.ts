@@ -7,7 +7,7 @@ import { buildRegistrySchema, printRegistrySchema } from '../graphql/schema';
  * `npm run schema:print` writes schema/schema.graphql from the code; `npm run schema:check`
  * fails when the checked-in file differs, so API changes are always reviewed as SDL. Both take
  * the SDL from `{ _service { sdl } }` run on the schema the server serves, so the file is the
- * subgraph's own SDL, byte for byte (test/schema.test.ts also asks a running server over HTTP).
+ * subgraph's own SDL, byte for byte (test/api/schema.test.ts also asks a running server over HTTP).
  */
 export const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schema', 'schema.graphql');
 

@@ -1,7 +1,7 @@
 /**
  * Documents built to make validation expensive, each as large as the default size limits allow
  * (GRAPHQL_MAX_DOCUMENT_BYTES 100 KiB, GRAPHQL_MAX_TOKENS 5 000, GRAPHQL_MAX_DOCUMENT_LINES
- * 5 000), with what the server must answer. test/limits.test.ts sends them over HTTP;
+ * 5 000), with what the server must answer. test/api/limits.test.ts sends them over HTTP;
  * `npm run bench` times their validation and sends them beside normal traffic (W6).
  *
  * `refused` names the limit (or graphql-js's own error) that stops each one; `accepted` ones sit

@@ -6,7 +6,7 @@ import { maxDepthRule } from '../../src/graphql/limits/max-depth.rule';
 
 // The request limits as pure functions of a schema, a document and its variables: no server.
 // The schema is a small stand-in with the shapes that matter (connections, a plain list, a list
-// argument, a walk with a depth); test/limits.test.ts checks the same limits on the real API.
+// argument, a walk with a depth); test/api/limits.test.ts checks the same limits on the real API.
 
 const schema = buildSchema(`
   type Query {

@@ -1,7 +1,7 @@
 import { backoffMs, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../src/delivery/retry';
 
 // When a failed webhook delivery is tried again, and after how long. The dispatcher that applies
-// these to real deliveries is tested over HTTP (test/webhook-delivery.test.ts).
+// these to real deliveries is tested over HTTP (test/api/webhook-delivery.test.ts).
 
 describe('retryable answers', () => {
   it('retries timeouts, rate limits and server errors', () => {
