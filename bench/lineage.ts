@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     description: null,
     visibility: 'RESTRICTED',
     protectedAliases: ['production'],
+    requiredApprovals: 1,
     createdBy: who,
     createdAt: now,
     updatedAt: now,

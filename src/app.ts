@@ -57,7 +57,11 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
-  const services = createServices(db, policy, { lineage: config.lineage, webhooks: config.webhooks });
+  const services = createServices(db, policy, {
+    lineage: config.lineage,
+    webhooks: config.webhooks,
+    governance: config.governance,
+  });
   if (config.webhooks.allowPrivateNetworks)
     logger.warn(
       'webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',

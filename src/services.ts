@@ -6,13 +6,14 @@ import { ArtifactService } from './lineage/artifact.service';
 import { LineageLimits, LineageService } from './lineage/lineage.service';
 import { RunService } from './lineage/run.service';
 import { AliasService } from './aliases/alias.service';
+import { ChangeRequestService } from './aliases/change-request.service';
 import { ChangeLog } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
-import { WebhookConfig } from './config';
+import { GovernanceConfig, WebhookConfig } from './config';
 import { DeliveryAttempts } from './delivery/attempt';
 import { Outbox } from './delivery/outbox';
 import { WebhookSender } from './delivery/sender';
@@ -26,6 +27,7 @@ export interface Services {
   models: ModelService;
   versions: VersionService;
   aliases: AliasService;
+  changeRequests: ChangeRequestService;
   nodes: NodeService;
   roles: RoleService;
   audit: AuditQueryService;
@@ -41,6 +43,7 @@ export interface Services {
 export interface ServiceOptions {
   lineage: LineageLimits;
   webhooks: WebhookConfig;
+  governance: GovernanceConfig;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
@@ -50,7 +53,9 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);
   const runs = new RunService(db, authz, registries, changes);
-  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes);
+  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, {
+    deleteAfterDays: opts.governance.versionDeleteAfterDays,
+  });
   const webhookSender = new WebhookSender({
     allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
     timeoutMs: opts.webhooks.timeoutMs,
@@ -63,6 +68,7 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     models,
     versions,
     aliases,
+    changeRequests: new ChangeRequestService(db, authz, models, aliases, changes, opts.governance.aliasRequestTtlDays),
     nodes: new NodeService(db, authz),
     roles: new RoleService(db, authz, registries, changes),
     audit: new AuditQueryService(db, authz, registries, models),

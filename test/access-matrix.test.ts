@@ -103,7 +103,7 @@ async function modelWithAliases(registry: string, model: string, unprotected = f
 }
 
 beforeAll(async () => {
-  s = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},${GLOBAL_ADMIN}` });
+  s = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},${GLOBAL_ADMIN}`, VERSION_DELETE_AFTER_DAYS: '0' });
   headers.anonymous = { authorization: '' };
   for (const [name, id] of Object.entries(IDENTITIES))
     headers[name as CallerName] = await s.as(id.subject, { groups: id.groups, expiresIn: 3600 });
@@ -133,6 +133,8 @@ interface Target {
   artifact?: string;
   /** With the `webhook` fixture: a webhook in the fresh registry. */
   webhook?: string;
+  /** With the `change-request` fixture: the member's PENDING request to point production at v0. */
+  request?: string;
 }
 
 interface Operation {
@@ -143,7 +145,16 @@ interface Operation {
    * registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R;
    * `shared`: R and its read model.
    */
-  fixture: 'model' | 'unprotected-model' | 'registry' | 'webhook' | 'run' | 'shared';
+  fixture:
+    | 'model'
+    | 'unprotected-model'
+    | 'archived-model'
+    | 'archived-version'
+    | 'change-request'
+    | 'registry'
+    | 'webhook'
+    | 'run'
+    | 'shared';
   /** The top-level field of the result. */
   field: string;
   run(t: Target, h: Record<string, string>): Promise<GraphQLResult>;
@@ -164,6 +175,14 @@ const UPDATE_VERSION = `mutation($i: UpdateModelVersionInput!) { updateModelVers
 const ARCHIVE_VERSION = `mutation($i: ArchiveModelVersionInput!) { archiveModelVersion(input: $i) { version { name archived } } }`;
 const SET_ALIAS = `mutation($i: SetAliasInput!) { setAlias(input: $i) { alias { name version { name } } previousVersion { name } changed } }`;
 const REMOVE_ALIAS = `mutation($i: RemoveAliasInput!) { removeAlias(input: $i) { alias previousVersion { name } } }`;
+const SET_ALIASES = `mutation($i: SetAliasesInput!) { setAliases(input: $i) { results { alias { name version { name } } previousVersion { name } changed } } }`;
+const REQUEST_CHANGE = `mutation($i: RequestAliasChangeInput!) { requestAliasChange(input: $i) { request { id state versionName } } }`;
+const APPROVE_CHANGE = `mutation($i: DecideAliasChangeInput!) { approveAliasChange(input: $i) { request { state } applied } }`;
+const REJECT_CHANGE = `mutation($i: DecideAliasChangeInput!) { rejectAliasChange(input: $i) { request { state } } }`;
+const CANCEL_CHANGE = `mutation($i: DecideAliasChangeInput!) { cancelAliasChange(input: $i) { request { state } } }`;
+const RESTORE_MODEL = `mutation($i: RestoreModelInput!) { restoreModel(input: $i) { model { name archived } } }`;
+const RESTORE_VERSION = `mutation($i: RestoreModelVersionInput!) { restoreModelVersion(input: $i) { version { name archived } } }`;
+const DELETE_VERSION = `mutation($i: DeleteModelVersionInput!) { deleteModelVersion(input: $i) { deletedVersion { name number } releasedDigests } }`;
 const CREATE_RUN = `mutation($i: CreateRunInput!) { createRun(input: $i) { run { name status } created } }`;
 const UPDATE_RUN = `mutation($i: UpdateRunInput!) { updateRun(input: $i) { run { status metrics } } }`;
 const LOG_ARTIFACT = `mutation($i: LogArtifactInput!) { logArtifact(input: $i) { artifact { type name } created } }`;
@@ -370,6 +389,81 @@ const OPERATIONS: Operation[] = [
       check: (d) => expect(d.removeAlias).toEqual({ alias, previousVersion: { name: 'v1' } }),
     },
   ]),
+  ...(['staging', 'production'] as const).map((alias): Operation => ({
+    label: `setAliases ${alias}`,
+    kind: 'mutation',
+    fixture: 'model',
+    field: 'setAliases',
+    run: mutation(SET_ALIASES, (t) => ({
+      changes: [{ registry: t.registry, model: t.model, alias, version: 'v0', expectedVersion: 'v1' }],
+    })),
+    check: (d) =>
+      expect(d.setAliases.results).toEqual([
+        { alias: { name: alias, version: { name: 'v0' } }, previousVersion: { name: 'v1' }, changed: true },
+      ]),
+  })),
+  {
+    label: 'requestAliasChange production',
+    kind: 'mutation',
+    fixture: 'model',
+    field: 'requestAliasChange',
+    run: mutation(REQUEST_CHANGE, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      alias: 'production',
+      version: 'v0',
+    })),
+    check: (d) => expect(d.requestAliasChange.request).toMatchObject({ state: 'PENDING', versionName: 'v0' }),
+  },
+  {
+    label: "approveAliasChange (a member's request)",
+    kind: 'mutation',
+    fixture: 'change-request',
+    field: 'approveAliasChange',
+    run: mutation(APPROVE_CHANGE, (t) => ({ request: t.request })),
+    check: (d) => expect(d.approveAliasChange).toEqual({ request: { state: 'APPLIED' }, applied: true }),
+  },
+  {
+    label: "rejectAliasChange (a member's request)",
+    kind: 'mutation',
+    fixture: 'change-request',
+    field: 'rejectAliasChange',
+    run: mutation(REJECT_CHANGE, (t) => ({ request: t.request })),
+    check: (d) => expect(d.rejectAliasChange.request).toEqual({ state: 'REJECTED' }),
+  },
+  {
+    // Only the requester (the member) may cancel: a service rule on top of `alias:request`.
+    label: "cancelAliasChange (the member's request)",
+    kind: 'mutation',
+    fixture: 'change-request',
+    field: 'cancelAliasChange',
+    run: mutation(CANCEL_CHANGE, (t) => ({ request: t.request })),
+    check: (d) => expect(d.cancelAliasChange.request).toEqual({ state: 'CANCELLED' }),
+  },
+  {
+    label: 'restoreModel',
+    kind: 'mutation',
+    fixture: 'archived-model',
+    field: 'restoreModel',
+    run: mutation(RESTORE_MODEL, (t) => ({ registry: t.registry, model: t.model })),
+    check: (d, t) => expect(d.restoreModel.model).toEqual({ name: t.model, archived: false }),
+  },
+  {
+    label: 'restoreModelVersion',
+    kind: 'mutation',
+    fixture: 'archived-version',
+    field: 'restoreModelVersion',
+    run: mutation(RESTORE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v0' })),
+    check: (d) => expect(d.restoreModelVersion.version).toEqual({ name: 'v0', archived: false }),
+  },
+  {
+    label: 'deleteModelVersion',
+    kind: 'mutation',
+    fixture: 'archived-version',
+    field: 'deleteModelVersion',
+    run: mutation(DELETE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v0' })),
+    check: (d) => expect(d.deleteModelVersion.deletedVersion).toMatchObject({ name: 'v0', number: 0 }),
+  },
   {
     label: 'createRun',
     kind: 'mutation',
@@ -523,6 +617,50 @@ const OPERATIONS: Operation[] = [
       ),
   },
   {
+    label: 'model aliasesAt(now)',
+    kind: 'query',
+    fixture: 'shared',
+    field: 'model',
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!, $m: String!, $t: DateTimeISO!) { model(registry: $r, name: $m) { aliasesAt(time: $t) { alias toVersionName } } }`,
+        { r: t.registry, m: t.model, t: new Date().toISOString() },
+        h,
+      ),
+    check: (d) =>
+      expect(d.model.aliasesAt).toEqual([
+        { alias: 'latest', toVersionName: 'v1' },
+        { alias: 'production', toVersionName: 'v1' },
+        { alias: 'staging', toVersionName: 'v1' },
+      ]),
+  },
+  {
+    label: 'modelVersion(ref: production, at: now)',
+    kind: 'query',
+    fixture: 'shared',
+    field: 'modelVersion',
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!, $m: String!, $t: DateTimeISO!) { modelVersion(registry: $r, model: $m, ref: "production", at: $t) { id name } }`,
+        { r: t.registry, m: t.model, t: new Date().toISOString() },
+        h,
+      ),
+    check: (d) => expect(d.modelVersion).toEqual({ id: ids.version, name: 'v1' }),
+  },
+  {
+    label: 'Registry.aliasChangeRequests',
+    kind: 'query',
+    fixture: 'shared',
+    field: 'registry',
+    run: (t, h) =>
+      s.gql(
+        `query($r: String!) { registry(name: $r) { aliasChangeRequests(state: PENDING, first: 1) { edges { node { state } } } } }`,
+        { r: t.registry },
+        h,
+      ),
+    check: (d) => expect(d.registry.aliasChangeRequests.edges.length).toBeLessThanOrEqual(1),
+  },
+  {
     label: 'model aliasHistory',
     kind: 'query',
     fixture: 'shared',
@@ -620,6 +758,20 @@ const EXPECTED: Record<string, Outcome[]> = {
   'Registry.members': [U, OK, OK, OK, N, OK, OK, N],
   'model aliasHistory': [U, OK, OK, OK, N, OK, OK, N],
   'auditEvents(filter: {registry: R})': [U, F, F, OK, N, OK, F, N],
+  'setAliases staging': [U, F, OK, OK, N, OK, OK, N],
+  'setAliases production': [U, F, F, OK, N, OK, F, N],
+  'requestAliasChange production': [U, F, OK, OK, N, OK, OK, N],
+  // ADMIN by the policy (`alias:approve`); the requester (the member) could not approve in any case.
+  "approveAliasChange (a member's request)": [U, F, F, OK, N, OK, F, N],
+  "rejectAliasChange (a member's request)": [U, F, F, OK, N, OK, F, N],
+  // `alias:request` by the policy, then the requester only: admins reject instead.
+  "cancelAliasChange (the member's request)": [U, F, OK, F, N, F, F, N],
+  restoreModel: [U, F, F, OK, N, OK, F, N],
+  restoreModelVersion: [U, F, F, OK, N, OK, F, N],
+  deleteModelVersion: [U, F, F, OK, N, OK, F, N],
+  'model aliasesAt(now)': [U, OK, OK, OK, N, OK, OK, N],
+  'modelVersion(ref: production, at: now)': [U, OK, OK, OK, N, OK, OK, N],
+  'Registry.aliasChangeRequests': [U, OK, OK, OK, N, OK, OK, N],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -638,6 +790,8 @@ const TABLES = [
   'lineage_edge',
   'webhook',
   'webhook_delivery',
+  'alias_change_request',
+  'alias_change_approval',
 ] as const;
 
 /** Row counts of every table, and every row of the cell's registry, model, versions, aliases and bindings. */
@@ -658,6 +812,7 @@ async function snapshot(t: Target) {
     aliases: await q('SELECT * FROM model_alias WHERE model_id = ? ORDER BY name', [modelId]),
     aliasEvents: await q('SELECT * FROM alias_event WHERE model_id = ? ORDER BY id', [modelId]),
     runs: await q('SELECT * FROM run WHERE registry_id = ? ORDER BY id', [registry.id]),
+    changeRequests: await q('SELECT * FROM alias_change_request WHERE model_id = ? ORDER BY id', [modelId]),
   };
 }
 
@@ -681,6 +836,20 @@ async function targetFor(op: Operation): Promise<Target> {
     const model = `cell-${n}`;
     await modelWithAliases(R, model, op.fixture === 'unprotected-model');
     return { registry: R, model, n };
+  }
+  if (op.fixture === 'archived-model' || op.fixture === 'archived-version') {
+    const model = `cell-${n}`;
+    await modelWithAliases(R, model, true);
+    if (op.fixture === 'archived-model') await s.ok(ARCHIVE_MODEL, { i: { registry: R, model } });
+    else await s.ok(ARCHIVE_VERSION, { i: { registry: R, model, version: 'v0' } });
+    return { registry: R, model, n };
+  }
+  if (op.fixture === 'change-request') {
+    const model = `cell-${n}`;
+    await modelWithAliases(R, model);
+    const input = { registry: R, model, alias: 'production', version: 'v0', reason: 'matrix' };
+    const made = await s.ok(REQUEST_CHANGE, { i: input }, headers.member);
+    return { registry: R, model, n, request: made.requestAliasChange.request.id as string };
   }
   if (op.fixture === 'run') {
     const run = (await s.ok(CREATE_RUN.replace('run {', 'run { id'), { i: { registry: R, name: `cell-run-${n}` } }))

@@ -86,8 +86,15 @@ export class RoleService {
     });
   }
 
-  /** A registry's bindings, by subject. The caller has already been allowed to read the registry. */
-  async members(registry: RegistryEntity): Promise<RoleBindingEntity[]> {
+  /**
+   * A registry's bindings, by subject, for a caller already allowed to read the registry. Only
+   * those who hold a role in it themselves (or through a group), and admins, see them; anyone
+   * else, such as every authenticated caller reading an ORGANIZATION registry, gets an empty
+   * list. Empty rather than FORBIDDEN: a query asking for members along with other fields still
+   * works, and an empty list is what a registry without bindings would show, so it reveals nothing.
+   */
+  async members(principal: Principal, registry: RegistryEntity): Promise<RoleBindingEntity[]> {
+    if (!(await this.authz.canAsMember(principal, 'registry:members', registry))) return [];
     return this.db.manager.find(RoleBindingEntity, { where: { registryId: registry.id }, order: { subject: 'ASC' } });
   }
 

@@ -259,3 +259,10 @@ export function idempotencyKey(value: string | null | undefined): string | null 
     );
   return value;
 }
+
+/** A registry's required approvals for protected alias change requests. */
+export function requiredApprovals(value: number, field = 'requiredApprovals'): number {
+  if (!Number.isInteger(value) || value < 1 || value > 10)
+    throw new BadInputError(`"${field}" must be a whole number from 1 to 10; got ${value}.`, field);
+  return value;
+}

@@ -2,6 +2,7 @@ import { PolicyVersionEntity } from '../access/policy-version.entity';
 import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
+import { AliasChangeApprovalEntity, AliasChangeRequestEntity } from '../aliases/change-request.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
@@ -27,4 +28,6 @@ export const ENTITIES = [
   LineageEdgeEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  AliasChangeRequestEntity,
+  AliasChangeApprovalEntity,
 ];

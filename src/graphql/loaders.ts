@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import { AliasEntity } from '../aliases/alias.entity';
+import { AliasChangeApprovalEntity } from '../aliases/change-request.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
@@ -36,6 +37,8 @@ export interface Loaders {
   webhook: DataLoader<string, WebhookEntity | null>;
   /** A version by model and parsed reference, for `version(ref:)` on every model of a page. */
   versionByRef: DataLoader<{ modelId: string; ref: VersionRef }, VersionEntity | null, string>;
+  /** A change request's approvals, oldest first. */
+  approvalsOfRequest: DataLoader<string, AliasChangeApprovalEntity[]>;
 }
 
 function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) {
@@ -89,6 +92,10 @@ export function createLoaders(db: Database): Loaders {
     edgesFrom: grouped(
       (e) => e.fromId,
       (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE),
+    ),
+    approvalsOfRequest: grouped(
+      (a) => a.changeRequestId,
+      (ids) => findWhereIn(em, AliasChangeApprovalEntity, 'changeRequestId', ids, 'at'),
     ),
     versionByRef: new DataLoader(loadVersionsByRef(db), {
       cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,

@@ -2,6 +2,11 @@ import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { RegistryMembersResolver, RoleResolver } from '../access/role.resolver';
 import { AliasEventResolver, AliasResolver } from '../aliases/alias.resolver';
+import {
+  ChangeRequestResolver,
+  ModelChangeRequestsResolver,
+  RegistryChangeRequestsResolver,
+} from '../aliases/change-request.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import {
   ArtifactResolver,
@@ -28,6 +33,9 @@ export const RESOLVERS = [
   VersionResolver,
   AliasResolver,
   AliasEventResolver,
+  ChangeRequestResolver,
+  RegistryChangeRequestsResolver,
+  ModelChangeRequestsResolver,
   NodeResolver,
   ViewerResolver,
   RoleResolver,

@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
-import { Database, isUniqueViolation } from '../db/database';
+import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
 import { hydrate } from '../db/hydrate';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -133,6 +133,47 @@ export class ModelService {
     const model = await this.findForUpdate(em, registry.id, modelName);
     if (!model) throw new NotFoundError(`Model "${registryName}/${modelName}" was not found.`);
     return { registry, model };
+  }
+
+  /**
+   * lockTarget for many models at once (setAliases): every registry is resolved and `check`ed for
+   * every target before any lock is taken, then the models are locked in ascending id order. Two
+   * transactions that lock overlapping sets of models in one global order cannot wait on each
+   * other in a cycle, so overlapping bulk calls queue instead of deadlocking. Returns the targets
+   * in the order asked.
+   */
+  async lockMany(
+    em: EntityManager,
+    principal: Principal,
+    targets: { registry: string; model: string }[],
+    check: (r: RegistryEntity, index: number) => Promise<void>,
+  ): Promise<ModelTarget[]> {
+    const registries = new Map<string, RegistryEntity>();
+    for (const [i, t] of targets.entries()) {
+      let registry = registries.get(t.registry);
+      if (!registry) registries.set(t.registry, (registry = await this.registries.get(principal, t.registry, em)));
+      await check(registry, i);
+    }
+    const found = new Map<string, ModelEntity>();
+    for (const t of targets) {
+      const key = `${t.registry}/${t.model}`;
+      if (found.has(key)) continue;
+      const model = await em.findOneBy(ModelEntity, { registryId: registries.get(t.registry)!.id, name: t.model });
+      if (!model) throw new NotFoundError(`Model "${key}" was not found.`);
+      found.set(key, model);
+    }
+    const locked = new Map<string, ModelEntity>();
+    for (const id of [...new Set([...found.values()].map((m) => m.id))].sort()) {
+      const model = await this.db.lockForUpdate(em, ModelEntity, id);
+      locked.set(id, model!);
+    }
+    return targets.map((t) => {
+      const registry = registries.get(t.registry)!;
+      const model = locked.get(found.get(`${t.registry}/${t.model}`)!.id)!;
+      // Renamed between the look-up and the lock: look again from the start.
+      if (model.name !== t.model) throw new RetryTransaction(`model ${t.registry}/${t.model} was renamed`);
+      return { registry, model };
+    });
   }
 
   async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
@@ -271,6 +312,27 @@ export class ModelService {
     const what = `the protected alias${held.length > 1 ? 'es' : ''} ${names}`;
     const why = `Model "${registry.name}/${model.name}" holds ${what}: only admins of this registry may ${verb} it.`;
     await this.authz.require(caller.principal, 'alias:write-protected', registry, why);
+  }
+
+  /** Brings an archived model back into lists and lets it take links again. ADMIN only. */
+  async restore(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:restore', r),
+      );
+      if (!model.archivedAt) return model;
+      const before = modelSnapshot(model);
+      model.archivedAt = null;
+      model.updatedAt = new Date();
+      await em.update(ModelEntity, { id: model.id }, { archivedAt: null, updatedAt: model.updatedAt });
+      await this.changes.record(
+        em,
+        caller,
+        { type: 'model.restored', registry, model, targetId: model.id, before, after: modelSnapshot(model) },
+        model.updatedAt,
+      );
+      return model;
+    });
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {

@@ -87,3 +87,14 @@ export class UpdateModelPayload {
 export class ArchiveModelPayload {
   @Field(() => RegisteredModel) model!: object;
 }
+
+@InputType()
+export class RestoreModelInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+}
+
+@ObjectType()
+export class RestoreModelPayload {
+  @Field(() => RegisteredModel) model!: object;
+}

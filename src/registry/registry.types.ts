@@ -1,4 +1,4 @@
-import { Directive, Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/connection';
 import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
@@ -27,6 +27,8 @@ export class Registry extends Node {
   @Field(() => RegistryVisibility) visibility!: RegistryVisibility;
   @Field(() => [String], { description: 'Alias names only registry admins may set, move or remove.' })
   protectedAliases!: string[];
+  @Field(() => Int, { description: 'Admin approvals a change request for a protected alias needs (default 1).' })
+  requiredApprovals!: number;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
@@ -44,6 +46,11 @@ export class CreateRegistryInput {
   visibility?: RegistryVisibility | null;
   @Field(() => [String], { nullable: true, description: 'Defaults to ["production"].' }) protectedAliases?:
     string[] | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Approvals a protected alias change request needs; 1-10, default 1.',
+  })
+  requiredApprovals?: number | null;
 }
 
 @InputType()
@@ -53,6 +60,8 @@ export class UpdateRegistryInput {
   @Field(() => RegistryVisibility, { nullable: true }) visibility?: RegistryVisibility | null;
   @Field(() => [String], { nullable: true, description: 'Replaces the list of protected alias names.' })
   protectedAliases?: string[] | null;
+  @Field(() => Int, { nullable: true, description: 'Approvals a protected alias change request needs; 1-10.' })
+  requiredApprovals?: number | null;
 }
 
 @ObjectType()

@@ -16,8 +16,26 @@ import { RegistryService } from '../registry/registry.service';
 import { RunService } from '../lineage/run.service';
 import { addEdge } from '../lineage/lineage-edges';
 import { toGlobalId } from '../common/global-id';
-import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
+import { aliasAt } from '../aliases/alias-history';
+import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
+import { digestsOf, unreferencedDigests } from './version-deletion';
+import { getByRef, parseRef, parseVersionNumber, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
+
+export interface VersionDeletionOptions {
+  /** An archived version may be deleted this many days after it was archived. */
+  deleteAfterDays: number;
+  /** Called after a deletion commits with the digests no version references any more (blob storage). */
+  releaseBlobs?: (digests: string[]) => Promise<void>;
+}
+
+export interface DeletedVersionResult {
+  version: VersionEntity;
+  fullName: string;
+  releasedDigests: string[];
+}
+
+const DAY_MS = 86_400_000;
 
 export interface ArtifactParams {
   uri: string;
@@ -103,6 +121,7 @@ export class VersionService {
     private readonly aliases: AliasService,
     private readonly runs: RunService,
     private readonly changes: ChangeLog,
+    private readonly deletion: VersionDeletionOptions,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -112,6 +131,40 @@ export class VersionService {
     // missing, and that a registry they may not read does not exist.
     const model = await this.models.get(principal, registryName, modelName);
     return getByRef(this.db.manager, model, ref);
+  }
+
+  /**
+   * `registry/model:ref` as it resolved at `time`. `v<n>` is that version if it existed then; an
+   * alias (or `latest`) is where the alias history says it pointed then: archived versions too,
+   * and the model's history whatever it is called now. A version deleted since is NOT_FOUND,
+   * naming it.
+   */
+  async getAt(
+    principal: Principal,
+    registryName: string,
+    modelName: string,
+    ref: string,
+    time: Date,
+  ): Promise<VersionEntity> {
+    const parsed = parseRef(ref);
+    const when = time.toISOString();
+    if (parsed.kind === 'number') {
+      const version = await this.get(principal, registryName, modelName, ref);
+      if (version.createdAt > time) throw new NotFoundError(`Version "${modelName}:${ref}" did not exist at ${when}.`);
+      return version;
+    }
+    const hit = await aliasAt(this.db.manager, this.db.dialect, registryName, modelName, parsed.alias, time);
+    if (!hit || !(await this.authz.can(principal, 'registry:read', { id: hit.registryId }))) {
+      const model = await this.models.get(principal, registryName, modelName);
+      throw new NotFoundError(`Alias "${model.name}:${parsed.alias}" did not exist at ${when}.`);
+    }
+    if (hit.versionNumber === null)
+      throw new NotFoundError(`Alias "${modelName}:${parsed.alias}" had been removed at ${when}.`);
+    if (!hit.version)
+      throw new NotFoundError(
+        `Alias "${modelName}:${parsed.alias}" pointed at v${hit.versionNumber} at ${when}; that version has been deleted.`,
+      );
+    return hit.version;
   }
 
   /** A version of a model the caller may read, through the request's batching loader. */
@@ -353,6 +406,96 @@ export class VersionService {
       );
       return version;
     });
+  }
+
+  /** Brings an archived version back; `latest` moves to it if it is now the newest. ADMIN only. */
+  async restore(caller: Caller, input: { registry: string; model: string; version: string }): Promise<VersionEntity> {
+    const number = parseVersionNumber(input.version, 'version');
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:restore', r),
+      );
+      const version = await getByRef(em, model, versionName({ number }), 'version');
+      if (!version.archivedAt) return version;
+      if (model.archivedAt)
+        throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; restore the model first.`);
+      const before = versionSnapshot(version);
+      version.archivedAt = null;
+      version.updatedAt = new Date();
+      await em.update(VersionEntity, { id: version.id }, { archivedAt: null, updatedAt: version.updatedAt });
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'version.restored',
+          registry,
+          model,
+          version,
+          targetId: version.id,
+          before,
+          after: versionSnapshot(version),
+        },
+        version.updatedAt,
+      );
+      const why = `${versionName(version)} restored`;
+      await this.aliases.refreshLatest(em, caller, registry, model, why, version.updatedAt);
+      return version;
+    });
+  }
+
+  /**
+   * Deletes a version for good: only an archived one that has stayed archived for
+   * VERSION_DELETE_AFTER_DAYS and that no alias points at. Its number is never reused (the model's
+   * counter does not move back). The audit log and the alias history keep their rows, which name
+   * the version by number (AliasEvent.versionDeleted); its lineage edges go with it. Digests no
+   * other version references are reported, and handed to `releaseBlobs` after commit.
+   */
+  async delete(
+    caller: Caller,
+    input: { registry: string; model: string; version: string },
+  ): Promise<DeletedVersionResult> {
+    const number = parseVersionNumber(input.version, 'version');
+    const result = await this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'version:delete', r),
+      );
+      const version = await getByRef(em, model, versionName({ number }), 'version');
+      const name = `${model.name}:${versionName(version)}`;
+      if (!version.archivedAt) throw new ConflictError(`${name} is not archived; archive it first.`);
+      const deletableAt = new Date(version.archivedAt.getTime() + this.deletion.deleteAfterDays * DAY_MS);
+      const now = new Date();
+      if (deletableAt > now)
+        throw new ConflictError(
+          `${name} was archived at ${version.archivedAt.toISOString()}; it can be deleted from ${deletableAt.toISOString()} (VERSION_DELETE_AFTER_DAYS).`,
+          { deletableAt: deletableAt.toISOString() },
+        );
+      const held = await this.aliases.namesOnVersion(em, version.id);
+      if (held.length > 0)
+        throw new ConflictError(`${name} still holds ${held.map((a) => `"${a}"`).join(', ')}.`, { aliases: held });
+      await em.delete(LineageEdgeEntity, { fromId: version.id });
+      await em.delete(LineageEdgeEntity, { toId: version.id });
+      await em.delete(VersionEntity, { id: version.id });
+      const releasedDigests = await unreferencedDigests(em, digestsOf(version));
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'version.deleted',
+          registry,
+          model,
+          version,
+          targetId: version.id,
+          before: versionSnapshot(version),
+          after: null,
+          data: { releasedDigests },
+        },
+        now,
+      );
+      const release = this.deletion.releaseBlobs;
+      if (release && releasedDigests.length > 0) this.db.afterCommit(em, () => release(releasedDigests));
+      return { version, fullName: `${registry.name}/${name}`, releasedDigests };
+    });
+    return result;
   }
 
   /**

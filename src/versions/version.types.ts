@@ -145,3 +145,41 @@ export class ArchiveModelVersionInput {
 export class ArchiveModelVersionPayload {
   @Field(() => ModelVersion) version!: object;
 }
+
+@InputType()
+export class RestoreModelVersionInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+  @Field({ description: 'v<number>.' }) version!: string;
+}
+
+@ObjectType()
+export class RestoreModelVersionPayload {
+  @Field(() => ModelVersion) version!: object;
+}
+
+@InputType()
+export class DeleteModelVersionInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+  @Field({ description: 'v<number> of an archived version.' }) version!: string;
+}
+
+@ObjectType({ description: 'A version that no longer exists; its number is never reused.' })
+export class DeletedModelVersion {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) number!: number;
+  @Field() name!: string;
+  @Field({ description: '`registry/model:v{number}`.' }) fullName!: string;
+}
+
+@ObjectType()
+export class DeleteModelVersionPayload {
+  @Field(() => DeletedModelVersion) deletedVersion!: DeletedModelVersion;
+  @Field(() => [String], {
+    description:
+      'Content digests the deleted version referenced that no remaining version references: ' +
+      'what blob storage may now remove.',
+  })
+  releasedDigests!: string[];
+}
