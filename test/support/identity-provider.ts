@@ -27,6 +27,8 @@ export interface TokenOptions {
   noExp?: boolean;
   kid?: string;
   claims?: JWTPayload;
+  /** The `typ` header; default `JWT`, null leaves it out. */
+  typ?: string | null;
 }
 
 export class IdentityProvider {
@@ -76,7 +78,11 @@ export class IdentityProvider {
     const key = opts.kid ? all.find((k) => k.kid === opts.kid)! : this.keys[this.keys.length - 1];
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ ...(opts.groups ? { groups: opts.groups } : {}), ...opts.claims })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+      .setProtectedHeader({
+        alg: key.alg,
+        kid: key.kid,
+        ...(opts.typ === null ? {} : { typ: opts.typ ?? 'JWT' }),
+      })
       .setSubject(subject)
       .setIssuer(opts.issuer ?? ISSUER)
       .setAudience(opts.audience ?? AUDIENCE)
