@@ -245,3 +245,25 @@ describe('a bad configuration value', () => {
     }
   });
 });
+
+describe('governance and token settings', () => {
+  it('default to one-day tokens of type at+jwt, JWT or none, 14-day requests and 30-day deletion', () => {
+    const config = loadConfig({});
+    expect(config.auth).toMatchObject({
+      maxTokenLifetimeSeconds: 86_400,
+      tokenTypes: ['at+jwt', 'jwt', 'absent'],
+      authorizedParties: [],
+    });
+    expect(config.governance).toEqual({ aliasRequestTtlDays: 14, versionDeleteAfterDays: 30 });
+  });
+
+  it('read token types case-insensitively and without application/', () => {
+    expect(loadConfig({ AUTH_TOKEN_TYPES: 'Application/AT+JWT' }).auth.tokenTypes).toEqual(['at+jwt']);
+  });
+
+  it('refuse a token type with spaces or symbols, a lifetime under a minute and a zero TTL', () => {
+    expect(configError({ AUTH_TOKEN_TYPES: 'at+jwt,a b' })).toMatch(/^AUTH_TOKEN_TYPES should be/);
+    expect(configError({ AUTH_MAX_TOKEN_LIFETIME: '59' })).toMatch(/^AUTH_MAX_TOKEN_LIFETIME should be a whole number/);
+    expect(configError({ ALIAS_REQUEST_TTL_DAYS: '0' })).toMatch(/^ALIAS_REQUEST_TTL_DAYS should be a whole number/);
+  });
+});
