@@ -320,12 +320,14 @@ describe('updateRegistry', () => {
       description: 'before',
       visibility: 'RESTRICTED',
       protectedAliases: ['production'],
+      requiredApprovals: 1,
     });
     expect(rows[0].after).toEqual({
       name,
       description: 'after',
       visibility: 'RESTRICTED',
       protectedAliases: ['production', 'canary'],
+      requiredApprovals: 1,
     });
   });
 
@@ -894,6 +896,7 @@ describe('audit', () => {
       description: null,
       visibility: 'RESTRICTED',
       protectedAliases: ['production'],
+      requiredApprovals: 1,
     });
 
     const updated = await auditOf(() => s.ok(UPDATE_REGISTRY, { i: { registry: reg, description: 'd' } }));
