@@ -83,7 +83,10 @@ describe('point in time', () => {
     });
 
     const at = (ref: string, t: Date) => s.gql(AT, { r: registry, m: renamed, ref, t: t.toISOString() });
-    expect((await at('production', t1)).data.modelVersion).toEqual({ name: 'v0', archived: true });
+    const then = await at('production', t1);
+    expect(then.data.modelVersion).toEqual({ name: 'v0', archived: true });
+    // One statement: registry, model, the newest event before t1 (index seek) and its version, joined.
+    expect(then.sqlStatements).toBe(1);
     expect((await at('latest', t1)).data.modelVersion.name).toBe('v1');
     expect((await at('production', new Date())).data.modelVersion.name).toBe('v1');
     expect((await at('v1', t1)).data.modelVersion.name).toBe('v1');
@@ -97,6 +100,11 @@ describe('point in time', () => {
       `query($r: String!, $m: String!, $t: DateTimeISO!) { model(registry: $r, name: $m) { aliasesAt(time: $t) { alias toVersionName actor { id } } } }`,
       { r: registry, m: renamed, t: t1.toISOString() },
     );
+    const asked = await s.gql(
+      `query($r: String!, $m: String!, $t: DateTimeISO!) { model(registry: $r, name: $m) { aliasesAt(time: $t) { alias } } }`,
+      { r: registry, m: renamed, t: t1.toISOString() },
+    );
+    expect(asked.sqlStatements).toBe(2); // the model, then every alias at t1 in one statement
     expect(page.model.aliasesAt.map((e: any) => `${e.alias}:${e.toVersionName}`)).toEqual([
       'latest:v1',
       'production:v0',
