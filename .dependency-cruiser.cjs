@@ -8,7 +8,9 @@ const STORE = '^(src/db/|src/[^/]+/[^/]+[.]entity[.]ts$|migrations/)';
 const SERVICES = '[.]service[.]ts$';
 const API = '^src/(graphql|http)/|[.](resolver|types|reference)[.]ts$';
 const TOP = '^src/(app|main|services)[.]ts$|^src/cli/';
-const RUNTIME_ONLY = { dependencyTypesNot: ['type-only', 'pre-compilation-only'] };
+const RUNTIME_ONLY = {
+  dependencyTypesNot: ['type-only', 'pre-compilation-only'],
+};
 
 module.exports = {
   forbidden: [
@@ -47,14 +49,20 @@ module.exports = {
       severity: 'error',
       comment: 'db/, entities and migrations import only the store, common/ and config.',
       from: { path: STORE },
-      to: { path: '^(src|migrations)/', pathNot: [STORE, '^src/common/', '^src/config[.]ts$'] },
+      to: {
+        path: '^(src|migrations)/',
+        pathNot: [STORE, '^src/common/', '^src/config[.]ts$'],
+      },
     },
     {
       name: 'common-below-features',
       severity: 'error',
       comment: 'common/ and config import only common/, config and db/ (pagination runs queries).',
       from: { path: '^src/(common/|config[.]ts$)' },
-      to: { path: '^src/', pathNot: ['^src/common/', '^src/config[.]ts$', '^src/db/'] },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/common/', '^src/config[.]ts$', '^src/db/'],
+      },
     },
     {
       name: 'services-below-api',
@@ -79,6 +87,9 @@ module.exports = {
     // 'specify': follow imports that vanish at compile time, and mark them pre-compilation-only.
     tsPreCompilationDeps: 'specify',
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

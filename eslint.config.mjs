@@ -14,7 +14,12 @@ export default defineConfig(
   tseslint.configs.recommendedTypeChecked,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       // A promise nobody awaits loses its errors: await it, or mark a deliberate fire-and-forget with `void`.
       '@typescript-eslint/no-floating-promises': 'error',

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   const policy = new Policy(new Database(db.ds), config.auth.admins, logger);
   await policy.reload();
   const authz = new Authorizer(policy);
-  const token = await idp.token('user-42', { groups: ['ml', 'vision'], expiresIn: 3600 });
+  const token = await idp.token('user-42', {
+    groups: ['ml', 'vision'],
+    expiresIn: 3600,
+  });
   const principal = await authenticator.authenticate(`Bearer ${token}`);
 
   const verify = await time(N, () => authenticator.authenticate(`Bearer ${token}`));
@@ -95,12 +98,13 @@ async function main(): Promise<void> {
   const app = await startApp(config, db.ds, logger);
   const body = JSON.stringify({ query: '{ __typename }' });
   const post = (headers: Record<string, string>) =>
-    fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(
-      async (r) => {
-        if (r.status !== 200 || !(await r.text()).includes('"Query"'))
-          throw new Error(`unexpected response ${r.status}`);
-      },
-    );
+    fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    }).then(async (r) => {
+      if (r.status !== 200 || !(await r.text()).includes('"Query"')) throw new Error(`unexpected response ${r.status}`);
+    });
   await time(200, () => post({ authorization: `Bearer ${token}` }));
   const http = await time(2000, () => post({ authorization: `Bearer ${token}` }));
   console.log(`HTTP { __typename } with a token (sequential): ${stats(http)}`);

@@ -92,7 +92,9 @@ function request(
   body?: { file?: string; buffer?: Buffer; length: number },
 ): Promise<{ status: number; digest: string; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string | number> = {
+      authorization: `Bearer ${token}`,
+    };
     if (body) headers['content-length'] = body.length;
     const req = http.request(`${origin}${urlPath}`, { method, headers, agent }, (res) => {
       const hash = createHash('sha256');
@@ -101,7 +103,13 @@ function request(
         hash.update(c);
         bytes += c.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode!, digest: `sha256:${hash.digest('hex')}`, bytes }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          digest: `sha256:${hash.digest('hex')}`,
+          bytes,
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -114,7 +122,10 @@ function request(
 async function graphql(origin: string, token: string, query: string): Promise<void> {
   const res = await fetch(`${origin}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    },
     body: JSON.stringify({ query }),
   });
   const body = (await res.json()) as { errors?: unknown };
@@ -124,7 +135,10 @@ async function graphql(origin: string, token: string, query: string): Promise<vo
 async function main(): Promise<void> {
   // The big file sits on the same disk as the server's data directory.
   process.stderr.write('building the server (npm run build)…\n');
-  execFileSync('npm', ['run', '-s', 'build'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  execFileSync('npm', ['run', '-s', 'build'], {
+    cwd: path.join(__dirname, '..'),
+    stdio: 'inherit',
+  });
   const work = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'bench-files-'));
   const dataDir = path.join(work, 'data');
   const file = path.join(work, 'big.bin');
@@ -134,14 +148,23 @@ async function main(): Promise<void> {
   const { child, origin } = await startServer(dataDir);
   try {
     const { key } = await loadOrCreateLocalKey(path.join(dataDir, 'local-signing-key.json'));
-    const token = await mintLocalToken(key, { subject: 'admin', ttlSeconds: 3600, groupsClaim: 'groups' });
+    const token = await mintLocalToken(key, {
+      subject: 'admin',
+      ttlSeconds: 3600,
+      groupsClaim: 'groups',
+    });
     await graphql(origin, token, `mutation { createRegistry(input: { name: "${REGISTRY}" }) { registry { id } } }`);
     const before = memoryOf(child.pid!);
     const blobUrl = `/v1/registries/${REGISTRY}/blobs/${digest}`;
     const hex = digest.slice('sha256:'.length);
     const storedFile = path.join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex);
 
-    const rounds = { sha256sum: [] as number[], cat: [] as number[], upload: [] as number[], download: [] as number[] };
+    const rounds = {
+      sha256sum: [] as number[],
+      cat: [] as number[],
+      upload: [] as number[],
+      download: [] as number[],
+    };
     // Uploads first, then downloads, so the peak RSS of each can be told apart (VmHWM only grows).
     for (let r = 0; r < ROUNDS; r++) {
       process.stderr.write(`upload round ${r + 1}/${ROUNDS}\n`);

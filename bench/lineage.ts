@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     description: null,
     visibility: 'RESTRICTED',
     protectedAliases: ['production'],
+    requiredApprovals: 1,
     createdBy: who,
     createdAt: now,
     updatedAt: now,
@@ -135,7 +136,12 @@ async function main(): Promise<void> {
   const pipelines = Math.floor((TARGET_NODES - RAW) / perPipeline);
   // A shared artifact every run uses (training code, a base model): the worst case for a walk.
   const hub = artifact('shared-code');
-  const sample = { version: '', midArtifact: '', rawDataset: raw[0].id, hub: hub.id };
+  const sample = {
+    version: '',
+    midArtifact: '',
+    rawDataset: raw[0].id,
+    hub: hub.id,
+  };
   for (let p = 0; p < pipelines; p++) {
     let prev = artifact(`p${p}-input`);
     for (let s = 0; s < STEPS; s++) {
@@ -330,13 +336,20 @@ async function main(): Promise<void> {
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cases.filter((x) => !ONLY || x.label.includes(ONLY))) {
-    const variables = { id: toGlobalId(c.kind, c.id), d: c.direction, depth: c.depth };
+    const variables = {
+      id: toGlobalId(c.kind, c.id),
+      d: c.direction,
+      depth: c.depth,
+    };
     let shape: Shape = { nodes: 0, truncated: false };
     const http = await timeIt(async () => {
       const data = (await client.request(c.token, query, variables)) as {
         lineage: { nodes: unknown[]; truncated: boolean };
       };
-      shape = { nodes: data.lineage.nodes.length, truncated: data.lineage.truncated };
+      shape = {
+        nodes: data.lineage.nodes.length,
+        truncated: data.lineage.truncated,
+      };
       if (!c.expect(shape)) throw new Error(`${c.label}: unexpected graph ${JSON.stringify(shape)}`);
     });
     // Every statement one such request ran, replayed through the bare driver: "the SQL it runs";
@@ -366,8 +379,12 @@ async function main(): Promise<void> {
 /** Runs statements as TypeORM logged them, straight through the driver (no ORM, no GraphQL). */
 async function replay(ds: DataSource, statements: { query: string; parameters?: unknown[] }[]): Promise<void> {
   const driver = ds.driver as unknown as {
-    databaseConnection?: { prepare(sql: string): { all(...p: unknown[]): unknown } };
-    pool?: { query(sql: string, p: unknown[], cb: (err: Error | null) => void): void };
+    databaseConnection?: {
+      prepare(sql: string): { all(...p: unknown[]): unknown };
+    };
+    pool?: {
+      query(sql: string, p: unknown[], cb: (err: Error | null) => void): void;
+    };
   };
   for (const { query, parameters = [] } of statements) {
     if (driver.databaseConnection) driver.databaseConnection.prepare(query).all(...parameters);

@@ -130,7 +130,11 @@ async function measure(server: ServerProcess, token: string | null, w: Workload,
   return { label: w.label, sql, ...r };
 }
 
-const TYPENAME: Workload = { label: '{ __typename }', query: '{ __typename }', check: (d) => d.__typename === 'Query' };
+const TYPENAME: Workload = {
+  label: '{ __typename }',
+  query: '{ __typename }',
+  check: (d) => d.__typename === 'Query',
+};
 
 // ---------------------------------------------------------------------------------------------
 
@@ -207,7 +211,10 @@ async function main(): Promise<void> {
         await measure(
           ceiling,
           null,
-          { ...TYPENAME, label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }' },
+          {
+            ...TYPENAME,
+            label: mode === 'L0' ? 'L0 bare node:http, fixed JSON' : 'L2 Apollo Server, { __typename }',
+          },
           ++n,
         ),
       );
@@ -308,7 +315,11 @@ function printAbuse(r: AbuseResult): number {
 
 function printTables(kind: string, rows: Row[], small: Row[], large: Row[]): void {
   const l2 = rows.find((r) => r.label.startsWith('L2'))!;
-  const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const fmt = (x: number, d = 0) =>
+    x.toLocaleString('en-US', {
+      minimumFractionDigits: d,
+      maximumFractionDigits: d,
+    });
   console.log(`\n## ${kind}: 1 000 models, 100 000 versions\n`);
   console.log('| workload | req/s | p50 ms | p99 ms | SQL / request | vs L2 throughput | bad responses |');
   console.log('|---|---|---|---|---|---|---|');

@@ -2,7 +2,12 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeig
 
 // Column shapes are spelled out here rather than imported from src/, so that this migration keeps
 // meaning what it meant when it shipped, whatever the entities become.
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: name === 'id' });
+const id = (name = 'id'): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: '36',
+  isPrimary: name === 'id',
+});
 const ref = (name: string, nullable = false): TableColumnOptions => ({
   name,
   type: 'varchar',
@@ -15,8 +20,16 @@ const str = (name: string, length: number, nullable = false): TableColumnOptions
   length: String(length),
   isNullable: nullable,
 });
-const text = (name: string): TableColumnOptions => ({ name, type: 'text', isNullable: true });
-const json = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'json', isNullable: nullable });
+const text = (name: string): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable: true,
+});
+const json = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'json',
+  isNullable: nullable,
+});
 const ts = (name: string, nullable = false): TableColumnOptions => ({
   name,
   type: 'datetime',
@@ -65,7 +78,13 @@ export class InitialSchema1764201600000 implements MigrationInterface {
           ts('created_at'),
           ts('updated_at'),
         ],
-        indices: [new TableIndex({ name: 'uq_registry_name', columnNames: ['name'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'uq_registry_name',
+            columnNames: ['name'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
 
@@ -86,9 +105,19 @@ export class InitialSchema1764201600000 implements MigrationInterface {
           ts('archived_at', true),
         ],
         indices: [
-          new TableIndex({ name: 'uq_model_registry_name', columnNames: ['registry_id', 'name'], isUnique: true }),
-          new TableIndex({ name: 'ix_model_registry_created', columnNames: ['registry_id', 'created_at', 'id'] }),
-          new TableIndex({ name: 'ix_model_registry_updated', columnNames: ['registry_id', 'updated_at', 'id'] }),
+          new TableIndex({
+            name: 'uq_model_registry_name',
+            columnNames: ['registry_id', 'name'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'ix_model_registry_created',
+            columnNames: ['registry_id', 'created_at', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_model_registry_updated',
+            columnNames: ['registry_id', 'updated_at', 'id'],
+          }),
         ],
         foreignKeys: [fk('registry_id', 'registry')],
       }),
@@ -117,14 +146,24 @@ export class InitialSchema1764201600000 implements MigrationInterface {
           ts('archived_at', true),
         ],
         indices: [
-          new TableIndex({ name: 'uq_version_model_number', columnNames: ['model_id', 'number'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_version_model_number',
+            columnNames: ['model_id', 'number'],
+            isUnique: true,
+          }),
           new TableIndex({
             name: 'uq_version_model_idempotency',
             columnNames: ['model_id', 'idempotency_key'],
             isUnique: true,
           }),
-          new TableIndex({ name: 'ix_version_model_created', columnNames: ['model_id', 'created_at', 'id'] }),
-          new TableIndex({ name: 'ix_version_digest', columnNames: ['artifact_digest'] }),
+          new TableIndex({
+            name: 'ix_version_model_created',
+            columnNames: ['model_id', 'created_at', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_version_digest',
+            columnNames: ['artifact_digest'],
+          }),
         ],
         foreignKeys: [fk('model_id', 'registered_model')],
       }),
@@ -136,8 +175,15 @@ export class InitialSchema1764201600000 implements MigrationInterface {
         name: 'model_alias',
         columns: [id(), ref('model_id'), str('name', 64), ref('version_id'), str('updated_by', 255), ts('updated_at')],
         indices: [
-          new TableIndex({ name: 'uq_alias_model_name', columnNames: ['model_id', 'name'], isUnique: true }),
-          new TableIndex({ name: 'ix_alias_version', columnNames: ['version_id'] }),
+          new TableIndex({
+            name: 'uq_alias_model_name',
+            columnNames: ['model_id', 'name'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'ix_alias_version',
+            columnNames: ['version_id'],
+          }),
         ],
         foreignKeys: [fk('model_id', 'registered_model'), fk('version_id', 'model_version')],
       }),
@@ -159,8 +205,14 @@ export class InitialSchema1764201600000 implements MigrationInterface {
           str('request_id', 64, true),
         ],
         indices: [
-          new TableIndex({ name: 'ix_alias_event_model', columnNames: ['model_id', 'id'] }),
-          new TableIndex({ name: 'ix_alias_event_model_alias', columnNames: ['model_id', 'alias', 'id'] }),
+          new TableIndex({
+            name: 'ix_alias_event_model',
+            columnNames: ['model_id', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_alias_event_model_alias',
+            columnNames: ['model_id', 'alias', 'id'],
+          }),
         ],
         foreignKeys: [
           fk('model_id', 'registered_model'),
@@ -188,11 +240,26 @@ export class InitialSchema1764201600000 implements MigrationInterface {
           str('request_id', 64, true),
         ],
         indices: [
-          new TableIndex({ name: 'ix_audit_registry', columnNames: ['registry_id', 'id'] }),
-          new TableIndex({ name: 'ix_audit_actor', columnNames: ['actor', 'id'] }),
-          new TableIndex({ name: 'ix_audit_model', columnNames: ['model_id', 'id'] }),
-          new TableIndex({ name: 'ix_audit_target', columnNames: ['target_id', 'id'] }),
-          new TableIndex({ name: 'ix_audit_action', columnNames: ['action', 'id'] }),
+          new TableIndex({
+            name: 'ix_audit_registry',
+            columnNames: ['registry_id', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_audit_actor',
+            columnNames: ['actor', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_audit_model',
+            columnNames: ['model_id', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_audit_target',
+            columnNames: ['target_id', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_audit_action',
+            columnNames: ['action', 'id'],
+          }),
         ],
       }),
     );

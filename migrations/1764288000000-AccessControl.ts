@@ -23,7 +23,10 @@ export class AccessControl1764288000000 implements MigrationInterface {
             columnNames: ['registry_id', 'subject'],
             isUnique: true,
           }),
-          new TableIndex({ name: 'ix_role_binding_subject', columnNames: ['subject'] }),
+          new TableIndex({
+            name: 'ix_role_binding_subject',
+            columnNames: ['subject'],
+          }),
         ],
         foreignKeys: [
           new TableForeignKey({

@@ -57,7 +57,10 @@ export class Lineage1764374400000 implements MigrationInterface {
             columnNames: ['registry_id', 'external_id'],
             isUnique: true,
           }),
-          new TableIndex({ name: 'ix_run_registry_created', columnNames: ['registry_id', 'created_at', 'id'] }),
+          new TableIndex({
+            name: 'ix_run_registry_created',
+            columnNames: ['registry_id', 'created_at', 'id'],
+          }),
         ],
         foreignKeys: [registryFk()],
       }),
@@ -84,7 +87,10 @@ export class Lineage1764374400000 implements MigrationInterface {
             columnNames: ['registry_id', 'type', 'name', 'digest'],
             isUnique: true,
           }),
-          new TableIndex({ name: 'ix_artifact_digest', columnNames: ['digest'] }),
+          new TableIndex({
+            name: 'ix_artifact_digest',
+            columnNames: ['digest'],
+          }),
         ],
         foreignKeys: [registryFk()],
       }),
@@ -106,8 +112,15 @@ export class Lineage1764374400000 implements MigrationInterface {
           ts('created_at'),
         ],
         indices: [
-          new TableIndex({ name: 'uq_lineage_edge', columnNames: ['from_id', 'to_id', 'kind'], isUnique: true }),
-          new TableIndex({ name: 'ix_lineage_edge_to', columnNames: ['to_id'] }),
+          new TableIndex({
+            name: 'uq_lineage_edge',
+            columnNames: ['from_id', 'to_id', 'kind'],
+            isUnique: true,
+          }),
+          new TableIndex({
+            name: 'ix_lineage_edge_to',
+            columnNames: ['to_id'],
+          }),
         ],
       }),
     );

@@ -19,8 +19,16 @@ const ts = (name: string, nullable = false): TableColumnOptions => ({
   precision: 3,
   isNullable: nullable,
 });
-const json = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'json', isNullable: nullable });
-const int = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
+const json = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'json',
+  isNullable: nullable,
+});
+const int = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isNullable: nullable,
+});
 
 /** Webhooks and their delivery outbox (issue #6). */
 export class Webhooks1764460800000 implements MigrationInterface {
@@ -48,7 +56,12 @@ export class Webhooks1764460800000 implements MigrationInterface {
           ts('created_at'),
           ts('updated_at'),
         ],
-        indices: [new TableIndex({ name: 'ix_webhook_registry', columnNames: ['registry_id', 'id'] })],
+        indices: [
+          new TableIndex({
+            name: 'ix_webhook_registry',
+            columnNames: ['registry_id', 'id'],
+          }),
+        ],
         foreignKeys: [
           new TableForeignKey({
             columnNames: ['registry_id'],
@@ -81,9 +94,18 @@ export class Webhooks1764460800000 implements MigrationInterface {
           ts('completed_at', true),
         ],
         indices: [
-          new TableIndex({ name: 'ix_delivery_webhook', columnNames: ['webhook_id', 'id'] }),
-          new TableIndex({ name: 'ix_delivery_webhook_status', columnNames: ['webhook_id', 'status', 'id'] }),
-          new TableIndex({ name: 'ix_delivery_due', columnNames: ['status', 'next_attempt_at'] }),
+          new TableIndex({
+            name: 'ix_delivery_webhook',
+            columnNames: ['webhook_id', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_delivery_webhook_status',
+            columnNames: ['webhook_id', 'status', 'id'],
+          }),
+          new TableIndex({
+            name: 'ix_delivery_due',
+            columnNames: ['status', 'next_attempt_at'],
+          }),
         ],
         foreignKeys: [
           new TableForeignKey({

@@ -10,7 +10,10 @@ export class DeliveryRetention1764547200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.createIndex(
       'webhook_delivery',
-      new TableIndex({ name: 'ix_delivery_completed', columnNames: ['status', 'completed_at'] }),
+      new TableIndex({
+        name: 'ix_delivery_completed',
+        columnNames: ['status', 'completed_at'],
+      }),
     );
   }
 

@@ -30,7 +30,10 @@ export class BlobUploads1764633600000 implements MigrationInterface {
             columnNames: ['registry_id', 'digest', 'uploaded_by'],
             isUnique: true,
           }),
-          new TableIndex({ name: 'ix_blob_upload_digest', columnNames: ['digest'] }),
+          new TableIndex({
+            name: 'ix_blob_upload_digest',
+            columnNames: ['digest'],
+          }),
         ],
         foreignKeys: [
           new TableForeignKey({

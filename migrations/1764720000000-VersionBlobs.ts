@@ -11,10 +11,20 @@ export class VersionBlobs1764720000000 implements MigrationInterface {
       new Table({
         name: 'version_blob',
         columns: [
-          { name: 'version_id', type: 'varchar', length: '36', isPrimary: true },
+          {
+            name: 'version_id',
+            type: 'varchar',
+            length: '36',
+            isPrimary: true,
+          },
           { name: 'digest', type: 'varchar', length: '71', isPrimary: true },
         ],
-        indices: [new TableIndex({ name: 'ix_version_blob_digest', columnNames: ['digest'] })],
+        indices: [
+          new TableIndex({
+            name: 'ix_version_blob_digest',
+            columnNames: ['digest'],
+          }),
+        ],
         foreignKeys: [
           new TableForeignKey({
             columnNames: ['version_id'],

@@ -8,6 +8,7 @@ import { VersionBlobs1764720000000 } from './1764720000000-VersionBlobs';
 import { RestrictedViewer1764806400000 } from './1764806400000-RestrictedViewer';
 import { DownloadCount1764892800000 } from './1764892800000-DownloadCount';
 import { AuditActionNames1764979200000 } from './1764979200000-AuditActionNames';
+import { Governance1765065600000 } from './1765065600000-Governance';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RestrictedViewer1764806400000,
   DownloadCount1764892800000,
   AuditActionNames1764979200000,
+  Governance1765065600000,
 ];

@@ -66,6 +66,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     lineage: config.lineage,
     webhooks: config.webhooks,
     storage: config.storage,
+    governance: config.governance,
     blobStore,
   });
   if (config.webhooks.allowPrivateNetworks)
@@ -91,7 +92,12 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     async (req, scope) => {
       const principal = await authenticator.authenticate(req.headers.authorization);
       scope.subject = principal.subject;
-      return { principal, caller: { principal, requestId: scope.requestId }, services, loaders: createLoaders(db) };
+      return {
+        principal,
+        caller: { principal, requestId: scope.requestId },
+        services,
+        loaders: createLoaders(db),
+      };
     },
     {
       maxBodyBytes: config.maxBodyBytes,
@@ -110,7 +116,11 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         presignedDownloads: config.storage.presignedDownloads,
       }),
       metrics: config.metrics.enabled
-        ? { token: config.metrics.token, contentType: () => metrics.contentType, render: () => metrics.render() }
+        ? {
+            token: config.metrics.token,
+            contentType: () => metrics.contentType,
+            render: () => metrics.render(),
+          }
         : undefined,
       onGraphQLRequest: (summary, scope) => {
         logRequest(logger, summary);

@@ -27,6 +27,7 @@ export interface Config {
   metrics: { enabled: boolean; token: string | null };
   webhooks: WebhookConfig;
   storage: StorageConfig;
+  governance: GovernanceConfig;
 }
 
 /** Where blobs live: STORAGE_URL (docs/files.md). Types of src/storage, declared here so config needs no import. */
@@ -46,7 +47,11 @@ export interface S3Location {
    * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); null: the SDK's default
    * chain (roles, profiles).
    */
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+  credentials: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+  } | null;
 }
 
 /** Model files (docs/files.md): where blobs live and how big they may be. */
@@ -57,6 +62,14 @@ export interface StorageConfig {
   orphanTtlHours: number;
   /** S3 only: GET answers a redirect to a short-lived presigned URL instead of streaming the bytes. */
   presignedDownloads: boolean;
+}
+
+/** Change requests and deletion (docs/governance.md). */
+export interface GovernanceConfig {
+  /** A PENDING alias change request expires this many days after it was made. */
+  aliasRequestTtlDays: number;
+  /** An archived version may be deleted once it has been archived this many days. */
+  versionDeleteAfterDays: number;
 }
 
 /** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
@@ -111,6 +124,15 @@ export type AuthConfig = (RemoteAuthConfig | LocalAuthConfig) & {
   clockToleranceSeconds: number;
   /** How often an instance checks the database for role changes made by other instances. */
   policyPollMs: number;
+  /** Longest accepted token lifetime in seconds: exp − iat, or exp − now without iat. */
+  maxTokenLifetimeSeconds: number;
+  /**
+   * Accepted `typ` header values, lower-cased without `application/`; `absent` accepts a token
+   * without one. RFC 9068 access tokens say `at+jwt`.
+   */
+  tokenTypes: string[];
+  /** When not empty, the token's `azp` (authorized party) must be one of these. */
+  authorizedParties: string[];
 };
 
 export interface RemoteAuthConfig {
@@ -157,6 +179,23 @@ function admins(env: Env, fallback: string[]): string[] {
   return entries;
 }
 
+/**
+ * AUTH_TOKEN_TYPES: the `typ` headers accepted. The default takes RFC 9068 access tokens
+ * (`at+jwt`), the `JWT` most identity providers still write, and tokens without `typ`, so
+ * existing set-ups keep working; `at+jwt` alone is the strict setting that refuses ID tokens.
+ */
+function tokenTypes(env: Env): string[] {
+  const types = list(env, 'AUTH_TOKEN_TYPES', ['at+jwt', 'jwt', 'absent']).map(normalizeTokenType);
+  const bad = types.find((t) => !/^[a-z0-9.+-]{1,64}$/.test(t));
+  if (bad) throw new ConfigError('AUTH_TOKEN_TYPES', 'comma-separated typ values (at+jwt, JWT) or absent', bad);
+  return types;
+}
+
+/** RFC 7515 §4.1.9: `typ` compares case-insensitively and may leave out `application/`. */
+export function normalizeTokenType(typ: string): string {
+  return typ.toLowerCase().replace(/^application\//, '');
+}
+
 function required(env: Env, name: string, why: string): string {
   const raw = env[name];
   if (!raw) throw new ConfigError(name, `set ${why}`, raw);
@@ -168,6 +207,9 @@ function parseAuth(env: Env, nodeEnv: string, dataDir: string): AuthConfig {
     groupsClaim: env.AUTH_GROUPS_CLAIM || 'groups',
     clockToleranceSeconds: integer(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
     policyPollMs: integer(env, 'AUTH_POLICY_POLL_MS', 2000, 100, 60_000),
+    maxTokenLifetimeSeconds: integer(env, 'AUTH_MAX_TOKEN_LIFETIME', 86_400, 60, 31_536_000),
+    tokenTypes: tokenTypes(env),
+    authorizedParties: list(env, 'AUTH_AUTHORIZED_PARTIES', []),
   };
   const jwksUrl = env.AUTH_JWKS_URL;
   if (!jwksUrl) {
@@ -292,7 +334,11 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
       'a URL that names the database (…:3306/registry)',
       `${url.protocol}//${url.host}`,
     );
-  return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
+  return {
+    kind: 'mysql',
+    url: raw,
+    flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+  };
 }
 
 function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
@@ -437,8 +483,15 @@ export function loadConfig(env: Env = process.env): Config {
     http: parseHttpTimeouts(env),
     // Above WEBHOOK_TIMEOUT_MS's default (10 s), so a webhook send that has started can finish.
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 0, 600_000),
-    metrics: { enabled: bool(env, 'METRICS_ENABLED', true), token: metricsToken },
+    metrics: {
+      enabled: bool(env, 'METRICS_ENABLED', true),
+      token: metricsToken,
+    },
     webhooks: parseWebhooks(env),
     storage: parseStorage(env, dataDir),
+    governance: {
+      aliasRequestTtlDays: integer(env, 'ALIAS_REQUEST_TTL_DAYS', 14, 1, 365),
+      versionDeleteAfterDays: integer(env, 'VERSION_DELETE_AFTER_DAYS', 30, 0, 3650),
+    },
   };
 }

@@ -54,7 +54,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info('shutting down', { signal, shutdownTimeoutMs: config.shutdownTimeoutMs });
+    logger.info('shutting down', {
+      signal,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    });
     // Every step is bounded by the deadline; this is the backstop should one not be.
     setTimeout(() => {
       logger.error('shutdown overran its deadline: exiting');
@@ -66,7 +69,9 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(0);
     } catch (err) {
-      logger.error('shutdown failed', { error: (err as Error)?.stack ?? String(err) });
+      logger.error('shutdown failed', {
+        error: (err as Error)?.stack ?? String(err),
+      });
       process.exit(1);
     }
   };

@@ -6,6 +6,7 @@ import { ArtifactService } from './lineage/artifact.service';
 import { LineageLimits, LineageService } from './lineage/lineage.service';
 import { RunService } from './lineage/run.service';
 import { AliasService } from './aliases/alias.service';
+import { ChangeRequestService } from './aliases/change-request.service';
 import { ChangeLog } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
@@ -15,7 +16,7 @@ import { VersionService } from './versions/version.service';
 import { DeliveryAttempts } from './delivery/attempt';
 import { Outbox } from './delivery/outbox';
 import { WebhookSender } from './delivery/sender';
-import { StorageConfig, WebhookConfig } from './config';
+import { GovernanceConfig, StorageConfig, WebhookConfig } from './config';
 import { BlobService } from './files/blob.service';
 import { BlobStore } from './storage';
 import { WebhookService } from './webhooks/webhook.service';
@@ -28,6 +29,7 @@ export interface Services {
   models: ModelService;
   versions: VersionService;
   aliases: AliasService;
+  changeRequests: ChangeRequestService;
   nodes: NodeService;
   roles: RoleService;
   audit: AuditQueryService;
@@ -47,6 +49,7 @@ export interface ServiceOptions {
   webhooks: WebhookConfig;
   storage: StorageConfig;
   blobStore: BlobStore;
+  governance: GovernanceConfig;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
@@ -56,8 +59,12 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);
   const runs = new RunService(db, authz, registries, changes);
-  const blobs = new BlobService(db, authz, registries, opts.blobStore, { maxBlobBytes: opts.storage.maxBlobBytes });
-  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, blobs);
+  const blobs = new BlobService(db, authz, registries, opts.blobStore, {
+    maxBlobBytes: opts.storage.maxBlobBytes,
+  });
+  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, blobs, {
+    deleteAfterDays: opts.governance.versionDeleteAfterDays,
+  });
   const webhookSender = new WebhookSender({
     allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
     timeoutMs: opts.webhooks.timeoutMs,
@@ -70,6 +77,7 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     models,
     versions,
     aliases,
+    changeRequests: new ChangeRequestService(db, authz, models, aliases, changes, opts.governance.aliasRequestTtlDays),
     nodes: new NodeService(db, authz),
     roles: new RoleService(db, authz, registries, changes),
     audit: new AuditQueryService(db, authz, registries, models),

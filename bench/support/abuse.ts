@@ -20,12 +20,21 @@ export interface AbuseResult {
   alone: LoadResult[];
   beside: LoadResult[];
   /** The abusive requests sent during the `beside` windows. */
-  abusive: { requests: number; p50: number; p99: number; bad: number; firstBad?: string };
+  abusive: {
+    requests: number;
+    p50: number;
+    p99: number;
+    bad: number;
+    firstBad?: string;
+  };
 }
 
 interface Answer {
   status: number;
-  errors?: { message: string; extensions?: { code?: string; limit?: string } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; limit?: string };
+  }[];
 }
 
 function send(url: string, token: string, body: string, agent: http.Agent): Promise<Answer> {
@@ -46,7 +55,10 @@ function send(url: string, token: string, body: string, agent: http.Agent): Prom
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode!, ...JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+            resolve({
+              status: res.statusCode!,
+              ...JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
           } catch (err) {
             reject(err);
           }
@@ -80,7 +92,10 @@ export async function abuseBesideNormal(
   documents: CostlyDocument[],
   opts: AbuseOptions,
 ): Promise<AbuseResult> {
-  const bodies = documents.map((d) => ({ d, body: JSON.stringify({ query: d.query }) }));
+  const bodies = documents.map((d) => ({
+    d,
+    body: JSON.stringify({ query: d.query }),
+  }));
   const latencies: number[] = [];
   let bad = 0;
   let firstBad: string | undefined;
@@ -111,7 +126,10 @@ export async function abuseBesideNormal(
 
   const alone: LoadResult[] = [];
   const beside: LoadResult[] = [];
-  const window = { duration: opts.windowSeconds, connections: opts.connections };
+  const window = {
+    duration: opts.windowSeconds,
+    connections: opts.connections,
+  };
   for (let round = 0; round < opts.rounds; round++) {
     for (const withAbuse of round % 2 === 0 ? [false, true] : [true, false]) {
       if (!withAbuse) {
@@ -127,5 +145,15 @@ export async function abuseBesideNormal(
   }
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { alone, beside, abusive: { requests: latencies.length, p50: at(0.5), p99: at(0.99), bad, firstBad } };
+  return {
+    alone,
+    beside,
+    abusive: {
+      requests: latencies.length,
+      p50: at(0.5),
+      p99: at(0.99),
+      bad,
+      firstBad,
+    },
+  };
 }

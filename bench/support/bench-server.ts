@@ -67,7 +67,11 @@ async function main(): Promise<void> {
     url = app.url;
   }
   process.on('message', (msg: { sqlFor?: string }) => {
-    if (msg.sqlFor) process.send!({ sqlFor: msg.sqlFor, count: sqlCounts.get(msg.sqlFor) ?? -1 });
+    if (msg.sqlFor)
+      process.send!({
+        sqlFor: msg.sqlFor,
+        count: sqlCounts.get(msg.sqlFor) ?? -1,
+      });
   });
   // Exit normally on a signal, so `--cpu-prof` (when profiling the server) writes its profile.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));

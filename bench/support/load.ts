@@ -38,7 +38,9 @@ export async function load(
 ): Promise<LoadResult> {
   let bad = 0;
   let firstBad: string | undefined;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+  };
   if (token) headers.authorization = `Bearer ${token}`;
   const fixedBody = w.variables ? undefined : JSON.stringify({ query: w.query });
   const result = await autocannon({
@@ -55,13 +57,22 @@ export async function load(
         setupRequest: (req, context: { variables?: Record<string, unknown> }) => {
           if (!w.variables) return req;
           context.variables = w.variables();
-          return { ...req, body: JSON.stringify({ query: w.query, variables: context.variables }) };
+          return {
+            ...req,
+            body: JSON.stringify({
+              query: w.query,
+              variables: context.variables,
+            }),
+          };
         },
         onResponse: (status, body, context: { variables?: Record<string, unknown> }) => {
           let ok = false;
           if (status === 200) {
             try {
-              const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+              const parsed = JSON.parse(body) as {
+                data?: unknown;
+                errors?: unknown;
+              };
               ok = !parsed.errors && parsed.data != null && w.check(parsed.data, context.variables ?? {});
             } catch {
               ok = false;
@@ -93,7 +104,11 @@ export function request(
   variables: Record<string, unknown> = {},
   requestId?: string,
   agent?: http.Agent,
-): Promise<{ data?: any; errors?: { extensions?: { code?: string } }[]; ms: number }> {
+): Promise<{
+  data?: any;
+  errors?: { extensions?: { code?: string } }[];
+  ms: number;
+}> {
   const body = JSON.stringify({ query, variables });
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -114,7 +129,10 @@ export function request(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve({ ...JSON.parse(Buffer.concat(chunks).toString('utf8')), ms: performance.now() - started });
+            resolve({
+              ...JSON.parse(Buffer.concat(chunks).toString('utf8')),
+              ms: performance.now() - started,
+            });
           } catch (err) {
             reject(err);
           }

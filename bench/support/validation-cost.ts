@@ -34,7 +34,11 @@ export function validationPath(schema: GraphQLSchema, config: GraphQLConfig) {
       return errors.length ? `${errors.length} validation errors: ${describe(errors[0])}` : 'valid';
     })();
     const used = process.cpuUsage(cpu);
-    return { outcome, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+    return {
+      outcome,
+      ms: performance.now() - started,
+      cpuMs: (used.user + used.system) / 1000,
+    };
   };
 }
 

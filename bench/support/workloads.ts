@@ -59,7 +59,10 @@ export function lineageUpstream(versionId: string): Workload {
 
 /** W5: what a federation gateway sends to resolve 100 versions another subgraph references. */
 export function entities(versionIds: string[]): Workload {
-  const representations = versionIds.map((id) => ({ __typename: 'ModelVersion', id: toGlobalId('ModelVersion', id) }));
+  const representations = versionIds.map((id) => ({
+    __typename: 'ModelVersion',
+    id: toGlobalId('ModelVersion', id),
+  }));
   return {
     label: 'W5 _entities, 100 ModelVersions',
     query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on ModelVersion { id name artifact { uri } } } }`,
@@ -88,13 +91,25 @@ export async function contention(
   sqlFor: (requestId: string) => Promise<number>,
 ): Promise<LoadResult & { sql: number }> {
   const model = seeded.models[0].name;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONTENTION_RACERS });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: CONTENTION_RACERS,
+  });
   const ask = (version: string, expectedVersion: string | null, requestId?: string) =>
     request(
       url,
       token,
       SET_ALIAS,
-      { i: { registry: REGISTRY, model, alias: 'champion', version, expectedVersion, reason: 'bench' } },
+      {
+        i: {
+          registry: REGISTRY,
+          model,
+          alias: 'champion',
+          version,
+          expectedVersion,
+          reason: 'bench',
+        },
+      },
       requestId,
       agent,
     );

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify } from 'jose';
-import { AuthConfig } from '../config';
+import { AuthConfig, normalizeTokenType } from '../config';
 import { UnauthenticatedError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { loadOrCreateLocalKey } from './local-key';
@@ -80,8 +80,12 @@ export class Authenticator {
 
   private async verify(token: string): Promise<Principal & { exp: number }> {
     let payload: JWTPayload;
+    let typ: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, {
+      ({
+        payload,
+        protectedHeader: { typ },
+      } = await jwtVerify(token, this.keys, {
         issuer: this.config.issuer,
         audience: this.config.audience,
         algorithms: this.config.algorithms,
@@ -98,6 +102,11 @@ export class Authenticator {
       this.logger.debug('token rejected', { reason: 'iat in the future' });
       throw new UnauthenticatedError('Invalid or expired token.');
     }
+    const refused = this.refusal(payload, typ);
+    if (refused) {
+      this.logger.debug('token rejected', { reason: refused });
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
     const subject = payload.sub!;
     // A subject is stored as every change's actor: one that is not well-formed Unicode (a lone
     // surrogate, escaped in the token's JSON) could not be written.
@@ -112,10 +121,31 @@ export class Authenticator {
     return { subject, groups, globalAdmin, exp: payload.exp! };
   }
 
+  /**
+   * Checks jose leaves to us. Lifetime: a token valid for months is a standing credential, so it
+   * is refused past AUTH_MAX_TOKEN_LIFETIME (measured from `iat`, or from now when there is no
+   * `iat`). Type: an ID token is signed by the same keys, and may carry the same audience; RFC 9068
+   * access tokens say `typ: at+jwt` and RFC 8725 §3.11 asks to check it. `azp` names the client
+   * the token was issued to.
+   */
+  private refusal(payload: JWTPayload, typ: string | undefined): string | null {
+    const from = payload.iat ?? Date.now() / 1000;
+    if (payload.exp! - from > this.config.maxTokenLifetimeSeconds) return 'lifetime over AUTH_MAX_TOKEN_LIFETIME';
+    const type = typ === undefined ? 'absent' : normalizeTokenType(typ);
+    if (!this.config.tokenTypes.includes(type)) return 'typ not in AUTH_TOKEN_TYPES';
+    const parties = this.config.authorizedParties;
+    if (parties.length > 0 && !(typeof payload.azp === 'string' && parties.includes(payload.azp)))
+      return 'azp not in AUTH_AUTHORIZED_PARTIES';
+    return null;
+  }
+
   private remember(token: string, { exp, ...principal }: Principal & { exp: number }): void {
     // Map keeps insertion order: when full, forget the oldest entry.
     if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, { principal, until: Math.min(exp * 1000, Date.now() + VERIFIED_TTL_MS) });
+    this.verified.set(token, {
+      principal,
+      until: Math.min(exp * 1000, Date.now() + VERIFIED_TTL_MS),
+    });
   }
 
   /** Groups from the configured claim: an array of strings, or one space- or comma-separated string. */
@@ -137,6 +167,8 @@ export class Authenticator {
       });
       return;
     }
-    this.logger.debug('token rejected', { reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown' });
+    this.logger.debug('token rejected', {
+      reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown',
+    });
   }
 }

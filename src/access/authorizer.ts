@@ -15,7 +15,12 @@ export type Permission =
   | 'model:write'
   | 'alias:write'
   | 'alias:write-protected'
-  | 'webhook:manage';
+  | 'webhook:manage'
+  | 'alias:request'
+  | 'alias:approve'
+  | 'model:restore'
+  | 'version:delete'
+  | 'registry:members';
 
 /** The registry an access decision is about. */
 export interface RegistryScope {
@@ -45,6 +50,16 @@ export class Authorizer {
     }
   }
 
+  /**
+   * Like `can`, but counting only roles granted to the caller or their groups: not the VIEWER role
+   * every authenticated caller holds in an ORGANIZATION registry. Who belongs to a registry is
+   * shown to those who belong to it (and to admins, whose ADMIN role counts).
+   */
+  async canAsMember(principal: Principal, permission: Permission, registry: RegistryScope): Promise<boolean> {
+    const subjects = Authorizer.subjectsOf(principal).filter((s) => s !== AUTHENTICATED);
+    return this.policy.allows(subjects, registry.id, permission);
+  }
+
   /** Registry ids the principal holds `permission` in, or 'all'. Lists filter on it in SQL, so pages stay full. */
   async registryIdsAllowing(principal: Principal, permission: Permission): Promise<string[] | 'all'> {
     const subjects = Authorizer.subjectsOf(principal);
@@ -67,4 +82,9 @@ const FORBIDDEN_MESSAGES: Record<Permission, string> = {
   'alias:write': 'Only members and admins of this registry may set, move or remove aliases.',
   'alias:write-protected': 'This alias is protected: only admins of this registry may set, move or remove it.',
   'webhook:manage': 'Only admins of this registry may see and manage its webhooks.',
+  'alias:request': 'Only members and admins of this registry may request or withdraw alias changes.',
+  'alias:approve': 'Only admins of this registry may approve or reject alias change requests.',
+  'model:restore': 'Only admins of this registry may restore archived models and versions.',
+  'version:delete': 'Only admins of this registry may delete versions.',
+  'registry:members': 'Only subjects with a role in this registry may see its members.',
 };

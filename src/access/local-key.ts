@@ -15,17 +15,31 @@ export interface LocalKey {
 }
 
 export async function loadOrCreateLocalKey(file: string): Promise<{ key: LocalKey; created: boolean }> {
-  if (fs.existsSync(file)) return { key: JSON.parse(fs.readFileSync(file, 'utf8')) as LocalKey, created: false };
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  if (fs.existsSync(file))
+    return {
+      key: JSON.parse(fs.readFileSync(file, 'utf8')) as LocalKey,
+      created: false,
+    };
+  const { privateKey, publicKey } = await generateKeyPair('ES256', {
+    extractable: true,
+  });
   const kid = `local-${Date.now().toString(36)}`;
   const key: LocalKey = {
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'ES256' },
-    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' },
+    publicJwk: {
+      ...(await exportJWK(publicKey)),
+      kid,
+      alg: 'ES256',
+      use: 'sig',
+    },
   };
   ensurePrivateDir(path.dirname(file));
   // 'wx' fails if another process made the key first; then use theirs.
   try {
-    fs.writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, JSON.stringify(key, null, 2), {
+      mode: 0o600,
+      flag: 'wx',
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateLocalKey(file);
     throw err;

@@ -62,7 +62,9 @@ export class Policy {
     this.timer = setInterval(
       () =>
         void this.refreshIfChanged().catch((err) =>
-          this.logger.error('policy refresh failed', { error: (err as Error).message }),
+          this.logger.error('policy refresh failed', {
+            error: (err as Error).message,
+          }),
         ),
       pollMs,
     );
@@ -98,8 +100,13 @@ export class Policy {
     const em = this.db.manager;
     const version = (await em.findOneBy(PolicyVersionEntity, { id: 1 }))?.version ?? 0;
     const [bindings, open] = await Promise.all([
-      em.find(RoleBindingEntity, { select: { subject: true, role: true, registryId: true } }),
-      em.find(RegistryEntity, { select: { id: true }, where: { visibility: 'ORGANIZATION' } }),
+      em.find(RoleBindingEntity, {
+        select: { subject: true, role: true, registryId: true },
+      }),
+      em.find(RegistryEntity, {
+        select: { id: true },
+        where: { visibility: 'ORGANIZATION' },
+      }),
     ]);
     const rules = [
       ...bindings.map((b) => [b.subject, `role:${b.role}`, b.registryId]),

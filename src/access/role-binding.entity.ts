@@ -7,13 +7,18 @@ export type Role = (typeof ROLES)[number];
 
 /** A subject's role in one registry. Subjects are token subjects or `group:<name>`. */
 @Entity('role_binding')
-@Index('uq_role_binding_registry_subject', ['registryId', 'subject'], { unique: true })
+@Index('uq_role_binding_registry_subject', ['registryId', 'subject'], {
+  unique: true,
+})
 @Index('ix_role_binding_subject', ['subject'])
 export class RoleBindingEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) registryId!: string;
-  @ManyToOne(() => RegistryEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => RegistryEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'registry_id' })
   registry?: RegistryEntity;
 

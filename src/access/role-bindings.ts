@@ -19,12 +19,20 @@ export async function insertBinding(
   role: Role,
   now: Date,
 ): Promise<Role | null> {
-  const existing = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
+  const existing = await em.findOneBy(RoleBindingEntity, {
+    registryId: registry.id,
+    subject,
+  });
   const grant = { role, grantedBy: caller.principal.subject, grantedAt: now };
   if (existing) {
     await em.update(RoleBindingEntity, { id: existing.id }, grant);
   } else {
-    await em.insert(RoleBindingEntity, { id: uuidv7(), registryId: registry.id, subject, ...grant });
+    await em.insert(RoleBindingEntity, {
+      id: uuidv7(),
+      registryId: registry.id,
+      subject,
+      ...grant,
+    });
   }
   await changes.record(
     em,

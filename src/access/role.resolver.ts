@@ -35,8 +35,12 @@ export class RoleResolver {
 
 @Resolver(() => Registry)
 export class RegistryMembersResolver {
-  @FieldResolver(() => [RoleBinding], { description: 'Who holds which role here, by subject.' })
+  @FieldResolver(() => [RoleBinding], {
+    description:
+      'Who holds which role here, by subject. Shown to subjects with a role in this registry and to admins; ' +
+      'empty for anyone else.',
+  })
   members(@Root() r: RegistryEntity, @Ctx() ctx: Context) {
-    return ctx.services.roles.members(r);
+    return ctx.services.roles.members(ctx.principal, r);
   }
 }

@@ -22,7 +22,12 @@ export interface RevokeRoleParams {
 
 // A token subject, or group:<name>. `@…` and `role:…` are the policy's own names.
 const SUBJECT = /^(?!@|role:)[^\s]{1,255}$/i;
-const RANK: Record<Role, number> = { RESTRICTED_VIEWER: 1, VIEWER: 2, MEMBER: 3, ADMIN: 4 };
+const RANK: Record<Role, number> = {
+  RESTRICTED_VIEWER: 1,
+  VIEWER: 2,
+  MEMBER: 3,
+  ADMIN: 4,
+};
 
 function subjectName(value: string): string {
   if (!SUBJECT.test(value) || value === 'group:') {
@@ -60,7 +65,10 @@ export class RoleService {
       const now = new Date();
       const previousRole = await insertBinding(em, this.changes, caller, registry, subject, input.role, now);
       return {
-        binding: await em.findOneByOrFail(RoleBindingEntity, { registryId: registry.id, subject }),
+        binding: await em.findOneByOrFail(RoleBindingEntity, {
+          registryId: registry.id,
+          subject,
+        }),
         previousRole,
       };
     });
@@ -71,7 +79,10 @@ export class RoleService {
     return this.db.transaction(async (em) => {
       const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'registry:admin', registry);
-      const binding = await em.findOneBy(RoleBindingEntity, { registryId: registry.id, subject });
+      const binding = await em.findOneBy(RoleBindingEntity, {
+        registryId: registry.id,
+        subject,
+      });
       if (!binding) throw new NotFoundError(`"${subject}" has no role in registry "${registry.name}".`);
       await em.delete(RoleBindingEntity, { id: binding.id });
       await this.changes.record(em, caller, {
@@ -86,15 +97,27 @@ export class RoleService {
     });
   }
 
-  /** A registry's bindings, by subject. The caller has already been allowed to read the registry. */
-  async members(registry: RegistryEntity): Promise<RoleBindingEntity[]> {
-    return this.db.manager.find(RoleBindingEntity, { where: { registryId: registry.id }, order: { subject: 'ASC' } });
+  /**
+   * A registry's bindings, by subject, for a caller already allowed to read the registry. Only
+   * those who hold a role in it themselves (or through a group), and admins, see them; anyone
+   * else, such as every authenticated caller reading an ORGANIZATION registry, gets an empty
+   * list. Empty rather than FORBIDDEN: a query asking for members along with other fields still
+   * works, and an empty list is what a registry without bindings would show, so it reveals nothing.
+   */
+  async members(principal: Principal, registry: RegistryEntity): Promise<RoleBindingEntity[]> {
+    if (!(await this.authz.canAsMember(principal, 'registry:members', registry))) return [];
+    return this.db.manager.find(RoleBindingEntity, {
+      where: { registryId: registry.id },
+      order: { subject: 'ASC' },
+    });
   }
 
   /** The principal's strongest role in each registry where they (or one of their groups) hold one. */
   async rolesOf(principal: Principal): Promise<{ registryId: string; role: Role }[]> {
     const subjects = [principal.subject, ...principal.groups.map((g) => `group:${g}`)];
-    const rows = await this.db.manager.find(RoleBindingEntity, { where: { subject: In(subjects) } });
+    const rows = await this.db.manager.find(RoleBindingEntity, {
+      where: { subject: In(subjects) },
+    });
     const best = new Map<string, Role>();
     for (const r of rows) {
       const held = best.get(r.registryId);

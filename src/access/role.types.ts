@@ -17,14 +17,21 @@ registerEnumType(RoleName, {
     VIEWER: {
       description: 'Reads the registry: models, versions, aliases, history, lineage, and downloads model files.',
     },
-    MEMBER: { description: 'Also creates and edits models, links versions, moves unprotected aliases.' },
-    ADMIN: { description: 'Also moves protected aliases, grants roles, manages webhooks, reads the audit log.' },
+    MEMBER: {
+      description: 'Also creates and edits models, links versions, moves unprotected aliases.',
+    },
+    ADMIN: {
+      description: 'Also moves protected aliases, grants roles, manages webhooks, reads the audit log.',
+    },
   },
 });
 
 @ObjectType({ description: "A subject's role in a registry." })
 export class RoleBinding {
-  @Field({ description: 'A token subject, or `group:<name>` for everyone in that group.' }) subject!: string;
+  @Field({
+    description: 'A token subject, or `group:<name>` for everyone in that group.',
+  })
+  subject!: string;
   @Field(() => RoleName) role!: RoleName;
   @Field(() => Registry) registry!: object;
   @Field(() => User) grantedBy!: User;
@@ -34,8 +41,12 @@ export class RoleBinding {
 @InputType()
 export class GrantRoleInput {
   @Field() registry!: string;
-  @Field({ description: 'A token subject (`sub`), or `group:<name>`.' }) subject!: string;
-  @Field(() => RoleName, { description: 'Replaces any role the subject already holds here.' }) role!: RoleName;
+  @Field({ description: 'A token subject (`sub`), or `group:<name>`.' })
+  subject!: string;
+  @Field(() => RoleName, {
+    description: 'Replaces any role the subject already holds here.',
+  })
+  role!: RoleName;
 }
 
 @InputType()
@@ -47,13 +58,17 @@ export class RevokeRoleInput {
 @ObjectType()
 export class GrantRolePayload {
   @Field(() => RoleBinding) binding!: object;
-  @Field(() => RoleName, { nullable: true, description: 'The role this replaced, if any.' })
+  @Field(() => RoleName, {
+    nullable: true,
+    description: 'The role this replaced, if any.',
+  })
   previousRole!: RoleName | null;
 }
 
 @ObjectType()
 export class RevokeRolePayload {
-  @Field(() => RoleBinding, { description: 'The binding that was removed.' }) binding!: object;
+  @Field(() => RoleBinding, { description: 'The binding that was removed.' })
+  binding!: object;
 }
 
 @ObjectType()

@@ -1,16 +1,17 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ID, TIMESTAMP } from '../db/columns';
 import { ModelEntity } from '../models/model.entity';
-import { VersionEntity } from '../versions/version.entity';
 
 /**
  * Append-only history of an alias: one row per set, move or removal, written in the same
  * transaction as the change. `fromVersionId` null means the alias was new; `toVersionId` null
- * means it was removed. Ids are UUIDv7, so `id` order is time order.
+ * means it was removed. History is ordered by (`at`, `id`); point-in-time questions seek on
+ * (model, alias, at). Version ids carry no foreign key: a deleted version's events stay, and the
+ * numbers say which version it was.
  */
 @Entity('alias_event')
-@Index('ix_alias_event_model', ['modelId', 'id'])
-@Index('ix_alias_event_model_alias', ['modelId', 'alias', 'id'])
+@Index('ix_alias_event_model_at', ['modelId', 'at', 'id'])
+@Index('ix_alias_event_model_alias_at', ['modelId', 'alias', 'at', 'id'])
 export class AliasEventEntity {
   @PrimaryColumn(ID) id!: string;
 
@@ -22,14 +23,9 @@ export class AliasEventEntity {
   @Column({ type: 'varchar', length: 64 }) alias!: string;
 
   @Column({ ...ID, nullable: true }) fromVersionId!: string | null;
-  @ManyToOne(() => VersionEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
-  @JoinColumn({ name: 'from_version_id' })
-  fromVersion?: VersionEntity;
-
+  @Column({ type: 'integer', nullable: true }) fromVersionNumber!: number | null;
   @Column({ ...ID, nullable: true }) toVersionId!: string | null;
-  @ManyToOne(() => VersionEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
-  @JoinColumn({ name: 'to_version_id' })
-  toVersion?: VersionEntity;
+  @Column({ type: 'integer', nullable: true }) toVersionNumber!: number | null;
 
   @Column({ type: 'varchar', length: 255 }) actor!: string;
   @Column(TIMESTAMP) at!: Date;

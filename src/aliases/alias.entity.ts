@@ -18,7 +18,10 @@ export class AliasEntity {
   @Column({ type: 'varchar', length: 64 }) name!: string;
 
   @Column(ID) versionId!: string;
-  @ManyToOne(() => VersionEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => VersionEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'version_id' })
   version?: VersionEntity;
 

@@ -5,7 +5,19 @@ import { User, userRef } from '../viewer/user.types';
 import { AliasEventEntity } from './alias-event.entity';
 import { AliasEntity } from './alias.entity';
 import { isProtectedAlias } from './alias.service';
-import { Alias, AliasEvent, RemoveAliasInput, RemoveAliasPayload, SetAliasInput, SetAliasPayload } from './alias.types';
+import {
+  Alias,
+  AliasEvent,
+  RemoveAliasInput,
+  RemoveAliasPayload,
+  SetAliasesInput,
+  SetAliasesPayload,
+  SetAliasInput,
+  SetAliasPayload,
+} from './alias.types';
+import { versionName } from '../versions/version-ref';
+
+const orNull = (n: number | null) => (n === null ? null : versionName({ number: n }));
 
 @Resolver(() => Alias)
 export class AliasResolver {
@@ -23,10 +35,30 @@ export class AliasResolver {
     };
   }
 
+  @Mutation(() => SetAliasesPayload, {
+    description:
+      'Several setAlias calls as one transaction: all apply or none does. Each change needs what its own setAlias needs.',
+  })
+  async setAliases(@Arg('input') input: SetAliasesInput, @Ctx() ctx: Context) {
+    const changes = await ctx.services.aliases.setMany(ctx.caller, input.changes, input.reason);
+    return {
+      results: changes.map((c) => ({
+        alias: c.alias,
+        model: c.model,
+        previousVersion: c.previousVersion,
+        changed: c.changed,
+      })),
+    };
+  }
+
   @Mutation(() => RemoveAliasPayload)
   async removeAlias(@Arg('input') input: RemoveAliasInput, @Ctx() ctx: Context) {
     const change = await ctx.services.aliases.remove(ctx.caller, input);
-    return { alias: change.name, model: change.model, previousVersion: change.previousVersion };
+    return {
+      alias: change.name,
+      model: change.model,
+      previousVersion: change.previousVersion,
+    };
   }
 
   @FieldResolver(() => ModelVersion)
@@ -57,6 +89,23 @@ export class AliasEventResolver {
   @FieldResolver(() => ModelVersion, { nullable: true })
   toVersion(@Root() e: AliasEventEntity, @Ctx() ctx: Context) {
     return e.toVersionId ? ctx.loaders.version.load(e.toVersionId) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  fromVersionName(@Root() e: AliasEventEntity) {
+    return orNull(e.fromVersionNumber);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  toVersionName(@Root() e: AliasEventEntity) {
+    return orNull(e.toVersionNumber);
+  }
+
+  @FieldResolver(() => Boolean)
+  async versionDeleted(@Root() e: AliasEventEntity, @Ctx() ctx: Context) {
+    const ids = [e.fromVersionId, e.toVersionId].filter((id): id is string => id !== null);
+    const rows = await Promise.all(ids.map((id) => ctx.loaders.version.load(id)));
+    return rows.some((v) => v === null);
   }
 
   @FieldResolver(() => User)

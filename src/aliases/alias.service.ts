@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { ChangeLog } from '../changes';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -13,6 +13,7 @@ import { RegistryEntity } from '../registry/registry.entity';
 import { findByRef, getByRef, parseVersionNumber, versionName } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
 import { AliasEventEntity } from './alias-event.entity';
+import { aliasEventsAt } from './alias-history';
 import { AliasEntity } from './alias.entity';
 import { isProtectedAlias } from './protection';
 
@@ -35,6 +36,19 @@ export interface RemoveAliasParams {
   reason?: string | null;
 }
 
+/** One change of setAliases: a setAlias, applied with the others or not at all. */
+export type BulkAliasChangeParams = Omit<SetAliasParams, 'reason'>;
+
+export const MAX_BULK_CHANGES = 100;
+
+export interface AliasHistoryFilterParams {
+  alias?: string | null;
+  /** Events at or after this time. */
+  since?: Date | null;
+  /** Events before this time. */
+  until?: Date | null;
+}
+
 export interface AliasChange {
   alias: AliasEntity | null;
   name: string;
@@ -45,9 +59,14 @@ export interface AliasChange {
   changed: boolean;
 }
 
+// The order of ix_alias_event_model_at and ix_alias_event_model_alias_at, so a page, with or
+// without a time range, is one index range scan.
 const NEWEST_FIRST: KeysetOrder<AliasEventEntity> = {
-  key: 'alias-event:id:DESC',
-  columns: [{ expr: 'e.id', dir: 'DESC', kind: 'string', value: (e) => e.id }],
+  key: 'alias-event:at:DESC',
+  columns: [
+    { expr: 'e.at', dir: 'DESC', kind: 'timestamp', value: (e) => e.at },
+    { expr: 'e.id', dir: 'DESC', kind: 'string', value: (e) => e.id },
+  ],
 };
 
 export class AliasService {
@@ -101,29 +120,88 @@ export class AliasService {
     });
   }
 
+  /**
+   * Several setAlias calls as one: all apply, or none does. Each change is authorized like its
+   * own setAlias (a protected alias needs an admin of its registry) before any model is locked;
+   * models are locked in a fixed order (ModelService.lockMany), then the changes apply in the
+   * order given, each with its own alias event, audit row and events. A refused, missing or
+   * stale change (expectedVersion) fails the whole call and nothing moves.
+   */
+  async setMany(caller: Caller, changes: BulkAliasChangeParams[], reasonText?: string | null): Promise<AliasChange[]> {
+    if (changes.length === 0 || changes.length > MAX_BULK_CHANGES)
+      throw new BadInputError(
+        `"changes" must hold 1 to ${MAX_BULK_CHANGES} changes; got ${changes.length}.`,
+        'changes',
+      );
+    const reason = validate.text(reasonText, 'reason');
+    const parsed = changes.map((c, i) => ({
+      ...c,
+      name: validate.settableAliasName(c.alias, `changes[${i}].alias`),
+      expected:
+        c.expectedVersion == null ? null : parseVersionNumber(c.expectedVersion, `changes[${i}].expectedVersion`),
+    }));
+    const seen = new Set<string>();
+    for (const [i, c] of parsed.entries()) {
+      // Names are exact (JSON text cannot hold a NUL), so the key cannot collide.
+      const key = [c.registry, c.model, c.name].join('\0');
+      if (seen.has(key))
+        throw new BadInputError(
+          `changes[${i}] changes "${c.registry}/${c.model}:${c.name}" a second time; one change per alias.`,
+          'changes',
+        );
+      seen.add(key);
+    }
+    return this.db.transaction(async (em) => {
+      const targets = await this.models.lockMany(em, caller.principal, parsed, (r, i) =>
+        this.requireAliasWrite(caller.principal, r, parsed[i].name),
+      );
+      const now = new Date();
+      const results: AliasChange[] = [];
+      for (const [i, c] of parsed.entries()) {
+        const { registry, model } = targets[i];
+        const version = await getByRef(em, model, c.version, `changes[${i}].version`);
+        if (version.archivedAt)
+          throw new ConflictError(`${model.name}:${versionName(version)} is archived; an alias cannot point at it.`, {
+            change: i,
+          });
+        this.checkExpected(model, c.name, await this.currentVersion(em, model.id, c.name), c.expected, i);
+        results.push(await this.apply(em, caller, registry, model, c.name, version, reason, now));
+      }
+      return results;
+    });
+  }
+
   /** Compare-and-swap: the alias must point at the version the caller last saw, or nothing changes. */
   private checkExpected(
     model: ModelEntity,
     alias: string,
     current: VersionEntity | null,
     expected: number | null,
+    change?: number,
   ): void {
     if (expected === null) return;
     if (current?.number !== expected) {
       const now = current ? versionName(current) : 'nothing';
       throw new ConflictError(
         `Alias "${model.name}:${alias}" points at ${now}, not v${expected}; reload and try again.`,
-        { currentVersion: current ? versionName(current) : null },
+        {
+          currentVersion: current ? versionName(current) : null,
+          ...(change === undefined ? {} : { change }),
+        },
       );
     }
   }
 
   async namesOnVersion(em: EntityManager, versionId: string): Promise<string[]> {
-    const rows = await em.find(AliasEntity, { where: { versionId }, select: { name: true }, order: { name: 'ASC' } });
+    const rows = await em.find(AliasEntity, {
+      where: { versionId },
+      select: { name: true },
+      order: { name: 'ASC' },
+    });
     return rows.map((r) => r.name);
   }
 
-  private currentVersion(em: EntityManager, modelId: string, alias: string): Promise<VersionEntity | null> {
+  currentVersion(em: EntityManager, modelId: string, alias: string): Promise<VersionEntity | null> {
     return findByRef(em, modelId, { kind: 'alias', alias });
   }
 
@@ -142,10 +220,20 @@ export class AliasService {
     reason: string | null,
     now = new Date(),
   ): Promise<AliasChange> {
-    const row = await em.findOneBy(AliasEntity, { modelId: model.id, name: alias });
+    const row = await em.findOneBy(AliasEntity, {
+      modelId: model.id,
+      name: alias,
+    });
     const previous = row ? await em.findOneByOrFail(VersionEntity, { id: row.versionId }) : null;
     if ((previous?.id ?? null) === (target?.id ?? null)) {
-      return { alias: row, name: alias, model, previousVersion: previous, version: target, changed: false };
+      return {
+        alias: row,
+        name: alias,
+        model,
+        previousVersion: previous,
+        version: target,
+        changed: false,
+      };
     }
     let result: AliasEntity | null = null;
     if (!target) {
@@ -154,9 +242,18 @@ export class AliasService {
       await em.update(
         AliasEntity,
         { id: row.id },
-        { versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject },
+        {
+          versionId: target.id,
+          updatedAt: now,
+          updatedBy: caller.principal.subject,
+        },
       );
-      result = { ...row, versionId: target.id, updatedAt: now, updatedBy: caller.principal.subject };
+      result = {
+        ...row,
+        versionId: target.id,
+        updatedAt: now,
+        updatedBy: caller.principal.subject,
+      };
     } else {
       result = {
         id: uuidv7(),
@@ -173,7 +270,9 @@ export class AliasService {
       modelId: model.id,
       alias,
       fromVersionId: previous?.id ?? null,
+      fromVersionNumber: previous?.number ?? null,
       toVersionId: target?.id ?? null,
+      toVersionNumber: target?.number ?? null,
       actor: caller.principal.subject,
       at: now,
       reason,
@@ -192,21 +291,49 @@ export class AliasService {
         previousVersion: previous,
         targetId: model.id,
         before: previous ? { alias, version: versionName(previous), versionId: previous.id } : null,
-        after: target ? { alias, version: versionName(target), versionId: target.id, reason } : null,
+        after: target
+          ? {
+              alias,
+              version: versionName(target),
+              versionId: target.id,
+              reason,
+            }
+          : null,
         data: { reason, protected: isProtectedAlias(registry, alias) },
       },
       now,
     );
-    return { alias: result, name: alias, model, previousVersion: previous, version: target, changed: true };
+    return {
+      alias: result,
+      name: alias,
+      model,
+      previousVersion: previous,
+      version: target,
+      changed: true,
+    };
   }
 
-  async history(model: ModelEntity, alias: string | null | undefined, args: PageArgs): Promise<Page<AliasEventEntity>> {
+  /** Sets, moves and removals of a model's aliases, newest first, optionally of one alias and in [since, until). */
+  async history(model: ModelEntity, filter: AliasHistoryFilterParams, args: PageArgs): Promise<Page<AliasEventEntity>> {
     const qb = this.db.manager
       .getRepository(AliasEventEntity)
       .createQueryBuilder('e')
       .where('e.modelId = :modelId', { modelId: model.id });
-    if (alias) qb.andWhere('e.alias = :alias', { alias });
+    if (filter.alias) qb.andWhere('e.alias = :alias', { alias: filter.alias });
+    if (filter.since)
+      qb.andWhere('e.at >= :since', {
+        since: this.db.dialect.timestamp(filter.since),
+      });
+    if (filter.until)
+      qb.andWhere('e.at < :until', {
+        until: this.db.dialect.timestamp(filter.until),
+      });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
+  }
+
+  /** Where each alias of the model pointed at `time`: the event that put it there, by alias name. */
+  async at(model: ModelEntity, time: Date): Promise<AliasEventEntity[]> {
+    return aliasEventsAt(this.db.manager, this.db.dialect, model.id, time);
   }
 
   /** Keeps `latest` on the highest version that is not archived; removes it when there is none. */
@@ -221,7 +348,9 @@ export class AliasService {
     const newest = await em
       .getRepository(VersionEntity)
       .createQueryBuilder('v')
-      .where('v.modelId = :modelId AND v.archivedAt IS NULL', { modelId: model.id })
+      .where('v.modelId = :modelId AND v.archivedAt IS NULL', {
+        modelId: model.id,
+      })
       .orderBy('v.number', 'DESC')
       .getOne();
     await this.apply(em, caller, registry, model, validate.LATEST, newest, reason, now);

@@ -40,7 +40,9 @@ export class AuditQueryService {
       await this.authz.require(principal, 'registry:admin', registry);
       qb.where('e.registryId = :registryId', { registryId: registry.id });
       if (filter.model)
-        qb.andWhere('e.modelId = :modelId', { modelId: (await this.models.getIn(registry, filter.model)).id });
+        qb.andWhere('e.modelId = :modelId', {
+          modelId: (await this.models.getIn(registry, filter.model)).id,
+        });
     } else {
       if (filter.model) throw new BadInputError('Filtering by model needs the registry too.', 'filter.model');
       const allowed = await this.authz.registryIdsAllowing(principal, 'registry:admin');
@@ -51,8 +53,14 @@ export class AuditQueryService {
     }
     if (filter.action) qb.andWhere('e.action = :action', { action: filter.action });
     if (filter.actor) qb.andWhere('e.actor = :actor', { actor: filter.actor });
-    if (filter.since) qb.andWhere('e.at >= :since', { since: this.db.dialect.timestamp(filter.since) });
-    if (filter.until) qb.andWhere('e.at < :until', { until: this.db.dialect.timestamp(filter.until) });
+    if (filter.since)
+      qb.andWhere('e.at >= :since', {
+        since: this.db.dialect.timestamp(filter.since),
+      });
+    if (filter.until)
+      qb.andWhere('e.at < :until', {
+        until: this.db.dialect.timestamp(filter.until),
+      });
     return fetchPage(this.db, qb, NEWEST_FIRST, args);
   }
 }

@@ -24,11 +24,21 @@ export class AuditResolver {
   })
   async auditEvents(
     @Ctx() ctx: Context,
-    @Arg('filter', () => AuditEventFilter, { nullable: true }) filter?: AuditEventFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('filter', () => AuditEventFilter, { nullable: true })
+    filter?: AuditEventFilter,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return toConnection(await ctx.services.audit.list(ctx.principal, filter ?? {}, { first, after }));
+    return toConnection(
+      await ctx.services.audit.list(ctx.principal, filter ?? {}, {
+        first,
+        after,
+      }),
+    );
   }
 
   @FieldResolver(() => User)

@@ -42,7 +42,11 @@ export class ChangeLog {
     if (entry.delivered && change.notify !== false) {
       const { registry } = change;
       if (registry.name === undefined) throw new Error(`a ${change.type} change needs its registry's name`);
-      const event = { ...change, type: change.type as EventType, registry: { id: registry.id, name: registry.name } };
+      const event = {
+        ...change,
+        type: change.type as EventType,
+        registry: { id: registry.id, name: registry.name },
+      };
       await queueEvent(em, this.db.dialect, caller, event, at);
     }
     if ((change.accessChanged ?? entry.access) && !this.bumped.has(em)) {

@@ -20,7 +20,10 @@ function webhooksOf(em: EntityManager, dialect: Dialect, registryId: string): Pr
   if (!found) {
     // A shared lock (where the dialect has row locks), so a webhook cannot be deleted or switched
     // off between this read and the outbox insert (which would fail on the foreign key).
-    found = em.find(WebhookEntity, { where: { registryId, active: true }, ...dialect.sharedLock });
+    found = em.find(WebhookEntity, {
+      where: { registryId, active: true },
+      ...dialect.sharedLock,
+    });
     byRegistry.set(registryId, found);
   }
   return found;

@@ -29,7 +29,11 @@ export function versionRef(v: VersionEntity) {
     id: toGlobalId('ModelVersion', v.id),
     number: v.number,
     name: versionName(v),
-    artifact: { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes },
+    artifact: {
+      uri: v.artifactUri,
+      digest: v.artifactDigest,
+      sizeBytes: v.artifactSizeBytes,
+    },
   };
 }
 

@@ -13,6 +13,7 @@ export const NODE_TYPES = [
   'Artifact',
   'Webhook',
   'WebhookDelivery',
+  'AliasChangeRequest',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

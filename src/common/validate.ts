@@ -179,16 +179,25 @@ export function jsonObject(value: unknown, field: string): Record<string, unknow
   const { depth, members } = jsonShape(value);
   if (depth > JSON_MAX_DEPTH) {
     const message = `${field} is nested ${depth} levels deep; the limit is ${JSON_MAX_DEPTH}.`;
-    throw new BadInputError(message, field, { limit: 'JSON_MAX_DEPTH', max: JSON_MAX_DEPTH });
+    throw new BadInputError(message, field, {
+      limit: 'JSON_MAX_DEPTH',
+      max: JSON_MAX_DEPTH,
+    });
   }
   if (members > JSON_MAX_MEMBERS) {
     const message = `${field} has ${members} members; the limit is ${JSON_MAX_MEMBERS}.`;
-    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+    throw new BadInputError(message, field, {
+      limit: 'JSON_MAX_MEMBERS',
+      max: JSON_MAX_MEMBERS,
+    });
   }
   const bytes = Buffer.byteLength(JSON.stringify(value));
   if (bytes > JSON_MAX_BYTES) {
     const message = `${field} is ${bytes} bytes as JSON; the limit is ${JSON_MAX_BYTES}.`;
-    throw new BadInputError(message, field, { limit: 'JSON_MAX_BYTES', max: JSON_MAX_BYTES });
+    throw new BadInputError(message, field, {
+      limit: 'JSON_MAX_BYTES',
+      max: JSON_MAX_BYTES,
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -214,7 +223,10 @@ export function mergedMetrics(
   const members = Object.keys(merged).length;
   if (members > JSON_MAX_MEMBERS) {
     const message = `${field} would have ${members} members once merged; the limit is ${JSON_MAX_MEMBERS}.`;
-    throw new BadInputError(message, field, { limit: 'JSON_MAX_MEMBERS', max: JSON_MAX_MEMBERS });
+    throw new BadInputError(message, field, {
+      limit: 'JSON_MAX_MEMBERS',
+      max: JSON_MAX_MEMBERS,
+    });
   }
   return merged;
 }
@@ -257,5 +269,12 @@ export function idempotencyKey(value: string | null | undefined): string | null 
       'idempotencyKey must be 1-128 printable ASCII characters without spaces.',
       'idempotencyKey',
     );
+  return value;
+}
+
+/** A registry's required approvals for protected alias change requests. */
+export function requiredApprovals(value: number, field = 'requiredApprovals'): number {
+  if (!Number.isInteger(value) || value < 1 || value > 10)
+    throw new BadInputError(`"${field}" must be a whole number from 1 to 10; got ${value}.`, field);
   return value;
 }

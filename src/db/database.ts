@@ -25,6 +25,8 @@ export { isUniqueViolation } from './dialect';
  */
 export class Database {
   readonly dialect: Dialect;
+  /** Attempts rolled back to run again (deadlocks, lock timeouts, RetryTransaction) since start. */
+  retries = 0;
   private queue: Promise<unknown> = Promise.resolve();
   /** Work to run once a transaction has committed, by its manager (see afterCommit). */
   private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
@@ -50,6 +52,7 @@ export class Database {
       } catch (err) {
         const retryable = err instanceof RetryTransaction || this.dialect.isRetryable(err);
         if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
+        this.retries += 1;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
         continue;
       }

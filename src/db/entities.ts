@@ -2,6 +2,7 @@ import { PolicyVersionEntity } from '../access/policy-version.entity';
 import { RoleBindingEntity } from '../access/role-binding.entity';
 import { AliasEventEntity } from '../aliases/alias-event.entity';
 import { AliasEntity } from '../aliases/alias.entity';
+import { AliasChangeApprovalEntity, AliasChangeRequestEntity } from '../aliases/change-request.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { BlobUploadEntity } from '../files/blob-upload.entity';
 import { VersionBlobEntity } from '../files/version-blob.entity';
@@ -31,4 +32,6 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   BlobUploadEntity,
   VersionBlobEntity,
+  AliasChangeRequestEntity,
+  AliasChangeApprovalEntity,
 ];

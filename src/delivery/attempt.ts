@@ -73,7 +73,13 @@ export class DeliveryAttempts {
     const attemptedAt = new Date();
     let outcome: Outcome;
     if (result.ok) {
-      outcome = { status: 'SUCCEEDED', responseCode: result.status, error: null, attemptedAt, nextAttemptAt: null };
+      outcome = {
+        status: 'SUCCEEDED',
+        responseCode: result.status,
+        error: null,
+        attemptedAt,
+        nextAttemptAt: null,
+      };
     } else if (result.retryable && attempts < maxAttempts) {
       const delay = retryDelayMs(attempts, result.retryAfterMs, this.config.backoffBaseMs, this.config.backoffMaxMs);
       outcome = {
@@ -94,6 +100,9 @@ export class DeliveryAttempts {
         nextAttemptAt: null,
       };
     }
-    return { ...outcome, recorded: await this.outbox.record(delivery, outcome) };
+    return {
+      ...outcome,
+      recorded: await this.outbox.record(delivery, outcome),
+    };
   }
 }

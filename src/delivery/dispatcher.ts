@@ -76,9 +76,16 @@ export class WebhookDispatcher {
       .then(
         (deleted) =>
           deleted > 0 &&
-          this.logger.info('old webhook deliveries deleted', { deleted, retentionDays: this.config.retentionDays }),
+          this.logger.info('old webhook deliveries deleted', {
+            deleted,
+            retentionDays: this.config.retentionDays,
+          }),
       )
-      .catch((err) => this.logger.error('deleting old webhook deliveries failed', { error: (err as Error).message }))
+      .catch((err) =>
+        this.logger.error('deleting old webhook deliveries failed', {
+          error: (err as Error).message,
+        }),
+      )
       .finally(() => (this.pruning = null));
   }
 
@@ -91,7 +98,11 @@ export class WebhookDispatcher {
   poll(): void {
     if (this.stopping || this.polling) return;
     this.polling = this.fill()
-      .catch((err) => this.logger.error('webhook outbox poll failed', { error: (err as Error).message }))
+      .catch((err) =>
+        this.logger.error('webhook outbox poll failed', {
+          error: (err as Error).message,
+        }),
+      )
       .finally(() => (this.polling = null));
   }
 

@@ -86,7 +86,10 @@ export class Outbox {
       return due;
     });
     if (ids.length === 0) return [];
-    const deliveries = await this.db.manager.findBy(WebhookDeliveryEntity, { id: In(ids), claimToken: token });
+    const deliveries = await this.db.manager.findBy(WebhookDeliveryEntity, {
+      id: In(ids),
+      claimToken: token,
+    });
     const webhooks = new Map((await this.webhooks(deliveries.map((d) => d.webhookId))).map((w) => [w.id, w]));
     const off = deliveries.filter((d) => !webhooks.get(d.webhookId)?.active);
     if (off.length > 0) for (const w of await this.parkInactive(off, token)) webhooks.set(w.id, w);
@@ -106,7 +109,10 @@ export class Outbox {
   private parkInactive(rows: WebhookDeliveryEntity[], token: string): Promise<WebhookEntity[]> {
     return this.db.transaction(async (em) => {
       const ids = [...new Set(rows.map((r) => r.webhookId))];
-      const webhooks = await em.find(WebhookEntity, { where: { id: In(ids) }, ...this.db.dialect.sharedLock });
+      const webhooks = await em.find(WebhookEntity, {
+        where: { id: In(ids) },
+        ...this.db.dialect.sharedLock,
+      });
       const active = new Set(webhooks.filter((w) => w.active).map((w) => w.id));
       const park = rows.filter((r) => !active.has(r.webhookId)).map((r) => r.id);
       if (park.length > 0) {
@@ -169,7 +175,10 @@ export class Outbox {
           completedAt: done ? outcome.attemptedAt : null,
           claimToken: null,
         })
-        .where('id = :id AND claim_token = :token', { id: delivery.id, token: delivery.claimToken })
+        .where('id = :id AND claim_token = :token', {
+          id: delivery.id,
+          token: delivery.claimToken,
+        })
         .execute(),
     );
     return (result.affected ?? 0) > 0;
@@ -200,16 +209,24 @@ export class Outbox {
         .getRepository(WebhookDeliveryEntity)
         .createQueryBuilder('d')
         .select('d.id', 'id')
-        .where(`d.status IN (:...finished) AND ${where}`, { finished: ['SUCCEEDED', 'FAILED'], ...params })
+        .where(`d.status IN (:...finished) AND ${where}`, {
+          finished: ['SUCCEEDED', 'FAILED'],
+          ...params,
+        })
         .limit(limit)
         .getRawMany();
-      if (rows.length > 0) await em.delete(WebhookDeliveryEntity, { id: In(rows.map((r) => r.id)) });
+      if (rows.length > 0)
+        await em.delete(WebhookDeliveryEntity, {
+          id: In(rows.map((r) => r.id)),
+        });
       return rows.length;
     });
   }
 
   /** Deliveries waiting to be sent (the outbox depth), across all webhooks. */
   depth(): Promise<number> {
-    return this.db.manager.countBy(WebhookDeliveryEntity, { status: 'PENDING' });
+    return this.db.manager.countBy(WebhookDeliveryEntity, {
+      status: 'PENDING',
+    });
   }
 }

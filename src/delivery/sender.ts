@@ -33,7 +33,10 @@ const short = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` 
  */
 export class WebhookSender {
   // No socket limit: WEBHOOK_CONCURRENCY bounds the requests, and a queued request would eat its timeout.
-  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
   private readonly lookup: ReturnType<typeof guardedLookup>;
 
   constructor(private readonly opts: SenderOptions) {
@@ -58,7 +61,10 @@ export class WebhookSender {
         method: 'POST',
         agent: secure ? this.agents.https : this.agents.http,
         lookup: this.lookup,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: {
+          ...headers,
+          'content-length': String(Buffer.byteLength(body)),
+        },
       });
       const timer = setTimeout(() => req.destroy(new TimeoutError(this.opts.timeoutMs)), this.opts.timeoutMs);
       req.on('socket', (socket) => {

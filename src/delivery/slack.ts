@@ -15,11 +15,35 @@ interface Payload {
   previousVersion: Version;
   alias: string;
   actor: { id: string };
-  data: { reason?: string | null; before?: { name?: string }; changed?: string[]; subject: string; role: string };
+  data: {
+    reason?: string | null;
+    before?: { name?: string };
+    changed?: string[];
+    subject: string;
+    role: string;
+    comment?: string | null;
+  };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const code = (s: string) => `\`${esc(s)}\``;
+
+function changeRequestText(type: string, alias: string, to: string, by: string, reason: string): string {
+  switch (type) {
+    case 'alias.change_requested':
+      return `:raising_hand: Request to point ${alias} at *${to}* ${by}${reason}`;
+    case 'alias.change_approved':
+      return `:white_check_mark: Request to point ${alias} at ${to} approved ${by}`;
+    case 'alias.change_rejected':
+      return `:no_entry_sign: Request to point ${alias} at ${to} rejected ${by}`;
+    case 'alias.change_cancelled':
+      return `:leftwards_arrow_with_hook: Request to point ${alias} at ${to} withdrawn ${by}`;
+    case 'alias.change_stale':
+      return `:hourglass: Request to point ${alias} at ${to} is stale: the alias moved since (found ${by})`;
+    default:
+      return `:rocket: ${alias} moved to *${to}* by an approved request (${by})`;
+  }
+}
 
 export function slackText(payload: JsonObject): string {
   const p = payload as Payload;
@@ -46,6 +70,19 @@ export function slackText(payload: JsonObject): string {
       return `:pencil2: *${model}:${version!.name}* updated ${by}`;
     case 'version.archived':
       return `:file_cabinet: *${model}:${version!.name}* archived ${by}`;
+    case 'model.restored':
+      return `:recycle: Model *${model}* restored ${by}`;
+    case 'version.restored':
+      return `:recycle: *${model}:${version!.name}* restored ${by}`;
+    case 'version.deleted':
+      return `:x: *${model}:${version!.name}* deleted ${by}`;
+    case 'alias.change_requested':
+    case 'alias.change_approved':
+    case 'alias.change_rejected':
+    case 'alias.change_cancelled':
+    case 'alias.change_stale':
+    case 'alias.change_applied':
+      return changeRequestText(p.type, `*${model}:${esc(p.alias)}*`, version?.name ?? 'a deleted version', by, reason);
     case 'alias.set':
       return previous
         ? `:arrow_right: *${model}:${esc(p.alias)}* moved from ${previous.name} to *${version!.name}* ${by}${reason}`

@@ -13,7 +13,11 @@ export interface ArtifactColumns {
   artifactUri: string;
   artifactDigest: string;
   artifactSizeBytes: number;
-  artifactFiles: { path: string; digest: string | null; sizeBytes: number | null }[];
+  artifactFiles: {
+    path: string;
+    digest: string | null;
+    sizeBytes: number | null;
+  }[];
 }
 
 /** The scheme of the URI a version gets when the registry holds its files. */

@@ -8,13 +8,18 @@ import { RegistryEntity } from '../registry/registry.entity';
  * latest upload, so uploading again restarts BLOB_ORPHAN_TTL_HOURS.
  */
 @Entity('blob_upload')
-@Index('uq_blob_upload', ['registryId', 'digest', 'uploadedBy'], { unique: true })
+@Index('uq_blob_upload', ['registryId', 'digest', 'uploadedBy'], {
+  unique: true,
+})
 @Index('ix_blob_upload_digest', ['digest'])
 export class BlobUploadEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) registryId!: string;
-  @ManyToOne(() => RegistryEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => RegistryEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'registry_id' })
   registry?: RegistryEntity;
 

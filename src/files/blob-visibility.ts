@@ -42,7 +42,10 @@ export async function visibleDigests(
       .select('DISTINCT vb.digest', 'digest')
       .innerJoin(VersionEntity, 'v', 'v.id = vb.versionId')
       .innerJoin(ModelEntity, 'm', 'm.id = v.modelId')
-      .where('m.registryId = :registryId AND vb.digest IN (:...rest)', { registryId, rest })
+      .where('m.registryId = :registryId AND vb.digest IN (:...rest)', {
+        registryId,
+        rest,
+      })
       .getRawMany<{ digest: string }>();
     linked.forEach((r) => visible.add(r.digest));
   }

@@ -167,14 +167,24 @@ function fail(logger: Logger, req: IncomingMessage, res: ServerResponse, scope: 
     [status, code, message] = [400, 'BAD_USER_INPUT', err.message];
   else if (req.destroyed || res.destroyed) {
     // The client went away (an upload cut off, a download abandoned): nobody to answer.
-    logger.debug('blob request ended by the client', { requestId: scope.requestId, error: (err as Error)?.message });
+    logger.debug('blob request ended by the client', {
+      requestId: scope.requestId,
+      error: (err as Error)?.message,
+    });
     return;
   } else {
     recordErrorCode('INTERNAL_SERVER_ERROR', scope);
-    logger.error('blob request failed', { requestId: scope.requestId, error: (err as Error)?.stack ?? String(err) });
+    logger.error('blob request failed', {
+      requestId: scope.requestId,
+      error: (err as Error)?.stack ?? String(err),
+    });
     if (res.headersSent) return void res.destroy();
     return sendJson(res, 500, {
-      error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.', requestId: scope.requestId },
+      error: {
+        code: 'INTERNAL_SERVER_ERROR',
+        message: 'Internal server error.',
+        requestId: scope.requestId,
+      },
     });
   }
   recordErrorCode(code, scope);

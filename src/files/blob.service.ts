@@ -57,7 +57,10 @@ export class BlobService {
     await this.authz.require(caller.principal, 'model:write', registry);
     if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes)
       throw new BlobTooLargeError(this.opts.maxBlobBytes);
-    const result = await this.store.put(hex, body, { maxBytes: this.opts.maxBlobBytes, expectedBytes: declaredBytes });
+    const result = await this.store.put(hex, body, {
+      maxBytes: this.opts.maxBlobBytes,
+      expectedBytes: declaredBytes,
+    });
     await this.recordUpload(registry, `sha256:${hex}`, caller.principal.subject);
     return result;
   }
@@ -127,6 +130,14 @@ export class BlobService {
         digests.slice(i, i + 500).map((digest) => ({ versionId, digest })),
       );
     }
+  }
+
+  /**
+   * Forgets which blobs a deleted version used, inside the deleting transaction. The blobs stay in
+   * the store until the orphan collector finds that no version links them and no upload is pending.
+   */
+  async unlinkVersion(em: EntityManager, versionId: string): Promise<void> {
+    await em.delete(VersionBlobEntity, { versionId });
   }
 
   /**

@@ -57,7 +57,11 @@ export function manifestOf(
           'the registry holds the files of a version linked without a uri.',
         FIELD,
       );
-    return { path, digest: validate.digest(f.digest, FIELD), sizeBytes: validate.sizeBytes(f.sizeBytes, FIELD) };
+    return {
+      path,
+      digest: validate.digest(f.digest, FIELD),
+      sizeBytes: validate.sizeBytes(f.sizeBytes, FIELD),
+    };
   });
   return entries.sort(byPath);
 }

@@ -49,9 +49,18 @@ export class OrphanCollector {
     if (this.stopping || this.running) return;
     this.running = this.collect()
       .then(
-        (deleted) => deleted > 0 && this.logger.info('orphaned blobs removed', { deleted, ttlHours: this.ttlHours }),
+        (deleted) =>
+          deleted > 0 &&
+          this.logger.info('orphaned blobs removed', {
+            deleted,
+            ttlHours: this.ttlHours,
+          }),
       )
-      .catch((err) => this.logger.error('removing orphaned blobs failed', { error: (err as Error).message }))
+      .catch((err) =>
+        this.logger.error('removing orphaned blobs failed', {
+          error: (err as Error).message,
+        }),
+      )
       .finally(() => (this.running = null));
   }
 
@@ -75,7 +84,10 @@ export class OrphanCollector {
   private async release(digest: string, cutoff: Date): Promise<boolean> {
     try {
       await this.db.transaction(async (em) => {
-        await em.delete(BlobUploadEntity, { digest, createdAt: LessThan(cutoff) });
+        await em.delete(BlobUploadEntity, {
+          digest,
+          createdAt: LessThan(cutoff),
+        });
         const wanted =
           (await em.exists(VersionBlobEntity, { where: { digest } })) ||
           (await em.exists(BlobUploadEntity, { where: { digest } }));

@@ -41,9 +41,17 @@ export async function verifyBlobs(
         progress.bytes += (chunk as Buffer).length;
       }
       const actual = hash.digest('hex');
-      if (actual !== blob.hex) mismatches.push({ digest: `sha256:${blob.hex}`, actual: `sha256:${actual}` });
+      if (actual !== blob.hex)
+        mismatches.push({
+          digest: `sha256:${blob.hex}`,
+          actual: `sha256:${actual}`,
+        });
     } catch (err) {
-      mismatches.push({ digest: `sha256:${blob.hex}`, actual: null, error: (err as Error).message });
+      mismatches.push({
+        digest: `sha256:${blob.hex}`,
+        actual: null,
+        error: (err as Error).message,
+      });
     }
     progress.checked++;
     onProgress(progress);

@@ -11,7 +11,10 @@ import { VersionEntity } from '../versions/version.entity';
 @Index('ix_version_blob_digest', ['digest'])
 export class VersionBlobEntity {
   @PrimaryColumn(ID) versionId!: string;
-  @ManyToOne(() => VersionEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => VersionEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'version_id' })
   version?: VersionEntity;
 

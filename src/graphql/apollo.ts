@@ -33,7 +33,10 @@ export function createApollo<TContext extends BaseContext>(
     }),
     includeStacktraceInErrorResponses: false,
     introspection: config.graphql.introspection,
-    validationOptions: { hideSuggestions: !config.graphql.introspection, maxErrors: VALIDATION_MAX_ERRORS },
+    validationOptions: {
+      hideSuggestions: !config.graphql.introspection,
+      maxErrors: VALIDATION_MAX_ERRORS,
+    },
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     csrfPrevention: true,

@@ -4,15 +4,24 @@ import { Page } from '../common/pagination';
 // Shareable: other subgraphs of a platform define Relay's PageInfo too, and composition refuses
 // a type that two subgraphs define unless both mark it so.
 @Directive('@shareable')
-@ObjectType({ description: 'Relay page information. Pages are keyset-based: pass `endCursor` as `after`.' })
+@ObjectType({
+  description: 'Relay page information. Pages are keyset-based: pass `endCursor` as `after`.',
+})
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
   // The rest of Relay's PageInfo, so the type is the same as other subgraphs' (composition needs
   // a shared value type to have the same fields everywhere). Pages go forward only: the Relay
   // spec lets hasPreviousPage be false when paginating with first/after.
-  @Field({ description: 'Always false: pages go forward only (`first`/`after`).' }) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true, description: "The first edge's cursor." }) startCursor!: string | null;
+  @Field({
+    description: 'Always false: pages go forward only (`first`/`after`).',
+  })
+  hasPreviousPage!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: "The first edge's cursor.",
+  })
+  startCursor!: string | null;
 }
 
 export interface ConnectionShape<T> {
@@ -37,10 +46,9 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   }
 
   if (opts.totalCount) {
-    Field(() => Int, { description: 'All items that match the filter, across pages.' })(
-      ConnectionType.prototype,
-      'totalCount',
-    );
+    Field(() => Int, {
+      description: 'All items that match the filter, across pages.',
+    })(ConnectionType.prototype, 'totalCount');
   }
   return ConnectionType;
 }
@@ -56,6 +64,9 @@ export function toConnection<T>(page: Page<T>): ConnectionShape<T> {
     },
   };
   let memo: Promise<number> | undefined;
-  Object.defineProperty(connection, 'totalCount', { enumerable: true, get: () => (memo ??= page.count()) });
+  Object.defineProperty(connection, 'totalCount', {
+    enumerable: true,
+    get: () => (memo ??= page.count()),
+  });
   return connection;
 }

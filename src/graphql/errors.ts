@@ -28,7 +28,12 @@ export function createFormatError(logger: Logger, opts: FormatErrorOptions) {
     const original = unwrapResolverError(error);
     if (original instanceof RegistryError) {
       const { http: _http, ...extensions } = original.extensions;
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions,
+      };
     }
     const code = formatted.extensions?.code;
     // Apollo assigns these codes to its own request, parse and validation errors: safe to show.

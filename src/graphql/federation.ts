@@ -21,7 +21,9 @@ export const FEDERATION_LINK =
 /** `__resolveReference` per entity type: the representation is `{ __typename, id }`, id a global id. */
 export type ReferenceResolvers = Record<
   string,
-  { __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null> }
+  {
+    __resolveReference(reference: { id: string }, ctx: Context): Promise<object | null>;
+  }
 >;
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
 
@@ -31,7 +33,10 @@ export function buildSubgraph(typeGraphqlSchema: GraphQLSchema, references: Refe
   for (const reference of references) {
     for (const [type, fields] of Object.entries(reference)) resolvers[type] = { ...resolvers[type], ...fields };
   }
-  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as SubgraphResolvers });
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(sdl),
+    resolvers: resolvers as SubgraphResolvers,
+  });
   guardRepresentations(schema, new Set(references.flatMap((r) => Object.keys(r))));
   return schema;
 }
@@ -60,7 +65,10 @@ function guardRepresentations(schema: GraphQLSchema, entityTypes: Set<string>): 
 
 /** What a gateway or router reads from the subgraph: `{ _service { sdl } }`, run on the schema itself. */
 export async function subgraphSdl(schema: GraphQLSchema): Promise<string> {
-  const result = await execute({ schema, document: parse('{ _service { sdl } }') });
+  const result = await execute({
+    schema,
+    document: parse('{ _service { sdl } }'),
+  });
   if (result.errors?.length) throw result.errors[0];
   return (result.data as { _service: { sdl: string } })._service.sdl;
 }

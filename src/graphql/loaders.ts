@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
 import { AliasEntity } from '../aliases/alias.entity';
+import { AliasChangeApprovalEntity } from '../aliases/change-request.entity';
 import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
@@ -36,6 +37,8 @@ export interface Loaders {
   webhook: DataLoader<string, WebhookEntity | null>;
   /** A version by model and parsed reference, for `version(ref:)` on every model of a page. */
   versionByRef: DataLoader<{ modelId: string; ref: VersionRef }, VersionEntity | null, string>;
+  /** A change request's approvals, oldest first. */
+  approvalsOfRequest: DataLoader<string, AliasChangeApprovalEntity[]>;
 }
 
 function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) {
@@ -90,6 +93,10 @@ export function createLoaders(db: Database): Loaders {
       (e) => e.fromId,
       (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE),
     ),
+    approvalsOfRequest: grouped(
+      (a) => a.changeRequestId,
+      (ids) => findWhereIn(em, AliasChangeApprovalEntity, 'changeRequestId', ids, 'at'),
+    ),
     versionByRef: new DataLoader(loadVersionsByRef(db), {
       cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,
     }),
@@ -106,7 +113,10 @@ function loadVersionsByRef(db: Database) {
     const byAlias = new Map<string, VersionEntity>();
     if (numbered.length) {
       const numbers = numbered.map((k) => (k.ref.kind === 'number' ? k.ref.number : -1));
-      const rows = await em.findBy(VersionEntity, { modelId: In(numbered.map((k) => k.modelId)), number: In(numbers) });
+      const rows = await em.findBy(VersionEntity, {
+        modelId: In(numbered.map((k) => k.modelId)),
+        number: In(numbers),
+      });
       rows.forEach((v) => byNumber.set(`${v.modelId}:${v.number}`, v));
     }
     if (aliased.length) {
@@ -116,7 +126,10 @@ function loadVersionsByRef(db: Database) {
         .createQueryBuilder('v')
         .innerJoin(AliasEntity, 'a', 'a.versionId = v.id')
         .addSelect('a.name', 'alias_name')
-        .where('a.modelId IN (:...models) AND a.name IN (:...names)', { models: aliased.map((k) => k.modelId), names })
+        .where('a.modelId IN (:...models) AND a.name IN (:...names)', {
+          models: aliased.map((k) => k.modelId),
+          names,
+        })
         .getRawAndEntities<{ v_id: string; alias_name: string }>();
       const version = new Map(entities.map((v) => [v.id, v]));
       raw.forEach((r) => {

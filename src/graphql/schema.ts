@@ -2,6 +2,11 @@ import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { RegistryMembersResolver, RoleResolver } from '../access/role.resolver';
 import { AliasEventResolver, AliasResolver } from '../aliases/alias.resolver';
+import {
+  ChangeRequestResolver,
+  ModelChangeRequestsResolver,
+  RegistryChangeRequestsResolver,
+} from '../aliases/change-request.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import {
   ArtifactResolver,
@@ -28,6 +33,9 @@ export const RESOLVERS = [
   VersionResolver,
   AliasResolver,
   AliasEventResolver,
+  ChangeRequestResolver,
+  RegistryChangeRequestsResolver,
+  ModelChangeRequestsResolver,
   NodeResolver,
   ViewerResolver,
   RoleResolver,
@@ -50,7 +58,11 @@ export const REFERENCES = [registryReference, modelReference, versionReference];
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   // skipCheck: type-graphql's own check runs before @apollo/subgraph adds the definitions of
   // @key and @link; buildSubgraphSchema validates the result instead.
-  const classes = await buildSchema({ resolvers: RESOLVERS, validate: false, skipCheck: true });
+  const classes = await buildSchema({
+    resolvers: RESOLVERS,
+    validate: false,
+    skipCheck: true,
+  });
   return buildSubgraph(classes, REFERENCES);
 }
 

@@ -22,7 +22,11 @@ export interface HttpOptions {
   /** Keep each request's SQL statements in its scope (benchmarks only: it costs memory). */
   recordStatements?: boolean;
   /** Serves GET /metrics when set; with a token, only to `Authorization: Bearer <token>`. */
-  metrics?: { token: string | null; contentType: () => string; render: () => Promise<string> };
+  metrics?: {
+    token: string | null;
+    contentType: () => string;
+    render: () => Promise<string>;
+  };
   /** Other endpoints (the blob routes): answers true when it handled the request. */
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => Promise<boolean>;
   /** Called once per /graphql request, after its response is written. */
@@ -146,7 +150,9 @@ export function createHttpServer<TContext extends object>(
     }
     if (opts.routes && (await opts.routes(req, res, url, scope))) return;
     if (url.pathname !== '/graphql')
-      return sendJson(res, 404, { error: 'Not found. The GraphQL endpoint is /graphql.' });
+      return sendJson(res, 404, {
+        error: 'Not found. The GraphQL endpoint is /graphql.',
+      });
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -175,7 +181,12 @@ export function createHttpServer<TContext extends object>(
       throw new HttpError(400, refused.message, {}, extensions);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        search: url.search,
+        body,
+      },
       context: () => context(req, scope),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -201,7 +212,11 @@ export function createHttpServer<TContext extends object>(
       const offered = req.headers['x-request-id'];
       const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
       res.setHeader('x-request-id', requestId);
-      const scope: RequestScope = { requestId, sqlStatements: 0, statements: opts.recordStatements ? [] : undefined };
+      const scope: RequestScope = {
+        requestId,
+        sqlStatements: 0,
+        statements: opts.recordStatements ? [] : undefined,
+      };
       const started = process.hrtime.bigint();
       // The path only: a GET's query string carries the document and its variables.
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -211,19 +226,31 @@ export function createHttpServer<TContext extends object>(
             // The client's fault, not the server's: a debug line, and 408 in the request's summary.
             res.statusCode = 408;
             recordErrorCode('REQUEST_INCOMPLETE', scope);
-            opts.logger.debug('request cut before its body arrived', { requestId });
+            opts.logger.debug('request cut before its body arrived', {
+              requestId,
+            });
             return;
           }
           if (err instanceof HttpError) {
             recordErrorCode(String(err.extensions.code), scope);
             for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-            return sendJson(res, err.status, { errors: [{ message: err.message, extensions: err.extensions }] });
+            return sendJson(res, err.status, {
+              errors: [{ message: err.message, extensions: err.extensions }],
+            });
           }
           recordErrorCode('INTERNAL_SERVER_ERROR', scope);
-          opts.logger.error('request failed', { requestId, error: (err as Error).stack });
+          opts.logger.error('request failed', {
+            requestId,
+            error: (err as Error).stack,
+          });
           if (!res.headersSent)
             sendJson(res, 500, {
-              errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+              errors: [
+                {
+                  message: 'Internal server error.',
+                  extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+                },
+              ],
             });
           else res.destroy();
         })

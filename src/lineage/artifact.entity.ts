@@ -7,13 +7,18 @@ import { RegistryEntity } from '../registry/registry.entity';
  * same (registry, type, name, digest) logged twice is the same artifact.
  */
 @Entity('artifact')
-@Index('uq_artifact_content', ['registryId', 'type', 'name', 'digest'], { unique: true })
+@Index('uq_artifact_content', ['registryId', 'type', 'name', 'digest'], {
+  unique: true,
+})
 @Index('ix_artifact_digest', ['digest'])
 export class ArtifactEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) registryId!: string;
-  @ManyToOne(() => RegistryEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => RegistryEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'registry_id' })
   registry?: RegistryEntity;
 

@@ -46,7 +46,11 @@ export class ArtifactService {
   async get(principal: Principal, globalId: string): Promise<ArtifactEntity> {
     const { id } = parseLineageId(globalId, 'artifact', ['ARTIFACT']);
     const artifact = await this.db.manager.findOneBy(ArtifactEntity, { id });
-    const registry = artifact && (await this.db.manager.findOneBy(RegistryEntity, { id: artifact.registryId }));
+    const registry =
+      artifact &&
+      (await this.db.manager.findOneBy(RegistryEntity, {
+        id: artifact.registryId,
+      }));
     if (!artifact || !registry || !(await this.authz.can(principal, 'registry:read', registry)))
       throw new NotFoundError(`Artifact "${globalId}" was not found.`);
     return artifact;
@@ -98,7 +102,12 @@ export class ArtifactService {
           if (isUniqueViolation(err)) throw new RetryTransaction('artifact logged concurrently');
           throw err;
         }
-        const after = { type: artifact.type, name: artifact.name, digest: artifact.digest, uri: artifact.uri };
+        const after = {
+          type: artifact.type,
+          name: artifact.name,
+          digest: artifact.digest,
+          uri: artifact.uri,
+        };
         await this.changes.record(em, caller, { type: 'artifact.logged', registry, targetId: artifact.id, after }, now);
       }
       if (producer) {
@@ -163,7 +172,12 @@ export class ArtifactService {
     globalId: string,
   ): Promise<NodeRef> {
     const node = await findNode(em, kind, id);
-    if (!node || !(await this.authz.can(principal, 'registry:read', { id: node.registryId })))
+    if (
+      !node ||
+      !(await this.authz.can(principal, 'registry:read', {
+        id: node.registryId,
+      }))
+    )
       throw new NotFoundError(`"${globalId}" was not found.`);
     return node;
   }

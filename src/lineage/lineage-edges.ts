@@ -14,7 +14,9 @@ export async function addEdge(
   kind: EdgeKind,
   now = new Date(),
 ): Promise<boolean> {
-  const exists = await em.exists(LineageEdgeEntity, { where: { fromId: from.id, toId: to.id, kind } });
+  const exists = await em.exists(LineageEdgeEntity, {
+    where: { fromId: from.id, toId: to.id, kind },
+  });
   if (exists) return false;
   try {
     await em.insert(LineageEdgeEntity, {

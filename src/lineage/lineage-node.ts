@@ -14,7 +14,11 @@ export interface NodeRef {
   registryId: string;
 }
 
-const TYPE_OF_KIND: Record<NodeKind, NodeType> = { RUN: 'Run', ARTIFACT: 'Artifact', MODEL_VERSION: 'ModelVersion' };
+const TYPE_OF_KIND: Record<NodeKind, NodeType> = {
+  RUN: 'Run',
+  ARTIFACT: 'Artifact',
+  MODEL_VERSION: 'ModelVersion',
+};
 const KIND_OF_TYPE: Partial<Record<NodeType, NodeKind>> = {
   Run: 'RUN',
   Artifact: 'ARTIFACT',
@@ -49,11 +53,17 @@ export function parseLineageId(
 /** Finds a node and its registry, or null. One statement. */
 export async function findNode(em: EntityManager, kind: NodeKind, id: string): Promise<NodeRef | null> {
   if (kind === 'RUN') {
-    const run = await em.findOne(RunEntity, { where: { id }, select: { id: true, registryId: true } });
+    const run = await em.findOne(RunEntity, {
+      where: { id },
+      select: { id: true, registryId: true },
+    });
     return run && { kind, id, registryId: run.registryId };
   }
   if (kind === 'ARTIFACT') {
-    const artifact = await em.findOne(ArtifactEntity, { where: { id }, select: { id: true, registryId: true } });
+    const artifact = await em.findOne(ArtifactEntity, {
+      where: { id },
+      select: { id: true, registryId: true },
+    });
     return artifact && { kind, id, registryId: artifact.registryId };
   }
   const row = await em

@@ -55,11 +55,16 @@ export function toLineageGraph(g: LineageGraphView): LineageGraph {
 
 @Resolver()
 export class LineageResolver {
-  @Query(() => LineageGraph, { description: 'The lineage graph around a run, artifact or model version.' })
+  @Query(() => LineageGraph, {
+    description: 'The lineage graph around a run, artifact or model version.',
+  })
   async lineage(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: Context,
-    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH })
+    @Arg('direction', () => LineageDirection, {
+      nullable: true,
+      defaultValue: LineageDirection.BOTH,
+    })
     direction: LineageDirection,
     @Arg('depth', () => Int, depthArg) depth: number,
   ) {
@@ -85,18 +90,25 @@ export class LineageResolver {
     return ctx.services.artifacts.log(ctx.caller, input);
   }
 
-  @Mutation(() => UseArtifactPayload, { description: 'Record that a run used an artifact or a model version.' })
+  @Mutation(() => UseArtifactPayload, {
+    description: 'Record that a run used an artifact or a model version.',
+  })
   async useArtifact(@Arg('input') input: UseArtifactInput, @Ctx() ctx: Context) {
     const { run, used } = await ctx.services.artifacts.use(ctx.caller, input);
     const views = await ctx.services.lineage.describe([run, used], 'all');
-    return { run: toLineageNode(views.get(run.id)!), used: toLineageNode(views.get(used.id)!) };
+    return {
+      run: toLineageNode(views.get(run.id)!),
+      used: toLineageNode(views.get(used.id)!),
+    };
   }
 }
 
 @Resolver(() => LineageGraph)
 export class LineageGraphResolver {
   // Only when asked for: a chart of a 1 000-node graph takes most of a millisecond to write.
-  @FieldResolver(() => String, { description: 'The same graph as a Mermaid flowchart.' })
+  @FieldResolver(() => String, {
+    description: 'The same graph as a Mermaid flowchart.',
+  })
   mermaid(@Root() g: LineageGraph) {
     return toMermaid(g.view);
   }
@@ -128,7 +140,9 @@ export class RunResolver {
     );
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'Artifacts and model versions this run produced, oldest first.' })
+  @FieldResolver(() => [LineageNode], {
+    description: 'Artifacts and model versions this run produced, oldest first.',
+  })
   async outputs(@Root() r: RunEntity, @Ctx() ctx: Context, @Arg('first', () => Int, neighboursArg) first: number) {
     return (await ctx.services.lineage.neighbours(ctx.principal, ctx.loaders, r.id, 'DOWNSTREAM', first)).map(
       toLineageNode,
@@ -153,7 +167,9 @@ export class ArtifactResolver {
     return ctx.loaders.registry.load(a.registryId);
   }
 
-  @FieldResolver(() => [LineageNode], { description: 'The runs that produced this artifact, oldest first.' })
+  @FieldResolver(() => [LineageNode], {
+    description: 'The runs that produced this artifact, oldest first.',
+  })
   async producedBy(
     @Root() a: ArtifactEntity,
     @Ctx() ctx: Context,
@@ -184,11 +200,16 @@ export class VersionLineageResolver {
     return ctx.services.lineage.producingRun(ctx.principal, ctx.loaders, v.id);
   }
 
-  @FieldResolver(() => LineageGraph, { description: 'The lineage graph around this version.' })
+  @FieldResolver(() => LineageGraph, {
+    description: 'The lineage graph around this version.',
+  })
   async lineage(
     @Root() v: VersionEntity,
     @Ctx() ctx: Context,
-    @Arg('direction', () => LineageDirection, { nullable: true, defaultValue: LineageDirection.BOTH })
+    @Arg('direction', () => LineageDirection, {
+      nullable: true,
+      defaultValue: LineageDirection.BOTH,
+    })
     direction: LineageDirection,
     @Arg('depth', () => Int, depthArg) depth: number,
   ) {

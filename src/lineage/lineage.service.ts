@@ -35,7 +35,13 @@ export interface LineageNodeView {
 export interface LineageGraphView {
   root: LineageNodeView;
   nodes: LineageNodeView[];
-  edges: { fromId: string; fromKind: NodeKind; toId: string; toKind: NodeKind; kind: EdgeKind }[];
+  edges: {
+    fromId: string;
+    fromKind: NodeKind;
+    toId: string;
+    toKind: NodeKind;
+    kind: EdgeKind;
+  }[];
   truncated: boolean;
 }
 
@@ -71,7 +77,12 @@ export class LineageService {
     }
     const parsed = parseLineageId(globalId, 'id');
     const root = await findNode(this.db.manager, parsed.kind, parsed.id);
-    if (!root || !(await this.authz.can(principal, 'registry:read', { id: root.registryId })))
+    if (
+      !root ||
+      !(await this.authz.can(principal, 'registry:read', {
+        id: root.registryId,
+      }))
+    )
       throw new NotFoundError(`Nothing with id "${globalId}" was found.`);
 
     const expandable = await this.authz.registryIdsAllowing(principal, 'registry:read');
@@ -119,7 +130,13 @@ export class LineageService {
     return {
       root: views.get(root.id)!,
       nodes: [...views.values()],
-      edges: edges.map(({ fromId, fromKind, toId, toKind, kind }) => ({ fromId, fromKind, toId, toKind, kind })),
+      edges: edges.map(({ fromId, fromKind, toId, toKind, kind }) => ({
+        fromId,
+        fromKind,
+        toId,
+        toKind,
+        kind,
+      })),
       truncated,
     };
   }
@@ -141,7 +158,16 @@ export class LineageService {
     return new Map(
       refs.map((r) => {
         const n = named.get(r.id);
-        return [r.id, { kind: r.kind, id: r.id, name: n?.name ?? null, redacted: !n, entity: n?.entity ?? null }];
+        return [
+          r.id,
+          {
+            kind: r.kind,
+            id: r.id,
+            name: n?.name ?? null,
+            redacted: !n,
+            entity: n?.entity ?? null,
+          },
+        ];
       }),
     );
   }
@@ -189,31 +215,63 @@ export class LineageService {
       .innerJoin(RegistryEntity, 'r', 'r.id = m.registryId')
       .addSelect(['m.name AS model_name', 'r.name AS registry_name'])
       .where('v.id IN (:...ids)', { ids })
-      .getRawAndEntities<{ v_id: string; model_name: string; registry_name: string }>();
+      .getRawAndEntities<{
+        v_id: string;
+        model_name: string;
+        registry_name: string;
+      }>();
     const names = new Map(
       raw.map((r) => [r.v_id, (n: number) => lineageName.version(r.registry_name, r.model_name, n)]),
     );
-    return entities.map((version) => ({ version, name: names.get(version.id)!(version.number) }));
+    return entities.map((version) => ({
+      version,
+      name: names.get(version.id)!(version.number),
+    }));
   }
 }
 
 /** Like LineageService.describe, for one node, through the request's loaders (batched across parents). */
 async function describeWithLoaders(loaders: Loaders, r: NodeRef, visible: boolean): Promise<LineageNodeView> {
-  const placeholder: LineageNodeView = { kind: r.kind, id: r.id, name: null, redacted: true, entity: null };
+  const placeholder: LineageNodeView = {
+    kind: r.kind,
+    id: r.id,
+    name: null,
+    redacted: true,
+    entity: null,
+  };
   if (!visible) return placeholder;
   if (r.kind === 'RUN') {
     const run = await loaders.run.load(r.id);
-    return run ? { ...placeholder, name: lineageName.run(run), redacted: false, entity: run } : placeholder;
+    return run
+      ? {
+          ...placeholder,
+          name: lineageName.run(run),
+          redacted: false,
+          entity: run,
+        }
+      : placeholder;
   }
   if (r.kind === 'ARTIFACT') {
     const a = await loaders.artifact.load(r.id);
-    return a ? { ...placeholder, name: lineageName.artifact(a), redacted: false, entity: a } : placeholder;
+    return a
+      ? {
+          ...placeholder,
+          name: lineageName.artifact(a),
+          redacted: false,
+          entity: a,
+        }
+      : placeholder;
   }
   const v = await loaders.version.load(r.id);
   const m = v && (await loaders.model.load(v.modelId));
   const reg = m && (await loaders.registry.load(m.registryId));
   return v && m && reg
-    ? { ...placeholder, name: lineageName.version(reg.name, m.name, v.number), redacted: false, entity: v }
+    ? {
+        ...placeholder,
+        name: lineageName.version(reg.name, m.name, v.number),
+        redacted: false,
+        entity: v,
+      }
     : placeholder;
 }
 
@@ -225,8 +283,12 @@ async function describeWithLoaders(loaders: Loaders, r: NodeRef, visible: boolea
  * documents for exactly this (https://mermaid.js.org/syntax/flowchart.html#entity-codes-to-escape-characters).
  */
 export function mermaidText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[#"<>&`%{}]/g, (c) => `#${c.charCodeAt(0)};`);
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what this replaces
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/[#"<>&`%{}]/g, (c) => `#${c.charCodeAt(0)};`)
+  );
 }
 
 /** The graph as a Mermaid flowchart, for frontends and docs. */

@@ -25,7 +25,9 @@ export enum LineageDirection {
 registerEnumType(LineageDirection, {
   name: 'LineageDirection',
   valuesConfig: {
-    UPSTREAM: { description: 'What produced it: runs, their inputs, what produced those, …' },
+    UPSTREAM: {
+      description: 'What produced it: runs, their inputs, what produced those, …',
+    },
     DOWNSTREAM: { description: 'What used it, and what those produced, …' },
   },
 });
@@ -52,7 +54,10 @@ registerEnumType(LineageEdgeKind, {
 @ObjectType({ implements: Node, description: 'A training or evaluation run.' })
 export class Run extends Node {
   @Field() name!: string;
-  @Field(() => String, { nullable: true, description: "The training system's id (W&B run path, MLflow run id, …)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The training system's id (W&B run path, MLflow run id, …).",
+  })
   externalId!: string | null;
   @Field(() => JSONObject) config!: JsonObject;
   @Field(() => JSONObject) metrics!: JsonObject;
@@ -64,7 +69,10 @@ export class Run extends Node {
   @Field(() => Registry) registry!: object;
 }
 
-@ObjectType({ implements: Node, description: 'A dataset, code snapshot or other file set that runs use or produce.' })
+@ObjectType({
+  implements: Node,
+  description: 'A dataset, code snapshot or other file set that runs use or produce.',
+})
 export class Artifact extends Node {
   @Field({ description: '`dataset`, `code`, `model`, …' }) type!: string;
   @Field() name!: string;
@@ -88,7 +96,10 @@ export class LineageNode {
     description: 'Run name, `type:name` of an artifact, `registry/model:vN` of a version; null when redacted.',
   })
   name!: string | null;
-  @Field({ description: 'True when the node is in a registry you cannot read.' }) redacted!: boolean;
+  @Field({
+    description: 'True when the node is in a registry you cannot read.',
+  })
+  redacted!: boolean;
   @Field(() => Run, { nullable: true }) run!: object | null;
   @Field(() => Artifact, { nullable: true }) artifact!: object | null;
   @Field(() => ModelVersion, { nullable: true }) version!: object | null;
@@ -101,12 +112,16 @@ export class LineageEdge {
   @Field(() => LineageEdgeKind) kind!: LineageEdgeKind;
 }
 
-@ObjectType({ description: 'The part of the lineage graph reachable from a node within a depth.' })
+@ObjectType({
+  description: 'The part of the lineage graph reachable from a node within a depth.',
+})
 export class LineageGraph {
   @Field(() => LineageNode) root!: LineageNode;
-  @Field(() => [LineageNode], { description: 'Every node, the root included.' }) nodes!: LineageNode[];
+  @Field(() => [LineageNode], { description: 'Every node, the root included.' })
+  nodes!: LineageNode[];
   @Field(() => [LineageEdge]) edges!: LineageEdge[];
-  @Field({ description: 'True when the node cap cut the graph short.' }) truncated!: boolean;
+  @Field({ description: 'True when the node cap cut the graph short.' })
+  truncated!: boolean;
   /** What the graph was made from, for `mermaid` (not a field). */
   view!: LineageGraphView;
 }
@@ -120,26 +135,47 @@ export class CreateRunInput {
     description: 'Unique per registry: creating a run with a known externalId returns that run.',
   })
   externalId?: string | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object: hyperparameters and settings.' })
+  @Field(() => JSON, {
+    nullable: true,
+    description: 'A JSON object: hyperparameters and settings.',
+  })
   config?: JsonObject | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' })
+  @Field(() => JSON, {
+    nullable: true,
+    description: 'A JSON object of metric name → number.',
+  })
   metrics?: JsonObject | null;
-  @Field(() => RunStatusEnum, { nullable: true, description: 'Default RUNNING.' }) status?: RunStatusEnum | null;
-  @Field(() => Date, { nullable: true, description: 'Default now.' }) startedAt?: Date | null;
+  @Field(() => RunStatusEnum, {
+    nullable: true,
+    description: 'Default RUNNING.',
+  })
+  status?: RunStatusEnum | null;
+  @Field(() => Date, { nullable: true, description: 'Default now.' })
+  startedAt?: Date | null;
 }
 
 @ObjectType()
 export class CreateRunPayload {
   @Field(() => Run) run!: object;
-  @Field({ description: 'False when a run with this externalId existed and was returned.' }) created!: boolean;
+  @Field({
+    description: 'False when a run with this externalId existed and was returned.',
+  })
+  created!: boolean;
 }
 
 @InputType()
 export class UpdateRunInput {
   @Field(() => ID) run!: string;
-  @Field(() => RunStatusEnum, { nullable: true, description: 'A final status sets finishedAt to now unless given.' })
+  @Field(() => RunStatusEnum, {
+    nullable: true,
+    description: 'A final status sets finishedAt to now unless given.',
+  })
   status?: RunStatusEnum | null;
-  @Field(() => JSON, { nullable: true, description: "Merged into the run's metrics." }) metrics?: JsonObject | null;
+  @Field(() => JSON, {
+    nullable: true,
+    description: "Merged into the run's metrics.",
+  })
+  metrics?: JsonObject | null;
   @Field(() => Date, { nullable: true }) finishedAt?: Date | null;
 }
 
@@ -153,24 +189,30 @@ export class LogArtifactInput {
   @Field() registry!: string;
   @Field({ description: '`dataset`, `code`, `model`, …' }) type!: string;
   @Field() name!: string;
-  @Field({ description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.' })
+  @Field({
+    description: '`sha256:` + 64 hex digits: the same content logged again is the same artifact.',
+  })
   digest!: string;
   @Field({ description: ARTIFACT_URI_DESCRIPTION }) uri!: string;
   @Field(() => SafeInt, { nullable: true }) sizeBytes?: number | null;
   @Field(() => JSON, { nullable: true }) metadata?: JsonObject | null;
-  @Field(() => ID, { nullable: true, description: 'The run that produced it.' }) producedBy?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The run that produced it.' })
+  producedBy?: string | null;
 }
 
 @ObjectType()
 export class LogArtifactPayload {
   @Field(() => Artifact) artifact!: object;
-  @Field({ description: 'False when the same content was logged before.' }) created!: boolean;
+  @Field({ description: 'False when the same content was logged before.' })
+  created!: boolean;
 }
 
 @InputType()
 export class UseArtifactInput {
   @Field(() => ID) run!: string;
-  @Field(() => ID, { description: 'An Artifact or a ModelVersion (fine-tuning uses a model version).' })
+  @Field(() => ID, {
+    description: 'An Artifact or a ModelVersion (fine-tuning uses a model version).',
+  })
   artifact!: string;
 }
 

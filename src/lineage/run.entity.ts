@@ -7,13 +7,18 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A training or evaluation run, as the training system (W&B, MLflow, Kubeflow, …) knows it. */
 @Entity('run')
-@Index('uq_run_registry_external', ['registryId', 'externalId'], { unique: true })
+@Index('uq_run_registry_external', ['registryId', 'externalId'], {
+  unique: true,
+})
 @Index('ix_run_registry_created', ['registryId', 'createdAt', 'id'])
 export class RunEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) registryId!: string;
-  @ManyToOne(() => RegistryEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => RegistryEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'registry_id' })
   registry?: RegistryEntity;
 

@@ -74,7 +74,10 @@ export class RunService {
       const registry = await this.registries.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'model:write', registry);
       if (input.externalId) {
-        const existing = await em.findOneBy(RunEntity, { registryId: registry.id, externalId: input.externalId });
+        const existing = await em.findOneBy(RunEntity, {
+          registryId: registry.id,
+          externalId: input.externalId,
+        });
         if (existing) return { run: existing, created: false };
       }
       const now = new Date();
@@ -130,7 +133,12 @@ export class RunService {
       await em.update(
         RunEntity,
         { id: run.id },
-        { status: run.status, metrics: run.metrics, finishedAt: run.finishedAt, updatedAt: now },
+        {
+          status: run.status,
+          metrics: run.metrics,
+          finishedAt: run.finishedAt,
+          updatedAt: now,
+        },
       );
       const after = runSnapshot(run);
       await this.changes.record(em, caller, { type: 'run.updated', registry, targetId: run.id, before, after }, now);

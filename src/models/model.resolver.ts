@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AliasEventConnection, Alias } from '../aliases/alias.types';
+import { AliasEventConnection, Alias, AliasEvent } from '../aliases/alias.types';
 import { toGlobalId } from '../common/global-id';
 import { LATEST } from '../common/validate';
 import { Context } from '../graphql/context';
@@ -21,6 +21,8 @@ import {
   CreateModelPayload,
   OrderDirection,
   RegisteredModel,
+  RestoreModelInput,
+  RestoreModelPayload,
   UpdateModelInput,
   UpdateModelPayload,
 } from './model.types';
@@ -47,6 +49,13 @@ export class ModelResolver {
   })
   async updateModel(@Arg('input') input: UpdateModelInput, @Ctx() ctx: Context) {
     return { model: await ctx.services.models.update(ctx.caller, input) };
+  }
+
+  @Mutation(() => RestoreModelPayload, {
+    description: 'Bring an archived model back into lists; it takes links again. Registry admins only.',
+  })
+  async restoreModel(@Arg('input') input: RestoreModelInput, @Ctx() ctx: Context) {
+    return { model: await ctx.services.models.restore(ctx.caller, input) };
   }
 
   @Mutation(() => ArchiveModelPayload, {
@@ -90,9 +99,15 @@ export class ModelResolver {
   async versions(
     @Root() m: ModelEntity,
     @Ctx() ctx: Context,
-    @Arg('filter', () => VersionFilter, { nullable: true }) filter?: VersionFilter,
-    @Arg('orderBy', () => VersionOrder, { nullable: true }) orderBy?: VersionOrder,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('filter', () => VersionFilter, { nullable: true })
+    filter?: VersionFilter,
+    @Arg('orderBy', () => VersionOrder, { nullable: true })
+    orderBy?: VersionOrder,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const page = await ctx.services.versions.list(
@@ -123,7 +138,9 @@ export class ModelResolver {
     return latest ? ctx.loaders.version.load(latest.versionId) : null;
   }
 
-  @FieldResolver(() => [Alias], { description: 'Every alias of this model, `latest` included, by name.' })
+  @FieldResolver(() => [Alias], {
+    description: 'Every alias of this model, `latest` included, by name.',
+  })
   aliases(@Root() m: ModelEntity, @Ctx() ctx: Context) {
     return ctx.loaders.aliasesOfModel.load(m.id);
   }
@@ -135,9 +152,32 @@ export class ModelResolver {
     @Root() m: ModelEntity,
     @Ctx() ctx: Context,
     @Arg('alias', () => String, { nullable: true }) alias?: string,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('since', () => Date, {
+      nullable: true,
+      description: 'Only events at or after this time.',
+    })
+    since?: Date,
+    @Arg('until', () => Date, {
+      nullable: true,
+      description: 'Only events before this time.',
+    })
+    until?: Date,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
-    return toConnection(await ctx.services.aliases.history(m, alias, { first, after }));
+    return toConnection(await ctx.services.aliases.history(m, { alias, since, until }, { first, after }));
+  }
+
+  @FieldResolver(() => [AliasEvent], {
+    description:
+      'Where each alias pointed at `time` (`latest` included): for each alias that pointed somewhere then, ' +
+      'the event that put it there, by alias name.',
+  })
+  aliasesAt(@Root() m: ModelEntity, @Arg('time', () => Date) time: Date, @Ctx() ctx: Context) {
+    return ctx.services.aliases.at(m, time);
   }
 }

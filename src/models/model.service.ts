@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
-import { Database, isUniqueViolation } from '../db/database';
+import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
 import { hydrate } from '../db/hydrate';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -41,25 +41,54 @@ export interface UpdateModelParams {
 }
 
 function modelOrder(field: ModelSortField, dir: SortDirection): KeysetOrder<ModelEntity> {
-  const id = { expr: 'm.id', dir, kind: 'string' as const, value: (m: ModelEntity) => m.id };
+  const id = {
+    expr: 'm.id',
+    dir,
+    kind: 'string' as const,
+    value: (m: ModelEntity) => m.id,
+  };
   switch (field) {
     case 'NAME':
-      return { key: `model:name:${dir}`, columns: [{ expr: 'm.name', dir, kind: 'string', value: (m) => m.name }] };
+      return {
+        key: `model:name:${dir}`,
+        columns: [{ expr: 'm.name', dir, kind: 'string', value: (m) => m.name }],
+      };
     case 'CREATED_AT':
       return {
         key: `model:created:${dir}`,
-        columns: [{ expr: 'm.createdAt', dir, kind: 'timestamp', value: (m) => m.createdAt }, id],
+        columns: [
+          {
+            expr: 'm.createdAt',
+            dir,
+            kind: 'timestamp',
+            value: (m) => m.createdAt,
+          },
+          id,
+        ],
       };
     case 'UPDATED_AT':
       return {
         key: `model:updated:${dir}`,
-        columns: [{ expr: 'm.updatedAt', dir, kind: 'timestamp', value: (m) => m.updatedAt }, id],
+        columns: [
+          {
+            expr: 'm.updatedAt',
+            dir,
+            kind: 'timestamp',
+            value: (m) => m.updatedAt,
+          },
+          id,
+        ],
       };
   }
 }
 
 export function modelSnapshot(m: ModelEntity) {
-  return { name: m.name, description: m.description, tags: m.tags, archived: m.archivedAt !== null };
+  return {
+    name: m.name,
+    description: m.description,
+    tags: m.tags,
+    archived: m.archivedAt !== null,
+  };
 }
 
 /**
@@ -93,7 +122,10 @@ export class ModelService {
 
   /** A model of a registry the caller has already been allowed to read. */
   async getIn(registry: RegistryEntity, modelName: string): Promise<ModelEntity> {
-    const model = await this.db.manager.findOneBy(ModelEntity, { registryId: registry.id, name: modelName });
+    const model = await this.db.manager.findOneBy(ModelEntity, {
+      registryId: registry.id,
+      name: modelName,
+    });
     if (!model) throw new NotFoundError(`Model "${registry.name}/${modelName}" was not found.`);
     return model;
   }
@@ -111,8 +143,13 @@ export class ModelService {
       .where('m.registryId = :rid', { rid: registry.id });
     if (!filter.includeArchived) qb.andWhere('m.archivedAt IS NULL');
     if (filter.nameContains)
-      qb.andWhere(`m.name LIKE :like ESCAPE '!'`, { like: `%${likeLiteral(filter.nameContains)}%` });
-    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'), { tag: filter.tag });
+      qb.andWhere(`m.name LIKE :like ESCAPE '!'`, {
+        like: `%${likeLiteral(filter.nameContains)}%`,
+      });
+    if (filter.tag)
+      qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'), {
+        tag: filter.tag,
+      });
     return fetchPage(this.db, qb, modelOrder(field, dir), args);
   }
 
@@ -135,13 +172,57 @@ export class ModelService {
     return { registry, model };
   }
 
+  /**
+   * lockTarget for many models at once (setAliases): every registry is resolved and `check`ed for
+   * every target before any lock is taken, then the models are locked in ascending id order. Two
+   * transactions that lock overlapping sets of models in one global order cannot wait on each
+   * other in a cycle, so overlapping bulk calls queue instead of deadlocking. Returns the targets
+   * in the order asked.
+   */
+  async lockMany(
+    em: EntityManager,
+    principal: Principal,
+    targets: { registry: string; model: string }[],
+    check: (r: RegistryEntity, index: number) => Promise<void>,
+  ): Promise<ModelTarget[]> {
+    const registries = new Map<string, RegistryEntity>();
+    for (const [i, t] of targets.entries()) {
+      let registry = registries.get(t.registry);
+      if (!registry) registries.set(t.registry, (registry = await this.registries.get(principal, t.registry, em)));
+      await check(registry, i);
+    }
+    const found = new Map<string, ModelEntity>();
+    for (const t of targets) {
+      const key = `${t.registry}/${t.model}`;
+      if (found.has(key)) continue;
+      const model = await em.findOneBy(ModelEntity, {
+        registryId: registries.get(t.registry)!.id,
+        name: t.model,
+      });
+      if (!model) throw new NotFoundError(`Model "${key}" was not found.`);
+      found.set(key, model);
+    }
+    const locked = new Map<string, ModelEntity>();
+    for (const id of [...new Set([...found.values()].map((m) => m.id))].sort()) {
+      const model = await this.db.lockForUpdate(em, ModelEntity, id);
+      locked.set(id, model!);
+    }
+    return targets.map((t) => {
+      const registry = registries.get(t.registry)!;
+      const model = locked.get(found.get(`${t.registry}/${t.model}`)!.id)!;
+      // Renamed between the look-up and the lock: look again from the start.
+      if (model.name !== t.model) throw new RetryTransaction(`model ${t.registry}/${t.model} was renamed`);
+      return { registry, model };
+    });
+  }
+
   async findForUpdate(em: EntityManager, registryId: string, name: string): Promise<ModelEntity | null> {
     return this.db
       .forUpdate(
-        em
-          .getRepository(ModelEntity)
-          .createQueryBuilder('m')
-          .where('m.registryId = :registryId AND m.name = :name', { registryId, name }),
+        em.getRepository(ModelEntity).createQueryBuilder('m').where('m.registryId = :registryId AND m.name = :name', {
+          registryId,
+          name,
+        }),
       )
       .getOne();
   }
@@ -151,7 +232,11 @@ export class ModelService {
     em: EntityManager,
     caller: Caller,
     registry: RegistryEntity,
-    input: { name: string; description?: string | null; tags?: string[] | null },
+    input: {
+      name: string;
+      description?: string | null;
+      tags?: string[] | null;
+    },
     now: Date,
   ): Promise<ModelEntity> {
     const model: ModelEntity = {
@@ -219,7 +304,12 @@ export class ModelService {
         await em.update(
           ModelEntity,
           { id: model.id },
-          { name: model.name, tags: model.tags, description: model.description, updatedAt: model.updatedAt },
+          {
+            name: model.name,
+            tags: model.tags,
+            description: model.description,
+            updatedAt: model.updatedAt,
+          },
         );
         const after = modelSnapshot(model);
         const changed = changedFields(before, after);
@@ -271,6 +361,34 @@ export class ModelService {
     const what = `the protected alias${held.length > 1 ? 'es' : ''} ${names}`;
     const why = `Model "${registry.name}/${model.name}" holds ${what}: only admins of this registry may ${verb} it.`;
     await this.authz.require(caller.principal, 'alias:write-protected', registry, why);
+  }
+
+  /** Brings an archived model back into lists and lets it take links again. ADMIN only. */
+  async restore(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:restore', r),
+      );
+      if (!model.archivedAt) return model;
+      const before = modelSnapshot(model);
+      model.archivedAt = null;
+      model.updatedAt = new Date();
+      await em.update(ModelEntity, { id: model.id }, { archivedAt: null, updatedAt: model.updatedAt });
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'model.restored',
+          registry,
+          model,
+          targetId: model.id,
+          before,
+          after: modelSnapshot(model),
+        },
+        model.updatedAt,
+      );
+      return model;
+    });
   }
 
   async archive(caller: Caller, input: { registry: string; model: string }): Promise<ModelEntity> {

@@ -27,7 +27,8 @@ export class RegisteredModel extends Node {
   @Field(() => [String]) tags!: string[];
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
-  @Field({ description: 'Changes on edits and whenever a version is linked.' }) updatedAt!: Date;
+  @Field({ description: 'Changes on edits and whenever a version is linked.' })
+  updatedAt!: Date;
   @Field(() => Date, { nullable: true }) archivedAt!: Date | null;
 }
 
@@ -36,23 +37,39 @@ export class RegisteredModelConnection extends Connection(RegisteredModel, 'Regi
 
 @InputType()
 export class ModelFilter {
-  @Field(() => String, { nullable: true, description: 'Models whose name contains this text.' }) nameContains?:
-    string | null;
-  @Field(() => String, { nullable: true, description: 'Models carrying this tag.' }) tag?: string | null;
-  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Include archived models.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Models whose name contains this text.',
+  })
+  nameContains?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Models carrying this tag.',
+  })
+  tag?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Include archived models.',
+  })
   includeArchived?: boolean | null;
 }
 
 @InputType()
 export class ModelOrder {
-  @Field(() => ModelOrderField, { defaultValue: ModelOrderField.NAME }) field!: ModelOrderField;
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC }) direction!: OrderDirection;
+  @Field(() => ModelOrderField, { defaultValue: ModelOrderField.NAME })
+  field!: ModelOrderField;
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  direction!: OrderDirection;
 }
 
 @InputType()
 export class CreateModelInput {
   @Field() registry!: string;
-  @Field({ description: '1-128 letters, digits, "-", "_" or "."; unique within the registry.' }) name!: string;
+  @Field({
+    description: '1-128 letters, digits, "-", "_" or "."; unique within the registry.',
+  })
+  name!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
 }
@@ -60,11 +77,16 @@ export class CreateModelInput {
 @InputType()
 export class UpdateModelInput {
   @Field() registry!: string;
-  @Field({ description: 'The model to change, by its current name.' }) model!: string;
-  @Field(() => String, { nullable: true, description: 'A new name. Ids, grants and history are unaffected.' }) name?:
-    string | null;
+  @Field({ description: 'The model to change, by its current name.' })
+  model!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new name. Ids, grants and history are unaffected.',
+  })
+  name?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Replaces the tags.' }) tags?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the tags.' })
+  tags?: string[] | null;
 }
 
 @InputType()
@@ -85,5 +107,16 @@ export class UpdateModelPayload {
 
 @ObjectType()
 export class ArchiveModelPayload {
+  @Field(() => RegisteredModel) model!: object;
+}
+
+@InputType()
+export class RestoreModelInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+}
+
+@ObjectType()
+export class RestoreModelPayload {
   @Field(() => RegisteredModel) model!: object;
 }

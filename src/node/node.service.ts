@@ -11,9 +11,17 @@ import { ArtifactEntity } from '../lineage/artifact.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
+import { AliasChangeRequestEntity } from '../aliases/change-request.entity';
 
 type AnyNode =
-  RegistryEntity | ModelEntity | VersionEntity | RunEntity | ArtifactEntity | WebhookEntity | WebhookDeliveryEntity;
+  | RegistryEntity
+  | ModelEntity
+  | VersionEntity
+  | RunEntity
+  | ArtifactEntity
+  | WebhookEntity
+  | WebhookDeliveryEntity
+  | AliasChangeRequestEntity;
 
 /**
  * `node(id)`: any object by global id, under the same read rule as direct access. An object in a
@@ -38,8 +46,17 @@ export class NodeService {
       node = delivery ?? webhook;
       registry = webhook && (await em.findOneBy(RegistryEntity, { id: webhook.registryId }));
     } else if (type === 'Run' || type === 'Artifact') {
-      node = await em.findOneBy(type === 'Run' ? RunEntity : ArtifactEntity, { id });
-      registry = node && (await em.findOneBy(RegistryEntity, { id: (node as RunEntity | ArtifactEntity).registryId }));
+      node = await em.findOneBy(type === 'Run' ? RunEntity : ArtifactEntity, {
+        id,
+      });
+      registry =
+        node &&
+        (await em.findOneBy(RegistryEntity, {
+          id: (node as RunEntity | ArtifactEntity).registryId,
+        }));
+    } else if (type === 'AliasChangeRequest') {
+      node = await em.findOneBy(AliasChangeRequestEntity, { id });
+      registry = node && (await em.findOneBy(RegistryEntity, { id: node.registryId }));
     } else if (type === 'Registry') {
       node = registry = await em.findOneBy(RegistryEntity, { id });
     } else if (type === 'RegisteredModel') {

@@ -8,6 +8,7 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   description: 'An object with a global id, fetchable with `node(id:)`.',
   resolveType: (value: object) => {
     if ('eventId' in value) return 'WebhookDelivery';
+    if ('expectedVersionId' in value) return 'AliasChangeRequest';
     if ('events' in value) return 'Webhook';
     if ('protectedAliases' in value) return 'Registry';
     if ('nextVersionNumber' in value) return 'RegisteredModel';

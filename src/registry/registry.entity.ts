@@ -20,6 +20,9 @@ export class RegistryEntity {
   /** Alias names only registry admins may set, move or remove. */
   @Column(JSON_DOC) protectedAliases!: string[];
 
+  /** Approvals a change request for a protected alias needs before it applies (issue #16). */
+  @Column({ type: 'integer', default: 1 }) requiredApprovals!: number;
+
   @Column({ type: 'varchar', length: 255 }) createdBy!: string;
   @Column(TIMESTAMP) createdAt!: Date;
   @Column(TIMESTAMP) updatedAt!: Date;

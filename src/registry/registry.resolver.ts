@@ -23,10 +23,16 @@ import {
 
 @Resolver(() => Registry)
 export class RegistryResolver {
-  @Query(() => RegistryConnection, { description: 'Registries you can read, by name.' })
+  @Query(() => RegistryConnection, {
+    description: 'Registries you can read, by name.',
+  })
   async registries(
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     return toConnection(await ctx.services.registries.list(ctx.principal, { first, after }));
@@ -42,12 +48,16 @@ export class RegistryResolver {
 
   @Mutation(() => CreateRegistryPayload)
   async createRegistry(@Arg('input') input: CreateRegistryInput, @Ctx() ctx: Context) {
-    return { registry: await ctx.services.registries.create(ctx.caller, input) };
+    return {
+      registry: await ctx.services.registries.create(ctx.caller, input),
+    };
   }
 
   @Mutation(() => UpdateRegistryPayload)
   async updateRegistry(@Arg('input') input: UpdateRegistryInput, @Ctx() ctx: Context) {
-    return { registry: await ctx.services.registries.update(ctx.caller, input) };
+    return {
+      registry: await ctx.services.registries.update(ctx.caller, input),
+    };
   }
 
   @FieldResolver(() => ID)
@@ -68,7 +78,11 @@ export class RegistryResolver {
     @Ctx() ctx: Context,
     @Arg('filter', () => ModelFilter, { nullable: true }) filter?: ModelFilter,
     @Arg('orderBy', () => ModelOrder, { nullable: true }) orderBy?: ModelOrder,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     const page = await ctx.services.models.list(

@@ -15,6 +15,7 @@ export interface CreateRegistryParams {
   description?: string | null;
   visibility?: Visibility | null;
   protectedAliases?: string[] | null;
+  requiredApprovals?: number | null;
 }
 
 export interface UpdateRegistryParams {
@@ -22,6 +23,7 @@ export interface UpdateRegistryParams {
   description?: string | null;
   visibility?: Visibility | null;
   protectedAliases?: string[] | null;
+  requiredApprovals?: number | null;
 }
 
 const BY_NAME: KeysetOrder<RegistryEntity> = {
@@ -31,7 +33,13 @@ const BY_NAME: KeysetOrder<RegistryEntity> = {
 
 /** Fields the audit log shows before and after a registry change. */
 function snapshot(r: RegistryEntity) {
-  return { name: r.name, description: r.description, visibility: r.visibility, protectedAliases: r.protectedAliases };
+  return {
+    name: r.name,
+    description: r.description,
+    visibility: r.visibility,
+    protectedAliases: r.protectedAliases,
+    requiredApprovals: r.requiredApprovals,
+  };
 }
 
 export class RegistryService {
@@ -73,6 +81,7 @@ export class RegistryService {
       description: validate.text(input.description, 'description'),
       visibility: input.visibility ?? 'RESTRICTED',
       protectedAliases: validate.aliasList(input.protectedAliases ?? ['production'], 'protectedAliases'),
+      requiredApprovals: validate.requiredApprovals(input.requiredApprovals ?? 1),
       createdBy: caller.principal.subject,
       createdAt: now,
       updatedAt: now,
@@ -106,6 +115,7 @@ export class RegistryService {
     const protectedAliases =
       input.protectedAliases == null ? undefined : validate.aliasList(input.protectedAliases, 'protectedAliases');
     const description = input.description === undefined ? undefined : validate.text(input.description, 'description');
+    const approvals = input.requiredApprovals == null ? undefined : validate.requiredApprovals(input.requiredApprovals);
     return this.db.transaction(async (em) => {
       const found = await this.get(caller.principal, input.registry, em);
       await this.authz.require(caller.principal, 'registry:admin', found);
@@ -115,6 +125,7 @@ export class RegistryService {
       if (description !== undefined) registry.description = description;
       if (input.visibility) registry.visibility = input.visibility;
       if (protectedAliases) registry.protectedAliases = protectedAliases;
+      if (approvals !== undefined) registry.requiredApprovals = approvals;
       registry.updatedAt = new Date();
       await em.update(
         RegistryEntity,
@@ -123,6 +134,7 @@ export class RegistryService {
           description: registry.description,
           visibility: registry.visibility,
           protectedAliases: registry.protectedAliases,
+          requiredApprovals: registry.requiredApprovals,
           updatedAt: registry.updatedAt,
         },
       );

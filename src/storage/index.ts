@@ -25,5 +25,8 @@ export async function openBlobStore(location: StorageLocation): Promise<BlobStor
     forcePathStyle: location.forcePathStyle,
     credentials: location.credentials ?? undefined,
   });
-  return new S3BlobStore(client, { bucket: location.bucket, prefix: location.prefix });
+  return new S3BlobStore(client, {
+    bucket: location.bucket,
+    prefix: location.prefix,
+  });
 }

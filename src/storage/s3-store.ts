@@ -64,8 +64,17 @@ export class S3BlobStore implements BlobStore {
 
   async stat(hex: string): Promise<StoredBlob | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(hex) }));
-      return { hex, sizeBytes: head.ContentLength ?? 0, storedAt: head.LastModified ?? new Date(0) };
+      const head = await this.client.send(
+        new HeadObjectCommand({
+          Bucket: this.opts.bucket,
+          Key: this.keyOf(hex),
+        }),
+      );
+      return {
+        hex,
+        sizeBytes: head.ContentLength ?? 0,
+        storedAt: head.LastModified ?? new Date(0),
+      };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw err;
@@ -83,7 +92,12 @@ export class S3BlobStore implements BlobStore {
     const tmp = this.key('tmp', randomUUID());
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.opts.bucket, Key: tmp, Body: digesting, ContentType: 'application/octet-stream' },
+      params: {
+        Bucket: this.opts.bucket,
+        Key: tmp,
+        Body: digesting,
+        ContentType: 'application/octet-stream',
+      },
       partSize: PART_BYTES,
       queueSize: PARTS_IN_FLIGHT,
     });
@@ -104,7 +118,13 @@ export class S3BlobStore implements BlobStore {
   private async copy(from: string, to: string, size: number): Promise<void> {
     const source = `${this.opts.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
     if (size <= MAX_SINGLE_COPY) {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.opts.bucket, Key: to, CopySource: source }));
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.opts.bucket,
+          Key: to,
+          CopySource: source,
+        }),
+      );
       return;
     }
     const { UploadId } = await this.client.send(
@@ -136,7 +156,13 @@ export class S3BlobStore implements BlobStore {
       );
     } catch (err) {
       await this.client
-        .send(new AbortMultipartUploadCommand({ Bucket: this.opts.bucket, Key: to, UploadId }))
+        .send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.opts.bucket,
+            Key: to,
+            UploadId,
+          }),
+        )
         .catch(() => undefined);
       throw err;
     }
@@ -160,7 +186,12 @@ export class S3BlobStore implements BlobStore {
   }
 
   async delete(hex: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(hex) }));
+    await this.client.send(
+      new DeleteObjectCommand({
+        Bucket: this.opts.bucket,
+        Key: this.keyOf(hex),
+      }),
+    );
   }
 
   async *list(): AsyncIterable<StoredBlob> {
@@ -180,10 +211,18 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.opts.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+        }),
       );
       for (const o of page.Contents ?? [])
-        yield { key: o.Key!, size: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+        yield {
+          key: o.Key!,
+          size: o.Size ?? 0,
+          modified: o.LastModified ?? new Date(0),
+        };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }

@@ -36,7 +36,10 @@ export async function findByRef(em: EntityManager, modelId: string, ref: Version
     .getRepository(VersionEntity)
     .createQueryBuilder('v')
     .innerJoin(AliasEntity, 'a', 'a.versionId = v.id')
-    .where('a.modelId = :modelId AND a.name = :name', { modelId, name: ref.alias })
+    .where('a.modelId = :modelId AND a.name = :name', {
+      modelId,
+      name: ref.alias,
+    })
     .getOne();
 }
 
@@ -69,7 +72,10 @@ export async function resolveRef(
     ref.kind === 'number' ? ref.number : ref.alias,
   ]);
   if (rows.length === 0) return null;
-  return { version: hydrate(em.connection, VersionEntity, rows[0]), registryId: String(rows[0].resolved_registry_id) };
+  return {
+    version: hydrate(em.connection, VersionEntity, rows[0]),
+    registryId: String(rows[0].resolved_registry_id),
+  };
 }
 
 const RESOLVE_FROM = `SELECT v.*, r.id AS resolved_registry_id

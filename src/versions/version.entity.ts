@@ -10,7 +10,9 @@ export interface ArtifactFileRecord {
 
 @Entity('model_version')
 @Index('uq_version_model_number', ['modelId', 'number'], { unique: true })
-@Index('uq_version_model_idempotency', ['modelId', 'idempotencyKey'], { unique: true })
+@Index('uq_version_model_idempotency', ['modelId', 'idempotencyKey'], {
+  unique: true,
+})
 @Index('ix_version_model_created', ['modelId', 'createdAt', 'id'])
 @Index('ix_version_digest', ['artifactDigest'])
 export class VersionEntity {

@@ -8,6 +8,10 @@ import { isStoredArtifact } from '../files/artifact-input';
 import { versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 import {
+  DeleteModelVersionInput,
+  DeleteModelVersionPayload,
+  RestoreModelVersionInput,
+  RestoreModelVersionPayload,
   ArchiveModelVersionInput,
   ArchiveModelVersionPayload,
   ArtifactFile,
@@ -23,14 +27,22 @@ import {
 export class VersionResolver {
   @Query(() => ModelVersion, {
     nullable: true,
-    description: 'Resolve `registry/model:ref`, where ref is `v3`, `latest` or any alias: the deploy path.',
+    description:
+      'Resolve `registry/model:ref`, where ref is `v3`, `latest` or any alias: the deploy path. ' +
+      'With `at`, what it resolved to at that time, from the alias history.',
   })
   modelVersion(
     @Arg('registry') registry: string,
     @Arg('model') model: string,
     @Arg('ref') ref: string,
     @Ctx() ctx: Context,
+    @Arg('at', () => Date, {
+      nullable: true,
+      description: 'A past time: where the reference pointed then.',
+    })
+    at?: Date | null,
   ) {
+    if (at) return ctx.services.versions.getAt(ctx.principal, registry, model, ref, at);
     return ctx.services.versions.get(ctx.principal, registry, model, ref);
   }
 
@@ -54,6 +66,31 @@ export class VersionResolver {
   })
   async archiveModelVersion(@Arg('input') input: ArchiveModelVersionInput, @Ctx() ctx: Context) {
     return { version: await ctx.services.versions.archive(ctx.caller, input) };
+  }
+
+  @Mutation(() => RestoreModelVersionPayload, {
+    description: 'Bring an archived version back; `latest` is recomputed. Registry admins only.',
+  })
+  async restoreModelVersion(@Arg('input') input: RestoreModelVersionInput, @Ctx() ctx: Context) {
+    return { version: await ctx.services.versions.restore(ctx.caller, input) };
+  }
+
+  @Mutation(() => DeleteModelVersionPayload, {
+    description:
+      'Delete an archived version for good, once archived for VERSION_DELETE_AFTER_DAYS and holding no alias. ' +
+      'Registry admins only. Audit log and alias history keep naming it.',
+  })
+  async deleteModelVersion(@Arg('input') input: DeleteModelVersionInput, @Ctx() ctx: Context) {
+    const { version, fullName, releasedDigests } = await ctx.services.versions.delete(ctx.caller, input);
+    return {
+      deletedVersion: {
+        id: toGlobalId('ModelVersion', version.id),
+        number: version.number,
+        name: versionName(version),
+        fullName,
+      },
+      releasedDigests,
+    };
   }
 
   @FieldResolver(() => ID)
@@ -81,7 +118,12 @@ export class VersionResolver {
   @FieldResolver(() => ModelArtifact)
   async artifact(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ModelArtifact> {
     const files = await this.files(v, ctx);
-    return { uri: v.artifactUri, digest: v.artifactDigest, sizeBytes: v.artifactSizeBytes, files };
+    return {
+      uri: v.artifactUri,
+      digest: v.artifactDigest,
+      sizeBytes: v.artifactSizeBytes,
+      files,
+    };
   }
 
   @FieldResolver(() => [ArtifactFile], {
@@ -93,7 +135,10 @@ export class VersionResolver {
     const registry = await ctx.loaders.registry.load(model!.registryId);
     // The version's id in the URL counts the download for this version alone.
     const query = `?version=${toGlobalId('ModelVersion', v.id)}`;
-    return v.artifactFiles.map((f) => ({ ...f, downloadUrl: `${blobPath(registry!.name, f.digest!)}${query}` }));
+    return v.artifactFiles.map((f) => ({
+      ...f,
+      downloadUrl: `${blobPath(registry!.name, f.digest!)}${query}`,
+    }));
   }
 
   @FieldResolver(() => [String])

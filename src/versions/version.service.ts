@@ -18,8 +18,24 @@ import { addEdge } from '../lineage/lineage-edges';
 import { toGlobalId } from '../common/global-id';
 import type { BlobService } from '../files/blob.service';
 import { ArtifactParams, artifactColumns } from '../files/artifact-input';
-import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
+import { aliasAt } from '../aliases/alias-history';
+import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
+import { digestsOf, unreferencedDigests } from './version-deletion';
+import { getByRef, parseRef, parseVersionNumber, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
+
+export interface VersionDeletionOptions {
+  /** An archived version may be deleted this many days after it was archived. */
+  deleteAfterDays: number;
+}
+
+export interface DeletedVersionResult {
+  version: VersionEntity;
+  fullName: string;
+  releasedDigests: string[];
+}
+
+const DAY_MS = 86_400_000;
 
 export interface LinkVersionInput {
   registry: string;
@@ -78,7 +94,11 @@ function versionSnapshot(v: VersionEntity) {
 /** A retried link must describe the same artifact; a key reused for another artifact is a client bug. */
 function assertSameArtifact(
   earlier: VersionEntity,
-  artifact: { artifactUri: string; artifactDigest: string; artifactSizeBytes: number },
+  artifact: {
+    artifactUri: string;
+    artifactDigest: string;
+    artifactSizeBytes: number;
+  },
   key: string,
 ): void {
   if (
@@ -103,6 +123,7 @@ export class VersionService {
     private readonly runs: RunService,
     private readonly changes: ChangeLog,
     private readonly blobs: BlobService,
+    private readonly deletion: VersionDeletionOptions,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -114,13 +135,57 @@ export class VersionService {
     return getByRef(this.db.manager, model, ref);
   }
 
+  /**
+   * `registry/model:ref` as it resolved at `time`. `v<n>` is that version if it existed then; an
+   * alias (or `latest`) is where the alias history says it pointed then: archived versions too,
+   * and the model's history whatever it is called now. A version deleted since is NOT_FOUND,
+   * naming it.
+   */
+  async getAt(
+    principal: Principal,
+    registryName: string,
+    modelName: string,
+    ref: string,
+    time: Date,
+  ): Promise<VersionEntity> {
+    const parsed = parseRef(ref);
+    const when = time.toISOString();
+    if (parsed.kind === 'number') {
+      const version = await this.get(principal, registryName, modelName, ref);
+      if (version.createdAt > time) throw new NotFoundError(`Version "${modelName}:${ref}" did not exist at ${when}.`);
+      return version;
+    }
+    const hit = await aliasAt(this.db.manager, this.db.dialect, registryName, modelName, parsed.alias, time);
+    if (
+      !hit ||
+      !(await this.authz.can(principal, 'registry:read', {
+        id: hit.registryId,
+      }))
+    ) {
+      const model = await this.models.get(principal, registryName, modelName);
+      throw new NotFoundError(`Alias "${model.name}:${parsed.alias}" did not exist at ${when}.`);
+    }
+    if (hit.versionNumber === null)
+      throw new NotFoundError(`Alias "${modelName}:${parsed.alias}" had been removed at ${when}.`);
+    if (!hit.version)
+      throw new NotFoundError(
+        `Alias "${modelName}:${parsed.alias}" pointed at v${hit.versionNumber} at ${when}; that version has been deleted.`,
+      );
+    return hit.version;
+  }
+
   /** A version of a model the caller may read, through the request's batching loader. */
   async getIn(
     model: ModelEntity,
     ref: string,
-    loader: { load(key: { modelId: string; ref: VersionRef }): Promise<VersionEntity | null> },
+    loader: {
+      load(key: { modelId: string; ref: VersionRef }): Promise<VersionEntity | null>;
+    },
   ): Promise<VersionEntity> {
-    const version = await loader.load({ modelId: model.id, ref: parseRef(ref) });
+    const version = await loader.load({
+      modelId: model.id,
+      ref: parseRef(ref),
+    });
     if (!version) throw new NotFoundError(`Version "${model.name}:${ref}" was not found.`);
     return version;
   }
@@ -138,7 +203,10 @@ export class VersionService {
       .createQueryBuilder('v')
       .where('v.modelId = :modelId', { modelId: model.id });
     if (!filter.includeArchived) qb.andWhere('v.archivedAt IS NULL');
-    if (filter.tag) qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), { tag: filter.tag });
+    if (filter.tag)
+      qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), {
+        tag: filter.tag,
+      });
     return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
   }
 
@@ -148,14 +216,24 @@ export class VersionService {
     dir: SortDirection,
     metric: string | null | undefined,
   ): KeysetOrder<VersionEntity> {
-    const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
+    const number = {
+      expr: 'v.number',
+      dir,
+      kind: 'number' as const,
+      value: (v: VersionEntity) => v.number,
+    };
     if (field === 'NUMBER') return { key: `version:number:${dir}`, columns: [number] };
     if (field === 'CREATED_AT') {
       // Ties broken by id, so the order is exactly the index ix_version_model_created.
       return {
         key: `version:created:${dir}`,
         columns: [
-          { expr: 'v.createdAt', dir, kind: 'timestamp', value: (v) => v.createdAt },
+          {
+            expr: 'v.createdAt',
+            dir,
+            kind: 'timestamp',
+            value: (v) => v.createdAt,
+          },
           { expr: 'v.id', dir, kind: 'string', value: (v) => v.id },
         ],
       };
@@ -208,10 +286,19 @@ export class VersionService {
         throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; versions cannot be linked to it.`);
 
       if (idempotencyKey) {
-        const earlier = await em.findOneBy(VersionEntity, { modelId: model.id, idempotencyKey });
+        const earlier = await em.findOneBy(VersionEntity, {
+          modelId: model.id,
+          idempotencyKey,
+        });
         if (earlier) {
           assertSameArtifact(earlier, artifact, idempotencyKey);
-          return { version: earlier, model, modelCreated: false, replayed: true, created: false };
+          return {
+            version: earlier,
+            model,
+            modelCreated: false,
+            replayed: true,
+            created: false,
+          };
         }
       }
       if (input.dedupe) {
@@ -231,7 +318,13 @@ export class VersionService {
           for (const alias of aliasNames) {
             await this.aliases.apply(em, caller, registry, model, alias, same, reason, now);
           }
-          return { version: same, model, modelCreated: false, replayed: false, created: false };
+          return {
+            version: same,
+            model,
+            modelCreated: false,
+            replayed: false,
+            created: false,
+          };
         }
       }
 
@@ -262,7 +355,11 @@ export class VersionService {
           model,
           version,
           targetId: version.id,
-          after: { ...versionSnapshot(version), artifact: input.artifact, run: producer?.id ?? null },
+          after: {
+            ...versionSnapshot(version),
+            artifact: input.artifact,
+            run: producer?.id ?? null,
+          },
           data: {
             modelCreated: created,
             aliases: aliasNames,
@@ -305,7 +402,13 @@ export class VersionService {
           `set when ${versionName(version)} was linked`,
           now,
         );
-      return { version, model, modelCreated: created, replayed: false, created: true };
+      return {
+        version,
+        model,
+        modelCreated: created,
+        replayed: false,
+        created: true,
+      };
     });
   }
 
@@ -330,7 +433,10 @@ export class VersionService {
     const existing = await this.models.findForUpdate(em, registry.id, name);
     if (existing) return { model: existing, created: false };
     try {
-      return { model: await this.models.insert(em, caller, registry, { name }, now), created: true };
+      return {
+        model: await this.models.insert(em, caller, registry, { name }, now),
+        created: true,
+      };
     } catch (err) {
       if (isUniqueViolation(err)) throw new RetryTransaction(`model ${registry.name}/${name} was created concurrently`);
       throw err;
@@ -371,6 +477,95 @@ export class VersionService {
       );
       return version;
     });
+  }
+
+  /** Brings an archived version back; `latest` moves to it if it is now the newest. ADMIN only. */
+  async restore(caller: Caller, input: { registry: string; model: string; version: string }): Promise<VersionEntity> {
+    const number = parseVersionNumber(input.version, 'version');
+    return this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'model:restore', r),
+      );
+      const version = await getByRef(em, model, versionName({ number }), 'version');
+      if (!version.archivedAt) return version;
+      if (model.archivedAt)
+        throw new ConflictError(`Model "${registry.name}/${model.name}" is archived; restore the model first.`);
+      const before = versionSnapshot(version);
+      version.archivedAt = null;
+      version.updatedAt = new Date();
+      await em.update(VersionEntity, { id: version.id }, { archivedAt: null, updatedAt: version.updatedAt });
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'version.restored',
+          registry,
+          model,
+          version,
+          targetId: version.id,
+          before,
+          after: versionSnapshot(version),
+        },
+        version.updatedAt,
+      );
+      const why = `${versionName(version)} restored`;
+      await this.aliases.refreshLatest(em, caller, registry, model, why, version.updatedAt);
+      return version;
+    });
+  }
+
+  /**
+   * Deletes a version for good: only an archived one that has stayed archived for
+   * VERSION_DELETE_AFTER_DAYS and that no alias points at. Its number is never reused (the model's
+   * counter does not move back). The audit log and the alias history keep their rows, which name
+   * the version by number (AliasEvent.versionDeleted); its lineage edges go with it. Digests no
+   * other version references are reported; the orphan collector removes their blobs (docs/files.md).
+   */
+  async delete(
+    caller: Caller,
+    input: { registry: string; model: string; version: string },
+  ): Promise<DeletedVersionResult> {
+    const number = parseVersionNumber(input.version, 'version');
+    const result = await this.db.transaction(async (em) => {
+      const { registry, model } = await this.models.lockTarget(em, caller.principal, input.registry, input.model, (r) =>
+        this.authz.require(caller.principal, 'version:delete', r),
+      );
+      const version = await getByRef(em, model, versionName({ number }), 'version');
+      const name = `${model.name}:${versionName(version)}`;
+      if (!version.archivedAt) throw new ConflictError(`${name} is not archived; archive it first.`);
+      const deletableAt = new Date(version.archivedAt.getTime() + this.deletion.deleteAfterDays * DAY_MS);
+      const now = new Date();
+      if (deletableAt > now)
+        throw new ConflictError(
+          `${name} was archived at ${version.archivedAt.toISOString()}; it can be deleted from ${deletableAt.toISOString()} (VERSION_DELETE_AFTER_DAYS).`,
+          { deletableAt: deletableAt.toISOString() },
+        );
+      const held = await this.aliases.namesOnVersion(em, version.id);
+      if (held.length > 0)
+        throw new ConflictError(`${name} still holds ${held.map((a) => `"${a}"`).join(', ')}.`, { aliases: held });
+      await em.delete(LineageEdgeEntity, { fromId: version.id });
+      await em.delete(LineageEdgeEntity, { toId: version.id });
+      await this.blobs.unlinkVersion(em, version.id);
+      await em.delete(VersionEntity, { id: version.id });
+      const releasedDigests = await unreferencedDigests(em, digestsOf(version));
+      await this.changes.record(
+        em,
+        caller,
+        {
+          type: 'version.deleted',
+          registry,
+          model,
+          version,
+          targetId: version.id,
+          before: versionSnapshot(version),
+          after: null,
+          data: { releasedDigests },
+        },
+        now,
+      );
+      return { version, fullName: `${registry.name}/${name}`, releasedDigests };
+    });
+    return result;
   }
 
   /**

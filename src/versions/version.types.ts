@@ -14,7 +14,11 @@ export enum VersionOrderField {
 }
 registerEnumType(VersionOrderField, {
   name: 'VersionOrderField',
-  valuesConfig: { METRIC: { description: 'By the metric named in `metric`; versions without it come last.' } },
+  valuesConfig: {
+    METRIC: {
+      description: 'By the metric named in `metric`; versions without it come last.',
+    },
+  },
 });
 
 @ObjectType({ description: 'A file inside a model artifact.' })
@@ -31,7 +35,9 @@ export class ArtifactFile {
   downloadUrl!: string | null;
 }
 
-@ObjectType({ description: "Where a version's model files live. Immutable once linked." })
+@ObjectType({
+  description: "Where a version's model files live. Immutable once linked.",
+})
 export class ModelArtifact {
   @Field({
     description:
@@ -50,16 +56,23 @@ export class ModelArtifact {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType({ implements: Node, description: 'One linked model artifact with its metadata: `v0`, `v1`, …' })
+@ObjectType({
+  implements: Node,
+  description: 'One linked model artifact with its metadata: `v0`, `v1`, …',
+})
 export class ModelVersion extends Node {
-  @Field(() => Int, { description: 'Gapless per model, from 0; never reused.' }) number!: number;
+  @Field(() => Int, { description: 'Gapless per model, from 0; never reused.' })
+  number!: number;
   @Field({ description: '`v{number}`.' }) name!: string;
   @Field(() => ModelArtifact) artifact!: ModelArtifact;
   @Field(() => JSONObject) metadata!: JsonObject;
-  @Field(() => JSONObject, { description: 'Metric name → number.' }) metrics!: JsonObject;
+  @Field(() => JSONObject, { description: 'Metric name → number.' })
+  metrics!: JsonObject;
   @Field(() => [String]) tags!: string[];
   @Field(() => String, { nullable: true }) description!: string | null;
-  @Field(() => [String], { description: 'Alias names that point at this version, `latest` included.' })
+  @Field(() => [String], {
+    description: 'Alias names that point at this version, `latest` included.',
+  })
   aliases!: string[];
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
@@ -79,15 +92,21 @@ export class ModelVersionConnection extends Connection(ModelVersion, 'ModelVersi
 @InputType()
 export class VersionFilter {
   @Field(() => String, { nullable: true }) tag?: string | null;
-  @Field(() => Boolean, { nullable: true, defaultValue: false }) includeArchived?: boolean | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  includeArchived?: boolean | null;
 }
 
 @InputType()
 export class VersionOrder {
-  @Field(() => VersionOrderField, { defaultValue: VersionOrderField.NUMBER }) field!: VersionOrderField;
-  @Field(() => String, { nullable: true, description: 'The metric to order by, with field METRIC.' }) metric?:
-    string | null;
-  @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC }) direction!: OrderDirection;
+  @Field(() => VersionOrderField, { defaultValue: VersionOrderField.NUMBER })
+  field!: VersionOrderField;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The metric to order by, with field METRIC.',
+  })
+  metric?: string | null;
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })
+  direction!: OrderDirection;
 }
 
 @InputType()
@@ -130,8 +149,12 @@ export class LinkModelVersionInput {
   @Field() registry!: string;
   @Field({ description: 'Created if it does not exist yet.' }) model!: string;
   @Field(() => ArtifactInput) artifact!: ArtifactInput;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object.' }) metadata?: JsonObject | null;
-  @Field(() => JSON, { nullable: true, description: 'A JSON object of metric name → number.' })
+  @Field(() => JSON, { nullable: true, description: 'A JSON object.' })
+  metadata?: JsonObject | null;
+  @Field(() => JSON, {
+    nullable: true,
+    description: 'A JSON object of metric name → number.',
+  })
   metrics?: JsonObject | null;
   @Field(() => [String], { nullable: true }) tags?: string[] | null;
   @Field(() => String, { nullable: true }) description?: string | null;
@@ -164,8 +187,11 @@ export class LinkModelVersionInput {
 export class LinkModelVersionPayload {
   @Field(() => ModelVersion) version!: object;
   @Field(() => RegisteredModel) model!: object;
-  @Field({ description: 'True when this link created the model.' }) modelCreated!: boolean;
-  @Field({ description: 'True when the idempotency key matched an earlier link; nothing was written.' })
+  @Field({ description: 'True when this link created the model.' })
+  modelCreated!: boolean;
+  @Field({
+    description: 'True when the idempotency key matched an earlier link; nothing was written.',
+  })
   replayed!: boolean;
   @Field({
     description:
@@ -180,9 +206,18 @@ export class UpdateModelVersionInput {
   @Field() model!: string;
   @Field({ description: 'v<number> or an alias.' }) version!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Replaces the tags.' }) tags?: string[] | null;
-  @Field(() => JSON, { nullable: true, description: 'Replaces the metadata object.' }) metadata?: JsonObject | null;
-  @Field(() => JSON, { nullable: true, description: 'Replaces the metrics object.' }) metrics?: JsonObject | null;
+  @Field(() => [String], { nullable: true, description: 'Replaces the tags.' })
+  tags?: string[] | null;
+  @Field(() => JSON, {
+    nullable: true,
+    description: 'Replaces the metadata object.',
+  })
+  metadata?: JsonObject | null;
+  @Field(() => JSON, {
+    nullable: true,
+    description: 'Replaces the metrics object.',
+  })
+  metrics?: JsonObject | null;
 }
 
 @ObjectType()
@@ -200,4 +235,44 @@ export class ArchiveModelVersionInput {
 @ObjectType()
 export class ArchiveModelVersionPayload {
   @Field(() => ModelVersion) version!: object;
+}
+
+@InputType()
+export class RestoreModelVersionInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+  @Field({ description: 'v<number>.' }) version!: string;
+}
+
+@ObjectType()
+export class RestoreModelVersionPayload {
+  @Field(() => ModelVersion) version!: object;
+}
+
+@InputType()
+export class DeleteModelVersionInput {
+  @Field() registry!: string;
+  @Field() model!: string;
+  @Field({ description: 'v<number> of an archived version.' }) version!: string;
+}
+
+@ObjectType({
+  description: 'A version that no longer exists; its number is never reused.',
+})
+export class DeletedModelVersion {
+  @Field(() => ID) id!: string;
+  @Field(() => Int) number!: number;
+  @Field() name!: string;
+  @Field({ description: '`registry/model:v{number}`.' }) fullName!: string;
+}
+
+@ObjectType()
+export class DeleteModelVersionPayload {
+  @Field(() => DeletedModelVersion) deletedVersion!: DeletedModelVersion;
+  @Field(() => [String], {
+    description:
+      'Content digests the deleted version referenced that no remaining version references: ' +
+      'what blob storage may now remove.',
+  })
+  releasedDigests!: string[];
 }

@@ -7,7 +7,9 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
  * subgraph for anything beyond `id`.
  */
 @Directive('@key(fields: "id", resolvable: false)')
-@ObjectType({ description: 'A user or service account, identified by its token subject.' })
+@ObjectType({
+  description: 'A user or service account, identified by its token subject.',
+})
 export class User {
   @Field(() => ID, { description: 'The JWT subject (`sub`).' })
   id!: string;

@@ -7,9 +7,13 @@ import { User } from './user.types';
 export class Viewer {
   @Field(() => User) user!: User;
   @Field({ description: 'The token subject (`sub`).' }) subject!: string;
-  @Field(() => [String], { description: 'Groups from the token; role bindings can name them as `group:<name>`.' })
+  @Field(() => [String], {
+    description: 'Groups from the token; role bindings can name them as `group:<name>`.',
+  })
   groups!: string[];
-  @Field({ description: 'Listed in AUTH_ADMINS, by subject or group: admin of every registry, may create registries.' })
+  @Field({
+    description: 'Listed in AUTH_ADMINS, by subject or group: admin of every registry, may create registries.',
+  })
   globalAdmin!: boolean;
 }
 
@@ -18,7 +22,12 @@ export class ViewerResolver {
   @Query(() => Viewer)
   viewer(@Ctx() ctx: Context): Viewer {
     const p = ctx.principal;
-    return { user: { id: p.subject }, subject: p.subject, groups: p.groups, globalAdmin: p.globalAdmin };
+    return {
+      user: { id: p.subject },
+      subject: p.subject,
+      groups: p.groups,
+      globalAdmin: p.globalAdmin,
+    };
   }
 
   @FieldResolver(() => [RegistryRole], {

@@ -19,7 +19,10 @@ export class WebhookDeliveryEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) webhookId!: string;
-  @ManyToOne(() => WebhookEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => WebhookEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'webhook_id' })
   webhook?: WebhookEntity;
 

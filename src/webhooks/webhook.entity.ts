@@ -15,7 +15,10 @@ export class WebhookEntity {
   @PrimaryColumn(ID) id!: string;
 
   @Column(ID) registryId!: string;
-  @ManyToOne(() => RegistryEntity, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @ManyToOne(() => RegistryEntity, {
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  })
   @JoinColumn({ name: 'registry_id' })
   registry?: RegistryEntity;
 
@@ -35,7 +38,8 @@ export class WebhookEntity {
   @Column({ type: 'varchar', length: 128 }) secret!: string;
   /** The secret before the last rotation; deliveries are signed with it too until it expires. */
   @Column({ type: 'varchar', length: 128, nullable: true }) previousSecret!: string | null;
-  @Column({ ...TIMESTAMP, nullable: true }) previousSecretExpiresAt!: Date | null;
+  @Column({ ...TIMESTAMP, nullable: true })
+  previousSecretExpiresAt!: Date | null;
 
   @Column({ type: 'varchar', length: 255 }) createdBy!: string;
   @Column(TIMESTAMP) createdAt!: Date;

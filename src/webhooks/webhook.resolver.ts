@@ -49,16 +49,22 @@ export class WebhookResolver {
     return { deletedWebhookId: toGlobalId('Webhook', deleted.id) };
   }
 
-  @Mutation(() => TestWebhookPayload, { description: 'Send a `webhook.ping` now, once, and return how it went.' })
+  @Mutation(() => TestWebhookPayload, {
+    description: 'Send a `webhook.ping` now, once, and return how it went.',
+  })
   async testWebhook(@Arg('input') input: WebhookRefInput, @Ctx() ctx: Context) {
-    return { delivery: await ctx.services.webhooks.test(ctx.caller, input.webhook) };
+    return {
+      delivery: await ctx.services.webhooks.test(ctx.caller, input.webhook),
+    };
   }
 
   @Mutation(() => RedeliverWebhookDeliveryPayload, {
     description: "Send a finished delivery's event again, as a new delivery with the same event id.",
   })
   async redeliverWebhookDelivery(@Arg('input') input: RedeliverWebhookDeliveryInput, @Ctx() ctx: Context) {
-    return { delivery: await ctx.services.webhooks.redeliver(ctx.caller, input.delivery) };
+    return {
+      delivery: await ctx.services.webhooks.redeliver(ctx.caller, input.delivery),
+    };
   }
 
   @FieldResolver(() => ID)
@@ -81,17 +87,29 @@ export class WebhookResolver {
     return userRef(w.createdBy);
   }
 
-  @FieldResolver(() => WebhookDeliveryConnection, { description: 'Deliveries, newest first.' })
+  @FieldResolver(() => WebhookDeliveryConnection, {
+    description: 'Deliveries, newest first.',
+  })
   async deliveries(
     @Root() w: WebhookEntity,
     @Ctx() ctx: Context,
-    @Arg('status', () => WebhookDeliveryStatus, { nullable: true }) status?: WebhookDeliveryStatus,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('status', () => WebhookDeliveryStatus, { nullable: true })
+    status?: WebhookDeliveryStatus,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     // Each delivery's `webhook` is this one: no statement for it, however the pages interleave.
     ctx.loaders.webhook.prime(w.id, w);
-    return toConnection(await ctx.services.webhooks.deliveries(ctx.principal, w, status, { first, after }));
+    return toConnection(
+      await ctx.services.webhooks.deliveries(ctx.principal, w, status, {
+        first,
+        after,
+      }),
+    );
   }
 }
 
@@ -122,7 +140,11 @@ export class RegistryWebhooksResolver {
   async webhooks(
     @Root() r: RegistryEntity,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'At most 100; default 20.' }) first?: number,
+    @Arg('first', () => Int, {
+      nullable: true,
+      description: 'At most 100; default 20.',
+    })
+    first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ) {
     return toConnection(await ctx.services.webhooks.list(ctx.principal, r, { first, after }));

@@ -123,7 +123,11 @@ export class WebhookService {
       await em.update(WebhookEntity, { id: webhook.id }, changes);
       if (before.active && !webhook.active) await this.attempts.outbox.pause(em, webhook.id);
       if (!before.active && webhook.active) await this.attempts.outbox.resume(em, webhook.id, now);
-      const after = { ...snapshot(webhook), urlChanged: webhook.url !== previousUrl, secretRotated: !!newSecret };
+      const after = {
+        ...snapshot(webhook),
+        urlChanged: webhook.url !== previousUrl,
+        secretRotated: !!newSecret,
+      };
       await this.changes.record(
         em,
         caller,
@@ -158,7 +162,12 @@ export class WebhookService {
       await em.delete(WebhookDeliveryEntity, { webhookId: webhook.id });
       await em.delete(WebhookEntity, { id: webhook.id });
       const before = snapshot(webhook);
-      await this.changes.record(em, caller, { type: 'webhook.deleted', registry, targetId: webhook.id, before });
+      await this.changes.record(em, caller, {
+        type: 'webhook.deleted',
+        registry,
+        targetId: webhook.id,
+        before,
+      });
       return webhook;
     });
   }
@@ -185,7 +194,9 @@ export class WebhookService {
       return { delivery: row, webhook };
     });
     await this.attempts.attempt(delivery, webhook, 1);
-    return this.db.manager.findOneByOrFail(WebhookDeliveryEntity, { id: delivery.id });
+    return this.db.manager.findOneByOrFail(WebhookDeliveryEntity, {
+      id: delivery.id,
+    });
   }
 
   /**
@@ -241,7 +252,9 @@ export class WebhookService {
     status: DeliveryStatus | null | undefined,
     args: PageArgs,
   ): Promise<Page<WebhookDeliveryEntity>> {
-    await this.authz.require(principal, 'webhook:manage', { id: webhook.registryId });
+    await this.authz.require(principal, 'webhook:manage', {
+      id: webhook.registryId,
+    });
     const qb = this.db.manager
       .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')

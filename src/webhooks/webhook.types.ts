@@ -26,12 +26,19 @@ registerEnumType(WebhookEventType, {
 });
 
 /** The GraphQL enum of WEBHOOK_FORMATS (webhook.entity.ts); the Record keeps the two the same. */
-const WebhookFormatEnum: Record<WebhookFormat, WebhookFormat> = { STANDARD: 'STANDARD', SLACK: 'SLACK' };
+const WebhookFormatEnum: Record<WebhookFormat, WebhookFormat> = {
+  STANDARD: 'STANDARD',
+  SLACK: 'SLACK',
+};
 registerEnumType(WebhookFormatEnum, {
   name: 'WebhookFormat',
   valuesConfig: {
-    STANDARD: { description: 'The event as JSON, signed per Standard Webhooks.' },
-    SLACK: { description: 'A readable `{ "text": … }` message for a Slack (or compatible) incoming webhook.' },
+    STANDARD: {
+      description: 'The event as JSON, signed per Standard Webhooks.',
+    },
+    SLACK: {
+      description: 'A readable `{ "text": … }` message for a Slack (or compatible) incoming webhook.',
+    },
   },
 });
 
@@ -43,7 +50,9 @@ export enum WebhookDeliveryStatus {
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
   valuesConfig: {
-    PENDING: { description: 'Waiting for its next attempt, or being tried now.' },
+    PENDING: {
+      description: 'Waiting for its next attempt, or being tried now.',
+    },
     SUCCEEDED: { description: 'The receiver answered 2xx.' },
     FAILED: {
       description:
@@ -77,19 +86,27 @@ export class Webhook extends Node {
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
   @Field(() => WebhookFormatEnum) format!: string;
-  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' })
+  @Field({
+    description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.',
+  })
   active!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
 }
 
-@ObjectType({ implements: Node, description: 'One event on its way to one webhook, with the outcome of its attempts.' })
+@ObjectType({
+  implements: Node,
+  description: 'One event on its way to one webhook, with the outcome of its attempts.',
+})
 export class WebhookDelivery extends Node {
   @Field(() => Webhook) webhook!: object;
-  @Field({ description: "The event id: the payload's `id` and the `webhook-id` header, the same on every attempt." })
+  @Field({
+    description: "The event id: the payload's `id` and the `webhook-id` header, the same on every attempt.",
+  })
   eventId!: string;
-  @Field({ description: 'The event type: `alias.set`, …, or `webhook.ping`.' }) event!: string;
+  @Field({ description: 'The event type: `alias.set`, …, or `webhook.ping`.' })
+  event!: string;
   @Field(() => WebhookDeliveryStatus) status!: string;
   @Field(() => Int, { description: 'Attempts made so far.' }) attempts!: number;
   @Field(() => Int, {
@@ -97,7 +114,11 @@ export class WebhookDelivery extends Node {
     description: 'HTTP status of the last answer; null if there was none (network error, timeout).',
   })
   lastResponseCode!: number | null;
-  @Field(() => String, { nullable: true, description: 'Why the last attempt failed.' }) lastError!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the last attempt failed.',
+  })
+  lastError!: string | null;
   @Field(() => Date, { nullable: true }) lastAttemptAt!: Date | null;
   @Field(() => Date, {
     nullable: true,
@@ -107,11 +128,16 @@ export class WebhookDelivery extends Node {
   nextAttemptAt!: Date | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) completedAt!: Date | null;
-  @Field(() => JSONObject, { description: 'The event as it was sent (STANDARD format body).' }) payload!: JsonObject;
+  @Field(() => JSONObject, {
+    description: 'The event as it was sent (STANDARD format body).',
+  })
+  payload!: JsonObject;
 }
 
 @ObjectType()
-export class WebhookConnection extends Connection(Webhook, 'Webhook', { totalCount: true }) {}
+export class WebhookConnection extends Connection(Webhook, 'Webhook', {
+  totalCount: true,
+}) {}
 
 @ObjectType()
 export class WebhookDeliveryConnection extends Connection(WebhookDelivery, 'WebhookDelivery', { totalCount: true }) {}
@@ -133,7 +159,8 @@ export class WebhookFilterInput {
 @InputType()
 export class CreateWebhookInput {
   @Field({ description: 'Registry name.' }) registry!: string;
-  @Field({ description: 'http:// or https:// URL the events are POSTed to.' }) url!: string;
+  @Field({ description: 'http:// or https:// URL the events are POSTed to.' })
+  url!: string;
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => String, {
     nullable: true,
@@ -142,16 +169,26 @@ export class CreateWebhookInput {
   })
   secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormatEnum, { nullable: true, description: 'Default STANDARD.' }) format?: WebhookFormat | null;
-  @Field(() => Boolean, { nullable: true, description: 'Default true.' }) active?: boolean | null;
+  @Field(() => WebhookFilterInput, { nullable: true })
+  filter?: WebhookFilterInput | null;
+  @Field(() => WebhookFormatEnum, {
+    nullable: true,
+    description: 'Default STANDARD.',
+  })
+  format?: WebhookFormat | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default true.' })
+  active?: boolean | null;
 }
 
 @InputType()
 export class UpdateWebhookInput {
   @Field(() => ID) webhook!: string;
   @Field(() => String, { nullable: true }) url?: string | null;
-  @Field(() => [WebhookEventType], { nullable: true, description: 'Replaces the list.' }) events?: string[] | null;
+  @Field(() => [WebhookEventType], {
+    nullable: true,
+    description: 'Replaces the list.',
+  })
+  events?: string[] | null;
   @Field(() => String, {
     nullable: true,
     description: 'A new secret. The old one keeps signing (as a second signature) for 24 hours.',
@@ -163,9 +200,13 @@ export class UpdateWebhookInput {
   })
   rotateSecret?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => WebhookFilterInput, { nullable: true, description: 'Replaces the filter; `{}` removes it.' })
+  @Field(() => WebhookFilterInput, {
+    nullable: true,
+    description: 'Replaces the filter; `{}` removes it.',
+  })
   filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormatEnum, { nullable: true }) format?: WebhookFormat | null;
+  @Field(() => WebhookFormatEnum, { nullable: true })
+  format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
 
@@ -176,7 +217,10 @@ export class WebhookRefInput {
 
 @InputType()
 export class RedeliverWebhookDeliveryInput {
-  @Field(() => ID, { description: 'A finished (SUCCEEDED or FAILED) delivery.' }) delivery!: string;
+  @Field(() => ID, {
+    description: 'A finished (SUCCEEDED or FAILED) delivery.',
+  })
+  delivery!: string;
 }
 
 @ObjectType()
@@ -192,13 +236,17 @@ export class CreateWebhookPayload {
 @ObjectType()
 export class UpdateWebhookPayload {
   @Field(() => Webhook) webhook!: object;
-  @Field(() => String, { nullable: true, description: 'The new secret when rotateSecret was true, shown only here.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The new secret when rotateSecret was true, shown only here.',
+  })
   secret!: string | null;
 }
 
 @ObjectType()
 export class DeleteWebhookPayload {
-  @Field(() => ID, { description: 'The id of the deleted webhook.' }) deletedWebhookId!: string;
+  @Field(() => ID, { description: 'The id of the deleted webhook.' })
+  deletedWebhookId!: string;
 }
 
 @ObjectType()
@@ -211,5 +259,8 @@ export class TestWebhookPayload {
 
 @ObjectType()
 export class RedeliverWebhookDeliveryPayload {
-  @Field(() => WebhookDelivery, { description: 'The new, PENDING delivery of the same event.' }) delivery!: object;
+  @Field(() => WebhookDelivery, {
+    description: 'The new, PENDING delivery of the same event.',
+  })
+  delivery!: object;
 }

@@ -97,11 +97,18 @@ async function modelWithAliases(registry: string, model: string, unprotected = f
       i: {
         registry,
         model,
-        artifact: { uri: `s3://matrix/${model}/${n}`, digest: digestOf(`matrix-${n}`), sizeBytes: n },
+        artifact: {
+          uri: `s3://matrix/${model}/${n}`,
+          digest: digestOf(`matrix-${n}`),
+          sizeBytes: n,
+        },
         aliases,
       },
     });
-    return data.linkModelVersion as { model: { id: string }; version: { id: string; name: string; aliases: string[] } };
+    return data.linkModelVersion as {
+      model: { id: string };
+      version: { id: string; name: string; aliases: string[] };
+    };
   };
   await link([]);
   const v1 = await link(unprotected ? ['staging'] : ['staging', 'production']);
@@ -113,7 +120,10 @@ beforeAll(async () => {
   s = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},${GLOBAL_ADMIN}` });
   headers.anonymous = { authorization: '' };
   for (const [name, id] of Object.entries(IDENTITIES))
-    headers[name as CallerName] = await s.as(id.subject, { groups: id.groups, expiresIn: 3600 });
+    headers[name as CallerName] = await s.as(id.subject, {
+      groups: id.groups,
+      expiresIn: 3600,
+    });
 
   ids.registry = await registryWithRoles(R);
   await registryWithRoles(R2, [{ subject: 'otto', role: 'ADMIN' }]);
@@ -129,10 +139,15 @@ beforeAll(async () => {
   });
   expect(put.status).toBe(201);
   const files = [{ path: 'model.bin', digest: ids.blob, sizeBytes: BLOB_BYTES.length }];
-  await s.ok(LINK, { i: { registry: R, model: FILES_MODEL, artifact: { files } } });
+  await s.ok(LINK, {
+    i: { registry: R, model: FILES_MODEL, artifact: { files } },
+  });
 
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
-  expect(r.registry).toEqual({ visibility: 'RESTRICTED', protectedAliases: ['production'] });
+  expect(r.registry).toEqual({
+    visibility: 'RESTRICTED',
+    protectedAliases: ['production'],
+  });
 });
 afterAll(() => s?.stop());
 
@@ -204,7 +219,13 @@ const bytes =
   (method: string, path: (t: Target) => string, body?: (t: Target) => Buffer) =>
   async (t: Target, h: Record<string, string>) => {
     const headers: Record<string, string> = h.authorization ? { authorization: h.authorization } : {};
-    return bytesResult('blob', await blobRequest(new URL(s.url).origin, method, path(t), { headers, body: body?.(t) }));
+    return bytesResult(
+      'blob',
+      await blobRequest(new URL(s.url).origin, method, path(t), {
+        headers,
+        body: body?.(t),
+      }),
+    );
   };
 const uploaded = (t: Target) => Buffer.from(`matrix upload ${t.n}`);
 
@@ -216,7 +237,11 @@ const OPERATIONS: Operation[] = [
     field: 'blob',
     run: bytes('PUT', (t) => `/v1/registries/${t.registry}/blobs/${sha256(uploaded(t))}`, uploaded),
     check: async (d, t) => {
-      const expected = { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true };
+      const expected = {
+        digest: sha256(uploaded(t)),
+        sizeBytes: uploaded(t).length,
+        created: true,
+      };
       expect([d.blob.status, d.blob.json]).toEqual([201, expected]);
       const rows = await s.db.ds.query('SELECT COUNT(*) AS n FROM blob_upload WHERE digest = ?', [sha256(uploaded(t))]);
       expect(Number(rows[0].n)).toBe(1);
@@ -256,7 +281,10 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'registry',
     field: 'updateRegistry',
-    run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, description: `changed ${t.n}` })),
+    run: mutation(UPDATE_REGISTRY, (t) => ({
+      registry: t.registry,
+      description: `changed ${t.n}`,
+    })),
     check: (d, t) =>
       expect(d.updateRegistry.registry).toEqual({
         name: t.registry,
@@ -270,7 +298,10 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'registry',
     field: 'updateRegistry',
-    run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, protectedAliases: [] })),
+    run: mutation(UPDATE_REGISTRY, (t) => ({
+      registry: t.registry,
+      protectedAliases: [],
+    })),
     check: (d, t) =>
       expect(d.updateRegistry.registry).toEqual({
         name: t.registry,
@@ -284,7 +315,10 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'registry',
     field: 'updateRegistry',
-    run: mutation(UPDATE_REGISTRY, (t) => ({ registry: t.registry, visibility: 'ORGANIZATION' })),
+    run: mutation(UPDATE_REGISTRY, (t) => ({
+      registry: t.registry,
+      visibility: 'ORGANIZATION',
+    })),
     check: (d, t) =>
       expect(d.updateRegistry.registry).toEqual({
         name: t.registry,
@@ -298,23 +332,40 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'registry',
     field: 'grantRole',
-    run: mutation(GRANT, (t) => ({ registry: t.registry, subject: 'newcomer', role: 'ADMIN' })),
-    check: (d) => expect(d.grantRole).toEqual({ binding: { subject: 'newcomer', role: 'ADMIN' }, previousRole: null }),
+    run: mutation(GRANT, (t) => ({
+      registry: t.registry,
+      subject: 'newcomer',
+      role: 'ADMIN',
+    })),
+    check: (d) =>
+      expect(d.grantRole).toEqual({
+        binding: { subject: 'newcomer', role: 'ADMIN' },
+        previousRole: null,
+      }),
   },
   {
     label: 'revokeRole',
     kind: 'mutation',
     fixture: 'registry',
     field: 'revokeRole',
-    run: mutation(REVOKE, (t) => ({ registry: t.registry, subject: 'bystander' })),
-    check: (d) => expect(d.revokeRole).toEqual({ binding: { subject: 'bystander', role: 'VIEWER' } }),
+    run: mutation(REVOKE, (t) => ({
+      registry: t.registry,
+      subject: 'bystander',
+    })),
+    check: (d) =>
+      expect(d.revokeRole).toEqual({
+        binding: { subject: 'bystander', role: 'VIEWER' },
+      }),
   },
   {
     label: 'createModel',
     kind: 'mutation',
     fixture: 'shared',
     field: 'createModel',
-    run: mutation(CREATE_MODEL, (t) => ({ registry: t.registry, name: `created-${t.n}` })),
+    run: mutation(CREATE_MODEL, (t) => ({
+      registry: t.registry,
+      name: `created-${t.n}`,
+    })),
     check: (d, t) => expect(d.createModel.model).toEqual({ name: `created-${t.n}` }),
   },
   {
@@ -322,24 +373,48 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'model',
     field: 'updateModel',
-    run: mutation(UPDATE_MODEL, (t) => ({ registry: t.registry, model: t.model, description: `edited ${t.n}` })),
-    check: (d, t) => expect(d.updateModel.model).toEqual({ name: t.model, description: `edited ${t.n}` }),
+    run: mutation(UPDATE_MODEL, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      description: `edited ${t.n}`,
+    })),
+    check: (d, t) =>
+      expect(d.updateModel.model).toEqual({
+        name: t.model,
+        description: `edited ${t.n}`,
+      }),
   },
   {
     label: 'updateModel name (model holds production)',
     kind: 'mutation',
     fixture: 'model',
     field: 'updateModel',
-    run: mutation(UPDATE_MODEL, (t) => ({ registry: t.registry, model: t.model, name: `renamed-${t.n}` })),
-    check: (d, t) => expect(d.updateModel.model).toEqual({ name: `renamed-${t.n}`, description: null }),
+    run: mutation(UPDATE_MODEL, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      name: `renamed-${t.n}`,
+    })),
+    check: (d, t) =>
+      expect(d.updateModel.model).toEqual({
+        name: `renamed-${t.n}`,
+        description: null,
+      }),
   },
   {
     label: 'updateModel name (no protected alias)',
     kind: 'mutation',
     fixture: 'unprotected-model',
     field: 'updateModel',
-    run: mutation(UPDATE_MODEL, (t) => ({ registry: t.registry, model: t.model, name: `renamed-${t.n}` })),
-    check: (d, t) => expect(d.updateModel.model).toEqual({ name: `renamed-${t.n}`, description: null }),
+    run: mutation(UPDATE_MODEL, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      name: `renamed-${t.n}`,
+    })),
+    check: (d, t) =>
+      expect(d.updateModel.model).toEqual({
+        name: `renamed-${t.n}`,
+        description: null,
+      }),
   },
   {
     // Archived, the model would take no links and keep its name: production frozen.
@@ -347,7 +422,10 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'model',
     field: 'archiveModel',
-    run: mutation(ARCHIVE_MODEL, (t) => ({ registry: t.registry, model: t.model })),
+    run: mutation(ARCHIVE_MODEL, (t) => ({
+      registry: t.registry,
+      model: t.model,
+    })),
     check: (d, t) => expect(d.archiveModel.model).toEqual({ name: t.model, archived: true }),
   },
   {
@@ -355,7 +433,10 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'unprotected-model',
     field: 'archiveModel',
-    run: mutation(ARCHIVE_MODEL, (t) => ({ registry: t.registry, model: t.model })),
+    run: mutation(ARCHIVE_MODEL, (t) => ({
+      registry: t.registry,
+      model: t.model,
+    })),
     check: (d, t) => expect(d.archiveModel.model).toEqual({ name: t.model, archived: true }),
   },
   {
@@ -363,8 +444,17 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'model',
     field: 'linkModelVersion',
-    run: mutation(LINK, (t) => ({ registry: t.registry, model: t.model, artifact: artifact(t) })),
-    check: (d) => expect(d.linkModelVersion.version).toMatchObject({ name: 'v2', number: 2, aliases: ['latest'] }),
+    run: mutation(LINK, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      artifact: artifact(t),
+    })),
+    check: (d) =>
+      expect(d.linkModelVersion.version).toMatchObject({
+        name: 'v2',
+        number: 2,
+        aliases: ['latest'],
+      }),
   },
   {
     label: 'linkModelVersion with aliases ["production"]',
@@ -378,7 +468,11 @@ const OPERATIONS: Operation[] = [
       aliases: ['production'],
     })),
     check: (d) =>
-      expect(d.linkModelVersion.version).toMatchObject({ name: 'v2', number: 2, aliases: ['latest', 'production'] }),
+      expect(d.linkModelVersion.version).toMatchObject({
+        name: 'v2',
+        number: 2,
+        aliases: ['latest', 'production'],
+      }),
   },
   {
     label: 'updateModelVersion',
@@ -391,15 +485,27 @@ const OPERATIONS: Operation[] = [
       version: 'v0',
       description: `edited ${t.n}`,
     })),
-    check: (d, t) => expect(d.updateModelVersion.version).toEqual({ name: 'v0', description: `edited ${t.n}` }),
+    check: (d, t) =>
+      expect(d.updateModelVersion.version).toEqual({
+        name: 'v0',
+        description: `edited ${t.n}`,
+      }),
   },
   {
     label: 'archiveModelVersion',
     kind: 'mutation',
     fixture: 'model',
     field: 'archiveModelVersion',
-    run: mutation(ARCHIVE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v0' })),
-    check: (d) => expect(d.archiveModelVersion.version).toEqual({ name: 'v0', archived: true }),
+    run: mutation(ARCHIVE_VERSION, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      version: 'v0',
+    })),
+    check: (d) =>
+      expect(d.archiveModelVersion.version).toEqual({
+        name: 'v0',
+        archived: true,
+      }),
   },
   {
     // Refused for everyone while production points at it, so no one moves production this way.
@@ -407,7 +513,11 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'model',
     field: 'archiveModelVersion',
-    run: mutation(ARCHIVE_VERSION, (t) => ({ registry: t.registry, model: t.model, version: 'v1' })),
+    run: mutation(ARCHIVE_VERSION, (t) => ({
+      registry: t.registry,
+      model: t.model,
+      version: 'v1',
+    })),
     check: () => undefined,
   },
   ...(['staging', 'production'] as const).flatMap((alias): Operation[] => [
@@ -416,7 +526,12 @@ const OPERATIONS: Operation[] = [
       kind: 'mutation',
       fixture: 'model',
       field: 'setAlias',
-      run: mutation(SET_ALIAS, (t) => ({ registry: t.registry, model: t.model, alias, version: 'v0' })),
+      run: mutation(SET_ALIAS, (t) => ({
+        registry: t.registry,
+        model: t.model,
+        alias,
+        version: 'v0',
+      })),
       check: (d) =>
         expect(d.setAlias).toEqual({
           alias: { name: alias, version: { name: 'v0' } },
@@ -429,8 +544,16 @@ const OPERATIONS: Operation[] = [
       kind: 'mutation',
       fixture: 'model',
       field: 'removeAlias',
-      run: mutation(REMOVE_ALIAS, (t) => ({ registry: t.registry, model: t.model, alias })),
-      check: (d) => expect(d.removeAlias).toEqual({ alias, previousVersion: { name: 'v1' } }),
+      run: mutation(REMOVE_ALIAS, (t) => ({
+        registry: t.registry,
+        model: t.model,
+        alias,
+      })),
+      check: (d) =>
+        expect(d.removeAlias).toEqual({
+          alias,
+          previousVersion: { name: 'v1' },
+        }),
     },
   ]),
   {
@@ -438,16 +561,32 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     fixture: 'shared',
     field: 'createRun',
-    run: mutation(CREATE_RUN, (t) => ({ registry: t.registry, name: `train-${t.n}`, externalId: `ext-${t.n}` })),
-    check: (d, t) => expect(d.createRun).toEqual({ run: { name: `train-${t.n}`, status: 'RUNNING' }, created: true }),
+    run: mutation(CREATE_RUN, (t) => ({
+      registry: t.registry,
+      name: `train-${t.n}`,
+      externalId: `ext-${t.n}`,
+    })),
+    check: (d, t) =>
+      expect(d.createRun).toEqual({
+        run: { name: `train-${t.n}`, status: 'RUNNING' },
+        created: true,
+      }),
   },
   {
     label: 'updateRun',
     kind: 'mutation',
     fixture: 'run',
     field: 'updateRun',
-    run: mutation(UPDATE_RUN, (t) => ({ run: t.run, status: 'FINISHED', metrics: { loss: 0.25 } })),
-    check: (d) => expect(d.updateRun.run).toEqual({ status: 'FINISHED', metrics: { loss: 0.25 } }),
+    run: mutation(UPDATE_RUN, (t) => ({
+      run: t.run,
+      status: 'FINISHED',
+      metrics: { loss: 0.25 },
+    })),
+    check: (d) =>
+      expect(d.updateRun.run).toEqual({
+        status: 'FINISHED',
+        metrics: { loss: 0.25 },
+      }),
   },
   {
     label: 'logArtifact produced by a run',
@@ -463,7 +602,10 @@ const OPERATIONS: Operation[] = [
       producedBy: t.run,
     })),
     check: (d, t) =>
-      expect(d.logArtifact).toEqual({ artifact: { type: 'dataset', name: `out-${t.n}` }, created: true }),
+      expect(d.logArtifact).toEqual({
+        artifact: { type: 'dataset', name: `out-${t.n}` },
+        created: true,
+      }),
   },
   {
     label: 'useArtifact',
@@ -484,7 +626,11 @@ const OPERATIONS: Operation[] = [
         { id: ids.version },
         h,
       ),
-    check: (d) => expect(d.lineage).toEqual({ root: { id: ids.version, kind: 'MODEL_VERSION' }, truncated: false }),
+    check: (d) =>
+      expect(d.lineage).toEqual({
+        root: { id: ids.version, kind: 'MODEL_VERSION' },
+        truncated: false,
+      }),
   },
   {
     label: 'createWebhook',
@@ -493,7 +639,10 @@ const OPERATIONS: Operation[] = [
     field: 'createWebhook',
     run: mutation(CREATE_WEBHOOK, (t) => webhookInput(t.registry, t.n)),
     check: (d, t) =>
-      expect(d.createWebhook.webhook).toMatchObject({ url: `https://hooks.example.com/matrix/${t.n}`, active: false }),
+      expect(d.createWebhook.webhook).toMatchObject({
+        url: `https://hooks.example.com/matrix/${t.n}`,
+        active: false,
+      }),
   },
   {
     label: 'updateWebhook',
@@ -504,7 +653,11 @@ const OPERATIONS: Operation[] = [
       `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { id description } } }`,
       (t) => ({ webhook: t.webhook, description: `edited ${t.n}` }),
     ),
-    check: (d, t) => expect(d.updateWebhook.webhook).toEqual({ id: t.webhook, description: `edited ${t.n}` }),
+    check: (d, t) =>
+      expect(d.updateWebhook.webhook).toEqual({
+        id: t.webhook,
+        description: `edited ${t.n}`,
+      }),
   },
   {
     label: 'deleteWebhook',
@@ -567,9 +720,12 @@ const OPERATIONS: Operation[] = [
     run: (_t, h) => s.gql(`query($id: ID!) { node(id: $id) { __typename id } }`, { id: ids[what] }, h),
     check: (d) =>
       expect(d.node).toEqual({
-        __typename: { registry: 'Registry', model: 'RegisteredModel', version: 'ModelVersion', webhook: 'Webhook' }[
-          what
-        ],
+        __typename: {
+          registry: 'Registry',
+          model: 'RegisteredModel',
+          version: 'ModelVersion',
+          webhook: 'Webhook',
+        }[what],
         id: ids[what],
       }),
   })),
@@ -759,8 +915,11 @@ async function targetFor(op: Operation): Promise<Target> {
     return { registry: R, model, n };
   }
   if (op.fixture === 'run') {
-    const run = (await s.ok(CREATE_RUN.replace('run {', 'run { id'), { i: { registry: R, name: `cell-run-${n}` } }))
-      .createRun.run.id as string;
+    const run = (
+      await s.ok(CREATE_RUN.replace('run {', 'run { id'), {
+        i: { registry: R, name: `cell-run-${n}` },
+      })
+    ).createRun.run.id as string;
     const logged = await s.ok(LOG_ARTIFACT.replace('artifact {', 'artifact { id'), {
       i: {
         registry: R,
@@ -770,7 +929,13 @@ async function targetFor(op: Operation): Promise<Target> {
         uri: `s3://matrix/data-${n}`,
       },
     });
-    return { registry: R, model: READ_MODEL, n, run, artifact: logged.logArtifact.artifact.id as string };
+    return {
+      registry: R,
+      model: READ_MODEL,
+      n,
+      run,
+      artifact: logged.logArtifact.artifact.id as string,
+    };
   }
   return { registry: R, model: READ_MODEL, n };
 }

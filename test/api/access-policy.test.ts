@@ -34,11 +34,17 @@ describe('protected aliases and role changes', () => {
         i: {
           registry: reg,
           model: 'm',
-          artifact: { uri: `s3://m/${v}`, digest: digestOf(`${reg}-${v}`), sizeBytes: 1 },
+          artifact: {
+            uri: `s3://m/${v}`,
+            digest: digestOf(`${reg}-${v}`),
+            sizeBytes: 1,
+          },
         },
       });
     }
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'production', version: 'v0' },
+    });
     await s.ok(GRANT, { i: { registry: reg, subject: 'mia', role: 'MEMBER' } });
     return reg;
   }
@@ -65,7 +71,11 @@ describe('protected aliases and role changes', () => {
           registry: reg,
           model: 'm',
           aliases: ['production'],
-          artifact: { uri: 's3://m/x', digest: digestOf(`${reg}-x`), sizeBytes: 1 },
+          artifact: {
+            uri: 's3://m/x',
+            digest: digestOf(`${reg}-x`),
+            sizeBytes: 1,
+          },
         },
       },
       member,
@@ -76,14 +86,25 @@ describe('protected aliases and role changes', () => {
         `{ model(registry: "${reg}", name: "m") { versions { totalCount } version(ref: "production") { name } } }`,
       )
     ).model;
-    expect(model).toEqual({ versions: { totalCount: 2 }, version: { name: 'v0' } });
+    expect(model).toEqual({
+      versions: { totalCount: 2 },
+      version: { name: 'v0' },
+    });
   });
 
   it("records an admin's move of production in aliasHistory and in the audit log", async () => {
     const reg = await fixture();
     const r = await s.gql(
       SET,
-      { i: { registry: reg, model: 'm', alias: 'production', version: 'v1', reason: 'approved in review 42' } },
+      {
+        i: {
+          registry: reg,
+          model: 'm',
+          alias: 'production',
+          version: 'v1',
+          reason: 'approved in review 42',
+        },
+      },
       { 'x-request-id': 'promote-42' },
     );
     expect(r.data.setAlias).toEqual({
@@ -176,10 +197,16 @@ describe('protected aliases and role changes', () => {
     const onOther = async (query: string) => {
       const res = await fetch(other.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(await s.as('otto')) },
+        headers: {
+          'content-type': 'application/json',
+          ...(await s.as('otto')),
+        },
         body: JSON.stringify({ query }),
       });
-      return (await res.json()) as { data?: unknown; errors?: { extensions: { code: string } }[] };
+      return (await res.json()) as {
+        data?: unknown;
+        errors?: { extensions: { code: string } }[];
+      };
     };
     const readBy = async () =>
       (await onOther(`{ registry(name: "${reg}") { name } }`)).errors?.[0]?.extensions.code ?? 'OK';
@@ -194,7 +221,9 @@ describe('protected aliases and role changes', () => {
     };
     try {
       expect(await readBy()).toBe('NOT_FOUND');
-      await s.ok(GRANT, { i: { registry: reg, subject: 'otto', role: 'VIEWER' } });
+      await s.ok(GRANT, {
+        i: { registry: reg, subject: 'otto', role: 'VIEWER' },
+      });
       expect(await eventually('OK')).toBe('OK');
       await s.ok(REVOKE, { i: { registry: reg, subject: 'otto' } });
       expect(await eventually('NOT_FOUND')).toBe('NOT_FOUND');
@@ -249,7 +278,11 @@ describe('protected aliases and role changes', () => {
       ).errors,
     ).toBeUndefined();
     await s.ok(LINK, {
-      i: { registry: reg, model: 'scratch', artifact: { uri: 's3://s', digest: digestOf(`${reg}-s`), sizeBytes: 1 } },
+      i: {
+        registry: reg,
+        model: 'scratch',
+        artifact: { uri: 's3://s', digest: digestOf(`${reg}-s`), sizeBytes: 1 },
+      },
     });
     expect((await rename('scratch', 'scratch-2', member)).data.updateModel.model.name).toBe('scratch-2');
     expect((await rename('m', 'moved')).data.updateModel.model.name).toBe('moved');
@@ -269,7 +302,11 @@ describe('protected aliases and role changes', () => {
     };
     const refusal = (verb: string) =>
       `Model "${reg}/m" holds the protected alias "production": only admins of this registry may ${verb} it.`;
-    const artifact = (seed: string) => ({ uri: `s3://m/${seed}`, digest: digestOf(`${reg}-${seed}`), sizeBytes: 1 });
+    const artifact = (seed: string) => ({
+      uri: `s3://m/${seed}`,
+      digest: digestOf(`${reg}-${seed}`),
+      sizeBytes: 1,
+    });
 
     const before = await state();
     const denied = await archive('m', member);
@@ -277,15 +314,30 @@ describe('protected aliases and role changes', () => {
     expect(denied.errors![0].message).toBe(refusal('archive'));
     expect(await state()).toEqual(before);
     // Still open for links, by a member too.
-    await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact('after') } });
+    await s.ok(LINK, {
+      i: { registry: reg, model: 'm', artifact: artifact('after') },
+    });
     // Rename says the same, with its own verb.
     const RENAME = `mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { name } } }`;
     const renamed = await s.gql(RENAME, { i: { registry: reg, model: 'm', name: 'moved' } }, member);
     expect(renamed.errors![0].message).toBe(refusal('rename'));
     // A member archives a model without protected aliases; an admin archives the one with production.
-    await s.ok(LINK, { i: { registry: reg, model: 'scratch', aliases: ['staging'], artifact: artifact('s') } });
-    expect((await archive('scratch', member)).data.archiveModel.model).toEqual({ name: 'scratch', archived: true });
-    expect((await archive('m')).data.archiveModel.model).toEqual({ name: 'm', archived: true });
+    await s.ok(LINK, {
+      i: {
+        registry: reg,
+        model: 'scratch',
+        aliases: ['staging'],
+        artifact: artifact('s'),
+      },
+    });
+    expect((await archive('scratch', member)).data.archiveModel.model).toEqual({
+      name: 'scratch',
+      archived: true,
+    });
+    expect((await archive('m')).data.archiveModel.model).toEqual({
+      name: 'm',
+      archived: true,
+    });
   });
 
   it('leaves a member no way to move production by archiving the version it points at', async () => {

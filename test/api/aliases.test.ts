@@ -58,11 +58,19 @@ async function link(t: Target, aliases?: string[]) {
   const data = await s.ok(LINK, {
     i: {
       ...t,
-      artifact: { uri: `s3://models/${t.model}/${n}`, digest: digestOf(`${t.registry}/${n}`), sizeBytes: 100 + n },
+      artifact: {
+        uri: `s3://models/${t.model}/${n}`,
+        digest: digestOf(`${t.registry}/${n}`),
+        sizeBytes: 100 + n,
+      },
       aliases,
     },
   });
-  return data.linkModelVersion.version as { name: string; number: number; aliases: string[] };
+  return data.linkModelVersion.version as {
+    name: string;
+    number: number;
+    aliases: string[];
+  };
 }
 
 /** A registry with one model holding `versions` linked versions (v0 … v{n-1}). */
@@ -161,7 +169,9 @@ describe('setAlias', () => {
       previousVersion: null,
       changed: true,
     });
-    expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v0' });
+    expect((await resolve(t, 'staging')).data.model.version).toEqual({
+      name: 'v0',
+    });
   });
 
   it('moves an existing alias: previousVersion is the old version and exactly one version holds the alias', async () => {
@@ -174,7 +184,9 @@ describe('setAlias', () => {
       changed: true,
     });
 
-    expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'staging')).data.model.version).toEqual({
+      name: 'v1',
+    });
     const st = await state(t);
     expect(st.versions.v0.aliases).toEqual([]);
     expect(st.versions.v1.aliases).toEqual(['latest', 'staging']);
@@ -191,7 +203,11 @@ describe('setAlias', () => {
       previousVersion: null,
       changed: true,
     });
-    expect((await state(t)).aliases).toEqual({ latest: 'v2', production: 'v1', staging: 'v1' });
+    expect((await state(t)).aliases).toEqual({
+      latest: 'v2',
+      production: 'v1',
+      staging: 'v1',
+    });
     const [event] = (await history(t, { alias: 'production' })).edges.map((e) => e.node);
     expect(event).toMatchObject({
       alias: 'production',
@@ -218,7 +234,12 @@ describe('setAlias', () => {
 describe('alias history: exactly one AliasEvent per set, move and removal', () => {
   it('records a set, a move and a removal as one event each, with from, to, actor, reason and time', async () => {
     const t = await modelWithVersions('history', 2);
-    const steps: { run: () => Promise<GraphQLResult>; from: string | null; to: string | null; reason: string }[] = [
+    const steps: {
+      run: () => Promise<GraphQLResult>;
+      from: string | null;
+      to: string | null;
+      reason: string;
+    }[] = [
       {
         run: () => setAlias(t, 'staging', 'v0', { reason: 'first candidate' }),
         from: null,
@@ -231,7 +252,12 @@ describe('alias history: exactly one AliasEvent per set, move and removal', () =
         to: 'v1',
         reason: 'better recall',
       },
-      { run: () => removeAlias(t, 'staging', { reason: 'retired' }), from: 'v1', to: null, reason: 'retired' },
+      {
+        run: () => removeAlias(t, 'staging', { reason: 'retired' }),
+        from: 'v1',
+        to: null,
+        reason: 'retired',
+      },
     ];
     for (const step of steps) {
       const rowsBefore = await aliasEventCount(t.registry);
@@ -301,7 +327,9 @@ describe('expectedVersion compare-and-swap', () => {
     expect(r.data?.setAlias ?? null).toBeNull();
 
     expect(await snapshot(t.registry)).toEqual(before);
-    expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'staging')).data.model.version).toEqual({
+      name: 'v1',
+    });
     expect(await moves(t, 'staging')).toEqual(['staging: v0 -> v1', 'staging: - -> v0']);
   });
 
@@ -316,7 +344,10 @@ describe('expectedVersion compare-and-swap', () => {
     const t = await modelWithVersions('cas-remove-ok', 2);
     expectOk(await setAlias(t, 'staging', 'v1'));
     const data = expectOk(await removeAlias(t, 'staging', { expectedVersion: 'v1' }));
-    expect(data.removeAlias).toEqual({ alias: 'staging', previousVersion: { name: 'v1' } });
+    expect(data.removeAlias).toEqual({
+      alias: 'staging',
+      previousVersion: { name: 'v1' },
+    });
     expect(codeOf(await resolve(t, 'staging'))).toBe('NOT_FOUND');
   });
 
@@ -331,7 +362,9 @@ describe('expectedVersion compare-and-swap', () => {
     expect(r.data?.removeAlias ?? null).toBeNull();
 
     expect(await snapshot(t.registry)).toEqual(before);
-    expect((await resolve(t, 'staging')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'staging')).data.model.version).toEqual({
+      name: 'v1',
+    });
   });
 });
 
@@ -341,7 +374,9 @@ describe('latest', () => {
     const before = await snapshot(t.registry);
     expect(codeOf(await setAlias(t, 'latest', 'v0'))).toBe('BAD_USER_INPUT');
     expect(await snapshot(t.registry)).toEqual(before);
-    expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'latest')).data.model.version).toEqual({
+      name: 'v1',
+    });
   });
 
   it('refuses removeAlias on latest with BAD_USER_INPUT and writes nothing', async () => {
@@ -349,12 +384,16 @@ describe('latest', () => {
     const before = await snapshot(t.registry);
     expect(codeOf(await removeAlias(t, 'latest'))).toBe('BAD_USER_INPUT');
     expect(await snapshot(t.registry)).toEqual(before);
-    expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'latest')).data.model.version).toEqual({
+      name: 'v1',
+    });
   });
 
   it('always points at the highest version not archived, and numbers are never reused', async () => {
     const t = await modelWithVersions('latest-moves', 3);
-    expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v2' });
+    expect((await resolve(t, 'latest')).data.model.version).toEqual({
+      name: 'v2',
+    });
     expect((await state(t)).latest).toEqual({ name: 'v2', number: 2 });
 
     expect(expectOk(await archive(t, 'v2')).archiveModelVersion.version).toEqual({
@@ -362,14 +401,18 @@ describe('latest', () => {
       archived: true,
       aliases: [],
     });
-    expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v1' });
+    expect((await resolve(t, 'latest')).data.model.version).toEqual({
+      name: 'v1',
+    });
     let st = await state(t);
     expect(st.latest).toEqual({ name: 'v1', number: 1 });
     expect(st.versions.v1.aliases).toEqual(['latest']);
 
     const v3 = await link(t);
     expect(v3).toEqual({ name: 'v3', number: 3, aliases: ['latest'] });
-    expect((await resolve(t, 'latest')).data.model.version).toEqual({ name: 'v3' });
+    expect((await resolve(t, 'latest')).data.model.version).toEqual({
+      name: 'v3',
+    });
     st = await state(t);
     expect(st.latest).toEqual({ name: 'v3', number: 3 });
     expect(st.aliases).toEqual({ latest: 'v3' });
@@ -437,7 +480,11 @@ describe('alias names', () => {
       const r = await s.gql(LINK, {
         i: {
           ...t,
-          artifact: { uri: 's3://models/x', digest: digestOf('x'), sizeBytes: 1 },
+          artifact: {
+            uri: 's3://models/x',
+            digest: digestOf('x'),
+            sizeBytes: 1,
+          },
           aliases: ['staging', name],
         },
       });
@@ -452,7 +499,10 @@ describe('removeAlias', () => {
     const t = await modelWithVersions('remove', 2);
     expectOk(await setAlias(t, 'staging', 'v0'));
     const data = expectOk(await removeAlias(t, 'staging', { reason: 'rolled back' }));
-    expect(data.removeAlias).toEqual({ alias: 'staging', previousVersion: { name: 'v0' } });
+    expect(data.removeAlias).toEqual({
+      alias: 'staging',
+      previousVersion: { name: 'v0' },
+    });
 
     expect(codeOf(await resolve(t, 'staging'))).toBe('NOT_FOUND');
     const st = await state(t);
@@ -518,7 +568,10 @@ describe('archived versions and aliases', () => {
 
     expect(codeOf(await archive(t, 'v0'))).toBe('CONFLICT');
     expect(await snapshot(t.registry)).toEqual(before);
-    expect((await state(t)).versions.v0).toEqual({ archived: false, aliases: ['staging'] });
+    expect((await state(t)).versions.v0).toEqual({
+      archived: false,
+      aliases: ['staging'],
+    });
 
     expectOk(await setAlias(t, 'staging', 'v1'));
     expect(expectOk(await archive(t, 'v0')).archiveModelVersion.version).toEqual({
@@ -537,8 +590,16 @@ describe('linkModelVersion with aliases', () => {
     const t = { registry, model: 'detector' };
 
     const v0 = await link(t, ['staging', 'candidate']);
-    expect(v0).toEqual({ name: 'v0', number: 0, aliases: ['candidate', 'latest', 'staging'] });
-    expect((await state(t)).aliases).toEqual({ candidate: 'v0', latest: 'v0', staging: 'v0' });
+    expect(v0).toEqual({
+      name: 'v0',
+      number: 0,
+      aliases: ['candidate', 'latest', 'staging'],
+    });
+    expect((await state(t)).aliases).toEqual({
+      candidate: 'v0',
+      latest: 'v0',
+      staging: 'v0',
+    });
     expect(await moves(t, 'staging')).toEqual(['staging: - -> v0']);
     expect(await moves(t, 'candidate')).toEqual(['candidate: - -> v0']);
     expect(await aliasEventCount(registry)).toBe(3);
@@ -554,7 +615,11 @@ describe('linkModelVersion with aliases', () => {
     expect(v1.aliases).toEqual(['candidate', 'latest', 'staging']);
     const st = await state(t);
     expect(st.versions.v0.aliases).toEqual([]);
-    expect(st.aliases).toEqual({ candidate: 'v1', latest: 'v1', staging: 'v1' });
+    expect(st.aliases).toEqual({
+      candidate: 'v1',
+      latest: 'v1',
+      staging: 'v1',
+    });
     expect(await moves(t, 'staging')).toEqual(['staging: v0 -> v1', 'staging: - -> v0']);
     expect(await moves(t, 'candidate')).toEqual(['candidate: v0 -> v1', 'candidate: - -> v0']);
     // latest, staging and candidate: one event each.
@@ -581,7 +646,12 @@ describe('aliasHistory pagination', () => {
 
   it('lists events newest first and pages with first/after without duplicates or gaps', async () => {
     const t = await modelWithVersions('pages', 2);
-    for (let i = 1; i <= 7; i++) expectOk(await setAlias(t, 'staging', i % 2 ? 'v0' : 'v1', { reason: `move ${i}` }));
+    for (let i = 1; i <= 7; i++)
+      expectOk(
+        await setAlias(t, 'staging', i % 2 ? 'v0' : 'v1', {
+          reason: `move ${i}`,
+        }),
+      );
 
     const expected = ['move 7', 'move 6', 'move 5', 'move 4', 'move 3', 'move 2', 'move 1'];
     for (const first of [1, 3, 7, 100]) {
@@ -599,7 +669,12 @@ describe('aliasHistory pagination', () => {
 
   it('continues from the cursor without repeating or skipping when events are added between pages', async () => {
     const t = await modelWithVersions('pages-live', 2);
-    for (let i = 1; i <= 5; i++) expectOk(await setAlias(t, 'staging', i % 2 ? 'v0' : 'v1', { reason: `move ${i}` }));
+    for (let i = 1; i <= 5; i++)
+      expectOk(
+        await setAlias(t, 'staging', i % 2 ? 'v0' : 'v1', {
+          reason: `move ${i}`,
+        }),
+      );
 
     const seen = await allPages(t, { alias: 'staging', first: 2 }, async () => {
       expectOk(await setAlias(t, 'staging', 'v1', { reason: 'move 6' }));

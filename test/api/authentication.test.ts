@@ -57,7 +57,13 @@ describe('with a remote JWKS', () => {
   /** The newest published key of the test identity provider, read from its (private) key list. */
   function currentSigningKey() {
     const keys = (
-      s.idp as unknown as { keys: { kid: string; alg: string; privateKey: Parameters<SignJWT['sign']>[0] }[] }
+      s.idp as unknown as {
+        keys: {
+          kid: string;
+          alg: string;
+          privateKey: Parameters<SignJWT['sign']>[0];
+        }[];
+      }
     ).keys;
     return keys[keys.length - 1];
   }
@@ -239,7 +245,10 @@ describe('with a remote JWKS', () => {
     it('accepts a rotated-in RS256 key (in the default allow-list)', async () => {
       const kid = await s.idp.addKey('RS256');
       const token = await s.token('dave');
-      expect(decodePart(token.split('.')[0])).toMatchObject({ alg: 'RS256', kid });
+      expect(decodePart(token.split('.')[0])).toMatchObject({
+        alg: 'RS256',
+        kid,
+      });
       const r = await s.gql(VIEWER, {}, bearer(token));
       expect(r.errors).toBeUndefined();
       expect(r.data.viewer.subject).toBe('dave');
@@ -282,7 +291,10 @@ describe('with a remote JWKS', () => {
       expect(v.subject).toBe('alice');
       expect(v.groups).toEqual(['ml']);
       expect(v.globalAdmin).toBe(false);
-      expect(v.roles).toContainEqual({ registry: { name: registry }, role: 'MEMBER' });
+      expect(v.roles).toContainEqual({
+        registry: { name: registry },
+        role: 'MEMBER',
+      });
     });
 
     it('gives the same caller without the group no access to a restricted registry', async () => {
@@ -306,7 +318,10 @@ describe('with a remote JWKS', () => {
       const headers = await s.as('erin', { claims: { groups: 'data ml' } });
       const v = (await s.ok(VIEWER, {}, headers)).viewer;
       expect([...v.groups].sort()).toEqual(['data', 'ml']);
-      expect(v.roles).toContainEqual({ registry: { name: registry }, role: 'MEMBER' });
+      expect(v.roles).toContainEqual({
+        registry: { name: registry },
+        role: 'MEMBER',
+      });
       const created = await s.gql(CREATE_MODEL, { r: registry, m: 'by-string-group' }, headers);
       expect(created.errors).toBeUndefined();
     });
@@ -327,7 +342,10 @@ describe('with a remote JWKS', () => {
 
         // `groups` is not the configured claim here: it grants nothing.
         const withGroups = await c.as('bob', { groups: ['ml'] });
-        expect((await c.ok(VIEWER, {}, withGroups)).viewer).toMatchObject({ groups: [], roles: [] });
+        expect((await c.ok(VIEWER, {}, withGroups)).viewer).toMatchObject({
+          groups: [],
+          roles: [],
+        });
         const denied = await c.gql(CREATE_MODEL, { r: registry, m: 'by-groups-claim' }, withGroups);
         expect(codeOf(denied)).toBe('NOT_FOUND');
         expect(await count(c, 'SELECT COUNT(*) AS n FROM registered_model WHERE name = ?', ['by-groups-claim'])).toBe(
@@ -347,7 +365,9 @@ describe('with a remote JWKS', () => {
     });
 
     it('makes everyone in a group listed as group:<name> a global admin, and says so in viewer', async () => {
-      const g = await startTestServer({ AUTH_ADMINS: `${TEST_ADMIN},group:platform` });
+      const g = await startTestServer({
+        AUTH_ADMINS: `${TEST_ADMIN},group:platform`,
+      });
       try {
         const headers = await g.as('pat', { groups: ['platform'] });
         expect((await g.ok(VIEWER, {}, headers)).viewer.globalAdmin).toBe(true);
@@ -469,7 +489,12 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
 
   async function start() {
     logs = [];
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+    });
     app = await startApp(
       config,
       db.ds,
@@ -479,9 +504,17 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
 
   /** `npm run -s token -- <args>` in the project root, for the key in `dir`. */
   function mint(dir: string, ...args: string[]) {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DATA_DIR: dir };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+    };
     for (const k of Object.keys(env)) if (k.startsWith('AUTH_')) delete env[k];
-    return execFileSync('npm', ['run', '-s', 'token', '--', ...args], { cwd: ROOT, env, encoding: 'utf8' }).trim();
+    return execFileSync('npm', ['run', '-s', 'token', '--', ...args], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    }).trim();
   }
 
   async function gql(
@@ -491,11 +524,22 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
   ): Promise<GraphQLResult> {
     const res = await fetch(app!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: any; errors?: GraphQLResult['errors'] };
-    return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
+    const body = (await res.json()) as {
+      data?: any;
+      errors?: GraphQLResult['errors'];
+    };
+    return {
+      status: res.status,
+      data: body.data,
+      errors: body.errors,
+      sqlStatements: -1,
+    };
   }
 
   const keyFile = () => path.join(dataDir, 'local-signing-key.json');
@@ -516,7 +560,11 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     expect(fs.existsSync(keyFile())).toBe(true);
     expect(fs.statSync(keyFile()).mode & 0o777).toBe(0o600);
     const key = JSON.parse(fs.readFileSync(keyFile(), 'utf8'));
-    expect(key.publicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(key.publicJwk).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
+    });
     expect(key.publicJwk.d).toBeUndefined();
     const notice = logs.map((l) => JSON.parse(l)).find((l) => /local mode/i.test(l.msg));
     expect(notice).toMatchObject({ level: 'warn', keyCreated: true });
@@ -528,7 +576,11 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     const r = await gql(VIEWER, {}, adminToken);
     expect(r.status).toBe(200);
     expect(r.errors).toBeUndefined();
-    expect(r.data.viewer).toMatchObject({ subject: 'admin', globalAdmin: true, groups: [] });
+    expect(r.data.viewer).toMatchObject({
+      subject: 'admin',
+      globalAdmin: true,
+      groups: [],
+    });
     const created = await gql(CREATE_REGISTRY, { n: unique('local') }, adminToken);
     expect(created.errors).toBeUndefined();
   });
@@ -537,7 +589,11 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     const token = mint(dataDir, 'carol', '--groups', 'a,b');
     const r = await gql(VIEWER, {}, token);
     expect(r.errors).toBeUndefined();
-    expect(r.data.viewer).toMatchObject({ subject: 'carol', groups: ['a', 'b'], globalAdmin: false });
+    expect(r.data.viewer).toMatchObject({
+      subject: 'carol',
+      groups: ['a', 'b'],
+      globalAdmin: false,
+    });
   });
 
   it('still requires a token', async () => {
@@ -563,6 +619,9 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     expect(logs.map((l) => JSON.parse(l)).find((l) => /local mode/i.test(l.msg))).toMatchObject({ keyCreated: false });
     const r = await gql(VIEWER, {}, adminToken);
     expect(r.errors).toBeUndefined();
-    expect(r.data.viewer).toMatchObject({ subject: 'admin', globalAdmin: true });
+    expect(r.data.viewer).toMatchObject({
+      subject: 'admin',
+      globalAdmin: true,
+    });
   });
 });

@@ -19,7 +19,11 @@ const COUNT = `query($m: String!, $v: String!) {
   modelVersion(registry: "${R}", model: $m, ref: $v) { downloadCount }
 }`;
 
-const put = (body: Buffer) => blobRequest(base, 'PUT', `/v1/registries/${R}/blobs/${sha256(body)}`, { token, body });
+const put = (body: Buffer) =>
+  blobRequest(base, 'PUT', `/v1/registries/${R}/blobs/${sha256(body)}`, {
+    token,
+    body,
+  });
 const link = async (model: string, files: Record<string, Buffer>) =>
   (
     await s.ok(LINK, {
@@ -27,7 +31,11 @@ const link = async (model: string, files: Record<string, Buffer>) =>
         registry: R,
         model,
         artifact: {
-          files: Object.entries(files).map(([p, b]) => ({ path: p, digest: sha256(b), sizeBytes: b.length })),
+          files: Object.entries(files).map(([p, b]) => ({
+            path: p,
+            digest: sha256(b),
+            sizeBytes: b.length,
+          })),
         },
       },
     })
@@ -51,7 +59,10 @@ describe('ModelVersion.downloadCount', () => {
 
   beforeAll(async () => {
     for (const b of [shared, weights]) await put(b);
-    const v = await link('counted', { 'weights.bin': weights, 'tok.json': shared });
+    const v = await link('counted', {
+      'weights.bin': weights,
+      'tok.json': shared,
+    });
     url = v.files.find((f: { downloadUrl: string }) => f.downloadUrl.includes(sha256(weights))).downloadUrl;
     await link('other', { 'tok.json': shared });
   });
@@ -60,13 +71,32 @@ describe('ModelVersion.downloadCount', () => {
     expect(await downloads('counted')).toBe(0);
     expect((await blobRequest(base, 'GET', url, { token })).status).toBe(200);
     expect(await downloads('counted')).toBe(1);
-    expect((await blobRequest(base, 'GET', url, { token, headers: { range: 'bytes=0-3' } })).status).toBe(206);
+    expect(
+      (
+        await blobRequest(base, 'GET', url, {
+          token,
+          headers: { range: 'bytes=0-3' },
+        })
+      ).status,
+    ).toBe(206);
     expect(await downloads('counted')).toBe(2);
     // A resumed download, a HEAD and a revalidation are not new downloads.
-    expect((await blobRequest(base, 'GET', url, { token, headers: { range: 'bytes=4-' } })).status).toBe(206);
+    expect(
+      (
+        await blobRequest(base, 'GET', url, {
+          token,
+          headers: { range: 'bytes=4-' },
+        })
+      ).status,
+    ).toBe(206);
     expect((await blobRequest(base, 'HEAD', url, { token })).status).toBe(200);
     expect(
-      (await blobRequest(base, 'GET', url, { token, headers: { 'if-none-match': `"${sha256(weights)}"` } })).status,
+      (
+        await blobRequest(base, 'GET', url, {
+          token,
+          headers: { 'if-none-match': `"${sha256(weights)}"` },
+        })
+      ).status,
     ).toBe(304);
     expect(await downloads('counted')).toBe(2);
   });
@@ -112,7 +142,9 @@ describe('orphan collection', () => {
       i: {
         registry: R,
         model: 'late',
-        artifact: { files: [{ path: 'a', digest: sha256(orphan), sizeBytes: orphan.length }] },
+        artifact: {
+          files: [{ path: 'a', digest: sha256(orphan), sizeBytes: orphan.length }],
+        },
       },
     });
     expect(relink.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -134,7 +166,12 @@ describe('blobs:verify', () => {
 
     const cli = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/cli/blobs-verify.ts'], {
       cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, DATA_DIR: s.dataDir, DATABASE_URL: '', NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        DATA_DIR: s.dataDir,
+        DATABASE_URL: '',
+        NODE_ENV: 'test',
+      },
       encoding: 'utf8',
     });
     expect(cli.status).toBe(1);

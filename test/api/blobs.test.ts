@@ -25,7 +25,10 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
   async function storedFiles() {
     const blobs: string[] = [];
     for await (const b of s.app.services.blobs.store.list()) blobs.push(b.hex);
-    return { blobs, temporary: await s.app.services.blobs.store.temporaryFiles() };
+    return {
+      blobs,
+      temporary: await s.app.services.blobs.store.temporaryFiles(),
+    };
   }
 
   beforeAll(async () => {
@@ -52,9 +55,15 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
   });
 
   const put = (digest: string, body: Buffer, as = 'mona', registry = R) =>
-    blobRequest(base, 'PUT', blobUrl(digest, registry), { token: tokens[as], body });
+    blobRequest(base, 'PUT', blobUrl(digest, registry), {
+      token: tokens[as],
+      body,
+    });
   const get = (digest: string, as = 'mona', headers: Record<string, string> = {}, registry = R) =>
-    blobRequest(base, 'GET', blobUrl(digest, registry), { token: tokens[as], headers });
+    blobRequest(base, 'GET', blobUrl(digest, registry), {
+      token: tokens[as],
+      headers,
+    });
 
   describe('a 200 MB file', () => {
     const SIZE = 200 * 1024 * 1024;
@@ -66,7 +75,11 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
         headers: { 'content-length': SIZE },
       });
       expect(up.status).toBe(201);
-      expect(up.json).toEqual({ digest: expected.digest, sizeBytes: SIZE, created: true });
+      expect(up.json).toEqual({
+        digest: expected.digest,
+        sizeBytes: SIZE,
+        created: true,
+      });
       const down = await get(expected.digest);
       expect(down.status).toBe(200);
       expect(down.headers['content-length']).toBe(String(SIZE));
@@ -83,13 +96,17 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
           i: {
             registry: R,
             model: 'big',
-            artifact: { files: [{ path: 'model.bin', digest: expected.digest, sizeBytes: SIZE }] },
+            artifact: {
+              files: [{ path: 'model.bin', digest: expected.digest, sizeBytes: SIZE }],
+            },
           },
         },
         { authorization: `Bearer ${tokens.mona}` },
       );
       const [{ downloadUrl }] = linked.linkModelVersion.version.files;
-      const byViewer = await blobRequest(base, 'GET', downloadUrl, { token: tokens.vera });
+      const byViewer = await blobRequest(base, 'GET', downloadUrl, {
+        token: tokens.vera,
+      });
       expect([byViewer.status, byViewer.received]).toEqual([200, expected]);
     });
   });
@@ -117,7 +134,10 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect(r.status).toBe(400);
       expect(r.json.error.code).toBe('BAD_USER_INPUT');
       expect(r.json.error.message).toMatch(/sha256/);
-      expect(await storedFiles()).toEqual({ blobs: expect.any(Array), temporary: [] });
+      expect(await storedFiles()).toEqual({
+        blobs: expect.any(Array),
+        temporary: [],
+      });
       expect((await storedFiles()).blobs).toHaveLength(before);
       expect((await get(named)).status).toBe(404);
       expect((await get(sha256(body))).status).toBe(404);
@@ -135,7 +155,10 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       await new Promise<void>((resolve) => {
         const req = http.request(new URL(blobUrl(expected.digest), base), {
           method: 'PUT',
-          headers: { authorization: `Bearer ${tokens.mona}`, 'content-length': size },
+          headers: {
+            authorization: `Bearer ${tokens.mona}`,
+            'content-length': size,
+          },
         });
         req.on('error', () => resolve());
         req.write(Buffer.alloc(size / 2, 7), () => setTimeout(() => req.destroy(), 200));
@@ -150,7 +173,11 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
     });
 
     it('refuses a blob beyond MAX_BLOB_BYTES, declared or streamed, storing nothing', async () => {
-      const small = await startInstance(s, { ...storageEnv, DATA_DIR: s.dataDir, MAX_BLOB_BYTES: '1000' });
+      const small = await startInstance(s, {
+        ...storageEnv,
+        DATA_DIR: s.dataDir,
+        MAX_BLOB_BYTES: '1000',
+      });
       try {
         const smallBase = new URL(small.app.url).origin;
         const body = Buffer.alloc(1001, 1);
@@ -182,17 +209,24 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect([viewer.status, viewer.json.error.code]).toEqual([403, 'FORBIDDEN']);
       const outsider = await put(sha256(body), body, 'olive');
       expect([outsider.status, outsider.json.error.code]).toEqual([404, 'NOT_FOUND']);
-      const anonymous = await blobRequest(base, 'PUT', blobUrl(sha256(body)), { body });
+      const anonymous = await blobRequest(base, 'PUT', blobUrl(sha256(body)), {
+        body,
+      });
       expect([anonymous.status, anonymous.json.error.code]).toEqual([401, 'UNAUTHENTICATED']);
       expect((await storedFiles()).blobs).toHaveLength(before);
     });
 
     it('refuses a malformed digest and other methods', async () => {
-      const bad = await blobRequest(base, 'PUT', blobUrl('sha256:ABC'), { token: tokens.mona, body: Buffer.from('x') });
+      const bad = await blobRequest(base, 'PUT', blobUrl('sha256:ABC'), {
+        token: tokens.mona,
+        body: Buffer.from('x'),
+      });
       expect([bad.status, bad.json.error.code]).toEqual([400, 'BAD_USER_INPUT']);
       const badPath = await blobRequest(base, 'GET', blobUrl(sha256('x'), '%E0%A4%A'), { token: tokens.mona });
       expect([badPath.status, badPath.json.error.code]).toEqual([400, 'BAD_USER_INPUT']);
-      const del = await blobRequest(base, 'DELETE', blobUrl(sha256('x')), { token: tokens.mona });
+      const del = await blobRequest(base, 'DELETE', blobUrl(sha256('x')), {
+        token: tokens.mona,
+      });
       expect(del.status).toBe(405);
       expect(del.headers.allow).toBe('PUT, GET, HEAD');
     });
@@ -204,12 +238,20 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
     beforeAll(async () => expect((await put(digest, body)).status).toBe(201));
 
     it('HEAD says whether the blob is there, with its length and no body', async () => {
-      const head = await blobRequest(base, 'HEAD', blobUrl(digest), { token: tokens.mona });
+      const head = await blobRequest(base, 'HEAD', blobUrl(digest), {
+        token: tokens.mona,
+      });
       expect(head.status).toBe(200);
       expect(head.headers['content-length']).toBe(String(body.length));
       expect(head.headers.etag).toBe(`"${digest}"`);
       expect(head.received.sizeBytes).toBe(0);
-      expect((await blobRequest(base, 'HEAD', blobUrl(sha256('absent')), { token: tokens.mona })).status).toBe(404);
+      expect(
+        (
+          await blobRequest(base, 'HEAD', blobUrl(sha256('absent')), {
+            token: tokens.mona,
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('honours Range', async () => {
@@ -268,7 +310,13 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect((await get(digest, 'olive')).status).toBe(404);
       // mona is a member of OTHER too, but the blob was uploaded into R.
       expect((await get(digest, 'mona', {}, OTHER)).status).toBe(404);
-      expect((await blobRequest(base, 'HEAD', blobUrl(digest), { token: tokens.vera })).status).toBe(404);
+      expect(
+        (
+          await blobRequest(base, 'HEAD', blobUrl(digest), {
+            token: tokens.vera,
+          })
+        ).status,
+      ).toBe(404);
       const anonymous = await blobRequest(base, 'GET', blobUrl(digest));
       expect([anonymous.status, anonymous.json.error.code]).toEqual([401, 'UNAUTHENTICATED']);
     });

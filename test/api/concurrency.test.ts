@@ -26,7 +26,11 @@ describe('concurrent links and alias moves', () => {
       i: {
         registry,
         model,
-        artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${model}/${n}`), sizeBytes: 100 + n },
+        artifact: {
+          uri: `s3://models/${model}/${n}`,
+          digest: digestOf(`${model}/${n}`),
+          sizeBytes: 100 + n,
+        },
         ...extra,
       },
     });
@@ -122,12 +126,22 @@ describe('concurrent links and alias moves', () => {
       const registry = await createRegistry();
       const model = 'racing-alias';
       for (const n of range(0, CALLS)) expect((await link(registry, model, n)).errors).toBeUndefined();
-      await s.ok(SET_ALIAS, { i: { registry, model, alias: 'staging', version: 'v0' } });
+      await s.ok(SET_ALIAS, {
+        i: { registry, model, alias: 'staging', version: 'v0' },
+      });
       const eventsBefore = await aliasEvents(registry, model, 'staging');
 
       const results = await Promise.all(
         range(1, CALLS).map((n) =>
-          s.gql(SET_ALIAS, { i: { registry, model, alias: 'staging', version: `v${n}`, expectedVersion: 'v0' } }),
+          s.gql(SET_ALIAS, {
+            i: {
+              registry,
+              model,
+              alias: 'staging',
+              version: `v${n}`,
+              expectedVersion: 'v0',
+            },
+          }),
         ),
       );
 
@@ -161,5 +175,76 @@ describe('concurrent links and alias moves', () => {
       expect(await versionRows(registry, model)).toBe(2);
       expect(await aliasEvents(registry, model, 'latest')).toBe(2);
     });
+  });
+});
+
+describe('setAliases with overlapping models', () => {
+  let s: TestServer;
+  beforeAll(async () => (s = await startTestServer()));
+  afterAll(() => s.stop());
+
+  const SET_ALIASES = `mutation($i: SetAliasesInput!) { setAliases(input: $i) { results { changed } } }`;
+  const MODELS = ['m-a', 'm-b', 'm-c', 'm-d', 'm-e'];
+
+  it('runs 20 concurrent bulk calls over the same 5 models, in opposite orders, without a deadlock or a torn state', async () => {
+    const registry = `bulk-${process.pid}`;
+    await s.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, {
+      i: { name: registry },
+    });
+    for (const model of MODELS)
+      for (const n of [0, 1])
+        await s.ok(LINK, {
+          i: {
+            registry,
+            model,
+            artifact: {
+              uri: `s3://bulk/${model}/${n}`,
+              digest: digestOf(`bulk/${model}/${n}`),
+              sizeBytes: 1 + n,
+            },
+          },
+        });
+    const retriesBefore = s.app.services.db.retries;
+    // Call i moves staging on every model to v(i % 2); half list the models forwards, half backwards,
+    // which without a fixed lock order is the textbook deadlock.
+    const results = await Promise.all(
+      range(0, CALLS - 1).map((i) => {
+        const order = i % 4 < 2 ? MODELS : [...MODELS].reverse();
+        const changes = order.map((model) => ({
+          registry,
+          model,
+          alias: 'staging',
+          version: `v${i % 2}`,
+        }));
+        return s.gql(SET_ALIASES, { i: { changes, reason: `bulk ${i}` } });
+      }),
+    );
+    expect(errorsOf(results)).toEqual([]);
+    expect(s.app.services.db.retries - retriesBefore).toBe(0);
+    // All or nothing, one call after another: every model ends where the last call put them all.
+    const staging = await Promise.all(
+      MODELS.map(async (model) => {
+        const data = await s.ok(
+          `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "staging") { name } }`,
+          { r: registry, m: model },
+        );
+        return data.modelVersion.name as string;
+      }),
+    );
+    expect(new Set(staging).size).toBe(1);
+    // Each model saw exactly the same sequence of moves, so the same number of staging events.
+    const counts = await Promise.all(
+      MODELS.map(async (model) =>
+        Number(
+          (
+            await s.db.ds.query(
+              'SELECT COUNT(*) AS n FROM alias_event e JOIN registered_model m ON m.id = e.model_id WHERE m.name = ? AND e.alias = ?',
+              [model, 'staging'],
+            )
+          )[0].n,
+        ),
+      ),
+    );
+    expect(new Set(counts).size).toBe(1);
   });
 });

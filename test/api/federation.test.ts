@@ -104,7 +104,11 @@ async function idsOf(registry: string, model: string) {
   const versions = new Map<string, string>(
     data.model.versions.edges.map((e: { node: { id: string; name: string } }) => [e.node.name, e.node.id]),
   );
-  return { registry: data.registry.id as string, model: data.model.id as string, versions };
+  return {
+    registry: data.registry.id as string,
+    model: data.model.id as string,
+    versions,
+  };
 }
 
 let open: Awaited<ReturnType<typeof idsOf>>;
@@ -120,7 +124,9 @@ beforeAll(async () => {
   await link(OPEN, MODEL);
   await link(OPEN, MODEL, 'bob');
   await link(HIDDEN, 'secret');
-  await s.ok(SET_ALIAS, { i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v0' } });
+  await s.ok(SET_ALIAS, {
+    i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v0' },
+  });
   open = await idsOf(OPEN, MODEL);
   hidden = await idsOf(HIDDEN, 'secret');
 });
@@ -162,7 +168,10 @@ describe('through the gateway', () => {
     const r = await viaGateway(VERSIONS, { r: OPEN, m: MODEL }, 'alice');
     expect(r.errors).toBeUndefined();
     expect(r.data.model.versions.edges.map((e: { node: unknown }) => e.node)).toEqual([
-      { name: 'v0', createdBy: { id: 'local-admin', email: emailOf('local-admin') } },
+      {
+        name: 'v0',
+        createdBy: { id: 'local-admin', email: emailOf('local-admin') },
+      },
       { name: 'v1', createdBy: { id: 'bob', email: emailOf('bob') } },
     ]);
     // The users subgraph was asked once, for the whole page.
@@ -197,7 +206,10 @@ describe('through the gateway', () => {
     );
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({
-      viewer: { subject: 'alice', user: { id: 'alice', email: emailOf('alice') } },
+      viewer: {
+        subject: 'alice',
+        user: { id: 'alice', email: emailOf('alice') },
+      },
       model: { name: MODEL },
     });
   });
@@ -220,16 +232,24 @@ describe('through the gateway', () => {
       'bob',
     );
     expect(staging.errors).toBeUndefined();
-    expect(staging.data.setAlias.alias).toEqual({ name: 'staging', version: { name: 'v1' } });
+    expect(staging.data.setAlias.alias).toEqual({
+      name: 'staging',
+      version: { name: 'v1' },
+    });
 
     const production = await viaGateway(
       SET_ALIAS,
-      { i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v1' } },
+      {
+        i: { registry: OPEN, model: MODEL, alias: 'production', version: 'v1' },
+      },
       'bob',
     );
     expect(codeOf(production)).toBe('FORBIDDEN');
     const after = await s.ok(ALIASES, { r: OPEN, m: MODEL });
-    expect(after.model.aliases).toContainEqual({ name: 'production', version: { name: 'v0' } });
+    expect(after.model.aliases).toContainEqual({
+      name: 'production',
+      version: { name: 'v0' },
+    });
   });
 
   it('resolves a version another subgraph references through `_entities`, and null where the caller cannot read it', async () => {
@@ -246,7 +266,10 @@ describe('through the gateway', () => {
 
     const bob = await viaGateway(query, {}, 'bob');
     expect(bob.errors).toBeUndefined();
-    expect(bob.data.viewer.user).toEqual({ email: emailOf('bob'), pinnedVersion: null });
+    expect(bob.data.viewer.user).toEqual({
+      email: emailOf('bob'),
+      pinnedVersion: null,
+    });
   });
 });
 
@@ -287,7 +310,9 @@ describe('_entities', () => {
 
   it('resolves everything for a global admin, and null for an id that does not exist', async () => {
     const gone = Buffer.from('ModelVersion:01a21a62-f115-7000-8728-4655e3896a82').toString('base64url');
-    const r = await s.gql(ENTITIES, { r: [...reps(), { __typename: 'ModelVersion', id: gone }] });
+    const r = await s.gql(ENTITIES, {
+      r: [...reps(), { __typename: 'ModelVersion', id: gone }],
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data._entities.map((e: { name?: string } | null) => e?.name ?? null)).toEqual([
       OPEN,
@@ -312,11 +337,15 @@ describe('_entities', () => {
   });
 
   it('refuses malformed representations with BAD_USER_INPUT, not an internal error', async () => {
-    const noId = await s.gql(ENTITIES, { r: [{ __typename: 'ModelVersion' }, { __typename: 'ModelVersion', id: 42 }] });
+    const noId = await s.gql(ENTITIES, {
+      r: [{ __typename: 'ModelVersion' }, { __typename: 'ModelVersion', id: 42 }],
+    });
     expect(noId.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(noId.errors![0].message).toBe('A ModelVersion representation needs an "id" string; got none.');
     for (const typename of ['Run', undefined]) {
-      const r = await s.gql(ENTITIES, { r: [{ __typename: typename, id: open.registry }] });
+      const r = await s.gql(ENTITIES, {
+        r: [{ __typename: typename, id: open.registry }],
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0].message).toMatch(
         /^Each representation needs a __typename of an entity of this subgraph \(ModelVersion, RegisteredModel, Registry\)/,

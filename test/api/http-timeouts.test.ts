@@ -19,7 +19,10 @@ const logged: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   s = await startTestServer(
-    { HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    {
+      HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    },
     { logger: createLogger('warn', (l) => void logged.push(JSON.parse(l))) },
   );
   port = Number(new URL(s.url).port);
@@ -62,7 +65,10 @@ function slowClient(head: string, drip: string, quietMs = 0): Promise<Outcome> {
       clearInterval(timer);
       clearTimeout(timer);
       if (!started) return reject(new Error('could not connect'));
-      resolve({ closedAfterMs: Date.now() - started, statusLine: answer.split('\r\n')[0] });
+      resolve({
+        closedAfterMs: Date.now() - started,
+        statusLine: answer.split('\r\n')[0],
+      });
     });
   });
 }
@@ -151,7 +157,11 @@ describe('HTTP timeouts hold to within a second', () => {
 
 it('sweeps for late requests every half second, or a quarter of a shorter headers timeout', () => {
   const interval = (requestTimeoutMs: number, headersTimeoutMs: number) =>
-    timeoutCheckIntervalMs({ requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs: 5000 });
+    timeoutCheckIntervalMs({
+      requestTimeoutMs,
+      headersTimeoutMs,
+      keepAliveTimeoutMs: 5000,
+    });
   expect(interval(30_000, 10_000)).toBe(500);
   expect(interval(2000, 1000)).toBe(250);
 });

@@ -24,7 +24,10 @@ describe('documentNesting', () => {
 describe('jsonShape', () => {
   it('measures depth and members', () => {
     expect(jsonShape({})).toEqual({ depth: 1, members: 0 });
-    expect(jsonShape({ a: 1, b: [1, { c: 2 }] })).toEqual({ depth: 3, members: 3 });
+    expect(jsonShape({ a: 1, b: [1, { c: 2 }] })).toEqual({
+      depth: 3,
+      members: 3,
+    });
     expect(jsonShape({ at: new Date() })).toEqual({ depth: 1, members: 1 });
     expect(jsonShape('text')).toEqual({ depth: 0, members: 0 });
   });
@@ -43,18 +46,30 @@ describe('capJsonDepth', () => {
 
   it('keeps what lies deeper as JSON text, and dates as dates', () => {
     const at = new Date();
-    expect(capJsonDepth({ at, a: { b: { c: [1] } } }, 2)).toEqual({ at, a: { b: '{"c":[1]}' } });
+    expect(capJsonDepth({ at, a: { b: { c: [1] } } }, 2)).toEqual({
+      at,
+      a: { b: '{"c":[1]}' },
+    });
   });
 
   it('names a subtree too deep even for JSON.stringify', () => {
     const deep = JSON.parse(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
-    expect(capJsonDepth(deep, 1)).toEqual({ a: '(a JSON value nested too deeply to write out)' });
+    expect(capJsonDepth(deep, 1)).toEqual({
+      a: '(a JSON value nested too deeply to write out)',
+    });
   });
 });
 
 describe('findIllFormedString', () => {
   it('finds nothing in well-formed values, astral characters included', () => {
-    expect(findIllFormedString({ a: 'plain', b: ['🚀', { '𝔘': 'é' }], c: 1, d: null })).toBeNull();
+    expect(
+      findIllFormedString({
+        a: 'plain',
+        b: ['🚀', { '𝔘': 'é' }],
+        c: 1,
+        d: null,
+      }),
+    ).toBeNull();
   });
 
   it.each([

@@ -7,7 +7,11 @@ import { digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from
 // MariaDB refuses JSON nested deeper than 32 levels, and audit rows and webhook payloads nest a
 // stored value a few levels deeper, so the bounds also keep every later write of a value writable.
 
-const FAST = { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' };
+const FAST = {
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+  WEBHOOK_POLL_MS: '50',
+  WEBHOOK_TIMEOUT_MS: '2000',
+};
 const TABLES = [
   'registry',
   'registered_model',
@@ -50,7 +54,11 @@ async function registry(): Promise<string> {
   await s.ok(`mutation($n: String!) { createRegistry(input: { name: $n }) { registry { id } } }`, { n: name });
   return name;
 }
-const artifact = () => ({ uri: `s3://models/${++seq}`, digest: digestOf(`json/${seq}`), sizeBytes: 10 });
+const artifact = () => ({
+  uri: `s3://models/${++seq}`,
+  digest: digestOf(`json/${seq}`),
+  sizeBytes: 10,
+});
 /** Variables of LINK: a new artifact for model `m` of `reg`, with `extra`. */
 const linkOf = (reg: string, extra: Record<string, unknown> = {}) => ({
   i: { registry: reg, model: 'm', artifact: artifact(), ...extra },
@@ -59,10 +67,17 @@ const linkOf = (reg: string, extra: Record<string, unknown> = {}) => ({
 async function gqlText(query: string, variablesJson: string): Promise<GraphQLResult> {
   const res = await fetch(s.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await s.token(TEST_ADMIN)}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await s.token(TEST_ADMIN)}`,
+    },
     body: `{"query":${JSON.stringify(query)},"variables":${variablesJson}}`,
   });
-  return { status: res.status, ...((await res.json()) as object), sqlStatements: -1 };
+  return {
+    status: res.status,
+    ...((await res.json()) as object),
+    sqlStatements: -1,
+  };
 }
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -81,7 +96,12 @@ async function refused(request: () => Promise<GraphQLResult>) {
 describe('nesting depth', () => {
   it('accepts metadata nested 16 levels and gives it back as it was', async () => {
     const reg = await registry();
-    const input = { registry: reg, model: 'm', artifact: artifact(), metadata: nested(16) };
+    const input = {
+      registry: reg,
+      model: 'm',
+      artifact: artifact(),
+      metadata: nested(16),
+    };
     const { version } = (await s.ok(LINK, { i: input })).linkModelVersion;
     expect(version.metadata).toEqual(nested(16));
   });
@@ -96,7 +116,11 @@ describe('nesting depth', () => {
     const reg = await registry();
     const error = await refused(() => request(reg));
     expect(error.message).toBe('metadata is nested 17 levels deep; the limit is 16.');
-    expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_DEPTH', max: 16 });
+    expect(error.extensions).toMatchObject({
+      field: 'metadata',
+      limit: 'JSON_MAX_DEPTH',
+      max: 16,
+    });
   });
 
   /** Link variables as JSON text, with `field` set to the JSON text `value`. */
@@ -120,7 +144,10 @@ describe('nesting depth', () => {
     const r = await refused(() => s.gql(`mutation { createRun(input: ${input}) { run { id } } }`));
     expect(r.status).toBe(400);
     expect(r.message).toBe(`The document nests brackets ${nesting} levels deep; the limit is 256.`);
-    expect(r.extensions).toMatchObject({ limit: 'DOCUMENT_MAX_NESTING', max: 256 });
+    expect(r.extensions).toMatchObject({
+      limit: 'DOCUMENT_MAX_NESTING',
+      max: 256,
+    });
   });
 
   it.each([
@@ -130,7 +157,13 @@ describe('nesting depth', () => {
     [
       "an artifact's metadata",
       LOG,
-      (reg: string) => ({ registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' }),
+      (reg: string) => ({
+        registry: reg,
+        type: 'dataset',
+        name: 'd',
+        digest: digestOf('d'),
+        uri: 's3://d',
+      }),
       'metadata',
     ],
   ])('refuses %s nested 5 000 levels deep', async (_what, mutation, input, field) => {
@@ -159,11 +192,22 @@ describe('members and size', () => {
   it('accepts 1 000 members and refuses 1 001, counted at every level', async () => {
     const reg = await registry();
     const members = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
-    await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact(), metadata: members(1000) } });
+    await s.ok(LINK, {
+      i: {
+        registry: reg,
+        model: 'm',
+        artifact: artifact(),
+        metadata: members(1000),
+      },
+    });
     const spread = { ...members(900), inner: members(100) };
     const error = await refused(() => s.gql(LINK, linkOf(reg, { metadata: spread })));
     expect(error.message).toBe('metadata has 1001 members; the limit is 1000.');
-    expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_MEMBERS', max: 1000 });
+    expect(error.extensions).toMatchObject({
+      field: 'metadata',
+      limit: 'JSON_MAX_MEMBERS',
+      max: 1000,
+    });
   });
 
   it('refuses metadata over 256 KiB', async () => {
@@ -171,14 +215,22 @@ describe('members and size', () => {
     const metadata = { blob: 'x'.repeat(256 * 1024) };
     const error = await refused(() => s.gql(LINK, linkOf(reg, { metadata })));
     expect(error.message).toMatch(/^metadata is 262\d{3} bytes as JSON; the limit is 262144\.$/);
-    expect(error.extensions).toMatchObject({ field: 'metadata', limit: 'JSON_MAX_BYTES', max: 262144 });
+    expect(error.extensions).toMatchObject({
+      field: 'metadata',
+      limit: 'JSON_MAX_BYTES',
+      max: 262144,
+    });
   });
 
   it("holds the member limit on a run's metrics once they are merged", async () => {
     const reg = await registry();
     const metrics = (from: number, n: number) =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${from + i}`, i]));
-    const id = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'r', metrics: metrics(0, 600) } })).createRun.run.id;
+    const id = (
+      await s.ok(CREATE_RUN, {
+        i: { registry: reg, name: 'r', metrics: metrics(0, 600) },
+      })
+    ).createRun.run.id;
     const error = await refused(() => s.gql(UPDATE_RUN, { i: { run: id, metrics: metrics(600, 401) } }));
     expect(error.message).toBe('metrics would have 1001 members once merged; the limit is 1000.');
   });
@@ -207,18 +259,36 @@ describe('what a stored value nests into', () => {
           WHERE a.target_id = ? AND a.action = 'version.updated' ORDER BY a.id`,
         [versionId],
       )
-    ).map((row: { before: unknown; after: unknown }) => ({ before: json(row.before), after: json(row.after) }));
+    ).map((row: { before: unknown; after: unknown }) => ({
+      before: json(row.before),
+      after: json(row.after),
+    }));
 
   it('keeps a version with the deepest metadata updatable while a VERSION_UPDATED webhook exists', async () => {
     const reg = await registry();
     const rx = await Receiver.start();
     try {
       await hookOn(reg, rx.url);
-      await s.ok(LINK, { i: { registry: reg, model: 'm', artifact: artifact() } });
-      await s.ok(UPDATE, { i: { registry: reg, model: 'm', version: 'v0', metadata: nested(16) } });
-      await s.ok(UPDATE, { i: { registry: reg, model: 'm', version: 'v0', metadata: { b: nested(15) } } });
+      await s.ok(LINK, {
+        i: { registry: reg, model: 'm', artifact: artifact() },
+      });
+      await s.ok(UPDATE, {
+        i: { registry: reg, model: 'm', version: 'v0', metadata: nested(16) },
+      });
+      await s.ok(UPDATE, {
+        i: {
+          registry: reg,
+          model: 'm',
+          version: 'v0',
+          metadata: { b: nested(15) },
+        },
+      });
       const [first, second] = await payloads(reg);
-      expect(first.data).toEqual({ changed: ['metadata'], before: { metadata: {} }, after: { metadata: nested(16) } });
+      expect(first.data).toEqual({
+        changed: ['metadata'],
+        before: { metadata: {} },
+        after: { metadata: nested(16) },
+      });
       expect(second.data).toEqual({
         changed: ['metadata'],
         before: { metadata: nested(16) },
@@ -245,7 +315,14 @@ describe('what a stored value nests into', () => {
       const read = await s.ok(GET, { r: reg });
       expect(read.modelVersion.metadata).toEqual(nested(31));
 
-      await s.ok(UPDATE, { i: { registry: reg, model: 'm', version: 'v0', metadata: { fixed: true } } });
+      await s.ok(UPDATE, {
+        i: {
+          registry: reg,
+          model: 'm',
+          version: 'v0',
+          metadata: { fixed: true },
+        },
+      });
       const [audit] = await audits(versionId);
       expect(audit.after.metadata).toEqual({ fixed: true });
       // `before` keeps the old value down to 24 levels; what lies deeper is its JSON text.

@@ -28,8 +28,18 @@ const nestedLists = (a: string | number, b: string | number) =>
 const NESTED_LISTS = `query($a: Int, $b: Int) ${nestedLists('$a', '$b')}`;
 
 async function postRaw(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: GraphQLResult['errors'] } };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      data?: unknown;
+      errors?: GraphQLResult['errors'];
+    },
+  };
 }
 
 describe('limits, configured small', () => {
@@ -50,7 +60,11 @@ describe('limits, configured small', () => {
     });
     await s.ok(`mutation { createRegistry(input: { name: "lim" }) { registry { id } } }`);
     await s.ok(LINK, {
-      i: { registry: 'lim', model: 'm', artifact: { uri: 's3://m/0', digest: digestOf('lim-0'), sizeBytes: 1 } },
+      i: {
+        registry: 'lim',
+        model: 'm',
+        artifact: { uri: 's3://m/0', digest: digestOf('lim-0'), sizeBytes: 1 },
+      },
     });
   });
   afterAll(() => s.stop());
@@ -66,7 +80,10 @@ describe('limits, configured small', () => {
     expect((await s.ok(nested(7))).modelVersion.model.latestVersion.model.latestVersion.model.name).toBe('m');
     const r = await s.gql(nested(8));
     expectRefused(r, 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_MAX_DEPTH', '8 deep', 'limit is 7');
-    expect(r.errors![0].extensions).toMatchObject({ limit: 'GRAPHQL_MAX_DEPTH', max: 7 });
+    expect(r.errors![0].extensions).toMatchObject({
+      limit: 'GRAPHQL_MAX_DEPTH',
+      max: 7,
+    });
   });
 
   it('counts depth through fragments and inline fragments', async () => {
@@ -115,7 +132,11 @@ describe('limits, configured small', () => {
     expect(atLimit.errors).toBeUndefined();
     const over = await s.gql(NESTED_LISTS, { a: 10, b: 16 });
     expectRefused(over, 'BAD_USER_INPUT', 'GRAPHQL_MAX_COST', '511', '481');
-    expect(over.errors![0].extensions).toMatchObject({ limit: 'GRAPHQL_MAX_COST', max: 481, cost: 511 });
+    expect(over.errors![0].extensions).toMatchObject({
+      limit: 'GRAPHQL_MAX_COST',
+      max: 481,
+      cost: 511,
+    });
     expect(over.sqlStatements).toBe(0);
     // The same document again (now in Apollo's document cache) is still weighed by its variables.
     expect((await s.gql(NESTED_LISTS, { a: 10, b: 15 })).errors).toBeUndefined();
@@ -134,12 +155,17 @@ describe('limits, configured small', () => {
     expect((await s.gql(`{ registries(first: 100) { totalCount } }`)).errors).toBeUndefined();
     for (const r of [
       await s.gql(`{ registries(first: 101) { totalCount } }`),
-      await s.gql(`query($n: Int) { registries(first: $n) { totalCount } }`, { n: 100000 }),
+      await s.gql(`query($n: Int) { registries(first: $n) { totalCount } }`, {
+        n: 100000,
+      }),
     ]) {
       expect(r.status).toBe(400);
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0].message).toMatch(/^"first" must be between 0 and 100; got 10(1|0000)\.$/);
-      expect(r.errors![0].extensions).toMatchObject({ field: 'first', max: 100 });
+      expect(r.errors![0].extensions).toMatchObject({
+        field: 'first',
+        max: 100,
+      });
       expect(r.sqlStatements).toBe(0);
     }
   });
@@ -169,11 +195,23 @@ describe('limits, configured small', () => {
   });
 
   it('refuses a body over MAX_BODY_BYTES with 413, declared or streamed', async () => {
-    const ok = JSON.stringify({ query: '{ viewer { subject } }', variables: { pad: 'x'.repeat(8000) } });
+    const ok = JSON.stringify({
+      query: '{ viewer { subject } }',
+      variables: { pad: 'x'.repeat(8000) },
+    });
     expect(Buffer.byteLength(ok)).toBeLessThanOrEqual(8192);
-    expect((await postRaw(s.url, ok, { authorization: `Bearer ${await s.token('local-admin')}` })).status).toBe(200);
+    expect(
+      (
+        await postRaw(s.url, ok, {
+          authorization: `Bearer ${await s.token('local-admin')}`,
+        })
+      ).status,
+    ).toBe(200);
 
-    const big = JSON.stringify({ query: '{ viewer { subject } }', variables: { pad: 'x'.repeat(8200) } });
+    const big = JSON.stringify({
+      query: '{ viewer { subject } }',
+      variables: { pad: 'x'.repeat(8200) },
+    });
     const declared = await postRaw(s.url, big);
     expect(declared.status).toBe(413);
     expect(declared.body.errors![0].message).toBe('The request body exceeds MAX_BODY_BYTES (8192 bytes).');
@@ -182,7 +220,13 @@ describe('limits, configured small', () => {
     const streamed = await new Promise<number>((resolve, reject) => {
       const req = http.request(
         s.url,
-        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode!);
@@ -281,7 +325,11 @@ describe('default limits', () => {
         i: {
           registry: 'vision',
           model: 'mnist',
-          artifact: { uri: `s3://models/mnist/${n}`, digest: digestOf(`mnist-${n}`), sizeBytes: 1 },
+          artifact: {
+            uri: `s3://models/mnist/${n}`,
+            digest: digestOf(`mnist-${n}`),
+            sizeBytes: 1,
+          },
           metrics: { accuracy: 0.9 + n / 100 },
         },
       });
@@ -321,11 +369,19 @@ describe('default limits', () => {
     const deepChain = `{ registry(name: "vision") { ${'models(first: 1) { edges { node { registry { '.repeat(10)}name${' } } } }'.repeat(10)} } }`;
     const abusive: {
       name: string;
-      send: () => Promise<{ status: number; body: { errors?: GraphQLResult['errors'] } }>;
+      send: () => Promise<{
+        status: number;
+        body: { errors?: GraphQLResult['errors'] };
+      }>;
       status: number;
       code: string;
     }[] = [
-      { name: 'deep nesting', send: () => post({ query: deepChain }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+      {
+        name: 'deep nesting',
+        send: () => post({ query: deepChain }),
+        status: 400,
+        code: 'GRAPHQL_VALIDATION_FAILED',
+      },
       {
         name: '500 aliases',
         send: () =>
@@ -338,13 +394,18 @@ describe('default limits', () => {
       {
         name: '500 aliases, few tokens each',
         send: () =>
-          post({ query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }` }),
+          post({
+            query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: viewer { subject }`).join(' ')} }`,
+          }),
         status: 400,
         code: 'GRAPHQL_VALIDATION_FAILED',
       },
       {
         name: 'first: 100000',
-        send: () => post({ query: '{ registries(first: 100000) { edges { node { name } } } }' }),
+        send: () =>
+          post({
+            query: '{ registries(first: 100000) { edges { node { name } } } }',
+          }),
         status: 400,
         code: 'BAD_USER_INPUT',
       },
@@ -356,7 +417,10 @@ describe('default limits', () => {
       },
       {
         name: 'a 5 MB body',
-        send: () => post({ query: `{ viewer { subject } }${' '.repeat(5 * 1024 * 1024)}` }),
+        send: () =>
+          post({
+            query: `{ viewer { subject } }${' '.repeat(5 * 1024 * 1024)}`,
+          }),
         status: 413,
         code: 'BAD_REQUEST',
       },
@@ -374,7 +438,12 @@ describe('default limits', () => {
       },
       {
         name: 'a batch of 1000',
-        send: () => post(Array.from({ length: 1000 }, () => ({ query: '{ viewer { subject } }' }))),
+        send: () =>
+          post(
+            Array.from({ length: 1000 }, () => ({
+              query: '{ viewer { subject } }',
+            })),
+          ),
         status: 400,
         code: 'BAD_REQUEST',
       },
@@ -386,11 +455,20 @@ describe('default limits', () => {
     for (let round = 0; round < 5; round++) {
       const [answers, refusals] = await Promise.all([
         Promise.all(Array.from({ length: 5 }, normal)),
-        Promise.all(abusive.map(async (a) => ({ name: a.name, expected: [a.status, a.code], got: await a.send() }))),
+        Promise.all(
+          abusive.map(async (a) => ({
+            name: a.name,
+            expected: [a.status, a.code],
+            got: await a.send(),
+          })),
+        ),
       ]);
       expect(answers).toEqual(Array(5).fill('v1'));
       for (const r of refusals)
-        expect({ name: r.name, got: [r.got.status, r.got.body.errors?.[0]?.extensions?.code] }).toEqual({
+        expect({
+          name: r.name,
+          got: [r.got.status, r.got.body.errors?.[0]?.extensions?.code],
+        }).toEqual({
           name: r.name,
           got: r.expected,
         });
@@ -422,7 +500,11 @@ describe('document bounds', () => {
     expect(r.errors).toEqual([
       {
         message: 'The document defines 300 fragments; the limit is 50 (GRAPHQL_MAX_FRAGMENTS).',
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'GRAPHQL_MAX_FRAGMENTS', max: 50 },
+        extensions: {
+          code: 'GRAPHQL_VALIDATION_FAILED',
+          limit: 'GRAPHQL_MAX_FRAGMENTS',
+          max: 50,
+        },
       },
     ]);
   });
@@ -430,13 +512,28 @@ describe('document bounds', () => {
   it('answers each costly document as its limits say: refused naming the limit, or answered', async () => {
     for (const d of COSTLY_DOCUMENTS) {
       const r = await s.gql(d.query, undefined, nobody);
-      const got = { name: d.name, status: r.status, code: codeOf(r), limit: r.errors?.[0]?.extensions?.limit };
+      const got = {
+        name: d.name,
+        status: r.status,
+        code: codeOf(r),
+        limit: r.errors?.[0]?.extensions?.limit,
+      };
       if (d.expect.status === 200) {
-        expect(got).toEqual({ name: d.name, status: 200, code: undefined, limit: undefined });
+        expect(got).toEqual({
+          name: d.name,
+          status: 200,
+          code: undefined,
+          limit: undefined,
+        });
         expect(r.data.viewer.subject).toBe('no-role');
         continue;
       }
-      expect(got).toEqual({ name: d.name, status: d.expect.status, code: d.expect.code, limit: d.expect.limit });
+      expect(got).toEqual({
+        name: d.name,
+        status: d.expect.status,
+        code: d.expect.code,
+        limit: d.expect.limit,
+      });
       // Limits set by a variable name it in the message; the fixed nesting bound names its value.
       if (d.expect.limit?.startsWith('GRAPHQL_')) expect(r.errors![0].message).toContain(`(${d.expect.limit})`);
       if (d.expect.message) expect(r.errors![0].message).toContain(d.expect.message);
@@ -506,7 +603,11 @@ describe('document bounds, configured small', () => {
 
   const refused = async (query: string, limit: string, ...words: string[]) => {
     const r = await s.gql(query);
-    expect({ status: r.status, code: codeOf(r), limit: r.errors?.[0]?.extensions?.limit }).toEqual({
+    expect({
+      status: r.status,
+      code: codeOf(r),
+      limit: r.errors?.[0]?.extensions?.limit,
+    }).toEqual({
       status: 400,
       code: limit === 'GRAPHQL_MAX_DOCUMENT_LINES' ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED',
       limit,
@@ -577,7 +678,11 @@ describe('lineage in the query cost', () => {
       i: {
         registry: 'lim-lineage',
         model: 'm',
-        artifact: { uri: 's3://m/0', digest: digestOf('lim-lineage-0'), sizeBytes: 1 },
+        artifact: {
+          uri: 's3://m/0',
+          digest: digestOf('lim-lineage-0'),
+          sizeBytes: 1,
+        },
       },
     });
   });
@@ -641,7 +746,10 @@ describe('lineage in the query cost', () => {
   });
 
   it('counts every object of a list, even when only __typename is asked of it', async () => {
-    const reps = Array.from({ length: 20_001 }, () => ({ __typename: 'Registry', id: 'x' }));
+    const reps = Array.from({ length: 20_001 }, () => ({
+      __typename: 'Registry',
+      id: 'x',
+    }));
     const r = await s.gql(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: reps });
     expect(r.status).toBe(400);
     expect(r.errors![0].message).toContain('GRAPHQL_MAX_COST');

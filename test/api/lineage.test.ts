@@ -50,7 +50,11 @@ describe('lineage', () => {
           registry: reg,
           model,
           run: runId,
-          artifact: { uri: `s3://m/${model}/${++seq}`, digest: digestOf(`${model}-${seq}`), sizeBytes: 1 },
+          artifact: {
+            uri: `s3://m/${model}/${++seq}`,
+            digest: digestOf(`${model}-${seq}`),
+            sizeBytes: 1,
+          },
         },
       })
     ).linkModelVersion.version.id as string;
@@ -66,7 +70,11 @@ describe('lineage', () => {
     const v0 = await link(reg, 'classifier', train);
 
     const g = await lineage(v0, 'UPSTREAM');
-    expect(g.root).toEqual({ id: v0, kind: 'MODEL_VERSION', name: 'lin-basic/classifier:v0' });
+    expect(g.root).toEqual({
+      id: v0,
+      kind: 'MODEL_VERSION',
+      name: 'lin-basic/classifier:v0',
+    });
     expect(names(g)).toEqual(['dataset:imagenet', 'lin-basic/classifier:v0', 'train-1']);
     expect(g.edges).toHaveLength(2);
     expect(g.edges).toEqual(
@@ -255,26 +263,55 @@ describe('lineage', () => {
     const count = async () => Number((await s.db.ds.query('SELECT COUNT(*) AS n FROM artifact'))[0].n);
     const before = await count();
     for (const uri of ['javascript:alert(1)', 'data:text/html,x', 'JAVASCRIPT:alert(1)']) {
-      const r = await s.gql(LOG, { i: { registry: reg, type: 'dataset', name: 'e', digest: digestOf('e'), uri } });
+      const r = await s.gql(LOG, {
+        i: {
+          registry: reg,
+          type: 'dataset',
+          name: 'e',
+          digest: digestOf('e'),
+          uri,
+        },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.errors![0].extensions!.field).toBe('uri');
     }
     expect(await count()).toBe(before);
-    const hf = { registry: reg, type: 'dataset', name: 'ok', digest: digestOf('ok'), uri: 'hf://datasets/mnist' };
+    const hf = {
+      registry: reg,
+      type: 'dataset',
+      name: 'ok',
+      digest: digestOf('ok'),
+      uri: 'hf://datasets/mnist',
+    };
     const ok = await s.ok(LOG, { i: hf });
     expect(ok.logArtifact.created).toBe(true);
   });
 
   it('makes createRun idempotent on externalId and logArtifact on content', async () => {
     const reg = await registry('lin-idem');
-    const first = (await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' } }))
-      .createRun;
+    const first = (
+      await s.ok(CREATE_RUN, {
+        i: { registry: reg, name: 'train', externalId: 'wandb/proj/abc123' },
+      })
+    ).createRun;
     const again = (
-      await s.ok(CREATE_RUN, { i: { registry: reg, name: 'train (retry)', externalId: 'wandb/proj/abc123' } })
+      await s.ok(CREATE_RUN, {
+        i: {
+          registry: reg,
+          name: 'train (retry)',
+          externalId: 'wandb/proj/abc123',
+        },
+      })
     ).createRun;
     expect(first.created).toBe(true);
     expect(again).toEqual({ run: first.run, created: false });
-    const i = { registry: reg, type: 'dataset', name: 'd', digest: digestOf('d'), uri: 's3://d' };
+    const i = {
+      registry: reg,
+      type: 'dataset',
+      name: 'd',
+      digest: digestOf('d'),
+      uri: 's3://d',
+    };
     const a1 = (await s.ok(LOG, { i })).logArtifact;
     const a2 = (await s.ok(LOG, { i })).logArtifact;
     expect(a2).toEqual({ artifact: a1.artifact, created: false });
@@ -308,7 +345,10 @@ describe('lineage', () => {
       { i: { run: r, status: 'FINISHED', metrics: { loss: 0.1 } } },
       asMember,
     );
-    expect(done.data.updateRun.run).toMatchObject({ status: 'FINISHED', metrics: { loss: 0.1 } });
+    expect(done.data.updateRun.run).toMatchObject({
+      status: 'FINISHED',
+      metrics: { loss: 0.1 },
+    });
     expect(done.data.updateRun.run.finishedAt).not.toBeNull();
     expect((await s.gql(LINEAGE, { id: r }, asViewer)).data.lineage.root.name).toBe('by-member');
   });
@@ -458,7 +498,10 @@ describe('lineage', () => {
         i: { ...i, uri: 's3://bucket-b/copied' },
       })
     ).logArtifact;
-    expect(moved).toEqual({ artifact: { id: first.artifact.id, uri: 's3://bucket-a/copied' }, created: false });
+    expect(moved).toEqual({
+      artifact: { id: first.artifact.id, uri: 's3://bucket-a/copied' },
+      created: false,
+    });
   });
   it('bounds the work of a walk through a dense, cyclic graph, and says when it stopped early', async () => {
     // 7 runs each use 7 datasets and produce all 7 again: 98 edges and 14 nodes, under the caps
@@ -565,12 +608,24 @@ describe('lineage', () => {
     await artifact(reg, 'z', b);
     const x = (
       await s.ok(LOG, {
-        i: { registry: reg, type: 'dataset', name: 'x', digest: digestOf(`${reg}/x`), uri: 's3://data/x' },
+        i: {
+          registry: reg,
+          type: 'dataset',
+          name: 'x',
+          digest: digestOf(`${reg}/x`),
+          uri: 's3://data/x',
+        },
       })
     ).logArtifact.artifact.id;
     const z = (
       await s.ok(LOG, {
-        i: { registry: reg, type: 'dataset', name: 'z', digest: digestOf(`${reg}/z`), uri: 's3://data/z' },
+        i: {
+          registry: reg,
+          type: 'dataset',
+          name: 'z',
+          digest: digestOf(`${reg}/z`),
+          uri: 's3://data/z',
+        },
       })
     ).logArtifact.artifact.id;
     for (let i = 0; i < 3; i++) await use(await run(reg, `t${i}`), x);

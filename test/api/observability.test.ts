@@ -10,7 +10,11 @@ type Line = Record<string, unknown>;
 
 const metricsOf = async (s: TestServer, headers: Record<string, string> = {}) => {
   const res = await fetch(s.url.replace('/graphql', '/metrics'), { headers });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    text: await res.text(),
+  };
 };
 
 /** The value of one sample line, e.g. `model_registry_graphql_requests_total{operation="A",status="200"}`. */
@@ -24,7 +28,12 @@ describe('request log', () => {
   const lines: Line[] = [];
   beforeAll(
     async () =>
-      (s = await startTestServer({}, { logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))) })),
+      (s = await startTestServer(
+        {},
+        {
+          logger: createLogger('debug', (l) => void lines.push(JSON.parse(l))),
+        },
+      )),
   );
   afterAll(() => s.stop());
 
@@ -55,11 +64,21 @@ describe('request log', () => {
   });
 
   it('logs refused requests too: unauthenticated, invalid, over a limit', async () => {
-    await s.gql(`query Who { viewer { subject } }`, undefined, { authorization: '', 'x-request-id': 'log-401' });
+    await s.gql(`query Who { viewer { subject } }`, undefined, {
+      authorization: '',
+      'x-request-id': 'log-401',
+    });
     await s.gql(`query Bad { nope }`, undefined, { 'x-request-id': 'log-400' });
-    await s.gql(`{ registries(first: 1000) { totalCount } }`, undefined, { 'x-request-id': 'log-first' });
+    await s.gql(`{ registries(first: 1000) { totalCount } }`, undefined, {
+      'x-request-id': 'log-first',
+    });
     expect(linesOf('log-401')).toEqual([
-      expect.objectContaining({ msg: 'graphql request', status: 401, errorCodes: ['UNAUTHENTICATED'], subject: null }),
+      expect.objectContaining({
+        msg: 'graphql request',
+        status: 401,
+        errorCodes: ['UNAUTHENTICATED'],
+        subject: null,
+      }),
     ]);
     // A document that fails validation has no resolved operation.
     expect(linesOf('log-400')).toEqual([
@@ -71,7 +90,11 @@ describe('request log', () => {
       }),
     ]);
     expect(linesOf('log-first')).toEqual([
-      expect.objectContaining({ status: 400, errorCodes: ['BAD_USER_INPUT'], sqlStatements: 0 }),
+      expect.objectContaining({
+        status: 400,
+        errorCodes: ['BAD_USER_INPUT'],
+        sqlStatements: 0,
+      }),
     ]);
   });
 
@@ -85,11 +108,19 @@ describe('request log', () => {
     );
     const search = `?query=${encodeURIComponent('query($n: String!) { registry(name: $n) { id } }')}&variables=${encodeURIComponent(JSON.stringify({ n: secret }))}`;
     await fetch(`${s.url}${search}`, {
-      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', 'x-request-id': 'log-get' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'apollo-require-preflight': 'true',
+        'x-request-id': 'log-get',
+      },
     });
     expect(linesOf('log-secret')).toHaveLength(1);
     expect(linesOf('log-get')).toEqual([
-      expect.objectContaining({ method: 'GET', subject: 'carol', errorCodes: ['NOT_FOUND'] }),
+      expect.objectContaining({
+        method: 'GET',
+        subject: 'carol',
+        errorCodes: ['NOT_FOUND'],
+      }),
     ]);
     const all = JSON.stringify(lines);
     expect(all).not.toContain(token);
@@ -110,16 +141,25 @@ describe('probes', () => {
   };
 
   it('answers /healthz while the process is up, without a token', async () => {
-    expect(await probe('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await probe('/healthz')).toEqual({
+      status: 200,
+      body: { status: 'ok' },
+    });
   });
 
   it('answers /readyz 200 when the database answers and every migration is applied, 503 when one is missing', async () => {
-    expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
+    expect(await probe('/readyz')).toEqual({
+      status: 200,
+      body: { status: 'ready' },
+    });
     const ds = s.db.ds;
     const [last] = await ds.query('SELECT id, timestamp, name FROM schema_migrations ORDER BY id DESC LIMIT 1');
     await ds.query('DELETE FROM schema_migrations WHERE id = ?', [last.id]);
     try {
-      expect(await probe('/readyz')).toEqual({ status: 503, body: { status: 'unavailable' } });
+      expect(await probe('/readyz')).toEqual({
+        status: 503,
+        body: { status: 'unavailable' },
+      });
       expect((await probe('/healthz')).status).toBe(200);
     } finally {
       await ds.query('INSERT INTO schema_migrations (id, timestamp, name) VALUES (?, ?, ?)', [
@@ -128,7 +168,10 @@ describe('probes', () => {
         last.name,
       ]);
     }
-    expect(await probe('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
+    expect(await probe('/readyz')).toEqual({
+      status: 200,
+      body: { status: 'ready' },
+    });
   });
 });
 
@@ -254,7 +297,13 @@ describe('metrics endpoint settings', () => {
     try {
       expect((await metricsOf(s)).status).toBe(401);
       expect((await metricsOf(s, { authorization: 'Bearer scrape-token-wrong-000' })).status).toBe(401);
-      expect((await metricsOf(s, { authorization: `Bearer ${await s.token(TEST_ADMIN)}` })).status).toBe(401);
+      expect(
+        (
+          await metricsOf(s, {
+            authorization: `Bearer ${await s.token(TEST_ADMIN)}`,
+          })
+        ).status,
+      ).toBe(401);
       const ok = await metricsOf(s, { authorization: `Bearer ${token}` });
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('model_registry_graphql_requests_total');

@@ -89,7 +89,12 @@ describe('main.ts with a DATA_DIR open to others', () => {
   it('starts, keeps its own files private, and warns about the directory with the command that fixes it', async () => {
     const dataDir = tempDir();
     fs.chmodSync(dataDir, 0o755);
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    };
     for (const k of Object.keys(env)) if (k.startsWith('AUTH_') || k === 'DATABASE_URL') delete env[k];
     Object.assign(env, { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
@@ -118,7 +123,12 @@ describe('main.ts with a DATA_DIR open to others', () => {
     await exited;
 
     expect(lines.filter((l) => /open to other users/.test(String(l.msg)))).toEqual([
-      expect.objectContaining({ level: 'warn', path: dataDir, mode: '755', fix: `chmod go-rwx ${dataDir}` }),
+      expect.objectContaining({
+        level: 'warn',
+        path: dataDir,
+        mode: '755',
+        fix: `chmod go-rwx ${dataDir}`,
+      }),
     ]);
     expect(modeOf(dataDir)).toBe(0o755);
     const files = ['registry.sqlite', 'registry.sqlite-wal', 'registry.sqlite-shm', 'local-signing-key.json'];

@@ -16,7 +16,9 @@ describe('production defaults', () => {
   const lines: Record<string, unknown>[] = [];
   beforeAll(
     async () =>
-      (s = await startTestServer(PRODUCTION, { logger: createLogger('info', (l) => void lines.push(JSON.parse(l))) })),
+      (s = await startTestServer(PRODUCTION, {
+        logger: createLogger('info', (l) => void lines.push(JSON.parse(l))),
+      })),
   );
   afterAll(() => s.stop());
 
@@ -56,14 +58,24 @@ describe('production defaults', () => {
     try {
       const res = await fetch(s.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(await s.as('local-admin')) },
-        body: JSON.stringify({ query: 'query Audit { auditEvents(first: 1) { edges { node { id } } } }' }),
+        headers: {
+          'content-type': 'application/json',
+          ...(await s.as('local-admin')),
+        },
+        body: JSON.stringify({
+          query: 'query Audit { auditEvents(first: 1) { edges { node { id } } } }',
+        }),
       });
-      const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      const body = (await res.json()) as {
+        errors: { message: string; extensions: Record<string, unknown> }[];
+      };
       const requestId = res.headers.get('x-request-id')!;
       expect(body.errors).toHaveLength(1);
       expect(body.errors[0].message).toBe(`Internal server error. Quote request id ${requestId} when reporting it.`);
-      expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId });
+      expect(body.errors[0].extensions).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId,
+      });
       expect(JSON.stringify(body)).not.toMatch(/audit_event|SQL|stack/i);
 
       const logged = lines.filter((l) => l.requestId === requestId);
@@ -85,7 +97,9 @@ describe('production defaults', () => {
       await s.gql(`mutation { createRegistry(input: { name: "Not Valid" }) { registry { id } } }`),
       await s.gql(`{ nope }`),
       await s.gql(`{ registry(name: "missing") { id } }`),
-      await s.gql(`{ viewer { subject } }`, undefined, { authorization: 'Bearer nope' }),
+      await s.gql(`{ viewer { subject } }`, undefined, {
+        authorization: 'Bearer nope',
+      }),
     ];
     expect(bodies.map(codeOf)).toEqual(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'NOT_FOUND', 'UNAUTHENTICATED']);
     for (const b of bodies) for (const ext of extensionsOf(b)) expect(ext).not.toHaveProperty('stacktrace');
@@ -101,7 +115,10 @@ describe('production defaults', () => {
     const res = await fetch(s.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } }),
+      body: JSON.stringify({
+        query: '{ __typename }',
+        variables: { pad: 'x'.repeat(1024 * 1024) },
+      }),
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
@@ -112,7 +129,13 @@ describe('production defaults', () => {
 
 describe('introspection turned on in production', () => {
   let s: TestServer;
-  beforeAll(async () => (s = await startTestServer({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true' })));
+  beforeAll(
+    async () =>
+      (s = await startTestServer({
+        ...PRODUCTION,
+        GRAPHQL_INTROSPECTION: 'true',
+      })),
+  );
   afterAll(() => s.stop());
 
   it('answers introspection, and errors suggest again since the schema is no secret', async () => {
@@ -178,7 +201,13 @@ describe('CSRF prevention and batching, in every mode', () => {
       ).body.data,
     ).toEqual({ __typename: 'Query' });
     expect(
-      (await send({ method: 'GET', search: typename, headers: { 'apollo-require-preflight': 'true' } })).body.data,
+      (
+        await send({
+          method: 'GET',
+          search: typename,
+          headers: { 'apollo-require-preflight': 'true' },
+        })
+      ).body.data,
     ).toEqual({ __typename: 'Query' });
   });
 
@@ -203,7 +232,11 @@ describe('CSRF prevention and batching, in every mode', () => {
 });
 
 describe('HTTP timeouts configuration', () => {
-  const base = { AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+  const base = {
+    AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks',
+    AUTH_ISSUER: 'i',
+    AUTH_AUDIENCE: 'a',
+  };
 
   it('takes the timeouts from the environment', () => {
     const c = loadConfig({
@@ -213,13 +246,21 @@ describe('HTTP timeouts configuration', () => {
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
       SHUTDOWN_TIMEOUT_MS: '25000',
     });
-    expect(c.http).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000 });
+    expect(c.http).toEqual({
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 20_000,
+      keepAliveTimeoutMs: 65_000,
+    });
     expect(c.shutdownTimeoutMs).toBe(25_000);
   });
 
   it('refuses a headers timeout longer than the request timeout, naming the variable', () => {
-    expect(() => loadConfig({ ...base, HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toThrow(
-      new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'a whole number from 1000 to 5000', '6000'),
-    );
+    expect(() =>
+      loadConfig({
+        ...base,
+        HTTP_REQUEST_TIMEOUT_MS: '5000',
+        HTTP_HEADERS_TIMEOUT_MS: '6000',
+      }),
+    ).toThrow(new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'a whole number from 1000 to 5000', '6000'));
   });
 });

@@ -52,7 +52,10 @@ interface Target {
 let seq = 0;
 const headers: Record<string, Record<string, string>> = {};
 const as = async (subject: string, groups?: string[]) =>
-  (headers[`${subject}:${groups?.join(',') ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
+  (headers[`${subject}:${groups?.join(',') ?? ''}`] ??= await s.as(subject, {
+    groups,
+    expiresIn: 3600,
+  }));
 
 async function registry(
   label: string,
@@ -68,13 +71,24 @@ async function registry(
 function linkInput(t: Target, aliases?: string[]) {
   const n = ++seq;
   return {
-    i: { ...t, artifact: { uri: `s3://pa/${t.model}/${n}`, digest: digestOf(`pa-${n}`), sizeBytes: n }, aliases },
+    i: {
+      ...t,
+      artifact: {
+        uri: `s3://pa/${t.model}/${n}`,
+        digest: digestOf(`pa-${n}`),
+        sizeBytes: n,
+      },
+      aliases,
+    },
   };
 }
 
 /** A registry (admin ADMIN, member MEMBER) with a model of `versions` versions, linked by TEST_ADMIN. */
 async function model(label: string, versions = 3, protectedAliases?: string[]): Promise<Target> {
-  const t = { registry: await registry(label, undefined, protectedAliases), model: 'classifier' };
+  const t = {
+    registry: await registry(label, undefined, protectedAliases),
+    model: 'classifier',
+  };
   for (let i = 0; i < versions; i++) await s.ok(LINK, linkInput(t));
   return t;
 }
@@ -101,7 +115,12 @@ async function snapshot(registryName: string) {
   const q = (sql: string) => s.db.ds.query(sql, [registryName]);
   const byModel =
     'JOIN registered_model m ON m.id = x.model_id JOIN registry r ON r.id = m.registry_id WHERE r.name = ?';
-  const aliases: { name: string; number: unknown; updated_at: unknown; updated_by: string }[] = await q(
+  const aliases: {
+    name: string;
+    number: unknown;
+    updated_at: unknown;
+    updated_by: string;
+  }[] = await q(
     `SELECT x.name, v.number, x.updated_at, x.updated_by FROM model_alias x JOIN model_version v ON v.id = x.version_id ${byModel} ORDER BY x.name, v.number`,
   );
   const ids = async (sql: string) => ((await q(sql)) as { id: string }[]).map((r) => r.id);
@@ -155,12 +174,22 @@ describe('a member and the production alias', () => {
   it('lets a member set and move staging', async () => {
     const t = await model('staging');
     expect(expectOk(await setAlias(t, 'staging', 'v0', MEMBER)).setAlias).toEqual({
-      alias: { name: 'staging', protected: false, version: { name: 'v0' }, updatedBy: { id: MEMBER } },
+      alias: {
+        name: 'staging',
+        protected: false,
+        version: { name: 'v0' },
+        updatedBy: { id: MEMBER },
+      },
       previousVersion: null,
       changed: true,
     });
     expect(expectOk(await setAlias(t, 'staging', 'v1', MEMBER, { reason: 'better recall' })).setAlias).toEqual({
-      alias: { name: 'staging', protected: false, version: { name: 'v1' }, updatedBy: { id: MEMBER } },
+      alias: {
+        name: 'staging',
+        protected: false,
+        version: { name: 'v1' },
+        updatedBy: { id: MEMBER },
+      },
       previousVersion: { name: 'v0' },
       changed: true,
     });
@@ -180,11 +209,17 @@ describe('a member and the production alias', () => {
     expectOk(await setAlias(t, 'production', 'v0', ADMIN));
     await expectDenied(t.registry, 'FORBIDDEN', () => setAlias(t, 'production', 'v1', MEMBER));
     await expectDenied(t.registry, 'FORBIDDEN', () =>
-      setAlias(t, 'production', 'latest', MEMBER, { expectedVersion: 'v0', reason: 'sneaky' }),
+      setAlias(t, 'production', 'latest', MEMBER, {
+        expectedVersion: 'v0',
+        reason: 'sneaky',
+      }),
     );
     // Pointing it where it already is would write nothing, but is still not the member's call.
     await expectDenied(t.registry, 'FORBIDDEN', () => setAlias(t, 'production', 'v0', MEMBER));
-    expect(await aliasMap(t)).toEqual({ latest: 'v2', production: 'v0 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v2',
+      production: 'v0 (protected)',
+    });
   });
 
   it('forbids a member to set production for the first time with setAlias', async () => {
@@ -197,7 +232,10 @@ describe('a member and the production alias', () => {
     const t = await model('remove');
     expectOk(await setAlias(t, 'production', 'v1', ADMIN));
     await expectDenied(t.registry, 'FORBIDDEN', () => removeAlias(t, 'production', MEMBER));
-    expect(await aliasMap(t)).toEqual({ latest: 'v2', production: 'v1 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v2',
+      production: 'v1 (protected)',
+    });
   });
 
   it('forbids a member to link a version with aliases ["production"]: no version, no alias, no event', async () => {
@@ -206,7 +244,10 @@ describe('a member and the production alias', () => {
     await expectDenied(t.registry, 'FORBIDDEN', () => link(t, ['production'], MEMBER));
     // A harmless alias alongside does not smuggle it through, and is not applied either.
     await expectDenied(t.registry, 'FORBIDDEN', () => link(t, ['staging', 'production'], MEMBER));
-    expect(await aliasMap(t)).toEqual({ latest: 'v2', production: 'v0 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v2',
+      production: 'v0 (protected)',
+    });
   });
 
   it('forbids a member to create a model by linking with aliases ["production"]: the model is not created', async () => {
@@ -217,7 +258,9 @@ describe('a member and the production alias', () => {
 
   it('forbids a member by group exactly like a member', async () => {
     const t = await model('group');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'group:ml', role: 'MEMBER' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'group:ml', role: 'MEMBER' },
+    });
     const gus = await as('gus', ['ml']);
     expectOk(await s.gql(SET, { i: { ...t, alias: 'staging', version: 'v0' } }, gus));
     await expectDenied(t.registry, 'FORBIDDEN', () =>
@@ -230,13 +273,26 @@ describe('a member and the production alias', () => {
 describe("an admin's move of production", () => {
   it('lets a registry admin set and move production, recorded in aliasHistory with actor, from, to and reason', async () => {
     const t = await model('admin-move');
-    expect(expectOk(await setAlias(t, 'production', 'v0', ADMIN, { reason: 'first release' })).setAlias.changed).toBe(
-      true,
-    );
     expect(
-      expectOk(await setAlias(t, 'production', 'v1', ADMIN, { reason: 'v1 beats v0 on recall' })).setAlias,
+      expectOk(
+        await setAlias(t, 'production', 'v0', ADMIN, {
+          reason: 'first release',
+        }),
+      ).setAlias.changed,
+    ).toBe(true);
+    expect(
+      expectOk(
+        await setAlias(t, 'production', 'v1', ADMIN, {
+          reason: 'v1 beats v0 on recall',
+        }),
+      ).setAlias,
     ).toEqual({
-      alias: { name: 'production', protected: true, version: { name: 'v1' }, updatedBy: { id: ADMIN } },
+      alias: {
+        name: 'production',
+        protected: true,
+        version: { name: 'v1' },
+        updatedBy: { id: ADMIN },
+      },
       previousVersion: { name: 'v0' },
       changed: true,
     });
@@ -282,13 +338,24 @@ describe("an admin's move of production", () => {
       targetType: 'Alias',
       registry: { name: t.registry },
     });
-    expect(moved[0].before).toMatchObject({ alias: 'production', version: 'v0' });
-    expect(moved[0].after).toMatchObject({ alias: 'production', version: 'v2', reason: 'promote' });
+    expect(moved[0].before).toMatchObject({
+      alias: 'production',
+      version: 'v0',
+    });
+    expect(moved[0].after).toMatchObject({
+      alias: 'production',
+      version: 'v2',
+      reason: 'promote',
+    });
     expect(moved[0].requestId).toMatch(/^test-\d+-\d+$/);
 
     const set = production.filter((e: { before: unknown }) => e.before === null);
     expect(set).toHaveLength(1);
-    expect(set[0]).toMatchObject({ action: 'alias.set', actor: { id: ADMIN }, before: null });
+    expect(set[0]).toMatchObject({
+      action: 'alias.set',
+      actor: { id: ADMIN },
+      before: null,
+    });
     expect(set[0].after).toMatchObject({ alias: 'production', version: 'v0' });
   });
 
@@ -304,7 +371,10 @@ describe("an admin's move of production", () => {
       number: 3,
       aliases: ['latest', 'production'],
     });
-    expect(await aliasMap(t)).toEqual({ latest: 'v3', production: 'v3 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v3',
+      production: 'v3 (protected)',
+    });
   });
 });
 
@@ -347,7 +417,11 @@ describe('protection ignores case', () => {
     await expectDenied(t.registry, 'FORBIDDEN', () => removeAlias(t, 'PRODUCTION', MEMBER));
     // Removing one leaves the others alone.
     expectOk(await removeAlias(t, 'Production', ADMIN));
-    expect(await aliasMap(t)).toEqual({ latest: 'v2', production: 'v0 (protected)', PRODUCTION: 'v2 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v2',
+      production: 'v0 (protected)',
+      PRODUCTION: 'v2 (protected)',
+    });
   });
 });
 
@@ -358,7 +432,12 @@ describe('custom protectedAliases', () => {
     const r = expectOk(
       await s.gql(
         UPDATE_REGISTRY,
-        { i: { registry: t.registry, protectedAliases: ['production', 'champion'] } },
+        {
+          i: {
+            registry: t.registry,
+            protectedAliases: ['production', 'champion'],
+          },
+        },
         await as(ADMIN),
       ),
     );
@@ -367,7 +446,10 @@ describe('custom protectedAliases', () => {
     await expectDenied(t.registry, 'FORBIDDEN', () => setAlias(t, 'champion', 'v1', MEMBER));
     await expectDenied(t.registry, 'FORBIDDEN', () => removeAlias(t, 'champion', MEMBER));
     await expectDenied(t.registry, 'FORBIDDEN', () => link(t, ['Champion'], MEMBER));
-    expect(await aliasMap(t)).toEqual({ latest: 'v2', champion: 'v0 (protected)' });
+    expect(await aliasMap(t)).toEqual({
+      latest: 'v2',
+      champion: 'v0 (protected)',
+    });
     expectOk(await setAlias(t, 'champion', 'v1', ADMIN));
   });
 
@@ -388,7 +470,16 @@ describe('custom protectedAliases', () => {
       s.gql(UPDATE_REGISTRY, { i: { registry: t.registry, protectedAliases: [] } }, member),
     );
     await expectDenied(t.registry, 'FORBIDDEN', () =>
-      s.gql(UPDATE_REGISTRY, { i: { registry: t.registry, protectedAliases: ['production', 'champion'] } }, member),
+      s.gql(
+        UPDATE_REGISTRY,
+        {
+          i: {
+            registry: t.registry,
+            protectedAliases: ['production', 'champion'],
+          },
+        },
+        member,
+      ),
     );
     expect((await s.ok(REGISTRY, { r: t.registry }, member)).registry.protectedAliases).toEqual(['production']);
     await expectDenied(t.registry, 'FORBIDDEN', () => setAlias(t, 'production', 'v0', MEMBER));
@@ -410,7 +501,12 @@ describe('custom protectedAliases', () => {
     expectOk(
       await s.gql(
         UPDATE_REGISTRY,
-        { i: { registry: t.registry, protectedAliases: ['champion', 'production'] } },
+        {
+          i: {
+            registry: t.registry,
+            protectedAliases: ['champion', 'production'],
+          },
+        },
         await as(ADMIN),
       ),
     );
@@ -422,30 +518,45 @@ describe('grants and revokes on the next request', () => {
   it('lets a member who is granted ADMIN move production on the very next request', async () => {
     const t = await model('promote');
     const newbie = await as('newbie');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'newbie', role: 'MEMBER' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'newbie', role: 'MEMBER' },
+    });
     await expectDenied(t.registry, 'FORBIDDEN', () =>
       s.gql(SET, { i: { ...t, alias: 'production', version: 'v1' } }, newbie),
     );
     const g = expectOk(
       await s.gql(GRANT, { i: { registry: t.registry, subject: 'newbie', role: 'ADMIN' } }, await as(ADMIN)),
     );
-    expect(g.grantRole).toEqual({ binding: { subject: 'newbie', role: 'ADMIN' }, previousRole: 'MEMBER' });
+    expect(g.grantRole).toEqual({
+      binding: { subject: 'newbie', role: 'ADMIN' },
+      previousRole: 'MEMBER',
+    });
     expect(
       expectOk(await s.gql(SET, { i: { ...t, alias: 'production', version: 'v1' } }, newbie)).setAlias.alias,
-    ).toMatchObject({ name: 'production', version: { name: 'v1' }, updatedBy: { id: 'newbie' } });
+    ).toMatchObject({
+      name: 'production',
+      version: { name: 'v1' },
+      updatedBy: { id: 'newbie' },
+    });
   });
 
   it('takes a demotion from ADMIN to MEMBER on the very next request', async () => {
     const t = await model('demote');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'dora', role: 'ADMIN' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'dora', role: 'ADMIN' },
+    });
     expectOk(await setAlias(t, 'production', 'v0', 'dora'));
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'dora', role: 'MEMBER' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'dora', role: 'MEMBER' },
+    });
     await expectDenied(t.registry, 'FORBIDDEN', () => setAlias(t, 'production', 'v1', 'dora'));
   });
 
   it('answers NOT_FOUND on the restricted registry on the very next request after a revoke', async () => {
     const t = await model('revoke');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'rex', role: 'ADMIN' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'rex', role: 'ADMIN' },
+    });
     expectOk(await setAlias(t, 'production', 'v0', 'rex'));
     expect(
       expectOk(await s.gql(REVOKE, { i: { registry: t.registry, subject: 'rex' } }, await as(ADMIN))).revokeRole
@@ -494,8 +605,16 @@ describe('two instances sharing one database', () => {
       headers: { 'content-type': 'application/json', ...h },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: unknown; errors?: GraphQLResult['errors'] };
-    return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
+    const body = (await res.json()) as {
+      data?: unknown;
+      errors?: GraphQLResult['errors'];
+    };
+    return {
+      status: res.status,
+      data: body.data,
+      errors: body.errors,
+      sqlStatements: -1,
+    };
   }
 
   /** Asks instance B until `done` holds, for at most 5 s; returns the time it took. */
@@ -514,7 +633,9 @@ describe('two instances sharing one database', () => {
 
   it('honours on instance B, within 5 s, an ADMIN grant made through instance A', async () => {
     const t = await model('instances-grant');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'bea', role: 'MEMBER' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'bea', role: 'MEMBER' },
+    });
     const bea = await as('bea');
     const audit = () => onB(AUDIT, { f: { registry: t.registry } }, bea);
     // B knows bea as a member: the registry is there, its audit log and production are not hers.
@@ -533,12 +654,18 @@ describe('two instances sharing one database', () => {
     expect(ms).toBeLessThan(5000);
     expect(
       expectOk(await onB(SET, { i: { ...t, alias: 'production', version: 'v1' } }, bea)).setAlias.alias,
-    ).toMatchObject({ name: 'production', version: { name: 'v1' }, updatedBy: { id: 'bea' } });
+    ).toMatchObject({
+      name: 'production',
+      version: { name: 'v1' },
+      updatedBy: { id: 'bea' },
+    });
   });
 
   it('honours on instance B, within 5 s, a revoke made through instance A', async () => {
     const t = await model('instances-revoke');
-    await s.ok(GRANT, { i: { registry: t.registry, subject: 'ben', role: 'ADMIN' } });
+    await s.ok(GRANT, {
+      i: { registry: t.registry, subject: 'ben', role: 'ADMIN' },
+    });
     const ben = await as('ben');
     const read = () => onB(REGISTRY, { r: t.registry }, ben);
     const seen = await untilOnB(read, (r) => !r.errors);

@@ -64,7 +64,11 @@ async function link(registry: string, model: string, aliases?: string[]) {
     registry,
     model,
     aliases,
-    artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`artifact-${n}`), sizeBytes: 100 + n },
+    artifact: {
+      uri: `s3://models/${model}/${n}`,
+      digest: digestOf(`artifact-${n}`),
+      sizeBytes: 100 + n,
+    },
   };
   return (await s.ok(LINK, { i })).linkModelVersion;
 }
@@ -192,7 +196,9 @@ describe('createRegistry', () => {
     const name = uniq('taken');
     await createRegistry(name, { description: 'first' });
     const before = await counts();
-    const r = await s.gql(CREATE_REGISTRY, { i: { name, description: 'second' } });
+    const r = await s.gql(CREATE_REGISTRY, {
+      i: { name, description: 'second' },
+    });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(await counts()).toEqual(before);
     expect((await s.ok(GET_REGISTRY, { name })).registry.description).toBe('first');
@@ -214,7 +220,9 @@ describe('createRegistry', () => {
 
   it('refuses an invalid protected alias name as BAD_USER_INPUT and writes nothing', async () => {
     const before = await counts();
-    const r = await s.gql(CREATE_REGISTRY, { i: { name: uniq('badalias'), protectedAliases: ['not valid'] } });
+    const r = await s.gql(CREATE_REGISTRY, {
+      i: { name: uniq('badalias'), protectedAliases: ['not valid'] },
+    });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(await counts()).toEqual(before);
   });
@@ -267,7 +275,10 @@ describe('registry(name) and registries', () => {
 describe('updateRegistry', () => {
   it('changes the description, the visibility and replaces protectedAliases', async () => {
     const name = uniq('upd');
-    const created = await createRegistry(name, { description: 'old', protectedAliases: ['production', 'canary'] });
+    const created = await createRegistry(name, {
+      description: 'old',
+      protectedAliases: ['production', 'canary'],
+    });
     const updated = (
       await s.ok(UPDATE_REGISTRY, {
         i: {
@@ -294,10 +305,20 @@ describe('updateRegistry', () => {
 
   it('can empty protectedAliases and leaves fields it is not given alone', async () => {
     const name = uniq('upd-empty');
-    await createRegistry(name, { description: 'keep me', visibility: 'ORGANIZATION' });
-    const updated = (await s.ok(UPDATE_REGISTRY, { i: { registry: name, protectedAliases: [] } })).updateRegistry
-      .registry;
-    expect(updated).toMatchObject({ description: 'keep me', visibility: 'ORGANIZATION', protectedAliases: [] });
+    await createRegistry(name, {
+      description: 'keep me',
+      visibility: 'ORGANIZATION',
+    });
+    const updated = (
+      await s.ok(UPDATE_REGISTRY, {
+        i: { registry: name, protectedAliases: [] },
+      })
+    ).updateRegistry.registry;
+    expect(updated).toMatchObject({
+      description: 'keep me',
+      visibility: 'ORGANIZATION',
+      protectedAliases: [],
+    });
   });
 
   it('writes one audit event "registry.updated" with the values before and after', async () => {
@@ -305,7 +326,11 @@ describe('updateRegistry', () => {
     const created = await createRegistry(name, { description: 'before' });
     const { rows } = await auditOf(() =>
       s.ok(UPDATE_REGISTRY, {
-        i: { registry: name, description: 'after', protectedAliases: ['production', 'canary'] },
+        i: {
+          registry: name,
+          description: 'after',
+          protectedAliases: ['production', 'canary'],
+        },
       }),
     );
     expect(rows).toHaveLength(1);
@@ -320,12 +345,14 @@ describe('updateRegistry', () => {
       description: 'before',
       visibility: 'RESTRICTED',
       protectedAliases: ['production'],
+      requiredApprovals: 1,
     });
     expect(rows[0].after).toEqual({
       name,
       description: 'after',
       visibility: 'RESTRICTED',
       protectedAliases: ['production', 'canary'],
+      requiredApprovals: 1,
     });
   });
 
@@ -339,7 +366,9 @@ describe('updateRegistry', () => {
     await createRegistry(name, { description: 'unchanged' });
     const row = await registryRow(name);
     const before = await counts();
-    const r = await s.gql(UPDATE_REGISTRY, { i: { registry: name, description: 'changed', protectedAliases } });
+    const r = await s.gql(UPDATE_REGISTRY, {
+      i: { registry: name, description: 'changed', protectedAliases },
+    });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(await registryRow(name)).toEqual(row);
     expect(await counts()).toEqual(before);
@@ -347,7 +376,9 @@ describe('updateRegistry', () => {
 
   it('answers NOT_FOUND for an unknown registry and writes nothing', async () => {
     const before = await counts();
-    const r = await s.gql(UPDATE_REGISTRY, { i: { registry: uniq('nope'), description: 'x' } });
+    const r = await s.gql(UPDATE_REGISTRY, {
+      i: { registry: uniq('nope'), description: 'x' },
+    });
     expect(codeOf(r)).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
@@ -357,7 +388,10 @@ describe('createModel', () => {
   it('creates a model in a registry with its description and tags', async () => {
     const reg = uniq('cm');
     await createRegistry(reg);
-    const model = await createModel(reg, 'mnist', { description: 'digits', tags: ['cv', 'small'] });
+    const model = await createModel(reg, 'mnist', {
+      description: 'digits',
+      tags: ['cv', 'small'],
+    });
     expect(model).toMatchObject({
       name: 'mnist',
       description: 'digits',
@@ -389,7 +423,9 @@ describe('createModel', () => {
     await createRegistry(reg);
     await createModel(reg, 'twin', { description: 'first' });
     const before = await counts();
-    const r = await s.gql(CREATE_MODEL, { i: { registry: reg, name: 'twin', description: 'second' } });
+    const r = await s.gql(CREATE_MODEL, {
+      i: { registry: reg, name: 'twin', description: 'second' },
+    });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(await counts()).toEqual(before);
     expect((await s.ok(GET_MODEL, { r: reg, m: 'twin' })).model.description).toBe('first');
@@ -422,7 +458,9 @@ describe('createModel', () => {
 
   it('answers NOT_FOUND for an unknown registry and writes nothing', async () => {
     const before = await counts();
-    const r = await s.gql(CREATE_MODEL, { i: { registry: uniq('ghost'), name: 'mnist' } });
+    const r = await s.gql(CREATE_MODEL, {
+      i: { registry: uniq('ghost'), name: 'mnist' },
+    });
     expect(codeOf(r)).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
@@ -432,12 +470,22 @@ describe('updateModel', () => {
   it('changes the description and replaces the tags', async () => {
     const reg = uniq('um');
     await createRegistry(reg);
-    const created = await createModel(reg, 'mnist', { description: 'old', tags: ['a', 'b'] });
+    const created = await createModel(reg, 'mnist', {
+      description: 'old',
+      tags: ['a', 'b'],
+    });
     await tick();
     const updated = (
-      await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'mnist', description: 'new', tags: ['c'] } })
+      await s.ok(UPDATE_MODEL, {
+        i: { registry: reg, model: 'mnist', description: 'new', tags: ['c'] },
+      })
     ).updateModel.model;
-    expect(updated).toMatchObject({ id: created.id, name: 'mnist', description: 'new', tags: ['c'] });
+    expect(updated).toMatchObject({
+      id: created.id,
+      name: 'mnist',
+      description: 'new',
+      tags: ['c'],
+    });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
     expect((await s.ok(GET_MODEL, { r: reg, m: 'mnist' })).model).toMatchObject({ description: 'new', tags: ['c'] });
   });
@@ -448,10 +496,15 @@ describe('updateModel', () => {
     const created = await createModel(reg, 'old-name');
     await link(reg, 'old-name');
     const v1 = (await link(reg, 'old-name')).version;
-    await s.ok(SET_ALIAS, { i: { registry: reg, model: 'old-name', alias: 'staging', version: 'v0' } });
+    await s.ok(SET_ALIAS, {
+      i: { registry: reg, model: 'old-name', alias: 'staging', version: 'v0' },
+    });
 
-    const renamed = (await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'old-name', name: 'new-name' } }))
-      .updateModel.model;
+    const renamed = (
+      await s.ok(UPDATE_MODEL, {
+        i: { registry: reg, model: 'old-name', name: 'new-name' },
+      })
+    ).updateModel.model;
     expect(renamed).toMatchObject({
       id: created.id,
       name: 'new-name',
@@ -475,7 +528,10 @@ describe('updateModel', () => {
       { name: 'latest', version: { name: 'v1' } },
       { name: 'staging', version: { name: 'v0' } },
     ]);
-    expect((await s.ok(NODE, { id: v1.id })).node).toMatchObject({ __typename: 'ModelVersion', name: 'v1' });
+    expect((await s.ok(NODE, { id: v1.id })).node).toMatchObject({
+      __typename: 'ModelVersion',
+      name: 'v1',
+    });
     expect(codeOf(await s.gql(GET_MODEL, { r: reg, m: 'old-name' }))).toBe('NOT_FOUND');
   });
 
@@ -487,7 +543,12 @@ describe('updateModel', () => {
     const rows = await modelRowsOf(reg);
     const before = await counts();
     const r = await s.gql(UPDATE_MODEL, {
-      i: { registry: reg, model: 'alpha', name: 'bravo', description: 'changed' },
+      i: {
+        registry: reg,
+        model: 'alpha',
+        name: 'bravo',
+        description: 'changed',
+      },
     });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(await modelRowsOf(reg)).toEqual(rows);
@@ -502,7 +563,9 @@ describe('updateModel', () => {
     await createModel(reg, 'alpha');
     const rows = await modelRowsOf(reg);
     const before = await counts();
-    const r = await s.gql(UPDATE_MODEL, { i: { registry: reg, model: 'alpha', name: 'al pha' } });
+    const r = await s.gql(UPDATE_MODEL, {
+      i: { registry: reg, model: 'alpha', name: 'al pha' },
+    });
     expect(codeOf(r)).toBe('BAD_USER_INPUT');
     expect(await modelRowsOf(reg)).toEqual(rows);
     expect(await counts()).toEqual(before);
@@ -512,11 +575,19 @@ describe('updateModel', () => {
     const reg = uniq('um-missing');
     await createRegistry(reg);
     const before = await counts();
-    expect(codeOf(await s.gql(UPDATE_MODEL, { i: { registry: reg, model: 'nobody', description: 'x' } }))).toBe(
-      'NOT_FOUND',
-    );
     expect(
-      codeOf(await s.gql(UPDATE_MODEL, { i: { registry: uniq('ghost'), model: 'nobody', description: 'x' } })),
+      codeOf(
+        await s.gql(UPDATE_MODEL, {
+          i: { registry: reg, model: 'nobody', description: 'x' },
+        }),
+      ),
+    ).toBe('NOT_FOUND');
+    expect(
+      codeOf(
+        await s.gql(UPDATE_MODEL, {
+          i: { registry: uniq('ghost'), model: 'nobody', description: 'x' },
+        }),
+      ),
     ).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
@@ -557,7 +628,10 @@ describe('archiveModel', () => {
     const viaRegistry = await s.ok(`query($r: String!) { registry(name: $r) { model(name: "old") { id archived } } }`, {
       r: reg,
     });
-    expect(viaRegistry.registry.model).toEqual({ id: created.id, archived: true });
+    expect(viaRegistry.registry.model).toEqual({
+      id: created.id,
+      archived: true,
+    });
     expect((await s.ok(NODE, { id: created.id })).node).toMatchObject({
       __typename: 'RegisteredModel',
       name: 'old',
@@ -575,7 +649,11 @@ describe('archiveModel', () => {
       i: {
         registry: reg,
         model: 'frozen',
-        artifact: { uri: 's3://models/frozen/0', digest: digestOf('frozen'), sizeBytes: 1 },
+        artifact: {
+          uri: 's3://models/frozen/0',
+          digest: digestOf('frozen'),
+          sizeBytes: 1,
+        },
       },
     });
     expect(codeOf(r)).toBe('CONFLICT');
@@ -606,7 +684,9 @@ describe('Registry.models', () => {
     });
 
     it('keeps models whose name contains the text', async () => {
-      const r = await modelsPage(reg, { filter: { nameContains: 'classifier' } });
+      const r = await modelsPage(reg, {
+        filter: { nameContains: 'classifier' },
+      });
       expect(names(r)).toEqual(['alpha-classifier', 'gamma-classifier']);
       expect(r.data.registry.models.totalCount).toBe(2);
     });
@@ -629,9 +709,13 @@ describe('Registry.models', () => {
     });
 
     it('combines the name and tag filters', async () => {
-      expect(names(await modelsPage(reg, { filter: { nameContains: 'classifier', tag: 'cv' } }))).toEqual([
-        'alpha-classifier',
-      ]);
+      expect(
+        names(
+          await modelsPage(reg, {
+            filter: { nameContains: 'classifier', tag: 'cv' },
+          }),
+        ),
+      ).toEqual(['alpha-classifier']);
     });
   });
 
@@ -716,8 +800,12 @@ describe('Registry.models', () => {
     });
 
     it('refuses a cursor made for NAME order when used with CREATED_AT order', async () => {
-      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry
-        .models;
+      const page = (
+        await modelsPage(reg, {
+          first: 2,
+          orderBy: { field: 'NAME', direction: 'ASC' },
+        })
+      ).data.registry.models;
       const r = await modelsPage(reg, {
         first: 2,
         after: page.pageInfo.endCursor,
@@ -727,8 +815,12 @@ describe('Registry.models', () => {
     });
 
     it('refuses a cursor made for ascending order when used descending', async () => {
-      const page = (await modelsPage(reg, { first: 2, orderBy: { field: 'NAME', direction: 'ASC' } })).data.registry
-        .models;
+      const page = (
+        await modelsPage(reg, {
+          first: 2,
+          orderBy: { field: 'NAME', direction: 'ASC' },
+        })
+      ).data.registry.models;
       const r = await modelsPage(reg, {
         first: 2,
         after: page.pageInfo.endCursor,
@@ -765,12 +857,16 @@ describe('Registry.models', () => {
         await createModel(reg, name);
         await tick();
       }
-      await s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'two', description: 'edited' } });
-      expect(names(await modelsPage(reg, { orderBy: { field: 'UPDATED_AT', direction: 'DESC' } }))).toEqual([
-        'two',
-        'three',
-        'one',
-      ]);
+      await s.ok(UPDATE_MODEL, {
+        i: { registry: reg, model: 'two', description: 'edited' },
+      });
+      expect(
+        names(
+          await modelsPage(reg, {
+            orderBy: { field: 'UPDATED_AT', direction: 'DESC' },
+          }),
+        ),
+      ).toEqual(['two', 'three', 'one']);
     });
   });
 
@@ -894,11 +990,16 @@ describe('audit', () => {
       description: null,
       visibility: 'RESTRICTED',
       protectedAliases: ['production'],
+      requiredApprovals: 1,
     });
 
     const updated = await auditOf(() => s.ok(UPDATE_REGISTRY, { i: { registry: reg, description: 'd' } }));
     expect(updated.rows).toEqual([
-      expect.objectContaining({ action: 'registry.updated', actor: 'local-admin', targetId: rawId(created.result.id) }),
+      expect.objectContaining({
+        action: 'registry.updated',
+        actor: 'local-admin',
+        targetId: rawId(created.result.id),
+      }),
     ]);
 
     const model = await auditOf(() => createModel(reg, 'audited', { tags: ['t'] }));
@@ -910,20 +1011,34 @@ describe('audit', () => {
         targetId: rawId(model.result.id),
       }),
     ]);
-    expect(model.rows[0].after).toMatchObject({ name: 'audited', tags: ['t'], archived: false });
+    expect(model.rows[0].after).toMatchObject({
+      name: 'audited',
+      tags: ['t'],
+      archived: false,
+    });
 
     const renamed = await auditOf(() =>
-      s.ok(UPDATE_MODEL, { i: { registry: reg, model: 'audited', name: 'renamed' } }),
+      s.ok(UPDATE_MODEL, {
+        i: { registry: reg, model: 'audited', name: 'renamed' },
+      }),
     );
     expect(renamed.rows).toEqual([
-      expect.objectContaining({ action: 'model.updated', actor: 'local-admin', targetId: rawId(model.result.id) }),
+      expect.objectContaining({
+        action: 'model.updated',
+        actor: 'local-admin',
+        targetId: rawId(model.result.id),
+      }),
     ]);
     expect(renamed.rows[0].before).toMatchObject({ name: 'audited' });
     expect(renamed.rows[0].after).toMatchObject({ name: 'renamed' });
 
     const archived = await auditOf(() => s.ok(ARCHIVE_MODEL, { i: { registry: reg, model: 'renamed' } }));
     expect(archived.rows).toEqual([
-      expect.objectContaining({ action: 'model.archived', actor: 'local-admin', targetId: rawId(model.result.id) }),
+      expect.objectContaining({
+        action: 'model.archived',
+        actor: 'local-admin',
+        targetId: rawId(model.result.id),
+      }),
     ]);
     expect(archived.rows[0].before).toMatchObject({ archived: false });
     expect(archived.rows[0].after).toMatchObject({ archived: true });

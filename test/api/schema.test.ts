@@ -88,11 +88,15 @@ describe('stored audit action names', () => {
         requestId: null,
       });
       await db.ds.manager.insert(AuditEventEntity, [
-        row('01a21a62-f115-7000-8728-000000000001', 'alias.moved', { alias: 'a' }),
+        row('01a21a62-f115-7000-8728-000000000001', 'alias.moved', {
+          alias: 'a',
+        }),
         row('01a21a62-f115-7000-8728-000000000002', 'alias.set', null),
       ]);
       const actions = async () => {
-        const rows = await db.ds.manager.find(AuditEventEntity, { order: { id: 'ASC' } });
+        const rows = await db.ds.manager.find(AuditEventEntity, {
+          order: { id: 'ASC' },
+        });
         return rows.map((e) => e.action);
       };
       const migration = new AuditActionNames1764979200000();

@@ -79,7 +79,9 @@ describe('graceful shutdown', () => {
       held.finish();
       const r = await held.response;
       expect(r.status).toBe(200);
-      expect(JSON.parse(r.body)).toEqual({ data: { viewer: { subject: TEST_ADMIN } } });
+      expect(JSON.parse(r.body)).toEqual({
+        data: { viewer: { subject: TEST_ADMIN } },
+      });
       await stopped;
       expect(seen).toEqual(['worker stopped with the server closed and 0 connections', 'app stopped']);
     } finally {
@@ -169,7 +171,9 @@ describe('main.ts on SIGTERM', () => {
       held.finish();
       const r = await held.response;
       expect(r.status).toBe(200);
-      expect(JSON.parse(r.body)).toEqual({ data: { viewer: { subject: TEST_ADMIN } } });
+      expect(JSON.parse(r.body)).toEqual({
+        data: { viewer: { subject: TEST_ADMIN } },
+      });
       expect(await exited).toBe(0);
       const msgs = lines.map((l) => l.msg);
       expect(msgs.slice(msgs.indexOf('shutting down'))).toEqual(['shutting down', 'graphql request', 'stopped']);

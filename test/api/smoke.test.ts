@@ -13,7 +13,11 @@ describe('first session', () => {
         i: {
           registry: 'vision',
           model: 'mnist',
-          artifact: { uri: `s3://models/mnist/${n}`, digest: digestOf(n), sizeBytes: 10 },
+          artifact: {
+            uri: `s3://models/mnist/${n}`,
+            digest: digestOf(n),
+            sizeBytes: 10,
+          },
         },
       });
     }
@@ -23,6 +27,9 @@ describe('first session', () => {
     const data = await s.ok(
       `{ modelVersion(registry: "vision", model: "mnist", ref: "staging") { name artifact { uri } } }`,
     );
-    expect(data.modelVersion).toEqual({ name: 'v1', artifact: { uri: 's3://models/mnist/1' } });
+    expect(data.modelVersion).toEqual({
+      name: 'v1',
+      artifact: { uri: 's3://models/mnist/1' },
+    });
   });
 });

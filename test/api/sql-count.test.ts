@@ -43,7 +43,11 @@ describe('SQL statements per page', () => {
         registry,
         model,
         aliases,
-        artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${model}/${n}`), sizeBytes: 1000 + n },
+        artifact: {
+          uri: `s3://models/${model}/${n}`,
+          digest: digestOf(`${model}/${n}`),
+          sizeBytes: 1000 + n,
+        },
         tags: [`batch-${n % 3}`, 'nightly'],
         metrics: { accuracy: 0.5 + n / 1000, loss: 1 / (n + 1) },
       },
@@ -68,15 +72,25 @@ describe('SQL statements per page', () => {
         ['champion', 12],
         ['legacy', 3],
       ];
-      for (const [alias, n] of aliases) await s.ok(SET_ALIAS, { i: { registry, model, alias, version: `v${n}` } });
+      for (const [alias, n] of aliases)
+        await s.ok(SET_ALIAS, {
+          i: { registry, model, alias, version: `v${n}` },
+        });
     });
 
     it('resolves registry/model:production to its artifact in one statement (the deploy path)', async () => {
       const q = `query($r: String!, $m: String!, $ref: String!) { modelVersion(registry: $r, model: $m, ref: $ref) { name artifact { uri digest } } }`;
-      const byAlias = await s.gql(q, { r: registry, m: model, ref: 'production' });
+      const byAlias = await s.gql(q, {
+        r: registry,
+        m: model,
+        ref: 'production',
+      });
       expect(byAlias.data.modelVersion).toEqual({
         name: 'v58',
-        artifact: { uri: `s3://models/${model}/58`, digest: digestOf(`${model}/58`) },
+        artifact: {
+          uri: `s3://models/${model}/58`,
+          digest: digestOf(`${model}/58`),
+        },
       });
       expect(byAlias.sqlStatements).toBe(1);
       const byNumber = await s.gql(q, { r: registry, m: model, ref: 'v7' });
@@ -116,8 +130,16 @@ describe('SQL statements per page', () => {
     });
 
     it('costs the same number of statements for 5 versions as for 50', async () => {
-      const small = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: SMALL });
-      const large = await s.gql(VERSIONS_PAGE, { r: registry, m: model, first: LARGE });
+      const small = await s.gql(VERSIONS_PAGE, {
+        r: registry,
+        m: model,
+        first: SMALL,
+      });
+      const large = await s.gql(VERSIONS_PAGE, {
+        r: registry,
+        m: model,
+        first: LARGE,
+      });
       console.log(`versions page: ${SMALL} -> ${small.sqlStatements} statements, ${LARGE} -> ${large.sqlStatements}`);
 
       expect(small.errors).toBeUndefined();
@@ -130,7 +152,11 @@ describe('SQL statements per page', () => {
     });
 
     it('returns the aliases and tags of every version on the page', async () => {
-      const { model: m } = await s.ok(VERSIONS_PAGE, { r: registry, m: model, first: LARGE });
+      const { model: m } = await s.ok(VERSIONS_PAGE, {
+        r: registry,
+        m: model,
+        first: LARGE,
+      });
       const byName = new Map(m.versions.edges.map((e: { node: { name: string } }) => [e.node.name, e.node]));
       expect(byName.get('v59')).toMatchObject({
         aliases: ['latest'],
@@ -190,7 +216,10 @@ describe('SQL statements per page', () => {
     });
 
     it('returns the latest version and the aliases of every model on the page', async () => {
-      const { registry: r } = await s.ok(MODELS_PAGE, { r: registry, first: LARGE });
+      const { registry: r } = await s.ok(MODELS_PAGE, {
+        r: registry,
+        first: LARGE,
+      });
       expect(r.models.edges[0].node).toEqual({
         name: 'model-00',
         latestVersion: { name: 'v1', aliases: ['latest', 'production'] },

@@ -21,7 +21,13 @@ const tempDir = () => {
 /** Runs main.ts with the given environment until it exits; resolves with its exit code and stderr. */
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const dataDir = tempDir();
-  const full: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir };
+  const full: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+  };
   for (const k of Object.keys(full)) if (k.startsWith('AUTH_')) delete full[k];
   // The suite's own DATABASE_URL is not the one under test: cases set theirs, or mean SQLite.
   Object.assign(full, { DATABASE_URL: '' }, env);
@@ -56,7 +62,9 @@ type Case = [string, () => Record<string, string>, RegExp];
 const cases: Case[] = [
   [
     'an unparsable DATABASE_URL',
-    () => ({ DATABASE_URL: `mysql://root:${PASSWORD}@127.0.0.1:port/registry` }),
+    () => ({
+      DATABASE_URL: `mysql://root:${PASSWORD}@127.0.0.1:port/registry`,
+    }),
     line(
       'Configuration error: DATABASE_URL should be ',
       'mysql://user:password@host:3306/database, mariadb://… or sqlite:<file>; ',
@@ -82,7 +90,9 @@ const cases: Case[] = [
   ],
   [
     'a host that does not exist',
-    () => ({ DATABASE_URL: `mariadb://root:${PASSWORD}@no-such-host.invalid:3306/registry` }),
+    () => ({
+      DATABASE_URL: `mariadb://root:${PASSWORD}@no-such-host.invalid:3306/registry`,
+    }),
     line(
       'Cannot reach the database: the host "no-such-host.invalid" was not found (',
       /ENOTFOUND|EAI_AGAIN/,

@@ -81,7 +81,12 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
     const size = 40 * 1024 * 1024;
     const expected = await digestOfStream(generatedBytes(size, 'store'));
     const hex = expected.digest.slice('sha256:'.length);
-    expect(await store.put(hex, generatedBytes(size, 'store'), { maxBytes: MAX, expectedBytes: size })).toEqual({
+    expect(
+      await store.put(hex, generatedBytes(size, 'store'), {
+        maxBytes: MAX,
+        expectedBytes: size,
+      }),
+    ).toEqual({
       created: true,
       sizeBytes: size,
     });
@@ -110,7 +115,10 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
       store.put(hexOf(body), Readable.from([body.subarray(0, 1000), body.subarray(1000)]), { maxBytes: 1500 }),
     ).rejects.toBeInstanceOf(BlobTooLargeError);
     await expect(
-      store.put(hexOf(body), Readable.from([body]), { maxBytes: MAX, expectedBytes: 1999 }),
+      store.put(hexOf(body), Readable.from([body]), {
+        maxBytes: MAX,
+        expectedBytes: 1999,
+      }),
     ).rejects.toBeInstanceOf(BlobLengthError);
     expect(await store.stat(hexOf(body))).toBeNull();
     expect(await store.temporaryFiles()).toEqual([]);
@@ -119,7 +127,9 @@ describe.each(['local', 's3'] as const)('%s blob store', (backend) => {
   it('keeps nothing when the body fails halfway', async () => {
     const whole = Buffer.alloc(12 * 1024 * 1024, 9);
     await expect(
-      store.put(hexOf(whole), cutOff(whole.subarray(0, 9 * 1024 * 1024)), { maxBytes: MAX }),
+      store.put(hexOf(whole), cutOff(whole.subarray(0, 9 * 1024 * 1024)), {
+        maxBytes: MAX,
+      }),
     ).rejects.toThrow();
     expect(await store.stat(hexOf(whole))).toBeNull();
     expect(await store.temporaryFiles()).toEqual([]);
@@ -140,7 +150,10 @@ describe('storage configuration', () => {
   const load = (env: Record<string, string>) => () =>
     loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/registry-config', ...env });
   it('stores under DATA_DIR/blobs by default, or where a file: or s3: STORAGE_URL says', () => {
-    expect(load({})().storage.location).toEqual({ kind: 'local', dir: '/tmp/registry-config/blobs' });
+    expect(load({})().storage.location).toEqual({
+      kind: 'local',
+      dir: '/tmp/registry-config/blobs',
+    });
     expect(load({ STORAGE_URL: 'file:///srv/blobs' })().storage.location).toEqual({ kind: 'local', dir: '/srv/blobs' });
     expect(
       load({

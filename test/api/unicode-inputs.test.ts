@@ -36,7 +36,11 @@ beforeAll(async () => {
 afterAll(() => s.stop());
 
 let seq = 0;
-const artifact = () => ({ uri: `s3://models/${++seq}`, digest: digestOf(`unicode/${seq}`), sizeBytes: 10 });
+const artifact = () => ({
+  uri: `s3://models/${++seq}`,
+  digest: digestOf(`unicode/${seq}`),
+  sizeBytes: 10,
+});
 const LINK = `mutation($i: LinkModelVersionInput!) {
   linkModelVersion(input: $i) { version { name metadata tags description } }
 }`;
@@ -71,7 +75,9 @@ interface Case {
 const CASES: Record<string, Case> = {
   'a model description': {
     query: `mutation($i: UpdateModelInput!) { updateModel(input: $i) { model { id } } }`,
-    variables: (bad) => ({ i: { registry: REG, model: 'm', description: bad } }),
+    variables: (bad) => ({
+      i: { registry: REG, model: 'm', description: bad },
+    }),
     field: 'i.description',
   },
   'a registry name': {
@@ -84,13 +90,29 @@ const CASES: Record<string, Case> = {
     variables: (bad) => ({ i: { registry: REG, name: bad } }),
     field: 'i.name',
   },
-  'a run name': { query: CREATE_RUN, variables: (bad) => ({ i: { registry: REG, name: bad } }), field: 'i.name' },
+  'a run name': {
+    query: CREATE_RUN,
+    variables: (bad) => ({ i: { registry: REG, name: bad } }),
+    field: 'i.name',
+  },
   'an alias reason': {
     query: SET_ALIAS,
-    variables: (bad) => ({ i: { registry: REG, model: 'm', alias: 'staging', version: 'v0', reason: bad } }),
+    variables: (bad) => ({
+      i: {
+        registry: REG,
+        model: 'm',
+        alias: 'staging',
+        version: 'v0',
+        reason: bad,
+      },
+    }),
     field: 'i.reason',
   },
-  'a tag': { query: LINK, variables: (bad) => linkOf({ tags: ['ok', bad] }), field: 'i.tags[1]' },
+  'a tag': {
+    query: LINK,
+    variables: (bad) => linkOf({ tags: ['ok', bad] }),
+    field: 'i.tags[1]',
+  },
   'an artifact file path': {
     query: LINK,
     variables: (bad) => linkOf({ artifact: { ...artifact(), files: [{ path: bad }] } }),
@@ -108,7 +130,9 @@ const CASES: Record<string, Case> = {
   },
   'a run config key': {
     query: CREATE_RUN,
-    variables: (bad) => ({ i: { registry: REG, name: 'r', config: { [bad]: true } } }),
+    variables: (bad) => ({
+      i: { registry: REG, name: 'r', config: { [bad]: true } },
+    }),
     field: 'i.config[BAD]',
   },
   'a role subject': {
@@ -152,7 +176,11 @@ it("refuses a lone surrogate in a string literal of the document (graphql-js's l
 
 describe('characters outside the Basic Multilingual Plane', () => {
   it('are kept as sent in descriptions, tags, metadata keys and values, run names and alias reasons', async () => {
-    const fields = { description: EMOJI, tags: ['🚀', 'ok'], metadata: { [EMOJI]: EMOJI, list: ['😀'] } };
+    const fields = {
+      description: EMOJI,
+      tags: ['🚀', 'ok'],
+      metadata: { [EMOJI]: EMOJI, list: ['😀'] },
+    };
     const version = await link(fields);
     expect(version).toMatchObject(fields);
     const GET = `query($r: String!, $v: String!) {
@@ -160,11 +188,23 @@ describe('characters outside the Basic Multilingual Plane', () => {
     }`;
     expect((await s.ok(GET, { r: REG, v: version.name })).modelVersion).toEqual(fields);
 
-    const run = (await s.ok(CREATE_RUN, { i: { registry: REG, name: EMOJI, config: { '🔑': '🚀' } } })).createRun.run;
+    const run = (
+      await s.ok(CREATE_RUN, {
+        i: { registry: REG, name: EMOJI, config: { '🔑': '🚀' } },
+      })
+    ).createRun.run;
     const node = (await s.ok(`query($id: ID!) { node(id: $id) { ... on Run { name config } } }`, { id: run.id })).node;
     expect(node).toEqual({ name: EMOJI, config: { '🔑': '🚀' } });
 
-    await s.ok(SET_ALIAS, { i: { registry: REG, model: 'm', alias: 'emoji', version: version.name, reason: EMOJI } });
+    await s.ok(SET_ALIAS, {
+      i: {
+        registry: REG,
+        model: 'm',
+        alias: 'emoji',
+        version: version.name,
+        reason: EMOJI,
+      },
+    });
     const HISTORY = `query($r: String!) {
       model(registry: $r, name: "m") { aliasHistory(alias: "emoji", first: 1) { edges { node { reason } } } }
     }`;

@@ -22,7 +22,11 @@ const bytes = {
   config: Buffer.from('{"layers": 12}'),
   tokenizer: Buffer.from('tokenizer vocabulary'),
 };
-const file = (path: string, body: Buffer) => ({ path, digest: sha256(body), sizeBytes: body.length });
+const file = (path: string, body: Buffer) => ({
+  path,
+  digest: sha256(body),
+  sizeBytes: body.length,
+});
 
 async function put(body: Buffer, as = 'mona', registry = R) {
   const r = await blobRequest(base, 'PUT', `/v1/registries/${registry}/blobs/${sha256(body)}`, {
@@ -73,14 +77,19 @@ it('links uploaded files as a version whose digest is the sha256 of the canonica
   expect(version.artifact.files.map((f: { path: string }) => f.path)).toEqual(['config.json', 'model/weights.bin']);
   // The version's id in the URL counts each download for this version.
   expect(version.files).toEqual([
-    { path: 'config.json', downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.config)}?version=${version.id}` },
+    {
+      path: 'config.json',
+      downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.config)}?version=${version.id}`,
+    },
     {
       path: 'model/weights.bin',
       downloadUrl: `/v1/registries/${R}/blobs/${sha256(bytes.weights)}?version=${version.id}`,
     },
   ]);
   // Now a viewer of the registry may download them: a version links them.
-  const down = await blobRequest(base, 'GET', version.files[1].downloadUrl, { token: tokens.vera });
+  const down = await blobRequest(base, 'GET', version.files[1].downloadUrl, {
+    token: tokens.vera,
+  });
   expect([down.status, down.received.digest]).toEqual([200, sha256(bytes.weights)]);
 });
 
@@ -109,7 +118,9 @@ it('refuses files that are not uploaded, naming them, and writes nothing', async
   const before = await versionCount();
   const r = await link({
     model: 'never-created',
-    artifact: { files: [file('weights.bin', bytes.weights), file('tokenizer.json', bytes.tokenizer)] },
+    artifact: {
+      files: [file('weights.bin', bytes.weights), file('tokenizer.json', bytes.tokenizer)],
+    },
   });
   expect(codeOf(r)).toBe('BAD_USER_INPUT');
   expect(r.errors![0].message).toContain('"tokenizer.json"');
@@ -121,7 +132,10 @@ it('refuses files that are not uploaded, naming them, and writes nothing', async
 
 it('treats a blob stored for another registry by someone else as missing: a digest alone gives no access', async () => {
   await put(bytes.tokenizer, 'otto', OTHER);
-  const r = await link({ model: 'm3', artifact: { files: [file('tokenizer.json', bytes.tokenizer)] } });
+  const r = await link({
+    model: 'm3',
+    artifact: { files: [file('tokenizer.json', bytes.tokenizer)] },
+  });
   expect(codeOf(r)).toBe('BAD_USER_INPUT');
   expect(r.errors![0].message).toContain('"tokenizer.json"');
 });
@@ -140,7 +154,10 @@ it("refuses a size that is not the stored blob's, and a digest or size that is n
     artifact: { files: [file('c.json', bytes.config)], digest: sha256('nope') },
   });
   expect(codeOf(wrongDigest)).toBe('BAD_USER_INPUT');
-  const wrongTotal = await link({ model: 'm4', artifact: { files: [file('c.json', bytes.config)], sizeBytes: 5 } });
+  const wrongTotal = await link({
+    model: 'm4',
+    artifact: { files: [file('c.json', bytes.config)], sizeBytes: 5 },
+  });
   expect(codeOf(wrongTotal)).toBe('BAD_USER_INPUT');
 });
 
@@ -163,15 +180,27 @@ it.each([
 it('keeps linking by uri alone, with no download URLs, and refuses registry:// URIs from clients', async () => {
   const r = await link({
     model: 'm6',
-    artifact: { uri: 's3://bucket/m6', digest: sha256('m6'), sizeBytes: 3, files: [{ path: 'x.bin' }] },
+    artifact: {
+      uri: 's3://bucket/m6',
+      digest: sha256('m6'),
+      sizeBytes: 3,
+      files: [{ path: 'x.bin' }],
+    },
   });
   expect(r.errors).toBeUndefined();
   expect(r.data.linkModelVersion.version.files).toEqual([{ path: 'x.bin', downloadUrl: null }]);
   const forged = await link({
     model: 'm6',
-    artifact: { uri: `registry://${R}/m1@${sha256('x')}`, digest: sha256('x'), sizeBytes: 1 },
+    artifact: {
+      uri: `registry://${R}/m1@${sha256('x')}`,
+      digest: sha256('x'),
+      sizeBytes: 1,
+    },
   });
   expect(codeOf(forged)).toBe('BAD_USER_INPUT');
-  const noDigest = await link({ model: 'm6', artifact: { uri: 's3://bucket/m6' } });
+  const noDigest = await link({
+    model: 'm6',
+    artifact: { uri: 's3://bucket/m6' },
+  });
   expect(codeOf(noDigest)).toBe('BAD_USER_INPUT');
 });

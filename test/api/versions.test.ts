@@ -48,7 +48,12 @@ describe('model versions', () => {
   });
   async function link(registry: string, model: string, extra: Record<string, unknown> = {}) {
     const data = await s.ok(LINK, {
-      i: { registry, model, artifact: artifact(`${registry}/${model}/${Math.random()}`), ...extra },
+      i: {
+        registry,
+        model,
+        artifact: artifact(`${registry}/${model}/${Math.random()}`),
+        ...extra,
+      },
     });
     return data.linkModelVersion;
   }
@@ -121,7 +126,11 @@ describe('model versions', () => {
           digest: digestOf('resnet-v0'),
           sizeBytes: 123_456,
           files: [
-            { path: 'model.safetensors', digest: digestOf('weights'), sizeBytes: 120_000 },
+            {
+              path: 'model.safetensors',
+              digest: digestOf('weights'),
+              sizeBytes: 120_000,
+            },
             { path: 'config/config.json', digest: null, sizeBytes: null },
           ],
         },
@@ -132,7 +141,12 @@ describe('model versions', () => {
           nothing: null,
           ok: true,
         },
-        metrics: { accuracy: 0.9731, loss: 0.0421, 'val/top-5': 99, epochs: 12 },
+        metrics: {
+          accuracy: 0.9731,
+          loss: 0.0421,
+          'val/top-5': 99,
+          epochs: 12,
+        },
         tags: ['vision', 'baseline'],
         description: 'ResNet-50 – trained on ImageNet ✓',
       };
@@ -146,7 +160,11 @@ describe('model versions', () => {
           digest: digestOf('resnet-v0'),
           sizeBytes: 123_456,
           files: [
-            { path: 'model.safetensors', digest: digestOf('weights'), sizeBytes: 120_000 },
+            {
+              path: 'model.safetensors',
+              digest: digestOf('weights'),
+              sizeBytes: 120_000,
+            },
             { path: 'config/config.json', digest: null, sizeBytes: null },
           ],
         },
@@ -169,7 +187,13 @@ describe('model versions', () => {
     it('round-trips an artifact size above 2^31 bytes', async () => {
       const reg = await newRegistry();
       const payload = (
-        await s.ok(LINK, { i: { registry: reg, model: 'llm', artifact: artifact('llm', 5_000_000_000) } })
+        await s.ok(LINK, {
+          i: {
+            registry: reg,
+            model: 'llm',
+            artifact: artifact('llm', 5_000_000_000),
+          },
+        })
       ).linkModelVersion;
       expect(payload.version.artifact.sizeBytes).toBe(5_000_000_000);
       const read = (await s.ok(GET, { r: reg, m: 'llm', ref: 'v0' })).modelVersion;
@@ -179,13 +203,20 @@ describe('model versions', () => {
     it('defaults metadata, metrics and tags to empty and description to null', async () => {
       const reg = await newRegistry();
       const payload = await link(reg, 'bare');
-      expect(payload.version).toMatchObject({ metadata: {}, metrics: {}, tags: [], description: null });
+      expect(payload.version).toMatchObject({
+        metadata: {},
+        metrics: {},
+        tags: [],
+        description: null,
+      });
       expect(payload.version.artifact.files).toEqual([]);
     });
 
     it('applies the aliases given with the link in the same call', async () => {
       const reg = await newRegistry();
-      const payload = await link(reg, 'mnist', { aliases: ['staging', 'candidate'] });
+      const payload = await link(reg, 'mnist', {
+        aliases: ['staging', 'candidate'],
+      });
       expect([...payload.version.aliases].sort()).toEqual(['candidate', 'latest', 'staging']);
       const staging = await s.ok(GET, { r: reg, m: 'mnist', ref: 'staging' });
       expect(staging.modelVersion.id).toBe(payload.version.id);
@@ -197,15 +228,33 @@ describe('model versions', () => {
     const cases: [string, Record<string, unknown>][] = [
       [
         'a digest without the sha256: prefix',
-        { artifact: { ...artifact('x'), digest: digestOf('x').slice('sha256:'.length) } },
+        {
+          artifact: {
+            ...artifact('x'),
+            digest: digestOf('x').slice('sha256:'.length),
+          },
+        },
       ],
       ['a digest of 63 hex digits', { artifact: { ...artifact('x'), digest: digestOf('x').slice(0, -1) } }],
       ['a digest of 65 hex digits', { artifact: { ...artifact('x'), digest: `${digestOf('x')}0` } }],
       [
         'a digest in upper-case hex',
-        { artifact: { ...artifact('x'), digest: `sha256:${digestOf('x').slice(7).toUpperCase()}` } },
+        {
+          artifact: {
+            ...artifact('x'),
+            digest: `sha256:${digestOf('x').slice(7).toUpperCase()}`,
+          },
+        },
       ],
-      ['an md5: digest', { artifact: { ...artifact('x'), digest: 'md5:9e107d9d372bb6826bd81d3542a419d6' } }],
+      [
+        'an md5: digest',
+        {
+          artifact: {
+            ...artifact('x'),
+            digest: 'md5:9e107d9d372bb6826bd81d3542a419d6',
+          },
+        },
+      ],
       ['a digest with non-hex characters', { artifact: { ...artifact('x'), digest: `sha256:${'g'.repeat(64)}` } }],
       ['a negative size', { artifact: { ...artifact('x'), sizeBytes: -1 } }],
       ['a non-integer size', { artifact: { ...artifact('x'), sizeBytes: 1.5 } }],
@@ -244,7 +293,12 @@ describe('model versions', () => {
       ['an artifact file with an absolute path', { artifact: { ...artifact('x'), files: [{ path: '/etc/passwd' }] } }],
       [
         'an artifact file with a bad digest',
-        { artifact: { ...artifact('x'), files: [{ path: 'model.pt', digest: 'sha256:abc' }] } },
+        {
+          artifact: {
+            ...artifact('x'),
+            files: [{ path: 'model.pt', digest: 'sha256:abc' }],
+          },
+        },
       ],
       ['the alias latest in aliases', { aliases: ['latest'] }],
       ['a version name in aliases', { aliases: ['v3'] }],
@@ -256,7 +310,9 @@ describe('model versions', () => {
     it.each(cases)('refuses %s with BAD_USER_INPUT', async (_what, override) => {
       const reg = await newRegistry();
       const before = await rowCounts();
-      const r = await s.gql(LINK, { i: { registry: reg, model: 'fresh', ...good(), ...override } });
+      const r = await s.gql(LINK, {
+        i: { registry: reg, model: 'fresh', ...good(), ...override },
+      });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       expect(r.data?.linkModelVersion ?? null).toBeNull();
       expect(await rowCounts()).toEqual(before);
@@ -264,8 +320,13 @@ describe('model versions', () => {
 
     it('names the accepted schemes when it refuses an artifact uri', async () => {
       const evil = { ...artifact('x'), uri: 'javascript:alert(1)' };
-      const r = await s.gql(LINK, { i: { registry: await newRegistry(), model: 'fresh', artifact: evil } });
-      expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'artifact.uri' });
+      const r = await s.gql(LINK, {
+        i: { registry: await newRegistry(), model: 'fresh', artifact: evil },
+      });
+      expect(r.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'artifact.uri',
+      });
       const refusal = /^artifact\.uri has the scheme "javascript:", which is not accepted: use one of s3:, .*file:/;
       expect(r.errors![0].message).toMatch(refusal);
     });
@@ -300,7 +361,11 @@ describe('model versions', () => {
         'file:///srv/models/k',
       ];
       for (const [i, uri] of uris.entries()) {
-        const input = { registry: reg, model: 'schemes', artifact: { ...artifact(`scheme-${i}`), uri } };
+        const input = {
+          registry: reg,
+          model: 'schemes',
+          artifact: { ...artifact(`scheme-${i}`), uri },
+        };
         const linked = await s.ok(LINK, { i: input });
         expect(linked.linkModelVersion.version.artifact.uri).toBe(uri);
       }
@@ -340,7 +405,9 @@ describe('model versions', () => {
     it('answers NOT_FOUND for an unknown registry and creates no model', async () => {
       const model = `orphan-${++seq}`;
       const before = await rowCounts();
-      const r = await s.gql(LINK, { i: { registry: 'no-such-registry', model, artifact: artifact('z') } });
+      const r = await s.gql(LINK, {
+        i: { registry: 'no-such-registry', model, artifact: artifact('z') },
+      });
       expect(codeOf(r)).toBe('NOT_FOUND');
       expect(await rowCounts()).toEqual(before);
       const found = await s.db.ds.query(`SELECT COUNT(*) AS n FROM registered_model WHERE name = ?`, [model]);
@@ -351,7 +418,12 @@ describe('model versions', () => {
   describe('idempotencyKey', () => {
     it('returns the same version for the same key, marks it replayed and creates nothing', async () => {
       const reg = await newRegistry();
-      const input = { registry: reg, model: 'mnist', artifact: artifact('idem'), idempotencyKey: 'run-42/attempt' };
+      const input = {
+        registry: reg,
+        model: 'mnist',
+        artifact: artifact('idem'),
+        idempotencyKey: 'run-42/attempt',
+      };
       const first = (await s.ok(LINK, { i: input })).linkModelVersion;
       expect(first.replayed).toBe(false);
       expect(first.modelCreated).toBe(true);
@@ -370,7 +442,12 @@ describe('model versions', () => {
 
     it('replays a key that is not the newest link without moving latest', async () => {
       const reg = await newRegistry();
-      const input = { registry: reg, model: 'mnist', artifact: artifact('idem-old'), idempotencyKey: 'old-key' };
+      const input = {
+        registry: reg,
+        model: 'mnist',
+        artifact: artifact('idem-old'),
+        idempotencyKey: 'old-key',
+      };
       const first = (await s.ok(LINK, { i: input })).linkModelVersion;
       const newer = await link(reg, 'mnist');
       const before = await rowCounts();
@@ -385,10 +462,22 @@ describe('model versions', () => {
 
     it('refuses the same key with a different artifact with CONFLICT and writes nothing', async () => {
       const reg = await newRegistry();
-      await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('one'), idempotencyKey: 'k1' } });
+      await s.ok(LINK, {
+        i: {
+          registry: reg,
+          model: 'mnist',
+          artifact: artifact('one'),
+          idempotencyKey: 'k1',
+        },
+      });
       const before = await rowCounts();
       const r = await s.gql(LINK, {
-        i: { registry: reg, model: 'mnist', artifact: artifact('two'), idempotencyKey: 'k1' },
+        i: {
+          registry: reg,
+          model: 'mnist',
+          artifact: artifact('two'),
+          idempotencyKey: 'k1',
+        },
       });
       expect(codeOf(r)).toBe('CONFLICT');
       expect(await rowCounts()).toEqual(before);
@@ -398,10 +487,24 @@ describe('model versions', () => {
     it('gives different keys different versions', async () => {
       const reg = await newRegistry();
       const a = (
-        await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'ka' } })
+        await s.ok(LINK, {
+          i: {
+            registry: reg,
+            model: 'mnist',
+            artifact: artifact('same'),
+            idempotencyKey: 'ka',
+          },
+        })
       ).linkModelVersion;
       const b = (
-        await s.ok(LINK, { i: { registry: reg, model: 'mnist', artifact: artifact('same'), idempotencyKey: 'kb' } })
+        await s.ok(LINK, {
+          i: {
+            registry: reg,
+            model: 'mnist',
+            artifact: artifact('same'),
+            idempotencyKey: 'kb',
+          },
+        })
       ).linkModelVersion;
       expect(b.replayed).toBe(false);
       expect(b.version.id).not.toBe(a.version.id);
@@ -411,10 +514,24 @@ describe('model versions', () => {
     it('scopes keys to one model', async () => {
       const reg = await newRegistry();
       const a = (
-        await s.ok(LINK, { i: { registry: reg, model: 'first', artifact: artifact('k'), idempotencyKey: 'shared' } })
+        await s.ok(LINK, {
+          i: {
+            registry: reg,
+            model: 'first',
+            artifact: artifact('k'),
+            idempotencyKey: 'shared',
+          },
+        })
       ).linkModelVersion;
       const b = (
-        await s.ok(LINK, { i: { registry: reg, model: 'second', artifact: artifact('k'), idempotencyKey: 'shared' } })
+        await s.ok(LINK, {
+          i: {
+            registry: reg,
+            model: 'second',
+            artifact: artifact('k'),
+            idempotencyKey: 'shared',
+          },
+        })
       ).linkModelVersion;
       expect(b.replayed).toBe(false);
       expect(b.modelCreated).toBe(true);
@@ -463,7 +580,9 @@ describe('model versions', () => {
       const reg = await newRegistry();
       await link(reg, 'mnist');
       await link(reg, 'mnist');
-      await s.ok(SET_ALIAS, { i: { registry: reg, model: 'mnist', alias: 'staging', version: 'v0' } });
+      await s.ok(SET_ALIAS, {
+        i: { registry: reg, model: 'mnist', alias: 'staging', version: 'v0' },
+      });
       const auditBefore = await auditCount(reg, 'mnist', 0, 'version.updated');
       const updated = (
         await s.ok(UPDATE, {
@@ -476,7 +595,11 @@ describe('model versions', () => {
           },
         })
       ).updateModelVersion.version;
-      expect(updated).toMatchObject({ number: 0, description: 'via alias', metrics: { accuracy: 0.9 } });
+      expect(updated).toMatchObject({
+        number: 0,
+        description: 'via alias',
+        metrics: { accuracy: 0.9 },
+      });
       expect(await auditCount(reg, 'mnist', 0, 'version.updated')).toBe(auditBefore + 1);
       expect(await auditCount(reg, 'mnist', 1, 'version.updated')).toBe(0);
       const v1 = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v1' })).modelVersion;
@@ -486,9 +609,17 @@ describe('model versions', () => {
 
     it('leaves fields that are not given unchanged', async () => {
       const reg = await newRegistry();
-      await link(reg, 'mnist', { description: 'keep', tags: ['keep'], metadata: { keep: true }, metrics: { keep: 1 } });
-      const updated = (await s.ok(UPDATE, { i: { registry: reg, model: 'mnist', version: 'v0', tags: ['new'] } }))
-        .updateModelVersion.version;
+      await link(reg, 'mnist', {
+        description: 'keep',
+        tags: ['keep'],
+        metadata: { keep: true },
+        metrics: { keep: 1 },
+      });
+      const updated = (
+        await s.ok(UPDATE, {
+          i: { registry: reg, model: 'mnist', version: 'v0', tags: ['new'] },
+        })
+      ).updateModelVersion.version;
       expect(updated).toMatchObject({
         description: 'keep',
         tags: ['new'],
@@ -517,7 +648,12 @@ describe('model versions', () => {
       const reg = await newRegistry();
       const linked = await link(reg, 'mnist');
       const r = await s.gql(UPDATE, {
-        i: { registry: reg, model: 'mnist', version: 'v0', artifact: artifact('other') },
+        i: {
+          registry: reg,
+          model: 'mnist',
+          version: 'v0',
+          artifact: artifact('other'),
+        },
       });
       expect(codeOf(r)).toBe('BAD_USER_INPUT');
       const read = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v0' })).modelVersion;
@@ -526,7 +662,10 @@ describe('model versions', () => {
 
     it('refuses metadata that is not an object and non-numeric metrics, changing nothing', async () => {
       const reg = await newRegistry();
-      const linked = await link(reg, 'mnist', { metadata: { a: 1 }, metrics: { accuracy: 0.5 } });
+      const linked = await link(reg, 'mnist', {
+        metadata: { a: 1 },
+        metrics: { accuracy: 0.5 },
+      });
       const before = await rowCounts();
       for (const bad of [
         { metadata: [1] },
@@ -536,7 +675,13 @@ describe('model versions', () => {
         { metrics: { ok: false } },
       ]) {
         const r = await s.gql(UPDATE, {
-          i: { registry: reg, model: 'mnist', version: 'v0', description: 'should not stick', ...bad },
+          i: {
+            registry: reg,
+            model: 'mnist',
+            version: 'v0',
+            description: 'should not stick',
+            ...bad,
+          },
         });
         expect(codeOf(r)).toBe('BAD_USER_INPUT');
       }
@@ -549,7 +694,9 @@ describe('model versions', () => {
       const reg = await newRegistry();
       await link(reg, 'mnist');
       for (const version of ['v7', 'production']) {
-        const r = await s.gql(UPDATE, { i: { registry: reg, model: 'mnist', version, description: 'x' } });
+        const r = await s.gql(UPDATE, {
+          i: { registry: reg, model: 'mnist', version, description: 'x' },
+        });
         expect(codeOf(r)).toBe('NOT_FOUND');
       }
     });
@@ -565,14 +712,23 @@ describe('model versions', () => {
 
     it('hides the version from versions by default and shows it with includeArchived', async () => {
       const { reg } = await threeVersions();
-      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } }))
-        .archiveModelVersion.version;
+      const archived = (
+        await s.ok(ARCHIVE, {
+          i: { registry: reg, model: 'mnist', version: 'v1' },
+        })
+      ).archiveModelVersion.version;
       expect(archived.number).toBe(1);
       expect(archived.archived).toBe(true);
       expect(Number.isNaN(Date.parse(archived.archivedAt))).toBe(false);
       expect(await numbersOf(reg, 'mnist')).toEqual([2, 0]);
       expect((await s.ok(VERSIONS, { r: reg, m: 'mnist' })).model.versions.totalCount).toBe(2);
-      const all = (await s.ok(VERSIONS, { r: reg, m: 'mnist', filter: { includeArchived: true } })).model.versions;
+      const all = (
+        await s.ok(VERSIONS, {
+          r: reg,
+          m: 'mnist',
+          filter: { includeArchived: true },
+        })
+      ).model.versions;
       expect(all.edges.map((e: any) => [e.node.number, e.node.archived])).toEqual([
         [2, false],
         [1, true],
@@ -583,8 +739,11 @@ describe('model versions', () => {
 
     it('keeps the archived version readable by version(ref) and node(id)', async () => {
       const { reg, vs } = await threeVersions();
-      const archived = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } }))
-        .archiveModelVersion.version;
+      const archived = (
+        await s.ok(ARCHIVE, {
+          i: { registry: reg, model: 'mnist', version: 'v1' },
+        })
+      ).archiveModelVersion.version;
       const byRef = await s.ok(
         `query($r: String!) { model(registry: $r, name: "mnist") { version(ref: "v1") { ${VERSION} } } }`,
         { r: reg },
@@ -596,18 +755,29 @@ describe('model versions', () => {
         `query($id: ID!) { node(id: $id) { id ... on ModelVersion { number archived archivedAt } } }`,
         { id: vs[1].id },
       );
-      expect(byId.node).toEqual({ id: vs[1].id, number: 1, archived: true, archivedAt: archived.archivedAt });
+      expect(byId.node).toEqual({
+        id: vs[1].id,
+        number: 1,
+        archived: true,
+        archivedAt: archived.archivedAt,
+      });
       const direct = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v1' })).modelVersion;
       expect(direct.archived).toBe(true);
     });
 
     it('is idempotent: archiving again keeps the first archivedAt and writes nothing', async () => {
       const { reg } = await threeVersions();
-      const first = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion
-        .version;
+      const first = (
+        await s.ok(ARCHIVE, {
+          i: { registry: reg, model: 'mnist', version: 'v1' },
+        })
+      ).archiveModelVersion.version;
       const before = await rowCounts();
-      const again = (await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v1' } })).archiveModelVersion
-        .version;
+      const again = (
+        await s.ok(ARCHIVE, {
+          i: { registry: reg, model: 'mnist', version: 'v1' },
+        })
+      ).archiveModelVersion.version;
       expect(again.archived).toBe(true);
       expect(again.archivedAt).toBe(first.archivedAt);
       expect(await rowCounts()).toEqual(before);
@@ -615,7 +785,9 @@ describe('model versions', () => {
 
     it('moves latest off an archived newest version and never reuses its number', async () => {
       const { reg, vs } = await threeVersions();
-      await s.ok(ARCHIVE, { i: { registry: reg, model: 'mnist', version: 'v2' } });
+      await s.ok(ARCHIVE, {
+        i: { registry: reg, model: 'mnist', version: 'v2' },
+      });
       const latest = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'latest' })).modelVersion;
       expect(latest.id).toBe(vs[1].id);
       const next = await link(reg, 'mnist');
@@ -634,7 +806,10 @@ describe('model versions', () => {
       const reg = await newRegistry();
       for (const [n, acc] of ACCURACY.entries()) {
         const metrics = acc === undefined ? { loss: n } : { accuracy: acc, loss: n };
-        await link(reg, 'ranked', { metrics, tags: n % 2 === 0 ? ['even'] : ['odd'] });
+        await link(reg, 'ranked', {
+          metrics,
+          tags: n % 2 === 0 ? ['even'] : ['odd'],
+        });
       }
       return reg;
     }
@@ -646,32 +821,44 @@ describe('model versions', () => {
     });
 
     it('orders by number ascending and descending', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'ASC' } })).toEqual([
-        0, 1, 2, 3, 4, 5, 6,
-      ]);
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'NUMBER', direction: 'DESC' } })).toEqual([
-        6, 5, 4, 3, 2, 1, 0,
-      ]);
+      expect(
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'NUMBER', direction: 'ASC' },
+        }),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'NUMBER', direction: 'DESC' },
+        }),
+      ).toEqual([6, 5, 4, 3, 2, 1, 0]);
     });
 
     it('orders by createdAt ascending and descending', async () => {
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'ASC' } })).toEqual([
-        0, 1, 2, 3, 4, 5, 6,
-      ]);
-      expect(await numbersOf(reg, 'ranked', { orderBy: { field: 'CREATED_AT', direction: 'DESC' } })).toEqual([
-        6, 5, 4, 3, 2, 1, 0,
-      ]);
+      expect(
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'CREATED_AT', direction: 'ASC' },
+        }),
+      ).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'CREATED_AT', direction: 'DESC' },
+        }),
+      ).toEqual([6, 5, 4, 3, 2, 1, 0]);
     });
 
     it('orders by a metric descending, versions without it last', async () => {
       expect(
-        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' } }),
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'DESC' },
+        }),
       ).toEqual([5, 2, 0, 6, 3, 4, 1]);
     });
 
     it('orders by a metric ascending, versions without it still last', async () => {
       expect(
-        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } }),
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' },
+        }),
       ).toEqual([3, 6, 0, 2, 5, 1, 4]);
     });
 
@@ -680,7 +867,13 @@ describe('model versions', () => {
       const totals: number[] = [];
       let after: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const data: any = await s.ok(VERSIONS, { r: reg, m: 'ranked', first, after, ...args });
+        const data: any = await s.ok(VERSIONS, {
+          r: reg,
+          m: 'ranked',
+          first,
+          after,
+          ...args,
+        });
         const conn: any = data.model.versions;
         totals.push(conn.totalCount);
         seen.push(...conn.edges.map((e: any) => e.node.number));
@@ -737,21 +930,35 @@ describe('model versions', () => {
     it('orders by a metric whose name has dots, dashes and slashes', async () => {
       const r2 = await newRegistry();
       for (const v of [0.2, 0.8, 0.5])
-        await link(r2, 'dotted', { metrics: { 'val/top-1.acc': v, 'val/top-1': 1 - v } });
+        await link(r2, 'dotted', {
+          metrics: { 'val/top-1.acc': v, 'val/top-1': 1 - v },
+        });
       expect(
-        await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1.acc', direction: 'DESC' } }),
+        await numbersOf(r2, 'dotted', {
+          orderBy: {
+            field: 'METRIC',
+            metric: 'val/top-1.acc',
+            direction: 'DESC',
+          },
+        }),
       ).toEqual([1, 2, 0]);
       expect(
-        await numbersOf(r2, 'dotted', { orderBy: { field: 'METRIC', metric: 'val/top-1', direction: 'DESC' } }),
+        await numbersOf(r2, 'dotted', {
+          orderBy: { field: 'METRIC', metric: 'val/top-1', direction: 'DESC' },
+        }),
       ).toEqual([0, 2, 1]);
     });
 
     it('orders by a metric no version has as by number', async () => {
       expect(
-        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'DESC' } }),
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'METRIC', metric: 'bleu', direction: 'DESC' },
+        }),
       ).toEqual([6, 5, 4, 3, 2, 1, 0]);
       expect(
-        await numbersOf(reg, 'ranked', { orderBy: { field: 'METRIC', metric: 'bleu', direction: 'ASC' } }),
+        await numbersOf(reg, 'ranked', {
+          orderBy: { field: 'METRIC', metric: 'bleu', direction: 'ASC' },
+        }),
       ).toEqual([0, 1, 2, 3, 4, 5, 6]);
     });
 
@@ -805,7 +1012,10 @@ describe('model versions', () => {
 
       it('refuses a forged cursor that decodes as JSON', async () => {
         const forged = Buffer.from(
-          JSON.stringify({ o: 'version:number:DESC', v: ['1; DROP TABLE model_version'] }),
+          JSON.stringify({
+            o: 'version:number:DESC',
+            v: ['1; DROP TABLE model_version'],
+          }),
         ).toString('base64url');
         expect(codeOf(await versionsOf(reg, 'ranked', { after: forged }))).toBe('BAD_USER_INPUT');
       });
@@ -813,7 +1023,10 @@ describe('model versions', () => {
       it('refuses a forged creation-time cursor whose time is out of range', async () => {
         for (const t of [1e20, -1e20, 1.5]) {
           const forged = Buffer.from(
-            JSON.stringify({ o: 'version:created:DESC', v: [t, '01a21a62-f115-7000-8728-4655e3896a82'] }),
+            JSON.stringify({
+              o: 'version:created:DESC',
+              v: [t, '01a21a62-f115-7000-8728-4655e3896a82'],
+            }),
           ).toString('base64url');
           const r = await versionsOf(reg, 'ranked', {
             after: forged,
@@ -844,9 +1057,13 @@ describe('model versions', () => {
       });
 
       it('refuses the metric order without a metric name', async () => {
-        expect(codeOf(await versionsOf(reg, 'ranked', { orderBy: { field: 'METRIC', direction: 'DESC' } }))).toBe(
-          'BAD_USER_INPUT',
-        );
+        expect(
+          codeOf(
+            await versionsOf(reg, 'ranked', {
+              orderBy: { field: 'METRIC', direction: 'DESC' },
+            }),
+          ),
+        ).toBe('BAD_USER_INPUT');
       });
     });
   });
@@ -858,12 +1075,18 @@ describe('model versions', () => {
       await link(reg, 'mnist');
       await link(reg, 'mnist');
       await link(reg, 'mnist');
-      await s.ok(SET_ALIAS, { i: { registry: reg, model: 'mnist', alias: 'staging', version: 'v1' } });
+      await s.ok(SET_ALIAS, {
+        i: { registry: reg, model: 'mnist', alias: 'staging', version: 'v1' },
+      });
     });
 
     it('resolves a version name', async () => {
       const v = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v0' })).modelVersion;
-      expect(v).toMatchObject({ number: 0, name: 'v0', fullName: `${reg}/mnist:v0` });
+      expect(v).toMatchObject({
+        number: 0,
+        name: 'v0',
+        fullName: `${reg}/mnist:v0`,
+      });
     });
 
     it('resolves latest to the newest version', async () => {
@@ -901,7 +1124,9 @@ describe('model versions', () => {
     it('treats "v-1" as an alias name: NOT_FOUND until set, then resolved', async () => {
       const r = await s.gql(GET, { r: reg, m: 'mnist', ref: 'v-1' });
       expect(codeOf(r)).toBe('NOT_FOUND');
-      await s.ok(SET_ALIAS, { i: { registry: reg, model: 'mnist', alias: 'v-1', version: 'v0' } });
+      await s.ok(SET_ALIAS, {
+        i: { registry: reg, model: 'mnist', alias: 'v-1', version: 'v0' },
+      });
       const v = (await s.ok(GET, { r: reg, m: 'mnist', ref: 'v-1' })).modelVersion;
       expect(v.number).toBe(0);
     });

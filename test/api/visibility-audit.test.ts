@@ -56,19 +56,32 @@ interface AuditNode {
 let seq = 0;
 const tokens: Record<string, Record<string, string>> = {};
 const as = async (subject: string, groups?: string[]) =>
-  (tokens[`${subject}:${groups?.join(',') ?? ''}`] ??= await s.as(subject, { groups, expiresIn: 3600 }));
+  (tokens[`${subject}:${groups?.join(',') ?? ''}`] ??= await s.as(subject, {
+    groups,
+    expiresIn: 3600,
+  }));
 const anonymous = { authorization: '' };
 
 /** A registry (made by TEST_ADMIN) with roles, and a model `m` with versions v0 and v1. */
 async function registryWith(
   label: string,
-  opts: { visibility?: string; roles?: Record<string, string>; model?: boolean } = {},
+  opts: {
+    visibility?: string;
+    roles?: Record<string, string>;
+    model?: boolean;
+  } = {},
 ) {
   const name = `va-${label}-${++seq}`;
-  const created = await s.ok(CREATE_REGISTRY, { i: { name, visibility: opts.visibility } });
+  const created = await s.ok(CREATE_REGISTRY, {
+    i: { name, visibility: opts.visibility },
+  });
   for (const [subject, role] of Object.entries(opts.roles ?? { [ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' }))
     await s.ok(GRANT, { i: { registry: name, subject, role } });
-  const ids = { registry: created.createRegistry.registry.id as string, model: '', version: '' };
+  const ids = {
+    registry: created.createRegistry.registry.id as string,
+    model: '',
+    version: '',
+  };
   if (opts.model !== false) {
     await s.ok(LINK, linkInput(name, 'm'));
     const v1 = await s.ok(LINK, linkInput(name, 'm'));
@@ -84,7 +97,11 @@ function linkInput(registry: string, model: string, aliases?: string[]) {
     i: {
       registry,
       model,
-      artifact: { uri: `s3://va/${registry}/${n}`, digest: digestOf(`va-${n}`), sizeBytes: n },
+      artifact: {
+        uri: `s3://va/${registry}/${n}`,
+        digest: digestOf(`va-${n}`),
+        sizeBytes: n,
+      },
       aliases,
     },
   };
@@ -162,7 +179,10 @@ describe('a RESTRICTED registry, to a caller without a role', () => {
     for (const [i, name] of names.entries()) {
       await s.ok(CREATE_REGISTRY, { i: { name } });
       // Interleaved by name, so a filter applied after the page would leave holes.
-      if (i % 2 === 0) await s.ok(GRANT, { i: { registry: name, subject: 'pat', role: 'VIEWER' } });
+      if (i % 2 === 0)
+        await s.ok(GRANT, {
+          i: { registry: name, subject: 'pat', role: 'VIEWER' },
+        });
     }
     const readable = names.filter((_, i) => i % 2 === 0);
     const pat = await as('pat');
@@ -229,7 +249,9 @@ describe('a RESTRICTED registry, to a caller without a role', () => {
 
 describe('an ORGANIZATION registry', () => {
   it('is readable by any authenticated caller and in their registries', async () => {
-    const { name, ids } = await registryWith('org', { visibility: 'ORGANIZATION' });
+    const { name, ids } = await registryWith('org', {
+      visibility: 'ORGANIZATION',
+    });
     const olive = await as(OUTSIDER);
     expect(expectOk(await s.gql(REGISTRY, { r: name }, olive)).registry).toEqual({
       id: ids.registry,
@@ -247,7 +269,9 @@ describe('an ORGANIZATION registry', () => {
   });
 
   it('forbids writes to a caller without a role, changing nothing', async () => {
-    const { name } = await registryWith('org-write', { visibility: 'ORGANIZATION' });
+    const { name } = await registryWith('org-write', {
+      visibility: 'ORGANIZATION',
+    });
     const olive = await as(OUTSIDER);
     await expectDenied('FORBIDDEN', () => s.gql(CREATE_MODEL, { i: { registry: name, name: 'sneaky' } }, olive));
     await expectDenied('FORBIDDEN', () => s.gql(LINK, linkInput(name, 'm'), olive));
@@ -262,7 +286,9 @@ describe('an ORGANIZATION registry', () => {
   });
 
   it('is still UNAUTHENTICATED to a caller without a token', async () => {
-    const { name, ids } = await registryWith('org-anon', { visibility: 'ORGANIZATION' });
+    const { name, ids } = await registryWith('org-anon', {
+      visibility: 'ORGANIZATION',
+    });
     expectCode(await s.gql(REGISTRY, { r: name }, anonymous), 'UNAUTHENTICATED');
     expectCode(await s.gql(MODEL, { r: name, m: 'm' }, anonymous), 'UNAUTHENTICATED');
     expectCode(await s.gql(NODE, { id: ids.registry }, anonymous), 'UNAUTHENTICATED');
@@ -270,7 +296,9 @@ describe('an ORGANIZATION registry', () => {
   });
 
   it('is NOT_FOUND to an outsider on the next request after an admin switches it to RESTRICTED, and back', async () => {
-    const { name, ids } = await registryWith('org-switch', { visibility: 'ORGANIZATION' });
+    const { name, ids } = await registryWith('org-switch', {
+      visibility: 'ORGANIZATION',
+    });
     const olive = await as(OUTSIDER);
     expectOk(await s.gql(REGISTRY, { r: name }, olive));
     expect(
@@ -313,7 +341,11 @@ describe('auditEvents', () => {
   let R: string;
   let R2: string;
   beforeAll(async () => {
-    R = (await registryWith('audit-r', { roles: { [R_ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' } })).name;
+    R = (
+      await registryWith('audit-r', {
+        roles: { [R_ADMIN]: 'ADMIN', [MEMBER]: 'MEMBER' },
+      })
+    ).name;
     R2 = (await registryWith('audit-r2', { roles: { otto: 'ADMIN' } })).name;
     expectOk(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'staging', version: 'v0' } }, await as(MEMBER)));
     expectOk(await s.gql(LINK, linkInput(R, 'other'), await as(MEMBER)));
@@ -349,7 +381,11 @@ describe('auditEvents', () => {
 
   it("shows a member none of the registry's events without a registry filter", async () => {
     const data = await s.ok(AUDIT, { first: 100 }, await as(MEMBER));
-    expect(data.auditEvents).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+    expect(data.auditEvents).toEqual({
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, endCursor: null },
+      edges: [],
+    });
     const own = await s.ok(AUDIT, { f: { actor: MEMBER } }, await as(MEMBER));
     expect(own.auditEvents.edges).toEqual([]);
   });
@@ -420,11 +456,18 @@ describe('auditEvents', () => {
     await sleep();
     expectOk(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'window-3', version: 'v1' } }, ada));
 
-    const inWindow = await allAudit(ada, { registry: R, since: t0.toISOString(), until: t1.toISOString() });
+    const inWindow = await allAudit(ada, {
+      registry: R,
+      since: t0.toISOString(),
+      until: t1.toISOString(),
+    });
     expect(inWindow.map((e) => e.after?.alias)).toEqual(['window-2', 'window-1']);
     const after = await allAudit(ada, { registry: R, since: t1.toISOString() });
     expect(after.map((e) => e.after?.alias)).toEqual(['window-3']);
-    const before = await allAudit(ada, { registry: R, until: t0.toISOString() });
+    const before = await allAudit(ada, {
+      registry: R,
+      until: t0.toISOString(),
+    });
     expect(before.some((e) => typeof e.after?.alias === 'string' && e.after.alias.startsWith('window-'))).toBe(false);
     // since is inclusive and until exclusive: an event's own time selects it as since, not as until.
     const [w1] = inWindow.slice(-1);
@@ -445,7 +488,11 @@ describe('auditEvents', () => {
     const [event] = (await allAudit(ada, { registry: R, action: 'alias.set' })).filter(
       (e) => e.after?.alias === 'traced',
     );
-    expect(event).toMatchObject({ action: 'alias.set', actor: { id: R_ADMIN }, requestId: 'audit-check-1' });
+    expect(event).toMatchObject({
+      action: 'alias.set',
+      actor: { id: R_ADMIN },
+      requestId: 'audit-check-1',
+    });
     // Requests made through the test support carry their own ids.
     const others = await allAudit(ada, { registry: R });
     expect(others.filter((e) => e.id !== event.id).every((e) => /^test-\d+-\d+$/.test(e.requestId ?? ''))).toBe(true);
@@ -540,8 +587,24 @@ describe('auditEvents', () => {
     expect(whole.map((e) => e.id).sort()).toEqual(rows.map((r) => r.id).sort());
     // A change made between pages is newer than the cursor: it neither repeats nor shifts later pages.
     const page1 = await s.ok(AUDIT, { f: { registry: R }, first: 5 }, ada);
-    expectOk(await s.gql(SET, { i: { registry: R, model: 'm', alias: 'between-pages', version: 'v1' } }, ada));
-    const page2 = await s.ok(AUDIT, { f: { registry: R }, first: 5, after: page1.auditEvents.pageInfo.endCursor }, ada);
+    expectOk(
+      await s.gql(
+        SET,
+        {
+          i: { registry: R, model: 'm', alias: 'between-pages', version: 'v1' },
+        },
+        ada,
+      ),
+    );
+    const page2 = await s.ok(
+      AUDIT,
+      {
+        f: { registry: R },
+        first: 5,
+        after: page1.auditEvents.pageInfo.endCursor,
+      },
+      ada,
+    );
     expect(page1.auditEvents.edges.map((e: { node: AuditNode }) => e.node.id)).toEqual(
       whole.slice(0, 5).map((e) => e.id),
     );
@@ -549,7 +612,10 @@ describe('auditEvents', () => {
       whole.slice(5, 10).map((e) => e.id),
     );
     const newest = (await s.ok(AUDIT, { f: { registry: R }, first: 1 }, ada)).auditEvents.edges[0].node;
-    expect(newest).toMatchObject({ action: 'alias.set', after: expect.objectContaining({ alias: 'between-pages' }) });
+    expect(newest).toMatchObject({
+      action: 'alias.set',
+      after: expect.objectContaining({ alias: 'between-pages' }),
+    });
   });
 
   it('offers no mutation that updates or deletes an audit event', async () => {

@@ -60,17 +60,31 @@ async function fixture(gql: Gql, url: string, extra: Record<string, unknown> = {
       i: {
         registry: reg,
         model: 'm',
-        artifact: { uri: `s3://m/${reg}/${v}`, digest: digestOf(`${reg}/${v}`), sizeBytes: 1 },
+        artifact: {
+          uri: `s3://m/${reg}/${v}`,
+          digest: digestOf(`${reg}/${v}`),
+          sizeBytes: 1,
+        },
       },
     });
-  const hook = (await ok(gql, CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'], ...extra } }))
-    .createWebhook;
-  return { reg, hookId: hook.webhook.id as string, secret: hook.secret as string };
+  const hook = (
+    await ok(gql, CREATE_HOOK, {
+      i: { registry: reg, url, events: ['ALIAS_SET'], ...extra },
+    })
+  ).createWebhook;
+  return {
+    reg,
+    hookId: hook.webhook.id as string,
+    secret: hook.secret as string,
+  };
 }
 const moveStaging = (gql: Gql, reg: string, version: string) =>
   ok(gql, SET, { i: { registry: reg, model: 'm', alias: 'staging', version } });
 async function deliveriesOf(gql: Gql, hookId: string) {
-  return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as { totalCount: number; edges: { node: any }[] };
+  return (await ok(gql, DELIVERIES, { id: hookId })).node.deliveries as {
+    totalCount: number;
+    edges: { node: any }[];
+  };
 }
 const types = (rs: Received[]) => rs.map((r) => r.json.type);
 /** The delivery of a webhook, once `done` holds for it. */
@@ -136,7 +150,11 @@ describe('retries', () => {
     const { reg, hookId } = await fixture(gql, url);
     await moveStaging(gql, reg, 'v1');
     const d = await settled(gql, hookId);
-    expect(d).toMatchObject({ status: 'FAILED', attempts: 3, lastResponseCode: null });
+    expect(d).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      lastResponseCode: null,
+    });
     expect(d.lastError).toMatch(/ECONNREFUSED/);
   });
 
@@ -163,7 +181,11 @@ describe('retries', () => {
     );
     const { reg, hookId } = await fixture(gql, rx.url);
     await moveStaging(gql, reg, 'v1');
-    expect(await settled(gql, hookId)).toMatchObject({ status: 'SUCCEEDED', attempts: 3, lastResponseCode: 204 });
+    expect(await settled(gql, hookId)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 3,
+      lastResponseCode: 204,
+    });
     expect(rx.received[1].at - rx.received[0].at).toBeGreaterThanOrEqual(1000);
   });
 
@@ -244,7 +266,9 @@ describe('the outbox across stops and restarts', () => {
         await slow;
         return { status: 200 };
       });
-      const { reg, hookId } = await fixture((q, v) => s.gql(q, v), rx.url, { events: ['ALIAS_SET'] });
+      const { reg, hookId } = await fixture((q, v) => s.gql(q, v), rx.url, {
+        events: ['ALIAS_SET'],
+      });
       await moveStaging((q, v) => s.gql(q, v), reg, 'v1');
       await rx.until((got) => got.length === 1);
       const stopping = s.app.dispatcher.stop();
@@ -333,7 +357,10 @@ describe('a stopping server', () => {
       // Several poll intervals (50 ms) while the request is still in flight.
       await new Promise((r) => setTimeout(r, 400));
       release();
-      expect((await ping).data.testWebhook.delivery).toEqual({ status: 'SUCCEEDED', lastError: null });
+      expect((await ping).data.testWebhook.delivery).toEqual({
+        status: 'SUCCEEDED',
+        lastError: null,
+      });
       await stopped;
       expect(rx.received).toHaveLength(1);
       expect(
@@ -378,7 +405,11 @@ describe('two dispatchers on one database', () => {
       expect(await s.app.dispatcher.outboxDepth()).toBe(N);
 
       const sent = [0, 0];
-      const env = { ...FAST, WEBHOOK_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '10000' };
+      const env = {
+        ...FAST,
+        WEBHOOK_CONCURRENCY: '2',
+        WEBHOOK_TIMEOUT_MS: '10000',
+      };
       for (const i of [0, 1]) {
         const logger = createLogger('debug', (line) => {
           if (line.includes('"webhook delivered"')) sent[i] += 1;
@@ -542,7 +573,10 @@ describe('retention', () => {
     Number((await s.db.ds.query(`SELECT COUNT(*) AS n FROM webhook_delivery WHERE ${where}`))[0].n);
 
   it('deletes deliveries finished more than WEBHOOK_DELIVERY_RETENTION_DAYS ago, 500 per statement, and keeps the rest', async () => {
-    const s = await startTestServer({ ...FAST, WEBHOOK_DELIVERY_RETENTION_DAYS: '2' });
+    const s = await startTestServer({
+      ...FAST,
+      WEBHOOK_DELIVERY_RETENTION_DAYS: '2',
+    });
     try {
       const gql: Gql = (q, v) => s.gql(q, v);
       const { hookId } = await fixture(gql, 'https://hooks.example.com/retention');
@@ -552,7 +586,10 @@ describe('retention', () => {
       const webhookId = fromGlobalId(hookId).id;
       const old = new Date(Date.now() - 5 * 86_400_000);
       await s.db.ds.manager.insert(WebhookDeliveryEntity, [
-        { ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old), nextAttemptAt: null },
+        {
+          ...newDelivery(webhookId, `evt_${uuidv7()}`, 'alias.set', {}, old),
+          nextAttemptAt: null,
+        },
       ]);
 
       expect(
@@ -649,11 +686,17 @@ describe('URL safety at the moment of connecting', () => {
       const port = new URL(rx.url).port;
       const gqlA: Gql = (q, v) => a.gql(q, v);
       const { reg, hookId: byName } = await fixture(gqlA, `http://localhost:${port}/hooks`);
-      const byIp = (await ok(gqlA, CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'] } }))
-        .createWebhook.webhook.id;
+      const byIp = (
+        await ok(gqlA, CREATE_HOOK, {
+          i: { registry: reg, url: rx.url, events: ['ALIAS_SET'] },
+        })
+      ).createWebhook.webhook.id;
       await moveStaging(gqlA, reg, 'v1');
 
-      b = await startInstance(a, { ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+      b = await startInstance(a, {
+        ...FAST,
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+      });
       const gqlB: Gql = (q, v) => b!.gql(q, v);
       for (const url of [
         rx.url,
@@ -664,7 +707,9 @@ describe('URL safety at the moment of connecting', () => {
         'http://[fe80::1]/',
         'http://2130706433/',
       ]) {
-        const r = await b.gql(CREATE_HOOK, { i: { registry: reg, url, events: ['ALIAS_SET'] } });
+        const r = await b.gql(CREATE_HOOK, {
+          i: { registry: reg, url, events: ['ALIAS_SET'] },
+        });
         expect([url, codeOf(r as any)]).toEqual([url, 'BAD_USER_INPUT']);
         expect(r.errors![0].message).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
       }
@@ -716,8 +761,11 @@ describe('settings', () => {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
       expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
     }
-    expect(() => loadConfig({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '1000' })).toThrow(
-      /^WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS/,
-    );
+    expect(() =>
+      loadConfig({
+        WEBHOOK_BACKOFF_BASE_MS: '5000',
+        WEBHOOK_BACKOFF_MAX_MS: '1000',
+      }),
+    ).toThrow(/^WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS/);
   });
 });

@@ -65,18 +65,29 @@ async function link(reg: string, model = 'm', extra: Record<string, unknown> = {
       i: {
         registry: reg,
         model,
-        artifact: { uri: `s3://models/${model}/${n}`, digest: digestOf(`${reg}/${n}`), sizeBytes: 1000 + n },
+        artifact: {
+          uri: `s3://models/${model}/${n}`,
+          digest: digestOf(`${reg}/${n}`),
+          sizeBytes: 1000 + n,
+        },
         ...extra,
       },
     })
-  ).linkModelVersion as { version: { id: string; name: string }; model: { id: string } };
+  ).linkModelVersion as {
+    version: { id: string; name: string };
+    model: { id: string };
+  };
 }
 async function hook(
   reg: string,
   url: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ id: string; secret: string }> {
-  const r = (await s.ok(CREATE_HOOK, { i: { registry: reg, url, events: ALL, ...extra } })).createWebhook;
+  const r = (
+    await s.ok(CREATE_HOOK, {
+      i: { registry: reg, url, events: ALL, ...extra },
+    })
+  ).createWebhook;
   return { id: r.webhook.id, secret: r.secret ?? (extra.secret as string) };
 }
 async function deliveries(hookId: string, args: Record<string, unknown> = { first: 100 }) {
@@ -106,7 +117,15 @@ describe('events', () => {
     await s.ok(
       `mutation { updateModelVersion(input: {registry: "${reg}", model: "m", version: "v1", metrics: {acc: 0.95}}) { version { id } } }`,
     );
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0', reason: 'rollback' } });
+    await s.ok(SET, {
+      i: {
+        registry: reg,
+        model: 'm',
+        alias: 'staging',
+        version: 'v0',
+        reason: 'rollback',
+      },
+    });
     await s.ok(`mutation { removeAlias(input: {registry: "${reg}", model: "m", alias: "staging"}) { alias } }`);
     await s.ok(
       `mutation { grantRole(input: {registry: "${reg}", subject: "alice", role: MEMBER}) { binding { role } } }`,
@@ -170,7 +189,12 @@ describe('events', () => {
     });
     expect(new Date(move.occurredAt).toISOString()).toBe(move.occurredAt);
     const [set] = byType('alias.set').filter((p) => !p.previousVersion);
-    expect(set).toMatchObject({ ...common, alias: 'staging', version: ref(v1, 1), previousVersion: null });
+    expect(set).toMatchObject({
+      ...common,
+      alias: 'staging',
+      version: ref(v1, 1),
+      previousVersion: null,
+    });
     expect(byType('alias.removed')[0]).toMatchObject({
       ...common,
       alias: 'staging',
@@ -178,7 +202,12 @@ describe('events', () => {
       previousVersion: ref(v0, 0),
       data: { reason: null },
     });
-    expect(byType('model.created')[0]).toMatchObject({ ...common, version: null, alias: null, previousVersion: null });
+    expect(byType('model.created')[0]).toMatchObject({
+      ...common,
+      version: null,
+      alias: null,
+      previousVersion: null,
+    });
     expect(byType('model.updated')[0].data).toEqual({
       changed: ['description'],
       before: { description: null },
@@ -192,14 +221,21 @@ describe('events', () => {
     );
     expect(byType('version.updated')[0]).toMatchObject({
       version: ref(v1, 1),
-      data: { changed: ['metrics'], before: { metrics: { acc: 0.9 } }, after: { metrics: { acc: 0.95 } } },
+      data: {
+        changed: ['metrics'],
+        before: { metrics: { acc: 0.9 } },
+        after: { metrics: { acc: 0.95 } },
+      },
     });
     expect(byType('role.granted')[0]).toMatchObject({
       registry: { id: regId },
       model: null,
       data: { subject: 'alice', role: 'MEMBER', previousRole: null },
     });
-    expect(byType('role.revoked')[0].data).toEqual({ subject: 'alice', role: 'MEMBER' });
+    expect(byType('role.revoked')[0].data).toEqual({
+      subject: 'alice',
+      role: 'MEMBER',
+    });
     expect(byType('version.archived')[0].version).toEqual(ref(v0, 0));
 
     const list = await deliveries(hookId);
@@ -215,7 +251,10 @@ describe('events', () => {
     ).toBe(true);
     // Newest first, keyset pages.
     const page1 = await deliveries(hookId, { first: 5 });
-    const page2 = await deliveries(hookId, { first: 100, after: page1.pageInfo.endCursor });
+    const page2 = await deliveries(hookId, {
+      first: 100,
+      after: page1.pageInfo.endCursor,
+    });
     expect(page1.pageInfo.hasNextPage).toBe(true);
     expect([...page1.edges, ...page2.edges].map((e: any) => e.node.id)).toEqual(list.edges.map((e: any) => e.node.id));
     expect(list.edges.at(-1).node.event).toBe('model.created');
@@ -228,7 +267,10 @@ describe('events', () => {
     const rx = await receiver();
     const slack = await receiver();
     await hook(reg, rx.url, { events: ['REGISTRY_UPDATED'] });
-    await hook(reg, slack.url, { events: ['REGISTRY_UPDATED'], format: 'SLACK' });
+    await hook(reg, slack.url, {
+      events: ['REGISTRY_UPDATED'],
+      format: 'SLACK',
+    });
     const UPDATE = `mutation($i: UpdateRegistryInput!) { updateRegistry(input: $i) { registry { visibility } } }`;
     await s.ok(UPDATE, { i: { registry: reg, visibility: 'ORGANIZATION' } });
     await s.ok(UPDATE, { i: { registry: reg, visibility: 'ORGANIZATION' } });
@@ -238,7 +280,11 @@ describe('events', () => {
       registry: { id: regId, name: reg },
       model: null,
       actor: { id: 'local-admin' },
-      data: { changed: ['visibility'], before: { visibility: 'RESTRICTED' }, after: { visibility: 'ORGANIZATION' } },
+      data: {
+        changed: ['visibility'],
+        before: { visibility: 'RESTRICTED' },
+        after: { visibility: 'ORGANIZATION' },
+      },
     });
     const text = `:gear: Registry *${reg}* updated by local-admin: \`visibility\``;
     expect(slack.received.map((r) => r.json.text)).toEqual([text]);
@@ -252,7 +298,10 @@ describe('events', () => {
     const rx = await receiver();
     const latestRx = await receiver();
     await hook(reg, rx.url);
-    await hook(reg, latestRx.url, { events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['latest'] } });
+    await hook(reg, latestRx.url, {
+      events: ['ALIAS_SET', 'ALIAS_REMOVED'],
+      filter: { aliases: ['latest'] },
+    });
     const { version } = await link(reg, 'fresh');
     await link(reg, 'fresh');
     await s.ok(
@@ -285,13 +334,23 @@ describe('events', () => {
     const modelA = await receiver();
     const production = await receiver();
     await hook(reg, aliasesOnly.url, { events: ['ALIAS_SET'] });
-    await hook(reg, modelA.url, { events: ['VERSION_LINKED', 'ALIAS_SET', 'ROLE_GRANTED'], filter: { models: ['a'] } });
-    await hook(reg, production.url, { events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['production'] } });
+    await hook(reg, modelA.url, {
+      events: ['VERSION_LINKED', 'ALIAS_SET', 'ROLE_GRANTED'],
+      filter: { models: ['a'] },
+    });
+    await hook(reg, production.url, {
+      events: ['ALIAS_SET', 'ALIAS_REMOVED'],
+      filter: { aliases: ['production'] },
+    });
 
     await link(reg, 'a');
     await link(reg, 'b');
-    await s.ok(SET, { i: { registry: reg, model: 'a', alias: 'staging', version: 'v1' } });
-    await s.ok(SET, { i: { registry: reg, model: 'b', alias: 'production', version: 'v1' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'a', alias: 'staging', version: 'v1' },
+    });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'b', alias: 'production', version: 'v1' },
+    });
     await s.ok(
       `mutation { grantRole(input: {registry: "${reg}", subject: "bob", role: VIEWER}) { binding { role } } }`,
     );
@@ -311,19 +370,28 @@ describe('events', () => {
     const reg = await registry('rename');
     await link(reg, 'old');
     const rx = await receiver();
-    await hook(reg, rx.url, { events: ['MODEL_UPDATED', 'VERSION_LINKED'], filter: { models: ['old'] } });
+    await hook(reg, rx.url, {
+      events: ['MODEL_UPDATED', 'VERSION_LINKED'],
+      filter: { models: ['old'] },
+    });
     await s.ok(`mutation { updateModel(input: {registry: "${reg}", model: "old", name: "new"}) { model { name } } }`);
     await link(reg, 'new');
     await drained();
     expect(types(rx.received)).toEqual(['model.updated']);
-    expect(rx.received[0].json.data).toEqual({ changed: ['name'], before: { name: 'old' }, after: { name: 'new' } });
+    expect(rx.received[0].json.data).toEqual({
+      changed: ['name'],
+      before: { name: 'old' },
+      after: { name: 'new' },
+    });
   });
 
   it('emits nothing for a denied or failed mutation', async () => {
     const reg = await registry('denied');
     await link(reg);
     await link(reg);
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'production', version: 'v0' },
+    });
     await s.ok(
       `mutation { grantRole(input: {registry: "${reg}", subject: "mia", role: MEMBER}) { binding { role } } }`,
     );
@@ -332,7 +400,20 @@ describe('events', () => {
     const mia = await s.as('mia');
 
     expect(
-      codeOf(await s.gql(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1' } }, mia)),
+      codeOf(
+        await s.gql(
+          SET,
+          {
+            i: {
+              registry: reg,
+              model: 'm',
+              alias: 'production',
+              version: 'v1',
+            },
+          },
+          mia,
+        ),
+      ),
     ).toBe('FORBIDDEN');
     expect(
       codeOf(
@@ -353,14 +434,24 @@ describe('events', () => {
     expect(
       codeOf(
         await s.gql(SET, {
-          i: { registry: reg, model: 'm', alias: 'production', version: 'v1', expectedVersion: 'v1' },
+          i: {
+            registry: reg,
+            model: 'm',
+            alias: 'production',
+            version: 'v1',
+            expectedVersion: 'v1',
+          },
         }),
       ),
     ).toBe('CONFLICT');
     expect(
       codeOf(
         await s.gql(LINK, {
-          i: { registry: reg, model: 'm', artifact: { uri: 's3://x', digest: 'sha256:nope', sizeBytes: 1 } },
+          i: {
+            registry: reg,
+            model: 'm',
+            artifact: { uri: 's3://x', digest: 'sha256:nope', sizeBytes: 1 },
+          },
         }),
       ),
     ).toBe('BAD_USER_INPUT');
@@ -374,7 +465,11 @@ describe('events', () => {
     ).toBe('NOT_FOUND');
     // A no-op write changes nothing and says so: no event either.
     expect(
-      (await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } })).setAlias.changed,
+      (
+        await s.ok(SET, {
+          i: { registry: reg, model: 'm', alias: 'production', version: 'v0' },
+        })
+      ).setAlias.changed,
     ).toBe(false);
     // Rows are written in the mutation's transaction: none exist now, before any delivery runs.
     expect((await deliveries(id)).totalCount).toBe(0);
@@ -397,13 +492,18 @@ describe('metrics', () => {
       );
     const reg = await registry('metrics');
     await link(reg);
-    const { id } = await hook(reg, 'https://hooks.example.com/metrics', { events: ['ALIAS_SET'], active: false });
+    const { id } = await hook(reg, 'https://hooks.example.com/metrics', {
+      events: ['ALIAS_SET'],
+      active: false,
+    });
     await drained();
     expect(await depth()).toBe(0);
     await s.ok(UPDATE_HOOK, { i: { webhook: id, active: true } });
     await s.app.dispatcher.stop();
     try {
-      await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+      await s.ok(SET, {
+        i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+      });
       expect(await depth()).toBe(1);
     } finally {
       await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
@@ -423,7 +523,9 @@ describe('cost of reading webhooks with their deliveries', () => {
     const rx = await receiver();
     for (let i = 0; i < 6; i++) await hook(reg, `${rx.url}/${i}`, { events: ['ALIAS_SET'] });
     for (const alias of ['staging', 'prod'])
-      await s.ok(SET, { i: { registry: reg, model: 'm', alias, version: 'v0' } });
+      await s.ok(SET, {
+        i: { registry: reg, model: 'm', alias, version: 'v0' },
+      });
     await drained();
     const cost = async (first: number) => {
       const r = await s.gql(PAGE, { r: reg, first });
@@ -447,7 +549,14 @@ describe('managing webhooks', () => {
     const reg = await registry('secret');
     const rx = await receiver();
     const created = (
-      await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], description: 'deploys' } })
+      await s.ok(CREATE_HOOK, {
+        i: {
+          registry: reg,
+          url: rx.url,
+          events: ['ALIAS_SET'],
+          description: 'deploys',
+        },
+      })
     ).createWebhook;
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(created.secret.slice(6), 'base64').length).toBe(32);
@@ -463,11 +572,22 @@ describe('managing webhooks', () => {
 
     const given = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
     const second = (
-      await s.ok(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: given } })
+      await s.ok(CREATE_HOOK, {
+        i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: given },
+      })
     ).createWebhook;
     expect(second.secret).toBeNull();
     expect(
-      codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: rx.url, events: ['ALIAS_SET'], secret: 'hunter2' } })),
+      codeOf(
+        await s.gql(CREATE_HOOK, {
+          i: {
+            registry: reg,
+            url: rx.url,
+            events: ['ALIAS_SET'],
+            secret: 'hunter2',
+          },
+        }),
+      ),
     ).toBe('BAD_USER_INPUT');
     expect(
       codeOf(
@@ -483,7 +603,9 @@ describe('managing webhooks', () => {
     ).toBe('BAD_USER_INPUT');
 
     await link(reg);
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+    });
     await s.ok(`mutation { testWebhook(input: {webhook: "${created.webhook.id}"}) { delivery { status } } }`);
     await drained();
     const everything = JSON.stringify([
@@ -518,8 +640,15 @@ describe('managing webhooks', () => {
     const url = 'https://deployer:pa55word@hooks.example.com/services/T0001/B0002/s3cr3tPathToken?token=qu3ryToken';
     const { id } = await hook(reg, url);
     expect((await s.ok(`{ node(id: "${id}") { ... on Webhook { url } } }`)).node.url).toBe(url);
-    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com/services/T0001/B0002/n3wS3cr3t' } });
-    await s.ok(UPDATE_HOOK, { i: { webhook: id, url: 'https://hooks.example.com' } });
+    await s.ok(UPDATE_HOOK, {
+      i: {
+        webhook: id,
+        url: 'https://hooks.example.com/services/T0001/B0002/n3wS3cr3t',
+      },
+    });
+    await s.ok(UPDATE_HOOK, {
+      i: { webhook: id, url: 'https://hooks.example.com' },
+    });
     await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`);
 
     const events = (
@@ -624,7 +753,9 @@ describe('managing webhooks', () => {
       'http://[::ffff:0:a9fe:a9fe]/',
       `https://example.com/${'x'.repeat(2100)}`,
     ]) {
-      const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url, events: ALL } });
+      const r = await s.gql(CREATE_HOOK, {
+        i: { registry: reg, url, events: ALL },
+      });
       expect([url.slice(0, 40), codeOf(r), r.errors?.[0]?.extensions?.field]).toEqual([
         url.slice(0, 40),
         'BAD_USER_INPUT',
@@ -632,12 +763,21 @@ describe('managing webhooks', () => {
       ]);
     }
     expect(
-      codeOf(await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://example.com/hook', events: [] } })),
+      codeOf(
+        await s.gql(CREATE_HOOK, {
+          i: { registry: reg, url: 'https://example.com/hook', events: [] },
+        }),
+      ),
     ).toBe('BAD_USER_INPUT');
     expect(
       codeOf(
         await s.gql(CREATE_HOOK, {
-          i: { registry: reg, url: 'https://example.com/hook', events: ALL, filter: { aliases: ['no spaces'] } },
+          i: {
+            registry: reg,
+            url: 'https://example.com/hook',
+            events: ALL,
+            filter: { aliases: ['no spaces'] },
+          },
         }),
       ),
     ).toBe('BAD_USER_INPUT');
@@ -646,7 +786,9 @@ describe('managing webhooks', () => {
   it('holds a registry to 50 webhooks', async () => {
     const reg = await registry('cap');
     for (let i = 0; i < 50; i++) await hook(reg, `https://hooks.example.com/${i}`);
-    const r = await s.gql(CREATE_HOOK, { i: { registry: reg, url: 'https://hooks.example.com/51', events: ALL } });
+    const r = await s.gql(CREATE_HOOK, {
+      i: { registry: reg, url: 'https://hooks.example.com/51', events: ALL },
+    });
     expect(codeOf(r)).toBe('CONFLICT');
     expect(r.errors![0].message).toMatch(/50 webhooks/);
   });
@@ -658,7 +800,12 @@ describe('managing webhooks', () => {
     const { id } = await hook(reg, rx.url, { events: ['ALIAS_SET'] });
     const updated = (
       await s.ok(UPDATE_HOOK, {
-        i: { webhook: id, events: ['ALIAS_SET', 'ALIAS_REMOVED'], filter: { aliases: ['staging'] }, active: false },
+        i: {
+          webhook: id,
+          events: ['ALIAS_SET', 'ALIAS_REMOVED'],
+          filter: { aliases: ['staging'] },
+          active: false,
+        },
       })
     ).updateWebhook;
     expect(updated).toEqual({
@@ -670,7 +817,9 @@ describe('managing webhooks', () => {
         filter: { models: null, aliases: ['staging'] },
       },
     });
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+    });
     expect((await deliveries(id)).totalCount).toBe(0);
 
     await s.ok(UPDATE_HOOK, { i: { webhook: id, active: true, filter: {} } });
@@ -694,11 +843,15 @@ describe('managing webhooks', () => {
     const reg = await registry('rotate');
     await link(reg);
     const rx = await receiver();
-    const { id, secret: old } = await hook(reg, rx.url, { events: ['ALIAS_SET'] });
+    const { id, secret: old } = await hook(reg, rx.url, {
+      events: ['ALIAS_SET'],
+    });
     const rotated = (await s.ok(UPDATE_HOOK, { i: { webhook: id, rotateSecret: true } })).updateWebhook.secret;
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(old);
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+    });
     const [r] = await rx.until((got) => got.length === 1);
     expect(String(r.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verify(rotated, r).type).toBe('alias.set');
@@ -707,9 +860,13 @@ describe('managing webhooks', () => {
 
     const given = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
     expect((await s.ok(UPDATE_HOOK, { i: { webhook: id, secret: given } })).updateWebhook.secret).toBeNull();
-    expect(codeOf(await s.gql(UPDATE_HOOK, { i: { webhook: id, secret: given, rotateSecret: true } }))).toBe(
-      'BAD_USER_INPUT',
-    );
+    expect(
+      codeOf(
+        await s.gql(UPDATE_HOOK, {
+          i: { webhook: id, secret: given, rotateSecret: true },
+        }),
+      ),
+    ).toBe('BAD_USER_INPUT');
   });
 
   it('deletes a webhook with its deliveries, and records the change in the audit log', async () => {
@@ -717,7 +874,9 @@ describe('managing webhooks', () => {
     await link(reg);
     const rx = await receiver();
     const { id } = await hook(reg, rx.url);
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+    });
     await drained();
     expect(
       (await s.ok(`mutation { deleteWebhook(input: {webhook: "${id}"}) { deletedWebhookId } }`)).deleteWebhook,
@@ -752,10 +911,23 @@ describe('formats, pings and redelivery', () => {
     const reg = await registry('slack');
     await link(reg);
     await link(reg);
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'production', version: 'v0' },
+    });
     const rx = await receiver();
-    const { secret } = await hook(reg, rx.url, { format: 'SLACK', events: ['ALIAS_SET'] });
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'production', version: 'v1', reason: 'better <acc>' } });
+    const { secret } = await hook(reg, rx.url, {
+      format: 'SLACK',
+      events: ['ALIAS_SET'],
+    });
+    await s.ok(SET, {
+      i: {
+        registry: reg,
+        model: 'm',
+        alias: 'production',
+        version: 'v1',
+        reason: 'better <acc>',
+      },
+    });
     const [r] = await rx.until((got) => got.length === 1);
     expect(Object.keys(r.json)).toEqual(['text']);
     expect(r.json.text).toBe(
@@ -766,7 +938,9 @@ describe('formats, pings and redelivery', () => {
 
   it('pings a webhook now, once, and reports how it went; a failed delivery can be redelivered with the same event id', async () => {
     const reg = await registry('ping');
-    const rx = await receiver((_r, n) => ({ status: n === 1 ? 200 : n === 2 ? 503 : 200 }));
+    const rx = await receiver((_r, n) => ({
+      status: n === 1 ? 200 : n === 2 ? 503 : 200,
+    }));
     const { id, secret } = await hook(reg, rx.url, { active: false });
     const TEST = `mutation($id: ID!) { testWebhook(input: {webhook: $id}) { delivery { id eventId event status attempts lastResponseCode lastError nextAttemptAt payload } } }`;
 
@@ -802,7 +976,11 @@ describe('formats, pings and redelivery', () => {
         { id: failed.id },
       )
     ).redeliverWebhookDelivery.delivery;
-    expect(again).toMatchObject({ eventId: failed.eventId, status: 'PENDING', attempts: 0 });
+    expect(again).toMatchObject({
+      eventId: failed.eventId,
+      status: 'PENDING',
+      attempts: 0,
+    });
     expect(again.id).not.toBe(failed.id);
     await rx.until((got) => got.length === 3);
     expect(rx.received.map((r) => r.headers['webhook-id'])).toEqual([ok.eventId, failed.eventId, failed.eventId]);
@@ -813,7 +991,12 @@ describe('formats, pings and redelivery', () => {
           `{ node(id: "${again.id}") { ... on WebhookDelivery { status attempts lastResponseCode webhook { id } } } }`,
         )
       ).node,
-    ).toEqual({ status: 'SUCCEEDED', attempts: 1, lastResponseCode: 200, webhook: { id } });
+    ).toEqual({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      lastResponseCode: 200,
+      webhook: { id },
+    });
     expect(
       codeOf(await s.gql(`mutation { redeliverWebhookDelivery(input: {delivery: "${id}"}) { delivery { id } } }`)),
     ).toBe('BAD_USER_INPUT');
@@ -824,7 +1007,9 @@ describe('formats, pings and redelivery', () => {
     await link(reg);
     const rx = await receiver(() => 'hang');
     const { id } = await hook(reg, rx.url, { events: ['ALIAS_SET'] });
-    await s.ok(SET, { i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' } });
+    await s.ok(SET, {
+      i: { registry: reg, model: 'm', alias: 'staging', version: 'v0' },
+    });
     const pending = (await deliveries(id)).edges[0].node;
     expect(pending.status).toBe('PENDING');
     expect(

@@ -61,7 +61,12 @@ export function extractBlocks(readme: string): Block[] {
 
 /** `npm start` in its own process group (npm, sh and node), resolved with the URL it prints. */
 function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: URL; output: () => string }> {
-  const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -105,7 +110,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 function runSession(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const bash = spawn('bash', ['-euo', 'pipefail'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
+    const bash = spawn('bash', ['-euo', 'pipefail'], {
+      cwd: ROOT,
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     const timer = setTimeout(() => bash.kill('SIGKILL'), SESSION_TIMEOUT_MS);
     bash.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -137,7 +146,10 @@ function checkAnswers(blocks: Block[], out: string): number {
   let total = 0;
   blocks.forEach((block, i) => {
     const calls = block.code.split('\n').filter((l) => /^\s*gql '/.test(l)).length;
-    const got = answers[i] as Array<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>;
+    const got = answers[i] as Array<{
+      data?: unknown;
+      errors?: Array<{ extensions?: { code?: string } }>;
+    }>;
     if (got.length !== calls) throw new Error(`README.md:${block.line}: ${calls} gql calls but ${got.length} answers`);
     const codes = got.flatMap((a) => (a.errors ?? []).map((e) => e.extensions?.code ?? '(no code)'));
     if (JSON.stringify(codes) !== JSON.stringify(block.expectedErrors)) {

@@ -57,10 +57,16 @@ export function blobRequest(
   base: string,
   method: string,
   urlPath: string,
-  opts: { token?: string | null; headers?: Record<string, string | number>; body?: Readable | Buffer } = {},
+  opts: {
+    token?: string | null;
+    headers?: Record<string, string | number>;
+    body?: Readable | Buffer;
+  } = {},
 ): Promise<BlobResponse> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...(opts.headers ?? {}) };
+    const headers: Record<string, string | number> = {
+      ...(opts.headers ?? {}),
+    };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (Buffer.isBuffer(opts.body) && headers['content-length'] === undefined)
       headers['content-length'] = opts.body.length;
@@ -80,7 +86,10 @@ export function blobRequest(
           status: res.statusCode!,
           headers: res.headers,
           json: isJson && body && body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined,
-          received: { digest: `sha256:${hash.digest('hex')}`, sizeBytes: size },
+          received: {
+            digest: `sha256:${hash.digest('hex')}`,
+            sizeBytes: size,
+          },
           body,
         });
       });
@@ -94,7 +103,10 @@ export function blobRequest(
 }
 
 /** Files under a local blob store's root (`<DATA_DIR>/blobs`): stored blobs and temporary files. */
-export function storedFiles(dataDir: string): { blobs: string[]; temporary: string[] } {
+export function storedFiles(dataDir: string): {
+  blobs: string[];
+  temporary: string[];
+} {
   const root = path.join(dataDir, 'blobs');
   const walk = (dir: string): string[] =>
     fs.existsSync(dir)
@@ -102,5 +114,8 @@ export function storedFiles(dataDir: string): { blobs: string[]; temporary: stri
           .readdirSync(dir, { withFileTypes: true })
           .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [e.name]))
       : [];
-  return { blobs: walk(path.join(root, 'sha256')), temporary: walk(path.join(root, 'tmp')) };
+  return {
+    blobs: walk(path.join(root, 'sha256')),
+    temporary: walk(path.join(root, 'tmp')),
+  };
 }

@@ -36,15 +36,27 @@ const validationFailed = (limit?: string, message?: string) => ({
 
 export const COSTLY_DOCUMENTS: CostlyDocument[] = [
   // Issue #11: 300 fragments spreading each other in a cycle, 15 995 bytes.
-  { name: 'cycle of 300 fragments', query: chain(300, true), expect: validationFailed('GRAPHQL_MAX_FRAGMENTS') },
+  {
+    name: 'cycle of 300 fragments',
+    query: chain(300, true),
+    expect: validationFailed('GRAPHQL_MAX_FRAGMENTS'),
+  },
   {
     name: 'cycle of 50 fragments',
     query: chain(50, true),
     expect: validationFailed(undefined, 'Cannot spread fragment "F0" within itself via "F1"'),
   },
-  { name: 'chain of 300 fragments', query: chain(300, false), expect: validationFailed('GRAPHQL_MAX_FRAGMENTS') },
+  {
+    name: 'chain of 300 fragments',
+    query: chain(300, false),
+    expect: validationFailed('GRAPHQL_MAX_FRAGMENTS'),
+  },
   // As many fragments as GRAPHQL_MAX_FRAGMENTS allows, each selecting viewer { subject }.
-  { name: 'chain of 50 fragments', query: chain(50, false), expect: { status: 200 } },
+  {
+    name: 'chain of 50 fragments',
+    query: chain(50, false),
+    expect: { status: 200 },
+  },
   {
     name: 'chain of 35 fragments, 2 viewers each',
     query: chain(35, false).replace(/viewer \{ subject \}/g, 'viewer { subject } viewer { subject }'),
@@ -66,8 +78,16 @@ export const COSTLY_DOCUMENTS: CostlyDocument[] = [
     query: siblings(1_200),
     expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
   },
-  { name: '71 viewer { subject } siblings', query: siblings(71), expect: { status: 200 } },
-  { name: '100 subject siblings', query: `{ viewer { ${times(100, () => 'subject')} } }`, expect: { status: 200 } },
+  {
+    name: '71 viewer { subject } siblings',
+    query: siblings(71),
+    expect: { status: 200 },
+  },
+  {
+    name: '100 subject siblings',
+    query: `{ viewer { ${times(100, () => 'subject')} } }`,
+    expect: { status: 200 },
+  },
   {
     name: '800 viewer { subject } siblings under one alias',
     query: `{ ${times(800, () => 'v: viewer { subject }')} }`,
@@ -113,12 +133,20 @@ export const COSTLY_DOCUMENTS: CostlyDocument[] = [
       `{ modelVersion(registry: "r", model: "m", ref: "v0") { ` +
       `${times(1_600, (i) => (i % 2 ? 'latestVersion {' : 'model {'))} name ${'} '.repeat(1_600)} } }`,
     // Refused on its text, before it is parsed (graphql-js's parser would recurse 1 600 deep).
-    expect: { status: 400, code: 'BAD_USER_INPUT', limit: 'DOCUMENT_MAX_NESTING' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      limit: 'DOCUMENT_MAX_NESTING',
+    },
   },
   {
     name: '990 nested inline fragments',
     query: `{ ${'... on Query { '.repeat(990)}viewer { subject }${' }'.repeat(990)} }`,
-    expect: { status: 400, code: 'BAD_USER_INPUT', limit: 'DOCUMENT_MAX_NESTING' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      limit: 'DOCUMENT_MAX_NESTING',
+    },
   },
   {
     name: '250 nested inline fragments',
@@ -143,6 +171,10 @@ export const COSTLY_DOCUMENTS: CostlyDocument[] = [
   {
     name: '90 000 empty lines',
     query: `${'\n'.repeat(90_000)}{ viewer { subject } }`,
-    expect: { status: 400, code: 'BAD_USER_INPUT', limit: 'GRAPHQL_MAX_DOCUMENT_LINES' },
+    expect: {
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      limit: 'GRAPHQL_MAX_DOCUMENT_LINES',
+    },
   },
 ];

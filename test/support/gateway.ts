@@ -16,7 +16,13 @@ interface GatewayContext {
 
 /** @apollo/composition over the subgraphs' SDL: the supergraph, or the composition errors. */
 export function compose(subgraphs: Subgraph[]) {
-  const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.typeDefs) })));
+  const result = composeServices(
+    subgraphs.map((s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: parse(s.typeDefs),
+    })),
+  );
   return {
     errors: result.errors?.map((e) => e.message),
     supergraphSdl: result.errors ? undefined : result.supergraphSdl,

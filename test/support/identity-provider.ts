@@ -27,6 +27,8 @@ export interface TokenOptions {
   noExp?: boolean;
   kid?: string;
   claims?: JWTPayload;
+  /** The `typ` header; default `JWT`, null leaves it out. */
+  typ?: string | null;
 }
 
 export class IdentityProvider {
@@ -56,9 +58,16 @@ export class IdentityProvider {
 
   /** Adds a key to the published set (key rotation); returns its kid. */
   async addKey(alg: 'ES256' | 'RS256' = 'ES256', publish = true): Promise<string> {
-    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+    const { privateKey, publicKey } = await generateKeyPair(alg, {
+      extractable: true,
+    });
     const kid = `k${this.keys.length + 1}-${Math.random().toString(36).slice(2, 6)}`;
-    const key = { kid, alg, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+    const key = {
+      kid,
+      alg,
+      privateKey,
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+    };
     if (publish) this.keys.push(key);
     else this.unpublished.push(key);
     return kid;
@@ -75,8 +84,15 @@ export class IdentityProvider {
     const all = [...this.keys, ...this.unpublished];
     const key = opts.kid ? all.find((k) => k.kid === opts.kid)! : this.keys[this.keys.length - 1];
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({ ...(opts.groups ? { groups: opts.groups } : {}), ...opts.claims })
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    const jwt = new SignJWT({
+      ...(opts.groups ? { groups: opts.groups } : {}),
+      ...opts.claims,
+    })
+      .setProtectedHeader({
+        alg: key.alg,
+        kid: key.kid,
+        ...(opts.typ === null ? {} : { typ: opts.typ ?? 'JWT' }),
+      })
       .setSubject(subject)
       .setIssuer(opts.issuer ?? ISSUER)
       .setAudience(opts.audience ?? AUDIENCE)

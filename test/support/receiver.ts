@@ -23,7 +23,11 @@ export class Receiver {
   private server!: http.Server;
   url = '';
 
-  constructor(private reply: (r: Received, n: number) => Reply | Promise<Reply> = () => ({ status: 200 })) {}
+  constructor(
+    private reply: (r: Received, n: number) => Reply | Promise<Reply> = () => ({
+      status: 200,
+    }),
+  ) {}
 
   static async start(reply?: (r: Received, n: number) => Reply | Promise<Reply>): Promise<Receiver> {
     const receiver = new Receiver(reply);
@@ -38,7 +42,12 @@ export class Receiver {
         } catch {
           json = null;
         }
-        const r: Received = { headers: req.headers, body, json, at: Date.now() };
+        const r: Received = {
+          headers: req.headers,
+          body,
+          json,
+          at: Date.now(),
+        };
         receiver.received.push(r);
         const answer = await receiver.reply(r, receiver.received.length);
         if (answer === 'hang') return;

@@ -15,7 +15,11 @@ export const TEST_ADMIN = 'local-admin';
 export interface GraphQLResult<T = any> {
   status: number;
   data?: T;
-  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: unknown[] }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; [k: string]: unknown };
+    path?: unknown[];
+  }[];
   /** SQL statements the server ran for this request. */
   sqlStatements: number;
 }
@@ -96,10 +100,18 @@ export async function startTestServer(
       },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
+    const body = (await res.json()) as {
+      data?: T;
+      errors?: GraphQLResult['errors'];
+    };
     const sqlStatements = counts.get(requestId) ?? -1;
     counts.delete(requestId);
-    return { status: res.status, data: body.data, errors: body.errors, sqlStatements };
+    return {
+      status: res.status,
+      data: body.data,
+      errors: body.errors,
+      sqlStatements,
+    };
   };
   return {
     app,
@@ -109,7 +121,9 @@ export async function startTestServer(
     dataDir,
     gql,
     token: (subject, opts) => idp.token(subject, opts),
-    as: async (subject, opts) => ({ authorization: `Bearer ${await idp.token(subject, opts)}` }),
+    as: async (subject, opts) => ({
+      authorization: `Bearer ${await idp.token(subject, opts)}`,
+    }),
     async ok<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
       const r = await gql<T>(query, variables, headers);
       if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
@@ -169,11 +183,23 @@ export async function startInstance(
     async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const res = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${adminToken}`,
+          ...headers,
+        },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
-      return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
+      const body = (await res.json()) as {
+        data?: T;
+        errors?: GraphQLResult['errors'];
+      };
+      return {
+        status: res.status,
+        data: body.data,
+        errors: body.errors,
+        sqlStatements: -1,
+      };
     },
     async stop() {
       await app.stop();

@@ -57,7 +57,12 @@ export async function startUsersSubgraph(): Promise<UsersSubgraph> {
       },
     },
   });
-  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
+  const server = new ApolloServer({
+    schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { host: '127.0.0.1', port: 0 },
+  });
   return { url, typeDefs: USERS_SDL, lookups, pins, stop: () => server.stop() };
 }

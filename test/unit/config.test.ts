@@ -32,7 +32,10 @@ describe('configuration defaults', () => {
       logLevel: 'info',
     });
     expect(config.dataDir).toBe(path.resolve('data'));
-    expect(config.database).toEqual({ kind: 'sqlite', file: path.resolve('data', 'registry.sqlite') });
+    expect(config.database).toEqual({
+      kind: 'sqlite',
+      file: path.resolve('data', 'registry.sqlite'),
+    });
   });
 
   it('sign tokens locally, with admin as the global admin, when no identity provider is set', () => {
@@ -58,7 +61,11 @@ describe('configuration defaults', () => {
       maxSelections: 5000,
       maxFieldPairs: 5000,
     });
-    expect(config.lineage).toEqual({ maxDepth: 20, maxNodes: 1000, statementTimeoutMs: 5000 });
+    expect(config.lineage).toEqual({
+      maxDepth: 20,
+      maxNodes: 1000,
+      statementTimeoutMs: 5000,
+    });
     expect(config.webhooks).toMatchObject({
       allowPrivateNetworks: false,
       maxAttempts: 12,
@@ -68,7 +75,11 @@ describe('configuration defaults', () => {
   });
 
   it('turn introspection off in production, and do not migrate a shared database on start', () => {
-    const prod = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'mariadb://u:p@db:3306/registry', ...JWKS });
+    const prod = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mariadb://u:p@db:3306/registry',
+      ...JWKS,
+    });
     expect(prod.graphql.introspection).toBe(false);
     expect(prod.migrateOnStart).toBe(false);
     expect(prod.exposeErrors).toBe(false);
@@ -92,7 +103,11 @@ describe('configuration values', () => {
   });
 
   it('read comma-separated lists, trimming each entry', () => {
-    const config = loadConfig({ ...JWKS, AUTH_ADMINS: ' alice , group:ml-admins,,', AUTH_ALGORITHMS: 'ES256, EdDSA' });
+    const config = loadConfig({
+      ...JWKS,
+      AUTH_ADMINS: ' alice , group:ml-admins,,',
+      AUTH_ALGORITHMS: 'ES256, EdDSA',
+    });
     expect(config.auth).toMatchObject({
       mode: 'jwks',
       admins: ['alice', 'group:ml-admins'],
@@ -105,13 +120,19 @@ describe('configuration values', () => {
       kind: 'sqlite',
       file: '/var/lib/registry.db',
     });
-    expect(parseDatabaseUrl('sqlite://rel/registry.db', '/data')).toEqual({ kind: 'sqlite', file: 'rel/registry.db' });
+    expect(parseDatabaseUrl('sqlite://rel/registry.db', '/data')).toEqual({
+      kind: 'sqlite',
+      file: 'rel/registry.db',
+    });
     expect(parseDatabaseUrl('mysql://u:p@db:3306/registry', '/data')).toEqual({
       kind: 'mysql',
       url: 'mysql://u:p@db:3306/registry',
       flavor: 'mysql',
     });
-    expect(parseDatabaseUrl('mariadb://db/registry', '/data')).toMatchObject({ kind: 'mysql', flavor: 'mariadb' });
+    expect(parseDatabaseUrl('mariadb://db/registry', '/data')).toMatchObject({
+      kind: 'mysql',
+      flavor: 'mariadb',
+    });
   });
 
   it('keep the headers timeout within the request timeout by default', () => {
@@ -160,9 +181,12 @@ describe('a bad configuration value', () => {
   });
 
   it('refuses a headers timeout longer than the request timeout', () => {
-    expect(configError({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' })).toBe(
-      'HTTP_HEADERS_TIMEOUT_MS should be a whole number from 1000 to 5000; got "6000"',
-    );
+    expect(
+      configError({
+        HTTP_REQUEST_TIMEOUT_MS: '5000',
+        HTTP_HEADERS_TIMEOUT_MS: '6000',
+      }),
+    ).toBe('HTTP_HEADERS_TIMEOUT_MS should be a whole number from 1000 to 5000; got "6000"');
   });
 
   it('refuses a jwks cooldown under a second outside tests', () => {
@@ -175,9 +199,12 @@ describe('a bad configuration value', () => {
   });
 
   it('refuses a maximum backoff below the base', () => {
-    expect(configError({ WEBHOOK_BACKOFF_BASE_MS: '5000', WEBHOOK_BACKOFF_MAX_MS: '4000' })).toBe(
-      'WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS (5000); got "4000"',
-    );
+    expect(
+      configError({
+        WEBHOOK_BACKOFF_BASE_MS: '5000',
+        WEBHOOK_BACKOFF_MAX_MS: '4000',
+      }),
+    ).toBe('WEBHOOK_BACKOFF_MAX_MS should be at least WEBHOOK_BACKOFF_BASE_MS (5000); got "4000"');
   });
 
   it.each([
@@ -199,13 +226,17 @@ describe('a bad configuration value', () => {
   });
 
   it('refuses a database URL it cannot use, without echoing its credentials', () => {
-    const unparsable = configError({ DATABASE_URL: 'mysql://root:hunter2@db:port/x' });
+    const unparsable = configError({
+      DATABASE_URL: 'mysql://root:hunter2@db:port/x',
+    });
     expect(unparsable).toMatch(/^DATABASE_URL should be mysql:\/\/user:password@host:3306\/database/);
     expect(unparsable).not.toContain('hunter2');
     expect(configError({ DATABASE_URL: 'postgres://u:hunter2@db/registry' })).toBe(
       'DATABASE_URL should be a mysql://, mariadb:// or sqlite: URL; got "postgres://…"',
     );
-    const noDatabase = configError({ DATABASE_URL: 'mysql://u:hunter2@db:3306/' });
+    const noDatabase = configError({
+      DATABASE_URL: 'mysql://u:hunter2@db:3306/',
+    });
     expect(noDatabase).toBe(
       'DATABASE_URL should be a URL that names the database (…:3306/registry); got "mysql://db:3306"',
     );
@@ -247,5 +278,30 @@ describe('a bad configuration value', () => {
         `AUTH_ADMINS should be token subjects or group:<name>, comma-separated; got "${entry}"`,
       );
     }
+  });
+});
+
+describe('governance and token settings', () => {
+  it('default to one-day tokens of type at+jwt, JWT or none, 14-day requests and 30-day deletion', () => {
+    const config = loadConfig({});
+    expect(config.auth).toMatchObject({
+      maxTokenLifetimeSeconds: 86_400,
+      tokenTypes: ['at+jwt', 'jwt', 'absent'],
+      authorizedParties: [],
+    });
+    expect(config.governance).toEqual({
+      aliasRequestTtlDays: 14,
+      versionDeleteAfterDays: 30,
+    });
+  });
+
+  it('read token types case-insensitively and without application/', () => {
+    expect(loadConfig({ AUTH_TOKEN_TYPES: 'Application/AT+JWT' }).auth.tokenTypes).toEqual(['at+jwt']);
+  });
+
+  it('refuse a token type with spaces or symbols, a lifetime under a minute and a zero TTL', () => {
+    expect(configError({ AUTH_TOKEN_TYPES: 'at+jwt,a b' })).toMatch(/^AUTH_TOKEN_TYPES should be/);
+    expect(configError({ AUTH_MAX_TOKEN_LIFETIME: '59' })).toMatch(/^AUTH_MAX_TOKEN_LIFETIME should be a whole number/);
+    expect(configError({ ALIAS_REQUEST_TTL_DAYS: '0' })).toMatch(/^ALIAS_REQUEST_TTL_DAYS should be a whole number/);
   });
 });

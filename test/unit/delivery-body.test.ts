@@ -43,7 +43,10 @@ const delivery = (p: Record<string, unknown>) =>
 
 describe('delivery body', () => {
   it('is the frozen payload, as JSON, for a standard webhook', () => {
-    const p = payload('alias.set', { alias: 'production', version: version(3) });
+    const p = payload('alias.set', {
+      alias: 'production',
+      version: version(3),
+    });
     expect(JSON.parse(bodyOf(webhook({}), delivery(p)))).toEqual(p);
   });
 
@@ -63,7 +66,10 @@ describe('signing secrets of an attempt', () => {
   });
 
   it('include the previous secret until its grace period ends', () => {
-    const rotated = { previousSecret: 'whsec_previous', previousSecretExpiresAt: new Date(now.getTime() + 1) };
+    const rotated = {
+      previousSecret: 'whsec_previous',
+      previousSecretExpiresAt: new Date(now.getTime() + 1),
+    };
     expect(signingSecrets(webhook(rotated), now)).toEqual(['whsec_current', 'whsec_previous']);
     expect(signingSecrets(webhook({ ...rotated, previousSecretExpiresAt: now }), now)).toEqual(['whsec_current']);
   });
@@ -85,7 +91,12 @@ describe('Slack text', () => {
     ['alias.set', { alias: 'production', version: version(3) }, ':label: *ml/fraud:production* set to *v3* by alice'],
     [
       'alias.set',
-      { alias: 'production', version: version(4), previousVersion: version(3), data: { reason: 'better recall' } },
+      {
+        alias: 'production',
+        version: version(4),
+        previousVersion: version(3),
+        data: { reason: 'better recall' },
+      },
       ':arrow_right: *ml/fraud:production* moved from v3 to *v4* by alice (better recall)',
     ],
     [

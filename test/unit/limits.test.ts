@@ -79,28 +79,51 @@ describe('operation cost', () => {
   it('reads first from a variable, or from the variable default when none is sent', () => {
     expect(cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 7 })).toBe(8);
     expect(cost('query($n: Int = 4) { registries(first: $n) { totalCount } }')).toBe(5);
-    expect(cost('query($n: Int = 4) { registries(first: $n) { totalCount } }', { n: 9 })).toBe(10);
+    expect(
+      cost('query($n: Int = 4) { registries(first: $n) { totalCount } }', {
+        n: 9,
+      }),
+    ).toBe(10);
   });
 
   it('weighs a first that is not a whole number as the cap, leaving the refusal to variable coercion', () => {
-    expect(cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 2.5 })).toBe(101);
-    expect(cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 'ten' })).toBe(101);
+    expect(
+      cost('query($n: Int) { registries(first: $n) { totalCount } }', {
+        n: 2.5,
+      }),
+    ).toBe(101);
+    expect(
+      cost('query($n: Int) { registries(first: $n) { totalCount } }', {
+        n: 'ten',
+      }),
+    ).toBe(101);
   });
 
   it("refuses a first outside 0..maxPage before execution, with pagination's message", () => {
     for (const first of [101, -1]) {
       const err = thrown(() => cost(`{ registries(first: ${first}) { totalCount } }`));
       expect(err.message).toBe(`"first" must be between 0 and 100; got ${first}.`);
-      expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', max: 100 });
+      expect(err.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+        max: 100,
+      });
     }
-    expect(thrown(() => cost('query($n: Int) { registries(first: $n) { totalCount } }', { n: 500 })).message).toContain(
-      'got 500',
-    );
+    expect(
+      thrown(() =>
+        cost('query($n: Int) { registries(first: $n) { totalCount } }', {
+          n: 500,
+        }),
+      ).message,
+    ).toContain('got 500');
   });
 
   it('weighs a list of objects without first as listSize, or as its own size when one is configured', () => {
     expect(cost('{ registry(name: "a") { members { subject } } }')).toBe(1 + (1 + 10 * 1));
-    const opts = { ...DEFAULT_COST_OPTIONS, listSizes: { 'Registry.members': 50 } };
+    const opts = {
+      ...DEFAULT_COST_OPTIONS,
+      listSizes: { 'Registry.members': 50 },
+    };
     expect(cost('{ registry(name: "a") { members { subject } } }', {}, opts)).toBe(1 + (1 + 50));
   });
 
@@ -117,7 +140,10 @@ describe('operation cost', () => {
   });
 
   it('adds the configured weight of a field whose work outweighs what it returns', () => {
-    const opts = { ...DEFAULT_COST_OPTIONS, fieldWeights: { 'Query.lineage': 2000 } };
+    const opts = {
+      ...DEFAULT_COST_OPTIONS,
+      fieldWeights: { 'Query.lineage': 2000 },
+    };
     expect(cost('{ lineage { truncated } }', {}, opts)).toBe(2000 + 1);
     expect(cost('{ lineage { truncated } }')).toBe(2);
   });
@@ -231,7 +257,11 @@ describe('document size and token limits', () => {
     expect(documentSizeError('x'.repeat(1024), 1024, 5000)).toBeNull();
     const err = documentSizeError('é'.repeat(600), 1024, 5000)!;
     expect(err.message).toBe('The document is 1200 bytes; the limit is 1024 (GRAPHQL_MAX_DOCUMENT_BYTES).');
-    expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'GRAPHQL_MAX_DOCUMENT_BYTES', max: 1024 });
+    expect(err.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      limit: 'GRAPHQL_MAX_DOCUMENT_BYTES',
+      max: 1024,
+    });
   });
 
   it("names the variable in graphql-js's token-limit message, and leaves other messages alone", () => {

@@ -45,9 +45,27 @@ describe('Mermaid chart', () => {
     root: model,
     nodes: [model, run, data, hidden],
     edges: [
-      { fromId: 'a1', fromKind: 'ARTIFACT', toId: 'r1', toKind: 'RUN', kind: 'USED' },
-      { fromId: 'r1', fromKind: 'RUN', toId: 'v1', toKind: 'MODEL_VERSION', kind: 'PRODUCED' },
-      { fromId: 'r0', fromKind: 'RUN', toId: 'a1', toKind: 'ARTIFACT', kind: 'PRODUCED' },
+      {
+        fromId: 'a1',
+        fromKind: 'ARTIFACT',
+        toId: 'r1',
+        toKind: 'RUN',
+        kind: 'USED',
+      },
+      {
+        fromId: 'r1',
+        fromKind: 'RUN',
+        toId: 'v1',
+        toKind: 'MODEL_VERSION',
+        kind: 'PRODUCED',
+      },
+      {
+        fromId: 'r0',
+        fromKind: 'RUN',
+        toId: 'a1',
+        toKind: 'ARTIFACT',
+        kind: 'PRODUCED',
+      },
     ],
     truncated: false,
   };

@@ -18,7 +18,12 @@ const BY_NAME: KeysetOrder<Row> = {
 const NEWEST: KeysetOrder<Row> = {
   key: 'created:DESC',
   columns: [
-    { expr: 'r.createdAt', dir: 'DESC', kind: 'timestamp', value: (r) => r.createdAt },
+    {
+      expr: 'r.createdAt',
+      dir: 'DESC',
+      kind: 'timestamp',
+      value: (r) => r.createdAt,
+    },
     { expr: 'r.number', dir: 'DESC', kind: 'number', value: (r) => r.number },
   ],
 };
@@ -33,7 +38,11 @@ function refusal(fn: () => unknown) {
   } catch (err) {
     expect(err).toBeInstanceOf(BadInputError);
     const e = err as BadInputError;
-    return { code: e.extensions.code, field: e.extensions.field, message: e.message };
+    return {
+      code: e.extensions.code,
+      field: e.extensions.field,
+      message: e.message,
+    };
   }
   throw new Error('expected BAD_USER_INPUT');
 }

@@ -6,7 +6,11 @@ import { generateSecret, parseSecret, SECRET_PREFIX, sign, signedHeaders } from 
 // signature this server makes must verify there, and nothing else may.
 
 const secretOf = (bytes: number, fill = 7) => `${SECRET_PREFIX}${Buffer.alloc(bytes, fill).toString('base64')}`;
-const BODY = JSON.stringify({ id: 'evt_1', type: 'alias.set', alias: 'production' });
+const BODY = JSON.stringify({
+  id: 'evt_1',
+  type: 'alias.set',
+  alias: 'production',
+});
 
 describe('webhook signatures', () => {
   it('verify with standardwebhooks, for the headers of one attempt', () => {
@@ -82,7 +86,10 @@ describe('webhook secrets', () => {
         error = err;
       }
       expect(error).toBeInstanceOf(BadInputError);
-      expect((error as BadInputError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.secret' });
+      expect((error as BadInputError).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.secret',
+      });
       expect((error as BadInputError).message).toContain('"whsec_" followed by the base64 of 24-64 random bytes');
     }
   });

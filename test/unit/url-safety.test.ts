@@ -87,7 +87,10 @@ describe('webhook URLs', () => {
       parseWebhookUrl(raw, allowPrivate, 'input.url');
     } catch (err) {
       expect(err).toBeInstanceOf(BadInputError);
-      expect((err as BadInputError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
+      expect((err as BadInputError).extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.url',
+      });
       return (err as BadInputError).message;
     }
     throw new Error(`expected ${raw} to be refused`);

@@ -157,7 +157,9 @@ describe('documents', () => {
   });
 
   it('JSON documents are objects of at most 256 KiB', () => {
-    expect(validate.jsonObject({ a: [1, { b: null }] }, 'metadata')).toEqual({ a: [1, { b: null }] });
+    expect(validate.jsonObject({ a: [1, { b: null }] }, 'metadata')).toEqual({
+      a: [1, { b: null }],
+    });
     for (const bad of [null, [], 'x', 3])
       expect(refusal(() => validate.jsonObject(bad, 'metadata'))).toEqual({
         field: 'metadata',
@@ -169,7 +171,10 @@ describe('documents', () => {
   });
 
   it('metrics are a flat object of finite numbers under valid names', () => {
-    expect(validate.metrics({ f1: 0.91, 'eval/loss': -0.5 })).toEqual({ f1: 0.91, 'eval/loss': -0.5 });
+    expect(validate.metrics({ f1: 0.91, 'eval/loss': -0.5 })).toEqual({
+      f1: 0.91,
+      'eval/loss': -0.5,
+    });
     expect(refusal(() => validate.metrics({ f1: '0.9' }))).toEqual({
       field: 'metrics',
       message: 'Metric "f1" must be a finite number; got "0.9".',

@@ -7,7 +7,11 @@ export { jsonKeyPath } from './dialect';
 export type { Dialect, RowBound, SharedLock } from './dialect';
 
 /** Every dialect, by the TypeORM driver type that selects it. A new database adds its line here. */
-const BY_DRIVER: Record<string, Dialect> = { 'better-sqlite3': sqlite, mysql, mariadb };
+const BY_DRIVER: Record<string, Dialect> = {
+  'better-sqlite3': sqlite,
+  mysql,
+  mariadb,
+};
 
 /** The dialect of a DataSource, read once from its driver type when the Database is built. */
 export function dialectFor(ds: DataSource): Dialect {

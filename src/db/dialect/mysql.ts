@@ -31,8 +31,14 @@ function mysqlFamily(name: 'mysql' | 'mariadb'): Dialect {
     statementTimeout: (ms) => {
       if (ms <= 0) return { prefix: '', selectHint: '' };
       return name === 'mariadb'
-        ? { prefix: `SET STATEMENT max_statement_time=${ms / 1000} FOR `, selectHint: '' }
-        : { prefix: '', selectHint: `/*+ MAX_EXECUTION_TIME(${Math.ceil(ms)}) */` };
+        ? {
+            prefix: `SET STATEMENT max_statement_time=${ms / 1000} FOR `,
+            selectHint: '',
+          }
+        : {
+            prefix: '',
+            selectHint: `/*+ MAX_EXECUTION_TIME(${Math.ceil(ms)}) */`,
+          };
     },
     isStatementTimeout: (err) => TIMEOUT_ERRNOS.has(driverError(err)?.errno ?? -1),
     isUniqueViolation: (err) => {

@@ -95,7 +95,14 @@ export function documentBoundsError(document: DocumentNode, bounds: DocumentBoun
 
 // One node at most: graphql-js turns each node into a line and column by scanning the document.
 const refusal = (message: string, limit: string, max: number) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, http: { status: 400 } } });
+  new GraphQLError(message, {
+    extensions: {
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit,
+      max,
+      http: { status: 400 },
+    },
+  });
 
 function spreadsIn(set: SelectionSetNode, out: FragmentSpreadNode[] = []): FragmentSpreadNode[] {
   for (const sel of set.selections) {
@@ -124,7 +131,10 @@ function findCycle(
           via.length > 6 ? `${via.slice(0, 5).join(', ')}, … ${via.at(-1)} (${via.length} fragments)` : via.join(', ');
         return new GraphQLError(`Cannot spread fragment "${next}" within itself${via.length ? ` via ${shown}` : ''}.`, {
           nodes: spread,
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+          extensions: {
+            code: 'GRAPHQL_VALIDATION_FAILED',
+            http: { status: 400 },
+          },
         });
       }
       const found = visit(next);

@@ -73,5 +73,8 @@ export function documentNestingError(document: string, max = DOCUMENT_MAX_NESTIN
   const nesting = documentNesting(document);
   if (nesting <= max) return null;
   const message = `The document nests brackets ${nesting} levels deep; the limit is ${max}.`;
-  return new LimitExceededError(message, { limit: 'DOCUMENT_MAX_NESTING', max });
+  return new LimitExceededError(message, {
+    limit: 'DOCUMENT_MAX_NESTING',
+    max,
+  });
 }

@@ -31,7 +31,10 @@ export interface GraphQLLimits {
 
 export function graphqlLimits(
   config: GraphQLConfig,
-  lineage: { maxNodes: number; maxDepth: number } = { maxNodes: 1000, maxDepth: 20 },
+  lineage: { maxNodes: number; maxDepth: number } = {
+    maxNodes: 1000,
+    maxDepth: 20,
+  },
 ): GraphQLLimits {
   // A lineage graph is a recursive walk that may visit LINEAGE_MAX_NODES nodes, whatever is
   // selected from it, and holds that many nodes (and about as many edges): both are weighed, so a
@@ -41,7 +44,10 @@ export function graphqlLimits(
   const walks = ['Query.lineage', 'ModelVersion.lineage'];
   const costOptions = {
     ...DEFAULT_COST_OPTIONS,
-    listSizes: { 'LineageGraph.nodes': lineage.maxNodes, 'LineageGraph.edges': lineage.maxNodes },
+    listSizes: {
+      'LineageGraph.nodes': lineage.maxNodes,
+      'LineageGraph.edges': lineage.maxNodes,
+    },
     fieldWeights: {
       ...Object.fromEntries(walks.map((w) => [w, 2 * lineage.maxNodes])),
       'LineageGraph.mermaid': 2 * lineage.maxNodes,

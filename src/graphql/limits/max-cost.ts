@@ -35,7 +35,10 @@ export interface CostOptions {
   depthLimits?: Record<string, { max: number; limit: string }>;
 }
 
-export const DEFAULT_COST_OPTIONS: CostOptions = { maxPage: MAX_PAGE, listSize: 10 };
+export const DEFAULT_COST_OPTIONS: CostOptions = {
+  maxPage: MAX_PAGE,
+  listSize: 10,
+};
 
 type Variables = Record<string, unknown>;
 
