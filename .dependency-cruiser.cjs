@@ -74,6 +74,20 @@ module.exports = {
       to: { path: [API, TOP], ...RUNTIME_ONLY },
     },
     {
+      name: 'server-not-cli',
+      severity: 'error',
+      comment: 'The server never imports the model-registry CLI (cli/): it is a client, shipped beside it.',
+      from: { path: '^(src|migrations)/' },
+      to: { path: '^cli/' },
+    },
+    {
+      name: 'cli-is-a-client',
+      severity: 'error',
+      comment: 'The CLI speaks to the server over HTTP only: it imports no server code (docs/cli.md).',
+      from: { path: '^cli/' },
+      to: { path: '^(src|migrations)/' },
+    },
+    {
       name: 'api-below-app',
       severity: 'error',
       comment: 'Only the entry points (app, main, services, cli) assemble the application.',

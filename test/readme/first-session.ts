@@ -1,12 +1,15 @@
 /**
- * Keeps the README's first session honest: starts the server the way the README says (`npm start`,
- * embedded SQLite, local mode), runs the shell blocks of its "A first session" section exactly as
- * written, with `bash -euo pipefail`, and checks every GraphQL answer.
+ * Keeps the first sessions of the docs honest: starts the server the way the README says (`npm start`,
+ * embedded SQLite, local mode), then runs, exactly as written and in one `bash -euo pipefail`, the
+ * README's "Quickstart" (the `model-registry` CLI and the Python client) and the `curl` session of
+ * docs/api.md, checking every GraphQL answer of the latter.
  *
  * A block takes part when the line before its fence is a `<!-- first-session … -->` comment, and
- * every `sh` block of the section must be marked, so none goes untested. By default no answer of a
- * block may carry `errors`; `expect-errors: FORBIDDEN` in the comment says which error codes the
- * block's answers must carry, in order (the protected-alias walkthrough shows a refusal on purpose).
+ * every `sh` or `python` block of a section must be marked, so none goes untested. A `python` block
+ * runs as `python3 -` in the same shell, so it sees what the shell blocks exported. In the quickstart,
+ * every command must succeed (its exit status). In the curl session, no answer of a block may carry
+ * `errors` by default; `expect-errors: FORBIDDEN` in the comment says which error codes the block's
+ * answers must carry, in order (the protected-alias walkthrough shows a refusal on purpose).
  *
  * The server listens on a free port (PORT=0) and the blocks get that port as PORT, which the
  * README's `API=http://127.0.0.1:${PORT:-4000}/graphql` reads; its data lives in a temporary
@@ -18,34 +21,46 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SECTION = '## A first session';
+/** Where the sessions are, in the order they run (the curl session uses registries of its own). */
+const SOURCES: { file: string; section: string; graphql: boolean }[] = [
+  { file: 'README.md', section: '## Quickstart', graphql: false },
+  { file: 'docs/api.md', section: '## A first session with curl', graphql: true },
+];
+/** What the quickstart writes in the clone's folder: refused if already there, removed afterwards. */
+const QUICKSTART_CREATES = ['my_model.h5', 'deployed', 'model'];
 const MARKER = /^<!--\s*first-session\b(.*?)-->\s*$/;
 const START_TIMEOUT_MS = 300_000; // `npm start` compiles first
 const SESSION_TIMEOUT_MS = 120_000;
 
 interface Block {
-  line: number;
+  /** `file:line` of the fence. */
+  line: string;
   code: string;
+  /** Its output is GraphQL answers, one a line, checked against expectedErrors. */
+  graphql: boolean;
   expectedErrors: string[];
 }
 
-/** The marked `sh` blocks of the first-session section, up to the next `## ` heading. */
-export function extractBlocks(readme: string): Block[] {
-  const lines = readme.split('\n');
-  const start = lines.findIndex((l) => l.trim() === SECTION);
-  if (start < 0) throw new Error(`README.md has no "${SECTION}" section`);
+/** The marked `sh` and `python` blocks of a section, up to the next `## ` heading, as shell code. */
+export function extractBlocks(text: string, file: string, section: string, graphql: boolean): Block[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === section);
+  if (start < 0) throw new Error(`${file} has no "${section}" section`);
   const blocks: Block[] = [];
   for (let i = start + 1; i < lines.length && !lines[i].startsWith('## '); i++) {
-    if (!/^```(sh|bash)\s*$/.test(lines[i])) continue;
+    const fence = /^```(sh|bash|python)\s*$/.exec(lines[i]);
+    if (!fence) continue;
     const marker = MARKER.exec(lines[i - 1] ?? '');
     if (!marker)
-      throw new Error(`README.md:${i + 1}: a shell block of "${SECTION}" has no <!-- first-session --> marker`);
+      throw new Error(`${file}:${i + 1}: a ${fence[1]} block of "${section}" has no <!-- first-session --> marker`);
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
-    if (end < 0) throw new Error(`README.md:${i + 1}: unclosed code block`);
+    if (end < 0) throw new Error(`${file}:${i + 1}: unclosed code block`);
     const expect = /expect-errors:\s*([A-Z_,\s]+)/.exec(marker[1]);
+    const code = lines.slice(i + 1, end).join('\n');
     blocks.push({
-      line: i + 1,
-      code: lines.slice(i + 1, end).join('\n'),
+      line: `${file}:${i + 1}`,
+      code: fence[1] === 'python' ? `python3 - <<'FIRST_SESSION_PY'\n${code}\nFIRST_SESSION_PY` : code,
+      graphql,
       expectedErrors: expect
         ? expect[1]
             .split(',')
@@ -55,7 +70,7 @@ export function extractBlocks(readme: string): Block[] {
     });
     i = end;
   }
-  if (blocks.length === 0) throw new Error(`README.md: no marked shell blocks in "${SECTION}"`);
+  if (blocks.length === 0) throw new Error(`${file}: no marked blocks in "${section}"`);
   return blocks;
 }
 
@@ -136,31 +151,29 @@ function checkAnswers(blocks: Block[], out: string): number {
     if (sep) current = Number(sep[1]);
     else if (line.trim() !== '') {
       if (current < 0) throw new Error(`the first session printed before its first block: ${line}`);
+      if (!blocks[current].graphql) continue; // the CLI's and Python's output: their exit status counts
       try {
         answers[current].push(JSON.parse(line));
       } catch {
-        throw new Error(`README.md:${blocks[current]?.line}: printed something that is not a GraphQL answer: ${line}`);
+        throw new Error(`${blocks[current]?.line}: printed something that is not a GraphQL answer: ${line}`);
       }
     }
   }
   let total = 0;
   blocks.forEach((block, i) => {
+    if (!block.graphql) return;
     const calls = block.code.split('\n').filter((l) => /^\s*gql '/.test(l)).length;
-    const got = answers[i] as Array<{
-      data?: unknown;
-      errors?: Array<{ extensions?: { code?: string } }>;
-    }>;
-    if (got.length !== calls) throw new Error(`README.md:${block.line}: ${calls} gql calls but ${got.length} answers`);
+    const got = answers[i] as Array<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>;
+    if (got.length !== calls) throw new Error(`${block.line}: ${calls} gql calls but ${got.length} answers`);
     const codes = got.flatMap((a) => (a.errors ?? []).map((e) => e.extensions?.code ?? '(no code)'));
     if (JSON.stringify(codes) !== JSON.stringify(block.expectedErrors)) {
       throw new Error(
-        `README.md:${block.line}: expected errors [${block.expectedErrors.join(', ')}], got [${codes.join(', ')}]:\n${got.map((a) => JSON.stringify(a)).join('\n')}`,
+        `${block.line}: expected errors [${block.expectedErrors.join(', ')}], got [${codes.join(', ')}]:\n${got.map((a) => JSON.stringify(a)).join('\n')}`,
       );
     }
     for (const a of got)
       if (a.data === undefined || a.data === null) {
-        if (!a.errors)
-          throw new Error(`README.md:${block.line}: an answer without data or errors: ${JSON.stringify(a)}`);
+        if (!a.errors) throw new Error(`${block.line}: an answer without data or errors: ${JSON.stringify(a)}`);
       }
     total += got.length;
   });
@@ -168,12 +181,19 @@ function checkAnswers(blocks: Block[], out: string): number {
 }
 
 async function main(): Promise<void> {
-  const blocks = extractBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  const blocks = SOURCES.flatMap((src) =>
+    extractBlocks(fs.readFileSync(path.join(ROOT, src.file), 'utf8'), src.file, src.section, src.graphql),
+  );
+  const existing = QUICKSTART_CREATES.filter((f) => fs.existsSync(path.join(ROOT, f)));
+  if (existing.length)
+    throw new Error(`the quickstart would overwrite ${existing.join(', ')} in ${ROOT}: move them away first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-first-session-'));
-  // A newcomer's shell: the embedded database and local mode, whatever this shell has set.
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  // A newcomer's shell: the embedded database and local mode, whatever this shell has set; the CLI's
+  // login goes to a config directory of its own, not the user's.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, XDG_CONFIG_HOME: path.join(dataDir, 'config') };
   for (const name of ['DATABASE_URL', 'NODE_ENV', 'AUTH_JWKS_URL', 'AUTH_ADMINS', 'API', 'TOKEN', 'ADMIN'])
     delete env[name];
+  for (const name of ['MODEL_REGISTRY_URL', 'MODEL_REGISTRY_TOKEN', 'PYTHONPATH']) delete env[name];
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     server = await startServer({ ...env, PORT: '0' });
@@ -184,7 +204,8 @@ async function main(): Promise<void> {
       if (line) process.stdout.write(`  ${line.length > 150 ? `${line.slice(0, 150)}…` : line}\n`);
     const answers = checkAnswers(blocks, out);
     process.stdout.write(
-      `README first session: ${blocks.length} blocks, ${answers} GraphQL answers, errors only where expected\n`,
+      `First sessions: ${blocks.length} blocks (${SOURCES.map((x) => x.file).join(', ')}) ran; ` +
+        `${answers} GraphQL answers, errors only where expected\n`,
     );
   } catch (err) {
     if (server) process.stderr.write(`--- server output ---\n${server.output()}\n`);
@@ -195,6 +216,7 @@ async function main(): Promise<void> {
       if (process.env.FIRST_SESSION_DEBUG) process.stdout.write(server.output());
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const f of QUICKSTART_CREATES) fs.rmSync(path.join(ROOT, f), { recursive: true, force: true });
   }
 }
 

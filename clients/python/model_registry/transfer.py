@@ -1,0 +1,80 @@
+"""Files on disk and blobs on the server: hashing, uploads, and verified, resumable downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Dict, Iterator, List, Tuple
+
+from .errors import IntegrityError, RegistryError
+
+CHUNK = 1 << 20
+
+
+def hash_file(source: str) -> Tuple[str, int]:
+    """``("sha256:<hex>", size)`` of a file, read 1 MiB at a time."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(source, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return "sha256:" + digest.hexdigest(), size
+
+
+def list_files(path: str) -> List[Tuple[str, str]]:
+    """``(source, path in the version)`` pairs: a file under its base name, a directory's files
+    under their ``/``-separated path inside it."""
+    if os.path.isfile(path):
+        return [(path, os.path.basename(path))]
+    if not os.path.isdir(path):
+        raise RegistryError(f"{path}: no such file or directory")
+    found: List[Tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        dirnames.sort()
+        for name in sorted(filenames):
+            source = os.path.join(dirpath, name)
+            found.append((source, os.path.relpath(source, path).replace(os.sep, "/")))
+    if not found:
+        raise RegistryError(f"{path}: the directory is empty")
+    return found
+
+
+def target_path(root: str, file_path: str) -> str:
+    """Where a version's file goes under ``root``; a path that would escape it is refused."""
+    base = os.path.abspath(root)
+    target = os.path.abspath(os.path.join(base, *file_path.split("/")))
+    if not target.startswith(base + os.sep):
+        raise RegistryError(f'refusing the unsafe path "{file_path}"')
+    return target
+
+
+def verified_or_removed(part: str, expected_digest: str, expected_size: int, label: str) -> None:
+    """Raises IntegrityError (and removes ``part``) unless it holds exactly the expected bytes."""
+    digest, size = hash_file(part)
+    if digest != expected_digest or size != expected_size:
+        os.remove(part)
+        raise IntegrityError(
+            f"{label}: the downloaded bytes ({size} bytes, {digest}) do not match {expected_digest}; "
+            "removed them. Pull again; if it keeps failing, ask an operator to run `npm run blobs:verify`."
+        )
+
+
+def stream_to(part: str, chunks: Iterator[bytes], append: bool) -> int:
+    """Writes the chunks to ``part`` (appending when resuming); answers how many bytes came."""
+    received = 0
+    with open(part, "ab" if append else "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+            received += len(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return received
+
+
+def resume_headers(part: str, digest: str, size: int) -> Dict[str, str]:
+    """``Range``/``If-Range`` for what ``part`` lacks; empty when starting over."""
+    have = os.path.getsize(part) if os.path.exists(part) else 0
+    if 0 < have < size:
+        return {"Range": f"bytes={have}-", "If-Range": f'"{digest}"'}
+    return {}
