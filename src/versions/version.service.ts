@@ -388,7 +388,8 @@ export class VersionService {
       const held = (await this.aliases.namesOnVersion(em, version.id)).filter((a) => a !== validate.LATEST);
       if (held.length > 0) {
         throw new ConflictError(
-          `${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; move or remove ${held.length > 1 ? 'them' : 'it'} first.`,
+          `${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; ` +
+            `move or remove ${held.length > 1 ? 'them' : 'it'} first.`,
           { aliases: held },
         );
       }
