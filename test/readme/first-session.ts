@@ -7,6 +7,10 @@
  * every `sh` block of the section must be marked, so none goes untested. By default no answer of a
  * block may carry `errors`; `expect-errors: FORBIDDEN` in the comment says which error codes the
  * block's answers must carry, in order (the protected-alias walkthrough shows a refusal on purpose).
+ * A bash comment `# expect: <JSON>` after a `gql` call states what its answer must contain (a
+ * subset: every key given must be there with that value; arrays must have exactly the items
+ * given, each a subset of the answer's item), so the README's stated outcomes are checked too,
+ * and the block stays pasteable as it is.
  *
  * The server listens on a free port (PORT=0) and the blocks get that port as PORT, which the
  * README's `API=http://127.0.0.1:${PORT:-4000}/graphql` reads; its data lives in a temporary
@@ -27,6 +31,52 @@ interface Block {
   line: number;
   code: string;
   expectedErrors: string[];
+  /** Per `gql` call of the block, in order: the JSON subset its answer must contain, if stated. */
+  expectedAnswers: { line: number; subset: unknown }[][];
+}
+
+const CALL = /^\s*gql '/;
+const EXPECT = /^\s*# expect: (.*)$/;
+
+/** The `# expect:` lines of a block, attached to the `gql` call before each. */
+function expectationsOf(code: string, firstLine: number): Block['expectedAnswers'] {
+  const calls: Block['expectedAnswers'] = [];
+  code.split('\n').forEach((l, i) => {
+    if (CALL.test(l)) calls.push([]);
+    const expect = EXPECT.exec(l);
+    if (!expect) return;
+    const line = firstLine + 1 + i;
+    if (calls.length === 0) throw new Error(`README.md:${line}: "# expect:" before any gql call`);
+    try {
+      calls[calls.length - 1].push({ line, subset: JSON.parse(expect[1]) });
+    } catch {
+      throw new Error(`README.md:${line}: "# expect:" is not followed by JSON`);
+    }
+  });
+  return calls;
+}
+
+/** Where `actual` differs from the subset `expected` (see Block.expectedAnswers), or null. */
+export function subsetMismatch(expected: unknown, actual: unknown, at = '$'): string | null {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return `${at}: expected ${expected.length} items, got ${JSON.stringify(actual)}`;
+    for (let i = 0; i < expected.length; i++) {
+      const found = subsetMismatch(expected[i], actual[i], `${at}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return `${at}: expected an object, got ${JSON.stringify(actual)}`;
+    for (const [key, value] of Object.entries(expected)) {
+      const found = subsetMismatch(value, (actual as Record<string, unknown>)[key], `${at}.${key}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  return expected === actual ? null : `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 /** The marked `sh` blocks of the first-session section, up to the next `## ` heading. */
@@ -43,9 +93,11 @@ export function extractBlocks(readme: string): Block[] {
     const end = lines.findIndex((l, j) => j > i && l.startsWith('```'));
     if (end < 0) throw new Error(`README.md:${i + 1}: unclosed code block`);
     const expect = /expect-errors:\s*([A-Z_,\s]+)/.exec(marker[1]);
+    const code = lines.slice(i + 1, end).join('\n');
     blocks.push({
       line: i + 1,
-      code: lines.slice(i + 1, end).join('\n'),
+      code,
+      expectedAnswers: expectationsOf(code, i + 1),
       expectedErrors: expect
         ? expect[1]
             .split(',')
@@ -136,7 +188,7 @@ function checkAnswers(blocks: Block[], out: string): number {
   }
   let total = 0;
   blocks.forEach((block, i) => {
-    const calls = block.code.split('\n').filter((l) => /^\s*gql '/.test(l)).length;
+    const calls = block.expectedAnswers.length;
     const got = answers[i] as Array<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>;
     if (got.length !== calls) throw new Error(`README.md:${block.line}: ${calls} gql calls but ${got.length} answers`);
     const codes = got.flatMap((a) => (a.errors ?? []).map((e) => e.extensions?.code ?? '(no code)'));
@@ -150,6 +202,13 @@ function checkAnswers(blocks: Block[], out: string): number {
         if (!a.errors)
           throw new Error(`README.md:${block.line}: an answer without data or errors: ${JSON.stringify(a)}`);
       }
+    got.forEach((answer, call) => {
+      for (const { line, subset } of block.expectedAnswers[call]) {
+        const mismatch = subsetMismatch(subset, answer);
+        if (mismatch)
+          throw new Error(`README.md:${line}: the answer is not as stated: ${mismatch}\n${JSON.stringify(answer)}`);
+      }
+    });
     total += got.length;
   });
   return total;
@@ -171,8 +230,10 @@ async function main(): Promise<void> {
     for (const line of out.split('\n'))
       if (line) process.stdout.write(`  ${line.length > 150 ? `${line.slice(0, 150)}…` : line}\n`);
     const answers = checkAnswers(blocks, out);
+    const stated = blocks.flatMap((b) => b.expectedAnswers.flat()).length;
     process.stdout.write(
-      `README first session: ${blocks.length} blocks, ${answers} GraphQL answers, errors only where expected\n`,
+      `README first session: ${blocks.length} blocks, ${answers} GraphQL answers, errors only where expected, ` +
+        `${stated} stated outcomes held\n`,
     );
   } catch (err) {
     if (server) process.stderr.write(`--- server output ---\n${server.output()}\n`);
