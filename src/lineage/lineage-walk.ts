@@ -1,9 +1,15 @@
+import { enumOf } from '../common/enum-of';
 import { BadInputError } from '../common/errors';
 import { Database } from '../db/database';
 import { RowBound } from '../db/dialect';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 
-export type EdgeDirection = 'UPSTREAM' | 'DOWNSTREAM';
+export const LINEAGE_DIRECTIONS = ['UPSTREAM', 'DOWNSTREAM', 'BOTH'] as const;
+/** Which way a lineage request looks; also the GraphQL enum `LineageDirection` (lineage.types.ts). */
+export const LineageDirection = enumOf(LINEAGE_DIRECTIONS);
+export type LineageDirection = (typeof LINEAGE_DIRECTIONS)[number];
+/** The way one walk goes along the edges: a LineageDirection of BOTH is two walks. */
+export type EdgeDirection = Exclude<LineageDirection, 'BOTH'>;
 
 export interface WalkedEdge {
   id: string;

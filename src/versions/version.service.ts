@@ -4,7 +4,8 @@ import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
 import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
+import { enumOf } from '../common/enum-of';
+import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
@@ -21,7 +22,7 @@ import { ArtifactParams, artifactColumns } from '../files/artifact-input';
 import { getByRef, parseRef, resolveRef, VersionRef, versionName } from './version-ref';
 import { VersionEntity } from './version.entity';
 
-export interface LinkVersionInput {
+export interface LinkVersionParams {
   registry: string;
   model: string;
   artifact: ArtifactParams;
@@ -47,7 +48,7 @@ export interface LinkResult {
   created: boolean;
 }
 
-export interface UpdateVersionInput {
+export interface UpdateVersionParams {
   registry: string;
   model: string;
   version: string;
@@ -57,7 +58,9 @@ export interface UpdateVersionInput {
   metrics?: Record<string, unknown> | null;
 }
 
-export type VersionSortField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
+/** What a version list may be ordered by; also the GraphQL enum `VersionOrderField` (version.types.ts). */
+export const VersionOrderField = enumOf(['NUMBER', 'CREATED_AT', 'METRIC']);
+export type VersionOrderField = keyof typeof VersionOrderField;
 
 export interface VersionFilterParams {
   tag?: string | null;
@@ -128,8 +131,8 @@ export class VersionService {
   async list(
     model: ModelEntity,
     filter: VersionFilterParams,
-    field: VersionSortField,
-    dir: SortDirection,
+    field: VersionOrderField,
+    dir: OrderDirection,
     metric: string | null | undefined,
     args: PageArgs,
   ): Promise<Page<VersionEntity>> {
@@ -144,8 +147,8 @@ export class VersionService {
 
   private order(
     qb: { setParameter(k: string, v: unknown): unknown },
-    field: VersionSortField,
-    dir: SortDirection,
+    field: VersionOrderField,
+    dir: OrderDirection,
     metric: string | null | undefined,
   ): KeysetOrder<VersionEntity> {
     const number = { expr: 'v.number', dir, kind: 'number' as const, value: (v: VersionEntity) => v.number };
@@ -179,7 +182,7 @@ export class VersionService {
     };
   }
 
-  async link(caller: Caller, input: LinkVersionInput): Promise<LinkResult> {
+  async link(caller: Caller, input: LinkVersionParams): Promise<LinkResult> {
     // Everything is validated before the transaction opens: bad input writes nothing.
     validate.modelName(input.model, 'model');
     const { columns: artifact, files } = artifactColumns(input.registry, input.model, input.artifact);
@@ -337,7 +340,7 @@ export class VersionService {
     }
   }
 
-  async update(caller: Caller, input: UpdateVersionInput): Promise<VersionEntity> {
+  async update(caller: Caller, input: UpdateVersionParams): Promise<VersionEntity> {
     const changes: Partial<VersionEntity> = {};
     if (input.description !== undefined) changes.description = validate.text(input.description, 'description');
     if (input.tags != null) changes.tags = validate.tags(input.tags);

@@ -10,10 +10,10 @@ import { Database } from '../db/database';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { DeliveryAttempts } from '../delivery/attempt';
-import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
+import { WebhookDeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
 import { DELETE_BATCH } from '../delivery/outbox';
 import { generateSecret } from '../delivery/signing';
-import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.input';
+import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.params';
 import { WebhookEntity } from './webhook.entity';
 
 /** A registry's webhooks are capped: each one multiplies every event of the registry. */
@@ -228,7 +228,7 @@ export class WebhookService {
   async deliveries(
     principal: Principal,
     webhook: WebhookEntity,
-    status: DeliveryStatus | null | undefined,
+    status: WebhookDeliveryStatus | null | undefined,
     args: PageArgs,
   ): Promise<Page<WebhookDeliveryEntity>> {
     await this.authz.require(principal, 'webhook:manage', { id: webhook.registryId });
