@@ -3,10 +3,10 @@
  * Type-only imports (`import type`, and imports used only as types) vanish at compile time and
  * are left out of the cycle rule.
  */
-const DOMAIN = '^src/(registry|models|versions|aliases|access|lineage|audit)/';
-const STORE = '^(src/db/|src/[^/]+/[^/]+[.]entity[.]ts$|migrations/)';
+const DOMAIN = '^src/(registry|models|versions|aliases|access|lineage|audit|files)/';
+const STORE = '^(src/db/|src/storage/|src/[^/]+/[^/]+[.]entity[.]ts$|migrations/)';
 const SERVICES = '[.]service[.]ts$';
-const API = '^src/(graphql|http)/|[.](resolver|types|reference)[.]ts$';
+const API = '^src/(graphql|http|observability)/|[.](resolver|types|reference|routes)[.]ts$';
 const TOP = '^src/(app|main|services)[.]ts$|^src/cli/';
 const RUNTIME_ONLY = {
   dependencyTypesNot: ['type-only', 'pre-compilation-only'],
@@ -45,9 +45,18 @@ module.exports = {
       to: { path: [SERVICES, API, TOP, '^src/delivery/'] },
     },
     {
+      name: 'seam-through-its-index',
+      severity: 'error',
+      comment:
+        'Outside src/changes, the seam is imported through src/changes/index.ts only, so that only the seam ' +
+        'writes audit and outbox rows (ChangeLog.record, queuePing, requeue).',
+      from: { path: '^src/', pathNot: '^src/changes/' },
+      to: { path: '^src/changes/', pathNot: '^src/changes/index[.]ts$' },
+    },
+    {
       name: 'store-is-the-bottom',
       severity: 'error',
-      comment: 'db/, entities and migrations import only the store, common/ and config.',
+      comment: 'db/, storage/, entities and migrations import only the store, common/ and config.',
       from: { path: STORE },
       to: {
         path: '^(src|migrations)/',

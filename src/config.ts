@@ -72,7 +72,7 @@ export interface GovernanceConfig {
   versionDeleteAfterDays: number;
 }
 
-/** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
+/** What one GraphQL request may ask for (docs/limits.md), and what it may learn about the schema. */
 export interface GraphQLConfig {
   /** Introspection, and "Did you mean …" suggestions in errors. Off in production unless asked for. */
   introspection: boolean;

@@ -4,6 +4,7 @@ import { DatabaseConfig, loadConfig } from './config';
 import { createLogger } from './common/logger';
 import { openToOthers, privatePaths } from './common/private-files';
 import { createDataSource } from './db/data-source';
+import { describeDatabase } from './db/database-config';
 import { migrate } from './db/migrate';
 import { startupErrorMessage, StartupError } from './db/startup-error';
 
@@ -32,13 +33,9 @@ async function main(): Promise<void> {
     });
   }
   const app = await startApp(config, ds, logger);
-  const where =
-    config.database.kind === 'sqlite'
-      ? `embedded SQLite at ${config.database.file}`
-      : `${config.database.flavor} (DATABASE_URL)`;
   logger.info('model registry listening', {
     url: app.url,
-    database: where,
+    database: describeDatabase(config.database),
     env: config.env,
     introspection: config.graphql.introspection,
   });

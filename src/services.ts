@@ -59,9 +59,14 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);
   const runs = new RunService(db, authz, registries, changes);
-  const blobs = new BlobService(db, authz, registries, opts.blobStore, {
-    maxBlobBytes: opts.storage.maxBlobBytes,
-  });
+  const blobs = new BlobService(
+    db,
+    authz,
+    registries,
+    opts.blobStore,
+    { maxBlobBytes: opts.storage.maxBlobBytes },
+    changes,
+  );
   const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, blobs, {
     deleteAfterDays: opts.governance.versionDeleteAfterDays,
   });

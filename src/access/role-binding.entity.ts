@@ -1,8 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { enumOf } from '../common/enum-of';
 import { ID, TIMESTAMP } from '../db/columns';
 import { RegistryEntity } from '../registry/registry.entity';
 
 export const ROLES = ['RESTRICTED_VIEWER', 'VIEWER', 'MEMBER', 'ADMIN'] as const;
+/** A role in a registry; also the GraphQL enum `Role` (registered in role.types.ts). */
+export const Role = enumOf(ROLES);
 export type Role = (typeof ROLES)[number];
 
 /** A subject's role in one registry. Subjects are token subjects or `group:<name>`. */

@@ -1,14 +1,9 @@
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Registry } from '../registry/registry.types';
 import { User } from '../viewer/user.types';
+import { Role } from './role-binding.entity';
 
-export enum RoleName {
-  RESTRICTED_VIEWER = 'RESTRICTED_VIEWER',
-  VIEWER = 'VIEWER',
-  MEMBER = 'MEMBER',
-  ADMIN = 'ADMIN',
-}
-registerEnumType(RoleName, {
+registerEnumType(Role, {
   name: 'Role',
   valuesConfig: {
     RESTRICTED_VIEWER: {
@@ -28,11 +23,8 @@ registerEnumType(RoleName, {
 
 @ObjectType({ description: "A subject's role in a registry." })
 export class RoleBinding {
-  @Field({
-    description: 'A token subject, or `group:<name>` for everyone in that group.',
-  })
-  subject!: string;
-  @Field(() => RoleName) role!: RoleName;
+  @Field({ description: 'A token subject, or `group:<name>` for everyone in that group.' }) subject!: string;
+  @Field(() => Role) role!: Role;
   @Field(() => Registry) registry!: object;
   @Field(() => User) grantedBy!: User;
   @Field() grantedAt!: Date;
@@ -41,12 +33,8 @@ export class RoleBinding {
 @InputType()
 export class GrantRoleInput {
   @Field() registry!: string;
-  @Field({ description: 'A token subject (`sub`), or `group:<name>`.' })
-  subject!: string;
-  @Field(() => RoleName, {
-    description: 'Replaces any role the subject already holds here.',
-  })
-  role!: RoleName;
+  @Field({ description: 'A token subject (`sub`), or `group:<name>`.' }) subject!: string;
+  @Field(() => Role, { description: 'Replaces any role the subject already holds here.' }) role!: Role;
 }
 
 @InputType()
@@ -58,11 +46,8 @@ export class RevokeRoleInput {
 @ObjectType()
 export class GrantRolePayload {
   @Field(() => RoleBinding) binding!: object;
-  @Field(() => RoleName, {
-    nullable: true,
-    description: 'The role this replaced, if any.',
-  })
-  previousRole!: RoleName | null;
+  @Field(() => Role, { nullable: true, description: 'The role this replaced, if any.' })
+  previousRole!: Role | null;
 }
 
 @ObjectType()
@@ -74,5 +59,5 @@ export class RevokeRolePayload {
 @ObjectType()
 export class RegistryRole {
   @Field(() => Registry) registry!: object;
-  @Field(() => RoleName) role!: RoleName;
+  @Field(() => Role) role!: Role;
 }

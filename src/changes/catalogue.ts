@@ -228,6 +228,13 @@ export const CHANGE_TYPES = [
     access: false,
     summary: 'a finished delivery was queued again.',
   },
+  {
+    type: 'blob.uploaded',
+    target: 'Blob',
+    delivered: false,
+    access: false,
+    summary: "a file's bytes were uploaded into a registry (the first upload of that blob there by that caller).",
+  },
 ] as const;
 
 type Entry = (typeof CHANGE_TYPES)[number];

@@ -6,6 +6,7 @@ import { storableJson } from '../db/json-depth';
 import { Dialect } from '../db/dialect';
 import { WebhookDeliveryEntity } from '../webhooks/delivery.entity';
 import { WebhookEntity } from '../webhooks/webhook.entity';
+import { PING } from './catalogue';
 import { buildPayload, RegistryEvent } from './payload';
 
 // A mutation may emit several events (a first link: model.created, version.linked, alias.set…);
@@ -92,4 +93,44 @@ export function newDelivery(
     createdAt: at,
     completedAt: null,
   };
+}
+
+/**
+ * testWebhook's ping: one outbox row for one webhook, inserted already claimed (with `claimToken`,
+ * due again only when the lease ends) so no dispatcher picks it up while the request sends it.
+ * It is no change and wants no filter: it goes to that webhook whatever it subscribes to.
+ */
+export async function queuePing(
+  em: EntityManager,
+  caller: Caller,
+  ping: { webhookId: string; webhookGlobalId: string; registry: { id: string; name: string } },
+  claim: { claimToken: string; leaseMs: number },
+  at: Date,
+): Promise<WebhookDeliveryEntity> {
+  const eventId = `evt_${uuidv7()}`;
+  const event = { type: PING, registry: ping.registry, data: { webhook: ping.webhookGlobalId } } as const;
+  const payload = buildPayload(eventId, event, caller, at);
+  const row = {
+    ...newDelivery(ping.webhookId, eventId, PING, payload, at),
+    claimToken: claim.claimToken,
+    nextAttemptAt: new Date(at.getTime() + claim.leaseMs),
+  };
+  await em.insert(WebhookDeliveryEntity, row);
+  return row;
+}
+
+/**
+ * Queues a finished delivery again as a new row of the same event (same `eventId` and payload),
+ * parked (never due) when its webhook is off: it goes out when the webhook is switched on.
+ */
+export async function requeue(
+  em: EntityManager,
+  original: WebhookDeliveryEntity,
+  opts: { parked: boolean },
+  at: Date,
+): Promise<WebhookDeliveryEntity> {
+  const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, at);
+  if (opts.parked) again.nextAttemptAt = null;
+  await em.insert(WebhookDeliveryEntity, again);
+  return again;
 }

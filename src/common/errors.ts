@@ -54,7 +54,7 @@ export class UnauthenticatedError extends RegistryError {
 }
 
 /**
- * A request over one of the configured limits (README, Limits), refused before anything runs.
+ * A request over one of the configured limits (docs/limits.md), refused before anything runs.
  * `details` names the limit (`limit`: the environment variable) and its value (`max`); HTTP 400,
  * since the request as sent can never succeed.
  */

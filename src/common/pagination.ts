@@ -1,4 +1,5 @@
 import { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { enumOf } from './enum-of';
 import { BadInputError } from './errors';
 import { Database } from '../db/database';
 
@@ -13,13 +14,14 @@ export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
 export type SortValue = string | number;
-/** Ascending or descending, as SQL and the GraphQL OrderDirection spell it. */
-export type SortDirection = 'ASC' | 'DESC';
+/** Ascending or descending, as SQL spells it; also the GraphQL enum `OrderDirection` (model.types.ts). */
+export const OrderDirection = enumOf(['ASC', 'DESC']);
+export type OrderDirection = keyof typeof OrderDirection;
 
 export interface KeysetColumn<T> {
   /** SQL expression to order by, e.g. `v.number`. */
   expr: string;
-  dir: SortDirection;
+  dir: OrderDirection;
   kind: 'string' | 'number' | 'timestamp';
   /** Reads the column's value from a fetched row, for the cursor. */
   value: (row: T) => SortValue | Date;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
+import { databaseFiles } from '../db/database-config';
 
 /**
  * The server's own files (the embedded database, local mode's signing key) are for its user
@@ -44,11 +45,7 @@ export function openToOthers(paths: string[]): { path: string; mode: string }[] 
 
 /** Files the server keeps for itself under this configuration, and DATA_DIR when it holds any. */
 export function privatePaths(config: Pick<Config, 'dataDir' | 'database' | 'auth'>): string[] {
-  const files: string[] = [];
-  if (config.database.kind === 'sqlite' && config.database.file !== ':memory:') {
-    const db = path.resolve(config.database.file);
-    files.push(db, `${db}-wal`, `${db}-shm`);
-  }
+  const files = databaseFiles(config.database);
   if (config.auth.mode === 'local') files.push(path.resolve(config.auth.keyFile));
   const dirs = files.some((f) => path.dirname(f) === config.dataDir) ? [config.dataDir] : [];
   return [...dirs, ...files];

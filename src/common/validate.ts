@@ -20,7 +20,7 @@ const MAX_TEXT = 10_000;
 const MAX_TAGS = 64;
 
 /**
- * Bounds of every JSON input (metadata, metrics, a run's config), in README's Limits. The depth
+ * Bounds of every JSON input (metadata, metrics, a run's config), in docs/limits.md (Input values). The depth
  * is the one that matters most: MariaDB refuses JSON nested deeper than 32 levels (its JSON_VALID
  * CHECK on every JSON column), and an audit row or a webhook payload holds a stored value up to
  * three levels deeper (`data.before.metadata`); 16 leaves room for both.

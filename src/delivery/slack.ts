@@ -60,8 +60,11 @@ export function slackText(payload: JsonObject): string {
     }
     case 'model.created':
       return `:new: Model *${model}* created ${by}`;
-    case 'model.updated':
-      return `:pencil2: Model *${model}* updated ${by}${p.data?.before?.name && p.data.before.name !== p.model?.name ? ` (renamed from ${code(p.data.before.name)})` : ''}`;
+    case 'model.updated': {
+      const formerName = p.data?.before?.name;
+      const renamed = formerName && formerName !== p.model?.name ? ` (renamed from ${code(formerName)})` : '';
+      return `:pencil2: Model *${model}* updated ${by}${renamed}`;
+    }
     case 'model.archived':
       return `:file_cabinet: Model *${model}* archived ${by}`;
     case 'version.linked':

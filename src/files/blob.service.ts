@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
+import { ChangeLog } from '../changes';
 import { BadInputError, NotFoundError } from '../common/errors';
 import { uuidv7 } from '../common/uuid';
 import { Database, isUniqueViolation } from '../db/database';
@@ -43,6 +44,7 @@ export class BlobService {
     private readonly registries: RegistryService,
     readonly store: BlobStore,
     private readonly opts: BlobServiceOptions,
+    private readonly changes: ChangeLog,
   ) {}
 
   /** Streams `body` into the store (MEMBER or above) and records the caller's upload. */
@@ -57,11 +59,8 @@ export class BlobService {
     await this.authz.require(caller.principal, 'model:write', registry);
     if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes)
       throw new BlobTooLargeError(this.opts.maxBlobBytes);
-    const result = await this.store.put(hex, body, {
-      maxBytes: this.opts.maxBlobBytes,
-      expectedBytes: declaredBytes,
-    });
-    await this.recordUpload(registry, `sha256:${hex}`, caller.principal.subject);
+    const result = await this.store.put(hex, body, { maxBytes: this.opts.maxBlobBytes, expectedBytes: declaredBytes });
+    await this.recordUpload(caller, registry, `sha256:${hex}`, result);
     return result;
   }
 
@@ -156,8 +155,13 @@ export class BlobService {
     await this.db.exclusive((em) => countDownload(em, registry.id, `sha256:${hex}`, versionId));
   }
 
-  /** One row per (registry, blob, uploader); uploading again refreshes its time (the orphan TTL restarts). */
-  private async recordUpload(registry: RegistryEntity, digest: string, uploadedBy: string): Promise<void> {
+  /**
+   * One row per (registry, blob, uploader); uploading again refreshes its time (the orphan TTL
+   * restarts). The first upload of a blob into a registry by a caller is a change (`blob.uploaded`,
+   * audited through the seam in the same transaction); a repeat stores nothing new and is not.
+   */
+  private async recordUpload(caller: Caller, registry: RegistryEntity, digest: string, put: PutResult): Promise<void> {
+    const uploadedBy = caller.principal.subject;
     const now = new Date();
     await this.db.transaction(async (em) => {
       const updated = await em.update(
@@ -166,18 +170,16 @@ export class BlobService {
         { createdAt: now },
       );
       if (updated.affected) return;
+      const id = uuidv7();
       try {
-        await em.insert(BlobUploadEntity, {
-          id: uuidv7(),
-          registryId: registry.id,
-          digest,
-          uploadedBy,
-          createdAt: now,
-        });
+        await em.insert(BlobUploadEntity, { id, registryId: registry.id, digest, uploadedBy, createdAt: now });
       } catch (err) {
-        // A concurrent upload of the same blob by the same caller inserted it first: that row will do.
+        // A concurrent upload of the same blob by the same caller inserted it first: that row (and its audit) will do.
         if (!isUniqueViolation(err)) throw err;
+        return;
       }
+      const after = { digest, sizeBytes: put.sizeBytes };
+      await this.changes.record(em, caller, { type: 'blob.uploaded', registry, targetId: id, after }, now);
     });
   }
 }

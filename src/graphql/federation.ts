@@ -54,7 +54,8 @@ function guardRepresentations(schema: GraphQLSchema, entityTypes: Set<string>): 
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof typename !== 'string' || !entityTypes.has(typename)) {
         throw new BadInputError(
-          `Each representation needs a __typename of an entity of this subgraph (${[...entityTypes].sort().join(', ')}); got ${JSON.stringify(typename ?? null)}.`,
+          `Each representation needs a __typename of an entity of this subgraph ` +
+            `(${[...entityTypes].sort().join(', ')}); got ${JSON.stringify(typename ?? null)}.`,
           'representations',
         );
       }

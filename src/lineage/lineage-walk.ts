@@ -1,9 +1,15 @@
+import { enumOf } from '../common/enum-of';
 import { BadInputError } from '../common/errors';
 import { Database } from '../db/database';
 import { RowBound } from '../db/dialect';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 
-export type EdgeDirection = 'UPSTREAM' | 'DOWNSTREAM';
+export const LINEAGE_DIRECTIONS = ['UPSTREAM', 'DOWNSTREAM', 'BOTH'] as const;
+/** Which way a lineage request looks; also the GraphQL enum `LineageDirection` (lineage.types.ts). */
+export const LineageDirection = enumOf(LINEAGE_DIRECTIONS);
+export type LineageDirection = (typeof LINEAGE_DIRECTIONS)[number];
+/** The way one walk goes along the edges: a LineageDirection of BOTH is two walks. */
+export type EdgeDirection = Exclude<LineageDirection, 'BOTH'>;
 
 export interface WalkedEdge {
   id: string;
@@ -77,17 +83,25 @@ export function walkSql(
       : expandable.length === 0
         ? 'AND 1 = 0'
         : `AND w.${far}_registry_id IN (${expandable.map(() => '?').join(', ')})`;
+  const firstStep =
+    bound === 'none'
+      ? `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?`
+      : `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step`;
+  const widestStep =
+    bound === 'per-step'
+      ? ', (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM walk GROUP BY depth) steps) AS widest_step'
+      : '';
   return `${timeout.prefix}
     WITH RECURSIVE walk (id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, depth) AS (
-      ${bound === 'none' ? `SELECT ${cols}, 1 FROM lineage_edge e WHERE e.${near}_id = ?` : `SELECT * FROM (SELECT ${cols}, 1 AS depth FROM lineage_edge e WHERE e.${near}_id = ? LIMIT ?) first_step`}
+      ${firstStep}
       UNION
       ${bound === 'per-step' ? '(' : ''}SELECT ${cols}, w.depth + 1
       FROM ${frontier} JOIN lineage_edge e ON e.${near}_id = w.${far}_id
       WHERE w.depth < ? ${gate}
       ${bound === 'none' ? '' : 'LIMIT ?'}${bound === 'per-step' ? ')' : ''}
     )
-    SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind, MIN(depth) AS depth,
-      SUM(COUNT(*)) OVER () AS walked${bound === 'per-step' ? ', (SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM walk GROUP BY depth) steps) AS widest_step' : ''}
+    SELECT ${timeout.selectHint} id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind,
+      MIN(depth) AS depth, SUM(COUNT(*)) OVER () AS walked${widestStep}
     FROM walk
     GROUP BY id, from_id, from_kind, from_registry_id, to_id, to_kind, to_registry_id, kind
     ORDER BY depth, id

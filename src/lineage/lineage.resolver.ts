@@ -13,7 +13,6 @@ import {
   CreateRunInput,
   CreateRunPayload,
   depthArg,
-  LineageDirection,
   LineageGraph,
   LineageNode,
   LogArtifactInput,
@@ -25,6 +24,7 @@ import {
   UseArtifactInput,
   UseArtifactPayload,
 } from './lineage.types';
+import { LineageDirection } from './lineage-walk';
 import { RunEntity } from './run.entity';
 
 export function toLineageNode(n: LineageNodeView): LineageNode {

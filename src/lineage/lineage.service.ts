@@ -11,10 +11,8 @@ import { VersionEntity } from '../versions/version.entity';
 import { ArtifactEntity } from './artifact.entity';
 import { EdgeKind, NodeKind } from './lineage-edge.entity';
 import { findNode, lineageName, NodeRef, parseLineageId } from './lineage-node';
-import { EdgeDirection, walk, WalkedEdge } from './lineage-walk';
+import { EdgeDirection, LineageDirection, walk, WalkedEdge } from './lineage-walk';
 import { RunEntity } from './run.entity';
-
-export type WalkDirection = EdgeDirection | 'BOTH';
 
 const EDGES_PER_NODE = 8;
 // How much of the graph the recursion may visit, in rows per node of the cap (SQLite; see
@@ -66,7 +64,7 @@ export class LineageService {
   async graph(
     principal: Principal,
     globalId: string,
-    direction: WalkDirection,
+    direction: LineageDirection,
     depth: number,
   ): Promise<LineageGraphView> {
     if (!Number.isInteger(depth) || depth < 1 || depth > this.limits.maxDepth) {

@@ -8,20 +8,11 @@ import { ARTIFACT_URI_DESCRIPTION } from '../common/validate';
 import { Registry } from '../registry/registry.types';
 import { ModelVersion } from '../versions/version.types';
 import { User } from '../viewer/user.types';
+import { LineageDirection } from './lineage-walk';
+import { RunStatus } from './run.entity';
 
-export enum RunStatusEnum {
-  RUNNING = 'RUNNING',
-  FINISHED = 'FINISHED',
-  FAILED = 'FAILED',
-  KILLED = 'KILLED',
-}
-registerEnumType(RunStatusEnum, { name: 'RunStatus' });
+registerEnumType(RunStatus, { name: 'RunStatus' });
 
-export enum LineageDirection {
-  UPSTREAM = 'UPSTREAM',
-  DOWNSTREAM = 'DOWNSTREAM',
-  BOTH = 'BOTH',
-}
 registerEnumType(LineageDirection, {
   name: 'LineageDirection',
   valuesConfig: {
@@ -61,7 +52,7 @@ export class Run extends Node {
   externalId!: string | null;
   @Field(() => JSONObject) config!: JsonObject;
   @Field(() => JSONObject) metrics!: JsonObject;
-  @Field(() => RunStatusEnum) status!: RunStatusEnum;
+  @Field(() => RunStatus) status!: RunStatus;
   @Field() startedAt!: Date;
   @Field(() => Date, { nullable: true }) finishedAt!: Date | null;
   @Field(() => User) createdBy!: User;
@@ -145,13 +136,8 @@ export class CreateRunInput {
     description: 'A JSON object of metric name → number.',
   })
   metrics?: JsonObject | null;
-  @Field(() => RunStatusEnum, {
-    nullable: true,
-    description: 'Default RUNNING.',
-  })
-  status?: RunStatusEnum | null;
-  @Field(() => Date, { nullable: true, description: 'Default now.' })
-  startedAt?: Date | null;
+  @Field(() => RunStatus, { nullable: true, description: 'Default RUNNING.' }) status?: RunStatus | null;
+  @Field(() => Date, { nullable: true, description: 'Default now.' }) startedAt?: Date | null;
 }
 
 @ObjectType()
@@ -166,16 +152,9 @@ export class CreateRunPayload {
 @InputType()
 export class UpdateRunInput {
   @Field(() => ID) run!: string;
-  @Field(() => RunStatusEnum, {
-    nullable: true,
-    description: 'A final status sets finishedAt to now unless given.',
-  })
-  status?: RunStatusEnum | null;
-  @Field(() => JSON, {
-    nullable: true,
-    description: "Merged into the run's metrics.",
-  })
-  metrics?: JsonObject | null;
+  @Field(() => RunStatus, { nullable: true, description: 'A final status sets finishedAt to now unless given.' })
+  status?: RunStatus | null;
+  @Field(() => JSON, { nullable: true, description: "Merged into the run's metrics." }) metrics?: JsonObject | null;
   @Field(() => Date, { nullable: true }) finishedAt?: Date | null;
 }
 

@@ -1,8 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { enumOf } from '../common/enum-of';
 import { ID, JSON_DOC, JsonObject, TIMESTAMP } from '../db/columns';
 import { RegistryEntity } from '../registry/registry.entity';
 
 export const RUN_STATUSES = ['RUNNING', 'FINISHED', 'FAILED', 'KILLED'] as const;
+/** A run's status; also the GraphQL enum `RunStatus` (registered in lineage.types.ts). */
+export const RunStatus = enumOf(RUN_STATUSES);
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** A training or evaluation run, as the training system (W&B, MLflow, Kubeflow, …) knows it. */

@@ -5,13 +5,9 @@ import { LATEST } from '../common/validate';
 import { Context } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
 import { Registry } from '../registry/registry.types';
-import {
-  ModelVersion,
-  ModelVersionConnection,
-  VersionFilter,
-  VersionOrder,
-  VersionOrderField,
-} from '../versions/version.types';
+import { ModelVersion, ModelVersionConnection, VersionFilter, VersionOrder } from '../versions/version.types';
+import { VersionOrderField } from '../versions/version.service';
+import { OrderDirection } from '../common/pagination';
 import { User, userRef } from '../viewer/user.types';
 import { ModelEntity } from './model.entity';
 import {
@@ -19,7 +15,6 @@ import {
   ArchiveModelPayload,
   CreateModelInput,
   CreateModelPayload,
-  OrderDirection,
   RegisteredModel,
   RestoreModelInput,
   RestoreModelPayload,

@@ -2,8 +2,9 @@ import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { ChangeLog, changedFields } from '../changes';
+import { enumOf } from '../common/enum-of';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
@@ -17,7 +18,9 @@ import { isProtectedAlias } from '../aliases/protection';
 const MODEL_BY_NAMES =
   'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
-export type ModelSortField = 'NAME' | 'CREATED_AT' | 'UPDATED_AT';
+/** What a model list may be ordered by; also the GraphQL enum `ModelOrderField` (model.types.ts). */
+export const ModelOrderField = enumOf(['NAME', 'CREATED_AT', 'UPDATED_AT']);
+export type ModelOrderField = keyof typeof ModelOrderField;
 
 export interface ModelFilterParams {
   nameContains?: string | null;
@@ -40,13 +43,8 @@ export interface UpdateModelParams {
   tags?: string[] | null;
 }
 
-function modelOrder(field: ModelSortField, dir: SortDirection): KeysetOrder<ModelEntity> {
-  const id = {
-    expr: 'm.id',
-    dir,
-    kind: 'string' as const,
-    value: (m: ModelEntity) => m.id,
-  };
+function modelOrder(field: ModelOrderField, dir: OrderDirection): KeysetOrder<ModelEntity> {
+  const id = { expr: 'm.id', dir, kind: 'string' as const, value: (m: ModelEntity) => m.id };
   switch (field) {
     case 'NAME':
       return {
@@ -133,8 +131,8 @@ export class ModelService {
   async list(
     registry: RegistryEntity,
     filter: ModelFilterParams,
-    field: ModelSortField,
-    dir: SortDirection,
+    field: ModelOrderField,
+    dir: OrderDirection,
     args: PageArgs,
   ): Promise<Page<ModelEntity>> {
     const qb = this.db.manager

@@ -2,18 +2,10 @@ import { Directive, Field, InputType, ObjectType, registerEnumType } from 'type-
 import { Connection } from '../graphql/connection';
 import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
+import { OrderDirection } from '../common/pagination';
+import { ModelOrderField } from './model.service';
 
-export enum ModelOrderField {
-  NAME = 'NAME',
-  CREATED_AT = 'CREATED_AT',
-  UPDATED_AT = 'UPDATED_AT',
-}
 registerEnumType(ModelOrderField, { name: 'ModelOrderField' });
-
-export enum OrderDirection {
-  ASC = 'ASC',
-  DESC = 'DESC',
-}
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
 
 @Directive('@key(fields: "id")')

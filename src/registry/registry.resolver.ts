@@ -2,14 +2,9 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
 import { toConnection } from '../graphql/connection';
-import {
-  ModelFilter,
-  ModelOrder,
-  ModelOrderField,
-  OrderDirection,
-  RegisteredModel,
-  RegisteredModelConnection,
-} from '../models/model.types';
+import { ModelFilter, ModelOrder, RegisteredModel, RegisteredModelConnection } from '../models/model.types';
+import { ModelOrderField } from '../models/model.service';
+import { OrderDirection } from '../common/pagination';
 import { User, userRef } from '../viewer/user.types';
 import { RegistryEntity } from './registry.entity';
 import {

@@ -83,4 +83,6 @@ const RESOLVE_FROM = `SELECT v.*, r.id AS resolved_registry_id
   JOIN registered_model m ON m.registry_id = r.id
   JOIN model_version v ON v.model_id = m.id`;
 const RESOLVE_NUMBER = `${RESOLVE_FROM} WHERE r.name = ? AND m.name = ? AND v.number = ?`;
-const RESOLVE_ALIAS = `${RESOLVE_FROM} JOIN model_alias a ON a.model_id = m.id AND a.version_id = v.id WHERE r.name = ? AND m.name = ? AND a.name = ?`;
+const RESOLVE_ALIAS =
+  `${RESOLVE_FROM} JOIN model_alias a ON a.model_id = m.id AND a.version_id = v.id ` +
+  'WHERE r.name = ? AND m.name = ? AND a.name = ?';

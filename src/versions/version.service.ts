@@ -4,7 +4,8 @@ import { Caller, Principal } from '../access/principal';
 import { AliasService } from '../aliases/alias.service';
 import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
-import { fetchPage, KeysetOrder, Page, PageArgs, SortDirection } from '../common/pagination';
+import { enumOf } from '../common/enum-of';
+import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
@@ -37,7 +38,7 @@ export interface DeletedVersionResult {
 
 const DAY_MS = 86_400_000;
 
-export interface LinkVersionInput {
+export interface LinkVersionParams {
   registry: string;
   model: string;
   artifact: ArtifactParams;
@@ -63,7 +64,7 @@ export interface LinkResult {
   created: boolean;
 }
 
-export interface UpdateVersionInput {
+export interface UpdateVersionParams {
   registry: string;
   model: string;
   version: string;
@@ -73,7 +74,9 @@ export interface UpdateVersionInput {
   metrics?: Record<string, unknown> | null;
 }
 
-export type VersionSortField = 'NUMBER' | 'CREATED_AT' | 'METRIC';
+/** What a version list may be ordered by; also the GraphQL enum `VersionOrderField` (version.types.ts). */
+export const VersionOrderField = enumOf(['NUMBER', 'CREATED_AT', 'METRIC']);
+export type VersionOrderField = keyof typeof VersionOrderField;
 
 export interface VersionFilterParams {
   tag?: string | null;
@@ -193,8 +196,8 @@ export class VersionService {
   async list(
     model: ModelEntity,
     filter: VersionFilterParams,
-    field: VersionSortField,
-    dir: SortDirection,
+    field: VersionOrderField,
+    dir: OrderDirection,
     metric: string | null | undefined,
     args: PageArgs,
   ): Promise<Page<VersionEntity>> {
@@ -212,8 +215,8 @@ export class VersionService {
 
   private order(
     qb: { setParameter(k: string, v: unknown): unknown },
-    field: VersionSortField,
-    dir: SortDirection,
+    field: VersionOrderField,
+    dir: OrderDirection,
     metric: string | null | undefined,
   ): KeysetOrder<VersionEntity> {
     const number = {
@@ -257,7 +260,7 @@ export class VersionService {
     };
   }
 
-  async link(caller: Caller, input: LinkVersionInput): Promise<LinkResult> {
+  async link(caller: Caller, input: LinkVersionParams): Promise<LinkResult> {
     // Everything is validated before the transaction opens: bad input writes nothing.
     validate.modelName(input.model, 'model');
     const { columns: artifact, files } = artifactColumns(input.registry, input.model, input.artifact);
@@ -443,7 +446,7 @@ export class VersionService {
     }
   }
 
-  async update(caller: Caller, input: UpdateVersionInput): Promise<VersionEntity> {
+  async update(caller: Caller, input: UpdateVersionParams): Promise<VersionEntity> {
     const changes: Partial<VersionEntity> = {};
     if (input.description !== undefined) changes.description = validate.text(input.description, 'description');
     if (input.tags != null) changes.tags = validate.tags(input.tags);
@@ -583,7 +586,8 @@ export class VersionService {
       const held = (await this.aliases.namesOnVersion(em, version.id)).filter((a) => a !== validate.LATEST);
       if (held.length > 0) {
         throw new ConflictError(
-          `${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; move or remove ${held.length > 1 ? 'them' : 'it'} first.`,
+          `${model.name}:${versionName(version)} still holds ${held.map((a) => `"${a}"`).join(', ')}; ` +
+            `move or remove ${held.length > 1 ? 'them' : 'it'} first.`,
           { aliases: held },
         );
       }

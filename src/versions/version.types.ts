@@ -4,14 +4,11 @@ import { JSON, JSONObject, SafeInt } from '../graphql/scalars';
 import { Node } from '../node/node.types';
 import { User } from '../viewer/user.types';
 import { JsonObject } from '../db/columns';
-import { OrderDirection, RegisteredModel } from '../models/model.types';
+import { RegisteredModel } from '../models/model.types';
+import { OrderDirection } from '../common/pagination';
+import { VersionOrderField } from './version.service';
 import { ARTIFACT_URI_DESCRIPTION } from '../common/validate';
 
-export enum VersionOrderField {
-  NUMBER = 'NUMBER',
-  CREATED_AT = 'CREATED_AT',
-  METRIC = 'METRIC',
-}
 registerEnumType(VersionOrderField, {
   name: 'VersionOrderField',
   valuesConfig: {

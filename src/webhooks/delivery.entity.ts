@@ -1,9 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { enumOf } from '../common/enum-of';
 import { ID, JSON_DOC, JsonObject, TIMESTAMP } from '../db/columns';
 import { WebhookEntity } from './webhook.entity';
 
 export const DELIVERY_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** Where a delivery stands; also the GraphQL enum `WebhookDeliveryStatus` (webhook.types.ts). */
+export const WebhookDeliveryStatus = enumOf(DELIVERY_STATUSES);
+export type WebhookDeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * The outbox: one row per event and webhook, written in the transaction that made the change, so
@@ -32,7 +35,7 @@ export class WebhookDeliveryEntity {
   /** The event as it was when the change committed; every attempt sends exactly this. */
   @Column(JSON_DOC) payload!: JsonObject;
 
-  @Column({ type: 'varchar', length: 16 }) status!: DeliveryStatus;
+  @Column({ type: 'varchar', length: 16 }) status!: WebhookDeliveryStatus;
   /** Attempts made so far (finished ones: an attempt in flight is counted when it ends). */
   @Column({ type: 'integer' }) attempts!: number;
   /**

@@ -1,8 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { enumOf } from '../common/enum-of';
 import { ID, JSON_DOC, TIMESTAMP } from '../db/columns';
 import { RegistryEntity } from '../registry/registry.entity';
 
 export const WEBHOOK_FORMATS = ['STANDARD', 'SLACK'] as const;
+/** How a webhook's requests are shaped; also the GraphQL enum `WebhookFormat` (webhook.types.ts). */
+export const WebhookFormat = enumOf(WEBHOOK_FORMATS);
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /**

@@ -20,10 +20,10 @@ import {
   WebhookConnection,
   WebhookDelivery,
   WebhookDeliveryConnection,
-  WebhookDeliveryStatus,
   WebhookFilter,
   WebhookRefInput,
 } from './webhook.types';
+import { WebhookDeliveryStatus } from './delivery.entity';
 
 @Resolver(() => Webhook)
 export class WebhookResolver {

@@ -1,9 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
-import { ChangeLog, PING } from '../changes';
-import { newDelivery } from '../changes/outbox-rows';
-import { buildPayload } from '../changes/payload';
+import { ChangeLog, queuePing, requeue } from '../changes';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
 import { expectGlobalId } from '../common/global-id';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
@@ -12,10 +10,10 @@ import { Database } from '../db/database';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { DeliveryAttempts } from '../delivery/attempt';
-import { DeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
+import { WebhookDeliveryStatus, WebhookDeliveryEntity } from './delivery.entity';
 import { DELETE_BATCH } from '../delivery/outbox';
 import { generateSecret } from '../delivery/signing';
-import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.input';
+import { CreateWebhookParams, parseWebhookFields, snapshot, UpdateWebhookParams } from './webhook.params';
 import { WebhookEntity } from './webhook.entity';
 
 /** A registry's webhooks are capped: each one multiplies every event of the registry. */
@@ -181,15 +179,9 @@ export class WebhookService {
     const { delivery, webhook } = await this.db.transaction(async (em) => {
       const { webhook, registry } = await this.forWrite(em, caller.principal, id, globalId);
       const now = new Date();
-      const eventId = `evt_${uuidv7()}`;
-      const payload = buildPayload(eventId, { type: PING, registry, data: { webhook: globalId } }, caller, now);
-      // Inserted already claimed, so no dispatcher picks it up while this request sends it.
-      const row = {
-        ...newDelivery(webhook.id, eventId, PING, payload, now),
-        claimToken: uuidv7(),
-        nextAttemptAt: new Date(now.getTime() + this.attempts.leaseMs),
-      };
-      await em.insert(WebhookDeliveryEntity, row);
+      // Queued already claimed, so no dispatcher picks it up while this request sends it.
+      const ping = { webhookId: webhook.id, webhookGlobalId: globalId, registry };
+      const row = await queuePing(em, caller, ping, { claimToken: uuidv7(), leaseMs: this.attempts.leaseMs }, now);
       await this.changes.record(em, caller, { type: 'webhook.tested', registry, targetId: webhook.id }, now);
       return { delivery: row, webhook };
     });
@@ -212,10 +204,8 @@ export class WebhookService {
       if (original.status === 'PENDING')
         throw new ConflictError('This delivery has not finished yet: it is still being tried.');
       const now = new Date();
-      const again = newDelivery(original.webhookId, original.eventId, original.eventType, original.payload, now);
       // A webhook that is off gets it parked: it goes out when the webhook is switched on.
-      if (!webhook.active) again.nextAttemptAt = null;
-      await em.insert(WebhookDeliveryEntity, again);
+      const again = await requeue(em, original, { parked: !webhook.active }, now);
       const after = { eventId: original.eventId, event: original.eventType };
       await this.changes.record(
         em,
@@ -249,7 +239,7 @@ export class WebhookService {
   async deliveries(
     principal: Principal,
     webhook: WebhookEntity,
-    status: DeliveryStatus | null | undefined,
+    status: WebhookDeliveryStatus | null | undefined,
     args: PageArgs,
   ): Promise<Page<WebhookDeliveryEntity>> {
     await this.authz.require(principal, 'webhook:manage', {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CHANGE_TYPES, EventType } from '../changes';
 import { JsonObject } from '../db/columns';
+import { WebhookDeliveryStatus } from './delivery.entity';
 import { WebhookFormat } from './webhook.entity';
 import { Connection } from '../graphql/connection';
 import { JSONObject } from '../graphql/scalars';
@@ -25,12 +26,7 @@ registerEnumType(WebhookEventType, {
   ),
 });
 
-/** The GraphQL enum of WEBHOOK_FORMATS (webhook.entity.ts); the Record keeps the two the same. */
-const WebhookFormatEnum: Record<WebhookFormat, WebhookFormat> = {
-  STANDARD: 'STANDARD',
-  SLACK: 'SLACK',
-};
-registerEnumType(WebhookFormatEnum, {
+registerEnumType(WebhookFormat, {
   name: 'WebhookFormat',
   valuesConfig: {
     STANDARD: {
@@ -42,11 +38,6 @@ registerEnumType(WebhookFormatEnum, {
   },
 });
 
-export enum WebhookDeliveryStatus {
-  PENDING = 'PENDING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-}
 registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
   valuesConfig: {
@@ -85,10 +76,8 @@ export class Webhook extends Node {
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => [WebhookEventType]) events!: string[];
   @Field(() => WebhookFilter) filter!: WebhookFilter;
-  @Field(() => WebhookFormatEnum) format!: string;
-  @Field({
-    description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.',
-  })
+  @Field(() => WebhookFormat) format!: string;
+  @Field({ description: 'Off: no new deliveries are queued, and queued ones wait until it is on again.' })
   active!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
@@ -169,15 +158,9 @@ export class CreateWebhookInput {
   })
   secret?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => WebhookFilterInput, { nullable: true })
-  filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormatEnum, {
-    nullable: true,
-    description: 'Default STANDARD.',
-  })
-  format?: WebhookFormat | null;
-  @Field(() => Boolean, { nullable: true, description: 'Default true.' })
-  active?: boolean | null;
+  @Field(() => WebhookFilterInput, { nullable: true }) filter?: WebhookFilterInput | null;
+  @Field(() => WebhookFormat, { nullable: true, description: 'Default STANDARD.' }) format?: WebhookFormat | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default true.' }) active?: boolean | null;
 }
 
 @InputType()
@@ -205,8 +188,7 @@ export class UpdateWebhookInput {
     description: 'Replaces the filter; `{}` removes it.',
   })
   filter?: WebhookFilterInput | null;
-  @Field(() => WebhookFormatEnum, { nullable: true })
-  format?: WebhookFormat | null;
+  @Field(() => WebhookFormat, { nullable: true }) format?: WebhookFormat | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
 }
 

@@ -126,6 +126,32 @@ describe.each(['local', 's3'] as const)('%s backend', (backend) => {
       expect(Number(n)).toBe(1);
     });
 
+    it('audits the first upload of a blob into a registry as blob.uploaded (digest, size, actor), not a repeat', async () => {
+      const AUDIT = `query($r: String!) { auditEvents(filter: { registry: $r, action: "blob.uploaded" }, first: 100) {
+        edges { node { action targetType actor { id } registry { name } after requestId } } } }`;
+      const uploads = async (digest: string) =>
+        (await s.ok(AUDIT, { r: R })).auditEvents.edges
+          .map((e: any) => e.node)
+          .filter((n: any) => n.after.digest === digest);
+      const body = Buffer.from('audited bytes');
+      expect((await put(sha256(body), body)).status).toBe(201);
+      expect((await put(sha256(body), body)).status).toBe(200);
+      expect(await uploads(sha256(body))).toEqual([
+        {
+          action: 'blob.uploaded',
+          targetType: 'Blob',
+          actor: { id: 'mona' },
+          registry: { name: R },
+          after: { digest: sha256(body), sizeBytes: body.length },
+          requestId: expect.any(String),
+        },
+      ]);
+      // A refused upload (a viewer may not write) records nothing.
+      const other = Buffer.from('refused bytes');
+      expect((await put(sha256(other), other, 'vera')).status).toBe(403);
+      expect(await uploads(sha256(other))).toEqual([]);
+    });
+
     it('refuses a body whose digest does not match with 400, storing nothing', async () => {
       const body = Buffer.from('these are not the bytes you named');
       const named = sha256('something else');

@@ -13,6 +13,8 @@ const BRANCHES: [RegExp, string][] = [
   [/['"`]mariadb['"`]/, "names 'mariadb'"],
   [/['"`]mysql2?['"`]/, "names 'mysql'"],
   [/\bdialect(\.name)?\s*[!=]==?/, 'compares the dialect'],
+  [/['"`]sqlite['"`]/, "names 'sqlite'"],
+  [/\bdatabase\.(kind|flavor)\b/, "reads the configured database's kind"],
 ];
 
 /**
@@ -50,6 +52,9 @@ describe('dialects stay in src/db', () => {
     expect(branchesIn(`const shared = em.connection.options.type !== 'better-sqlite3';`)).toHaveLength(2);
     expect(branchesIn(`if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');`)).toHaveLength(2);
     expect(branchesIn(`return ds.options.type === 'mariadb' ? 'per-step' : 'none';`)).toHaveLength(2);
+    expect(branchesIn(`const where = config.database.kind === 'sqlite' ? file : url;`)).toHaveLength(2);
+    expect(branchesIn(`if (kind !== "sqlite") return [];`)).toHaveLength(1);
+    expect(branchesIn(`const name = cfg.database.flavor;`)).toHaveLength(1);
     expect(branchesIn(`qb.andWhere(this.db.dialect.jsonArrayContains('m.tags', 'tag'));`)).toEqual([]);
     expect(branchesIn(`// SQLite and 'mariadb' differ here`)).toEqual([]);
   });

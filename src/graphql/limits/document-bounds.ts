@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import { fragmentsOf } from './fragments';
 
-/** What a document may hold before graphql-js validates it (README, Limits). */
+/** What a document may hold before graphql-js validates it (docs/limits.md). */
 export interface DocumentBounds {
   /** Fragment definitions (GRAPHQL_MAX_FRAGMENTS). */
   maxFragments: number;

@@ -10,7 +10,7 @@ import { maxDepthRule } from './max-depth.rule';
 export { documentSizeError } from './document-check';
 
 /**
- * Bounds on what one GraphQL request may ask for (README, Limits). Each refusal names the limit's
+ * Bounds on what one GraphQL request may ask for (docs/limits.md). Each refusal names the limit's
  * environment variable and its value, and comes before any resolver runs:
  * - depth and aliases: validation rules (GRAPHQL_VALIDATION_FAILED);
  * - fragments, fragment cycles, expanded fields and field pairs: the HTTP front, which parses

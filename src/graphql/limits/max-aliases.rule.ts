@@ -20,7 +20,8 @@ export function maxAliasesRule(max: number): ValidationRule {
         if (count > max) {
           context.reportError(
             new GraphQLError(
-              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} uses ${count} aliases; the limit is ${max} (GRAPHQL_MAX_ALIASES).`,
+              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} uses ${count} aliases; ` +
+                `the limit is ${max} (GRAPHQL_MAX_ALIASES).`,
               {
                 nodes: op,
                 extensions: { limit: 'GRAPHQL_MAX_ALIASES', max },

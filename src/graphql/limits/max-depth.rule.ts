@@ -21,7 +21,8 @@ export function maxDepthRule(max: number): ValidationRule {
         if (depth > max) {
           context.reportError(
             new GraphQLError(
-              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} nests fields ${depth} deep; the limit is ${max} (GRAPHQL_MAX_DEPTH).`,
+              `${op.name ? `Operation "${op.name.value}"` : 'The operation'} nests fields ${depth} deep; ` +
+                `the limit is ${max} (GRAPHQL_MAX_DEPTH).`,
               {
                 nodes: op,
                 extensions: { limit: 'GRAPHQL_MAX_DEPTH', max },

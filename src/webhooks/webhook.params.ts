@@ -1,3 +1,7 @@
+/**
+ * What WebhookService's create and update take (service parameters), and their validation. The
+ * GraphQL inputs are in webhook.types.ts.
+ */
 import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
 import { EVENT_TYPES, EventType, isEventType } from '../changes';
@@ -10,7 +14,7 @@ export interface WebhookFilterParams {
   aliases?: string[] | null;
 }
 
-interface WebhookFieldsInput {
+interface WebhookFieldsParams {
   url?: string | null;
   events?: string[] | null;
   secret?: string | null;
@@ -20,13 +24,13 @@ interface WebhookFieldsInput {
   active?: boolean | null;
 }
 
-export interface CreateWebhookParams extends WebhookFieldsInput {
+export interface CreateWebhookParams extends WebhookFieldsParams {
   registry: string;
   url: string;
   events: string[];
 }
 
-export interface UpdateWebhookParams extends WebhookFieldsInput {
+export interface UpdateWebhookParams extends WebhookFieldsParams {
   /** Global id of the webhook. */
   webhook: string;
   /** Generate a new secret (returned once, in the payload). */
@@ -55,7 +59,7 @@ function names(values: string[] | null | undefined, field: string, check: (v: st
 }
 
 /** Checks every field before any write, so a refused create or update changes nothing. */
-export function parseWebhookFields(input: WebhookFieldsInput, allowPrivateNetworks: boolean): WebhookFields {
+export function parseWebhookFields(input: WebhookFieldsParams, allowPrivateNetworks: boolean): WebhookFields {
   const out: WebhookFields = {};
   if (input.url != null) out.url = parseWebhookUrl(input.url, allowPrivateNetworks);
   if (input.events != null) {
