@@ -71,6 +71,7 @@ export interface GraphQLConfig {
   maxDocumentLines: number;
   maxTokens: number;
   /** Bounds checked before graphql-js validates a document (limits/document-bounds.ts). */
+  maxOperations: number;
   maxFragments: number;
   maxSelections: number;
   maxFieldPairs: number;
@@ -304,6 +305,7 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
     maxDocumentBytes: integer(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
     maxDocumentLines: integer(env, 'GRAPHQL_MAX_DOCUMENT_LINES', 5000, 1, 1_000_000),
     maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000, 100, 1_000_000),
+    maxOperations: integer(env, 'GRAPHQL_MAX_OPERATIONS', 20, 1, 100_000),
     maxFragments: integer(env, 'GRAPHQL_MAX_FRAGMENTS', 50, 0, 100_000),
     maxSelections: integer(env, 'GRAPHQL_MAX_SELECTIONS', 5000, 1, 10_000_000),
     maxFieldPairs: integer(env, 'GRAPHQL_MAX_FIELD_PAIRS', 5000, 0, 1_000_000_000),

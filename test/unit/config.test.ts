@@ -54,6 +54,7 @@ describe('configuration defaults', () => {
       maxDocumentBytes: 100 * 1024,
       maxDocumentLines: 5000,
       maxTokens: 5000,
+      maxOperations: 20,
       maxFragments: 50,
       maxSelections: 5000,
       maxFieldPairs: 5000,
