@@ -261,6 +261,15 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
+/** A URL component percent-decoded, or null when one of its escapes is malformed (`%ZZ`, a lone `%`). */
+export function decodedOrNull(component: string): string | null {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null;
+  }
+}
+
 /** DATABASE_URL as it may be shown: no user, password or query string. */
 export function redactDatabaseUrl(raw: string): string {
   return raw.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?).*@/i, '$1***@').replace(/\?.*$/, '?…');
@@ -293,6 +302,17 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
       'a URL that names the database (…:3306/registry)',
       `${url.protocol}//${url.host}`,
     );
+  // The driver decodes these itself and would throw a bare URIError (a stack, no variable named).
+  for (const [part, value] of [
+    ['user', url.username],
+    ['password', url.password],
+    ['database name', url.pathname.slice(1)],
+  ]) {
+    if (decodedOrNull(value) === null) {
+      const expected = `a URL whose ${part} is percent-encoded, but it contains a malformed percent-escape (encode % as %25)`;
+      throw new ConfigError('DATABASE_URL', expected, redactDatabaseUrl(raw));
+    }
+  }
   return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
 }
 
