@@ -84,6 +84,7 @@ export interface GraphQLConfig {
   maxDocumentLines: number;
   maxTokens: number;
   /** Bounds checked before graphql-js validates a document (limits/document-bounds.ts). */
+  maxOperations: number;
   maxFragments: number;
   maxSelections: number;
   maxFieldPairs: number;
@@ -302,6 +303,15 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'true or false', raw);
 }
 
+/** A URL component percent-decoded, or null when one of its escapes is malformed (`%ZZ`, a lone `%`). */
+export function decodedOrNull(component: string): string | null {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return null;
+  }
+}
+
 /** DATABASE_URL as it may be shown: no user, password or query string. */
 export function redactDatabaseUrl(raw: string): string {
   return raw.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?).*@/i, '$1***@').replace(/\?.*$/, '?…');
@@ -334,11 +344,18 @@ export function parseDatabaseUrl(raw: string | undefined, dataDir: string): Data
       'a URL that names the database (…:3306/registry)',
       `${url.protocol}//${url.host}`,
     );
-  return {
-    kind: 'mysql',
-    url: raw,
-    flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
-  };
+  // The driver decodes these itself and would throw a bare URIError (a stack, no variable named).
+  for (const [part, value] of [
+    ['user', url.username],
+    ['password', url.password],
+    ['database name', url.pathname.slice(1)],
+  ]) {
+    if (decodedOrNull(value) === null) {
+      const expected = `a URL whose ${part} is percent-encoded, but it contains a malformed percent-escape (encode % as %25)`;
+      throw new ConfigError('DATABASE_URL', expected, redactDatabaseUrl(raw));
+    }
+  }
+  return { kind: 'mysql', url: raw, flavor: url.protocol === 'mariadb:' ? 'mariadb' : 'mysql' };
 }
 
 function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
@@ -350,6 +367,7 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
     maxDocumentBytes: integer(env, 'GRAPHQL_MAX_DOCUMENT_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
     maxDocumentLines: integer(env, 'GRAPHQL_MAX_DOCUMENT_LINES', 5000, 1, 1_000_000),
     maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000, 100, 1_000_000),
+    maxOperations: integer(env, 'GRAPHQL_MAX_OPERATIONS', 20, 1, 100_000),
     maxFragments: integer(env, 'GRAPHQL_MAX_FRAGMENTS', 50, 0, 100_000),
     maxSelections: integer(env, 'GRAPHQL_MAX_SELECTIONS', 5000, 1, 10_000_000),
     maxFieldPairs: integer(env, 'GRAPHQL_MAX_FIELD_PAIRS', 5000, 0, 1_000_000_000),

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { startApp } from './app';
 import { DatabaseConfig, loadConfig } from './config';
 import { createLogger } from './common/logger';
-import { openToOthers, privatePaths } from './common/private-files';
+import { openToOthers, privatePaths, privateStoragePaths } from './common/private-files';
 import { createDataSource } from './db/data-source';
 import { describeDatabase } from './db/database-config';
 import { migrate } from './db/migrate';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     );
   }
   // Files made by this server are private; ones that existed before keep their mode, with a warning.
-  for (const open of openToOthers(privatePaths(config))) {
+  for (const open of openToOthers([...new Set([...privatePaths(config), ...privateStoragePaths(config)])])) {
     logger.warn('a data file or directory is open to other users: make it private with chmod', {
       path: open.path,
       mode: open.mode,

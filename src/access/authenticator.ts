@@ -115,6 +115,11 @@ export class Authenticator {
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     const groups = this.groupsOf(payload);
+    // A group becomes a policy subject (group:<name>) and is shown by `viewer`: refused as the subject would be.
+    if (groups.some((g) => !g.isWellFormed())) {
+      this.logger.debug('token rejected', { reason: 'a group is not well-formed Unicode' });
+      throw new UnauthenticatedError('Invalid or expired token.');
+    }
     // As the policy sees it: AUTH_ADMINS may name the subject, or one of its groups.
     const globalAdmin =
       this.config.admins.includes(subject) || groups.some((g) => this.config.admins.includes(`group:${g}`));

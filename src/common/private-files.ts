@@ -4,15 +4,24 @@ import type { Config } from '../config';
 import { databaseFiles } from '../db/database-config';
 
 /**
- * The server's own files (the embedded database, local mode's signing key) are for its user
+ * The server's own files (the embedded database, local mode's signing key, stored blobs) are for its user
  * alone: directories it creates are 0700 and files 0600. A directory or file that already exists
  * keeps its mode: an operator may have opened it to a backup agent's group on purpose, so the
  * server warns (see `openToOthers`) rather than change it.
  */
 
+/** The modes of what the server creates for itself: for its user alone. */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
 /** Creates `dir` and any missing parents with mode 0700; an existing directory is left as it is. */
 export function ensurePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+}
+
+/** ensurePrivateDir, without blocking the event loop (the blob store makes its directories on upload). */
+export async function makePrivateDir(dir: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
 /**
@@ -22,7 +31,7 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function ensurePrivateFile(file: string): void {
   try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    fs.closeSync(fs.openSync(file, 'wx', PRIVATE_FILE_MODE));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
@@ -49,4 +58,14 @@ export function privatePaths(config: Pick<Config, 'dataDir' | 'database' | 'auth
   if (config.auth.mode === 'local') files.push(path.resolve(config.auth.keyFile));
   const dirs = files.some((f) => path.dirname(f) === config.dataDir) ? [config.dataDir] : [];
   return [...dirs, ...files];
+}
+
+/**
+ * The root of local blob storage (STORAGE_URL=file:…, DATA_DIR/blobs by default), and DATA_DIR
+ * when it holds it. Only the root is checked: a private root keeps everything under it private.
+ */
+export function privateStoragePaths(config: Pick<Config, 'dataDir' | 'storage'>): string[] {
+  if (config.storage.location.kind !== 'local') return [];
+  const root = path.resolve(config.storage.location.dir);
+  return path.dirname(root) === path.resolve(config.dataDir) ? [config.dataDir, root] : [root];
 }

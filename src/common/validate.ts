@@ -141,15 +141,21 @@ export const ARTIFACT_URI_DESCRIPTION =
   '(s3://, gs://, abfss://, hf://, oci://, https://, file://, runs:/, models:/, …; docs/api.md lists them all).';
 const URI_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 // Whitespace and control characters have no place in a URI (they are percent-encoded), and URL
-// parsers drop some of them silently: "java\tscript:" is read as "javascript:".
+// parsers drop some of them silently: "java\tscript:" is read as "javascript:". Invisible
+// formatting characters (Unicode Cf: U+200B zero-width space, U+202E right-to-left override, …)
+// would make a link read as something other than where it goes.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const URI_FORBIDDEN_CHARS = /[\s\x00-\x1f\x7f]/;
+const URI_FORBIDDEN_CHARS = /[\s\x00-\x1f\x7f\p{Cf}]/u;
 
 export function uri(value: string, field = 'artifact.uri'): string {
   if (value.length === 0 || value.length > 2048) throw new BadInputError(`${field} must be 1-2048 characters.`, field);
   const allowed = `one of ${ARTIFACT_URI_SCHEMES.map((s) => `${s}:`).join(', ')}`;
   if (URI_FORBIDDEN_CHARS.test(value)) {
-    throw new BadInputError(`${field} must not contain spaces or control characters: percent-encode them.`, field);
+    throw new BadInputError(
+      `${field} must not contain spaces, control characters or invisible formatting characters (such as U+200B ` +
+        'or U+202E): percent-encode them.',
+      field,
+    );
   }
   const scheme = URI_SCHEME.exec(value)?.[1].toLowerCase();
   if (!scheme) {
@@ -157,6 +163,13 @@ export function uri(value: string, field = 'artifact.uri'): string {
   }
   if (!ARTIFACT_URI_SCHEME_SET.has(scheme)) {
     throw new BadInputError(`${field} has the scheme "${scheme}:", which is not accepted: use ${allowed}`, field);
+  }
+  // `s3:` or `s3://` alone names no bucket, host or path: nothing a reader could fetch.
+  if (value.slice(scheme.length + 1).replace(/^\/+/, '') === '') {
+    throw new BadInputError(
+      `${field} ${JSON.stringify(value)} names nothing after its scheme: give a bucket, host or path (s3://bucket/key).`,
+      field,
+    );
   }
   try {
     new URL(value);

@@ -1,4 +1,4 @@
-import { ConfigError, DatabaseConfig } from '../config';
+import { ConfigError, DatabaseConfig, decodedOrNull } from '../config';
 
 /** A reason to stop at start-up that is already one line for the operator: printed as it is. */
 export class StartupError extends Error {
@@ -12,6 +12,7 @@ interface ErrorLike {
   code?: string;
   errno?: number;
   path?: string;
+  syscall?: string;
   message?: string;
 }
 
@@ -54,8 +55,9 @@ export function startupErrorMessage(err: unknown, database?: DatabaseConfig): st
 function explainMysql(e: ErrorLike, raw: string): string | null {
   const url = new URL(raw);
   const where = `${url.hostname}:${url.port || 3306}`;
-  const user = decodeURIComponent(url.username) || '(none)';
-  const name = decodeURIComponent(url.pathname.slice(1));
+  // config.ts refuses malformed escapes; shown as written if one got here anyway.
+  const user = (decodedOrNull(url.username) ?? url.username) || '(none)';
+  const name = decodedOrNull(url.pathname.slice(1)) ?? url.pathname.slice(1);
   switch (e.code) {
     case 'ECONNREFUSED':
       return (
@@ -109,6 +111,13 @@ function explainFile(e: ErrorLike, database?: DatabaseConfig): string | null {
       );
     }
     return `Cannot open the SQLite database ${sqliteFile} (${e.code}: ${e.message}). ${WRITABLE_PATH}`;
+  }
+  // A file where a directory should be: under it (ENOTDIR), or the directory's own name (mkdir's EEXIST).
+  if (e.code === 'ENOTDIR' && e.path) {
+    return `Cannot create or open ${e.path}: a part of its path is a file, not a directory (ENOTDIR). ${WRITABLE_PATH}`;
+  }
+  if (e.code === 'EEXIST' && e.syscall === 'mkdir' && e.path) {
+    return `Cannot create the directory ${e.path}: it is a file, not a directory (EEXIST). ${WRITABLE_PATH}`;
   }
   if (e.code && FS_CODES.has(e.code) && e.path) {
     return `Cannot create or open ${e.path} (${e.code}). ${WRITABLE_PATH}`;

@@ -175,19 +175,22 @@ export function createHttpServer<TContext extends object>(
     }
     const document =
       req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
-    const refused = typeof document === 'string' ? opts.checkDocument(document) : null;
+    // The caller is known before the document is looked at: an anonymous or forged request costs
+    // a token check, not a parse (docs/limits.md, Validation). A failed authentication is left to
+    // Apollo, which answers it as it always has.
+    const contextValue = context(req, scope);
+    const authenticated = await contextValue.then(
+      () => true,
+      () => false,
+    );
+    const refused = authenticated && typeof document === 'string' ? opts.checkDocument(document) : null;
     if (refused) {
       const { http: _http, ...extensions } = refused.extensions;
       throw new HttpError(400, refused.message, {}, extensions);
     }
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: (req.method ?? 'GET').toUpperCase(),
-        headers,
-        search: url.search,
-        body,
-      },
-      context: () => context(req, scope),
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: () => contextValue,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../common/private-files';
 import { BlobStore, ByteRange, PutOptions, PutResult, StoredBlob } from './blob-store';
 import { DigestingStream } from './digesting-stream';
 import { checkDigest } from './verify';
@@ -68,14 +69,14 @@ export class LocalBlobStore implements BlobStore {
       checkDigest(hex, digesting, opts);
       return { created: false, sizeBytes: existing.sizeBytes };
     }
-    await fs.promises.mkdir(this.tmpDir, { recursive: true });
+    await makePrivateDir(this.tmpDir);
     const tmp = path.join(this.tmpDir, `${randomUUID()}.part`);
     try {
-      await pipeline(body, digesting, fs.createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(body, digesting, fs.createWriteStream(tmp, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
       checkDigest(hex, digesting, opts);
       await syncFile(tmp);
       const final = this.fileOf(hex);
-      await fs.promises.mkdir(path.dirname(final), { recursive: true });
+      await makePrivateDir(path.dirname(final));
       // Two uploads of the same blob may race here: rename replaces atomically, and both hold the same bytes.
       await fs.promises.rename(tmp, final);
       await syncFile(path.dirname(final));

@@ -540,6 +540,21 @@ describe('document bounds', () => {
     }
   });
 
+  it("looks at no document before the caller is authenticated: the review's doubling fragments get a 401", async () => {
+    const doubling = COSTLY_DOCUMENTS.find((d) => d.name === 'fragments doubling 24 times to an unknown fragment')!;
+    const anonymous = await postRaw(s.url, JSON.stringify({ query: doubling.query }));
+    expect({ status: anonymous.status, code: anonymous.body.errors?.[0]?.extensions?.code }).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+    // Signed in, it is refused in the linear pass, naming the fragment.
+    const r = await s.gql(doubling.query, undefined, nobody);
+    expect({ status: r.status, message: r.errors?.[0]?.message }).toEqual({
+      status: 400,
+      message: 'Unknown fragment "Nope".',
+    });
+  });
+
   it('names the fragments of a cycle itself, shortening a long one', async () => {
     const r = await s.gql(COSTLY_DOCUMENTS.find((d) => d.name === 'cycle of 50 fragments')!.query, undefined, nobody);
     expect(r.errors).toHaveLength(1);
@@ -594,7 +609,7 @@ describe('document bounds, configured small', () => {
   beforeAll(async () => {
     s = await startTestServer({
       GRAPHQL_MAX_FRAGMENTS: '2',
-      GRAPHQL_MAX_SELECTIONS: '6',
+      GRAPHQL_MAX_SELECTIONS: '9',
       GRAPHQL_MAX_FIELD_PAIRS: '3',
       GRAPHQL_MAX_DOCUMENT_LINES: '5',
     });
@@ -632,19 +647,20 @@ describe('document bounds, configured small', () => {
     );
   });
 
-  it('counts GRAPHQL_MAX_SELECTIONS with fragments expanded at each spread', async () => {
-    // 2 (viewer, subject) + 2 × 2 (the fragment at each spread) = 6.
+  it('counts GRAPHQL_MAX_SELECTIONS with fragments expanded at each spread, spreads and inline fragments included', async () => {
+    // 2 (viewer, subject) + 1 (the inline fragment) + 2 × (the spread and R's 2 fields) = 9.
     const frag = `fragment R on Query { registries { totalCount } }`;
     expect((await s.gql(`{ viewer { subject } ... on Query { ...R } ...R } ${frag}`)).errors).toBeUndefined();
     await refused(
       `{ viewer { subject groups } ... on Query { ...R } ...R } ${frag}`,
       'GRAPHQL_MAX_SELECTIONS',
-      'more than 6 fields',
+      'more than 9 selections (fields, fragment spreads and inline fragments)',
       'GRAPHQL_MAX_SELECTIONS',
     );
-    // Every operation counts, and fragments nothing spreads too.
+    // Every operation counts, and fragments nothing spreads too: 3 + 3 + 4.
     await refused(
-      `query A { viewer { subject groups } } query B { viewer { subject } } fragment U on Viewer { subject groups }`,
+      'query A { viewer { subject groups } } query B { viewer { subject groups } } ' +
+        'fragment U on Viewer { subject groups __typename globalAdmin }',
       'GRAPHQL_MAX_SELECTIONS',
     );
   });

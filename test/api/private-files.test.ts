@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadOrCreateLocalKey } from '../../src/access/local-key';
 import { loadConfig } from '../../src/config';
-import { openToOthers, privatePaths } from '../../src/common/private-files';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { openToOthers, privatePaths, privateStoragePaths } from '../../src/common/private-files';
 import { createDataSource } from '../../src/db/data-source';
+import { LocalBlobStore } from '../../src/storage/local-store';
 
 // Issue #11, item 6: the embedded database and local mode's signing key are for the server's
 // user alone. Directories the server creates are 0700, its files 0600 (SQLite's -wal and -shm
@@ -53,6 +56,28 @@ describe('files the server creates', () => {
     expect(modeOf(file)).toBe(0o600);
   });
 
+  it('stores blobs 0600 in directories made 0700, the blob root included', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir });
+    expect(config.storage.location).toEqual({ kind: 'local', dir: path.join(dataDir, 'blobs') });
+    const root = path.join(dataDir, 'blobs');
+    const store = new LocalBlobStore(root);
+    await store.init();
+    const bytes = Buffer.from('model weights');
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    expect((await store.put(hex, Readable.from([bytes]), { maxBytes: 1024 })).created).toBe(true);
+    const made = [dataDir, root, `${root}/tmp`, `${root}/sha256`, `${root}/sha256/${hex.slice(0, 2)}`];
+    made.push(`${made[4]}/${hex.slice(2, 4)}`);
+    for (const d of made) expect([d, modeOf(d).toString(8)]).toEqual([d, '700']);
+    const blob = `${made[5]}/${hex}`;
+    expect([blob, modeOf(blob).toString(8)]).toEqual([blob, '600']);
+    expect(openToOthers(privateStoragePaths(config))).toEqual([]);
+    // A blob root that existed open to others is reported, with DATA_DIR that holds it.
+    fs.chmodSync(root, 0o755);
+    expect(privateStoragePaths(config)).toEqual([dataDir, root]);
+    expect(openToOthers(privateStoragePaths(config))).toEqual([{ path: root, mode: '755' }]);
+  });
+
   it('leaves an existing directory as it is, and reports it and any of its files open to others', async () => {
     const dataDir = tempDir();
     fs.chmodSync(dataDir, 0o755);
@@ -70,15 +95,17 @@ describe('files the server creates', () => {
     ]);
   });
 
-  it('checks no directory or file when the database is MariaDB and tokens come from a JWKS', () => {
+  it('checks no directory or file when the database is MariaDB, tokens come from a JWKS and blobs go to S3', () => {
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: 'mariadb://u@127.0.0.1:3306/x',
       AUTH_JWKS_URL: 'https://idp.example.com/jwks',
       AUTH_ISSUER: 'i',
       AUTH_AUDIENCE: 'a',
+      STORAGE_URL: 's3://models-bucket/registry',
     });
     expect(privatePaths(config)).toEqual([]);
+    expect(privateStoragePaths(config)).toEqual([]);
   });
 });
 
@@ -89,12 +116,10 @@ describe('main.ts with a DATA_DIR open to others', () => {
   it('starts, keeps its own files private, and warns about the directory with the command that fixes it', async () => {
     const dataDir = tempDir();
     fs.chmodSync(dataDir, 0o755);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-    };
+    const blobs = path.join(dataDir, 'blobs');
+    fs.mkdirSync(blobs, { mode: 0o755 });
+    fs.chmodSync(blobs, 0o755);
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1' };
     for (const k of Object.keys(env)) if (k.startsWith('AUTH_') || k === 'DATABASE_URL') delete env[k];
     Object.assign(env, { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
@@ -123,12 +148,8 @@ describe('main.ts with a DATA_DIR open to others', () => {
     await exited;
 
     expect(lines.filter((l) => /open to other users/.test(String(l.msg)))).toEqual([
-      expect.objectContaining({
-        level: 'warn',
-        path: dataDir,
-        mode: '755',
-        fix: `chmod go-rwx ${dataDir}`,
-      }),
+      expect.objectContaining({ level: 'warn', path: dataDir, mode: '755', fix: `chmod go-rwx ${dataDir}` }),
+      expect.objectContaining({ level: 'warn', path: blobs, mode: '755', fix: `chmod go-rwx ${blobs}` }),
     ]);
     expect(modeOf(dataDir)).toBe(0o755);
     const files = ['registry.sqlite', 'registry.sqlite-wal', 'registry.sqlite-shm', 'local-signing-key.json'];

@@ -100,13 +100,49 @@ const cases: Case[] = [
     ),
   ],
   [
-    'a SQLite path under a regular file',
+    'a SQLite path under a regular file, two levels down',
     () => {
       const file = path.join(tempDir(), 'not-a-dir');
       fs.writeFileSync(file, '');
-      return { DATABASE_URL: `sqlite:${file}/registry.sqlite` };
+      return { DATABASE_URL: `sqlite:${file}/sub/registry.sqlite` };
     },
-    line('Cannot create or open ', /.*not-a-dir.*/, ' (', /ENOTDIR|EEXIST/, ').', WRITABLE),
+    line(
+      'Cannot create or open ',
+      /.*not-a-dir\/sub/,
+      ': a part of its path is a file, not a directory (ENOTDIR).',
+      WRITABLE,
+    ),
+  ],
+  [
+    'a SQLite file whose parent is a regular file',
+    () => ({ DATABASE_URL: `sqlite:/etc/passwd/x.sqlite` }),
+    line('Cannot create the directory /etc/passwd: it is a file, not a directory (EEXIST).', WRITABLE),
+  ],
+  ...(['p%ZZs3cr3t', `${PASSWORD}%`].map((password) => [
+    `a malformed percent-escape in the password (${password.endsWith('%') ? 'a lone %' : '%ZZ'})`,
+    () => ({ DATABASE_URL: `mariadb://root:${password}@127.0.0.1:3306/db` }),
+    line(
+      'Configuration error: DATABASE_URL should be a URL whose password is percent-encoded, but it contains a ',
+      'malformed percent-escape (encode % as %25); got "mariadb://***@127.0.0.1:3306/db"',
+    ),
+  ]) satisfies Case[]),
+  [
+    'a malformed percent-escape in the user',
+    () => ({ DATABASE_URL: `mariadb://ro%ZZot:${PASSWORD}@127.0.0.1:3306/db` }),
+    line(
+      'Configuration error: DATABASE_URL should be a URL whose user is percent-encoded',
+      /.*/,
+      '"mariadb://***@127.0.0.1:3306/db"',
+    ),
+  ],
+  [
+    'a malformed percent-escape in the database name',
+    () => ({ DATABASE_URL: `mariadb://root:${PASSWORD}@127.0.0.1:3306/d%ZZb` }),
+    line(
+      'Configuration error: DATABASE_URL should be a URL whose database name is percent-encoded',
+      /.*/,
+      '"mariadb://***@127.0.0.1:3306/d%ZZb"',
+    ),
   ],
   [
     'a SQLite path that is a directory',

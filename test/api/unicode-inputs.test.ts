@@ -224,3 +224,12 @@ it('refuses a token whose subject is not well-formed Unicode: it would be the ac
   expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   expect((await s.ok('{ viewer { subject } }', {}, await s.as('🚀-bot'))).viewer.subject).toBe('🚀-bot');
 });
+
+it('refuses a token with a group that is not well-formed Unicode, as an array or a string claim', async () => {
+  for (const groups of [['ml', 'g\udc00'], 'ml g\ud800']) {
+    const r = await s.gql('{ viewer { groups } }', {}, await s.as('grouped', { claims: { groups } }));
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  }
+  const ok = await s.ok('{ viewer { groups } }', {}, await s.as('grouped', { claims: { groups: ['ml', '🚀'] } }));
+  expect(ok.viewer.groups).toEqual(['ml', '🚀']);
+});

@@ -286,6 +286,10 @@ describe('model versions', () => {
         'ftp://h/x',
         'https://h/with space',
         'http://',
+        's3:',
+        // Invisible formatting characters: a right-to-left override and a zero-width space.
+        'https://h/\u202egpj.exe',
+        's3://b\u200b/k',
       ].map((uri): [string, Record<string, unknown>] => [
         `the artifact uri ${JSON.stringify(uri)}`,
         { artifact: { ...artifact('x'), uri } },

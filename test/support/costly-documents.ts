@@ -20,10 +20,21 @@ const chain = (n: number, cycle: boolean) =>
 const next = (i: number, n: number, cycle: boolean) => (i < n - 1 ? `...F${i + 1}` : cycle ? '...F0' : '');
 /** `viewer { subject }` fields selected n times under one name: n(n-1)/2 pairs at each of two paths. */
 const siblings = (n: number) => `{ ${times(n, () => 'viewer { subject }')} }`;
-/** `operations` queries that each spread one fragment of 200 fields. */
-const sharing = (operations: number) =>
+/** `operations` queries that each spread one fragment of `2 × pairs` fields. */
+const sharing = (operations: number, pairs: number) =>
   `${times(operations, (i) => `query Q${i}($f: Int) { ...R }`)} ` +
-  `fragment R on Query { ${times(100, (i) => `r${i}: registries(first: $f) { totalCount }`)} }`;
+  `fragment R on Query { ${times(pairs, (i) => `r${i}: registries(first: $f) { totalCount }`)} }`;
+/**
+ * Issue #11's review: fragments that each spread the next twice (`spread` writes the pair), `levels`
+ * deep, ending in `last`. Without remembering each fragment, any walk of it doubles per level.
+ */
+const doubling = (levels: number, last: string, spread = (next: string) => `...${next} ...${next}`) =>
+  `query { ...D0 } ${times(levels, (i) => `fragment D${i} on Query { ${spread(`D${i + 1}`)} }`)} ` +
+  `fragment D${levels} on Query { ${last} }`;
+/** `operations` queries spreading one fragment that uses the variable `$v` `uses` times. */
+const variableUses = (operations: number, uses: number) =>
+  `${times(operations, (i) => `query Q${i}($v: _Any!) { ...U }`)} ` +
+  `fragment U on Query { _entities(representations: [${times(uses, () => '$v')}]) { __typename } }`;
 /** Lines before the mistakes, so that locating each error scans them all. */
 const padded = (body: string) => `${'\n'.repeat(4_900)}${body}`;
 
@@ -69,8 +80,9 @@ export const COSTLY_DOCUMENTS: CostlyDocument[] = [
     expect: { status: 200 },
   },
   {
-    name: 'one fragment spread 2 400 times',
-    query: `query { ${times(2_400, () => '...F')} } fragment F on Query { viewer { subject } }`,
+    // 1 600 × 3 selections, within GRAPHQL_MAX_SELECTIONS; "viewer" 1 600 times at one place.
+    name: 'one fragment spread 1 600 times',
+    query: `query { ${times(1_600, () => '...F')} } fragment F on Query { viewer { subject } }`,
     expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
   },
   {
@@ -117,15 +129,64 @@ export const COSTLY_DOCUMENTS: CostlyDocument[] = [
     expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
   },
   {
-    name: '26 operations sharing a 200-field fragment',
-    query: sharing(26),
+    // 20 × (the spread and 250 × 2 fields): 5 020 selections.
+    name: '20 operations sharing a 500-field fragment',
+    query: sharing(20, 250),
     expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
   },
   {
-    // 25 × 200 fields: GRAPHQL_MAX_SELECTIONS exactly; refused by the validation pass (aliases).
-    name: '25 operations sharing a 200-field fragment',
-    query: sharing(25),
+    // 20 × (1 + 248): 4 980 selections, within GRAPHQL_MAX_SELECTIONS; refused by the validation pass (aliases).
+    name: '20 operations sharing a 248-field fragment',
+    query: sharing(20, 124),
     expect: validationFailed('GRAPHQL_MAX_ALIASES'),
+  },
+  // Issue #11's review: 981 bytes, no token, 3.6 s of the event loop before the fix.
+  {
+    name: 'fragments doubling 24 times to an unknown fragment',
+    query: doubling(24, '...Nope'),
+    expect: validationFailed(undefined, 'Unknown fragment "Nope".'),
+  },
+  {
+    name: 'fragments doubling 49 times to an unknown fragment',
+    query: doubling(49, '...Nope'),
+    expect: validationFailed(undefined, 'Unknown fragment "Nope".'),
+  },
+  {
+    name: 'fragments doubling 49 times to __typename',
+    query: doubling(49, '__typename'),
+    expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
+  },
+  {
+    name: 'fragments doubling 49 times through inline fragments',
+    query: doubling(49, '__typename', (next) => `... on Query { ...${next} } ... { ...${next} }`),
+    expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
+  },
+  {
+    name: 'fragments doubling 49 times, spreads with directives',
+    query: doubling(49, '__typename', (next) => `...${next} @include(if: true) ...${next} @skip(if: false)`),
+    expect: validationFailed('GRAPHQL_MAX_SELECTIONS'),
+  },
+  {
+    // Within GRAPHQL_MAX_SELECTIONS (2 046 spreads and 2 × 1 024 fields): the pairs are walked.
+    name: 'fragments doubling 10 times',
+    query: doubling(10, 'viewer { subject }'),
+    expect: validationFailed('GRAPHQL_MAX_FIELD_PAIRS'),
+  },
+  {
+    name: '1 000 operations',
+    query: times(1_000, (i) => `query Q${i} { __typename }`),
+    expect: validationFailed('GRAPHQL_MAX_OPERATIONS'),
+  },
+  {
+    name: '24 operations using a variable 2 000 times',
+    query: variableUses(24, 2_000),
+    expect: validationFailed('GRAPHQL_MAX_OPERATIONS'),
+  },
+  {
+    // As many operations as GRAPHQL_MAX_OPERATIONS allows: validated, then no operation is named.
+    name: '20 operations using a variable 2 000 times',
+    query: variableUses(20, 2_000),
+    expect: { status: 400, code: 'OPERATION_RESOLUTION_FAILURE', message: 'Must provide operation name' },
   },
   {
     name: 'fields nested 1 600 deep',

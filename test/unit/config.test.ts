@@ -57,6 +57,7 @@ describe('configuration defaults', () => {
       maxDocumentBytes: 100 * 1024,
       maxDocumentLines: 5000,
       maxTokens: 5000,
+      maxOperations: 20,
       maxFragments: 50,
       maxSelections: 5000,
       maxFieldPairs: 5000,
@@ -241,6 +242,19 @@ describe('a bad configuration value', () => {
       'DATABASE_URL should be a URL that names the database (…:3306/registry); got "mysql://db:3306"',
     );
     expect(configError({ DATABASE_URL: 'sqlite:' })).toBe('DATABASE_URL should be sqlite:<file path>; got "sqlite:"');
+    // A malformed percent-escape would be a URIError in the driver: named here, the password unshown.
+    for (const [url, part] of [
+      ['mariadb://root:p%ZZs3cr3t@127.0.0.1:3306/db', 'password'],
+      ['mariadb://root:s3cr3t%@127.0.0.1:3306/db', 'password'],
+      ['mariadb://r%ZZoot:s3cr3t@127.0.0.1:3306/db', 'user'],
+      ['mariadb://root:s3cr3t@127.0.0.1:3306/d%ZZb', 'database name'],
+    ]) {
+      const message = configError({ DATABASE_URL: url });
+      expect(message).toContain(`a URL whose ${part} is percent-encoded, but it contains a malformed percent-escape`);
+      expect(message).toContain('(encode % as %25)');
+      expect(message).not.toContain('s3cr3t');
+    }
+    expect(parseDatabaseUrl('mariadb://root:p%25s3cr3t@127.0.0.1:3306/db', '/data')).toMatchObject({ kind: 'mysql' });
   });
 
   it('refuses local (self-signed) tokens in production', () => {

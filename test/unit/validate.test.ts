@@ -123,9 +123,17 @@ describe('artifacts', () => {
     );
     for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'vbscript:x', 'hf+git://org/repo'])
       expect(refusal(() => validate.uri(bad)).message).toMatch(/which is not accepted: use one of s3:, /);
-    expect(refusal(() => validate.uri('java\tscript:alert(1)')).message).toBe(
-      'artifact.uri must not contain spaces or control characters: percent-encode them.',
-    );
+    const invisible =
+      'artifact.uri must not contain spaces, control characters or invisible formatting characters ' +
+      '(such as U+200B or U+202E): percent-encode them.';
+    expect(refusal(() => validate.uri('java\tscript:alert(1)')).message).toBe(invisible);
+    // Unicode Cf: zero-width space, right-to-left override, zero-width joiner, soft hyphen, BOM.
+    for (const c of ['\u200b', '\u202e', '\u200d', '\u00ad', '\ufeff', '\u2066'])
+      expect(refusal(() => validate.uri(`https://example.com/${c}gpj.exe`)).message).toBe(invisible);
+    for (const empty of ['s3:', 's3://', 'S3:///', 'https://', 'runs:/'])
+      expect(refusal(() => validate.uri(empty)).message).toBe(
+        `artifact.uri ${JSON.stringify(empty)} names nothing after its scheme: give a bucket, host or path (s3://bucket/key).`,
+      );
   });
 
   it('file paths are relative and stay inside the artifact', () => {

@@ -13,9 +13,9 @@ export { documentSizeError } from './document-check';
  * Bounds on what one GraphQL request may ask for (docs/limits.md). Each refusal names the limit's
  * environment variable and its value, and comes before any resolver runs:
  * - depth and aliases: validation rules (GRAPHQL_VALIDATION_FAILED);
- * - fragments, fragment cycles, expanded fields and field pairs: the HTTP front, which parses
- *   the document before Apollo does and graphql-js validates it (GRAPHQL_VALIDATION_FAILED,
- *   HTTP 400; see document-check.ts);
+ * - operations, fragments, unknown fragments, fragment cycles, expanded selections and field pairs:
+ *   the HTTP front, once the caller is authenticated, which parses the document before Apollo
+ *   does and graphql-js validates it (GRAPHQL_VALIDATION_FAILED, HTTP 400; see document-check.ts);
  * - tokens: graphql-js's parser (GRAPHQL_PARSE_FAILED);
  * - cost and `first`: the limits plugin (BAD_USER_INPUT, HTTP 400);
  * - document size in bytes and lines: the HTTP front, before Apollo sees the request
