@@ -6,7 +6,7 @@ import { ArtifactService } from './lineage/artifact.service';
 import { LineageLimits, LineageService } from './lineage/lineage.service';
 import { RunService } from './lineage/run.service';
 import { AliasService } from './aliases/alias.service';
-import { ChangeLog } from './changes';
+import { ChangeLog, CommitListener } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
@@ -41,11 +41,13 @@ export interface Services {
 export interface ServiceOptions {
   lineage: LineageLimits;
   webhooks: WebhookConfig;
+  /** Hears of delivered changes once committed: the live bus publishes them. */
+  onCommitted?: CommitListener;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
-  const changes = new ChangeLog(db, () => authz.policyChanged());
+  const changes = new ChangeLog(db, () => authz.policyChanged(), opts.onCommitted);
   const registries = new RegistryService(db, authz, changes);
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);

@@ -7,4 +7,6 @@ export { CHANGE_TYPES, EVENT_TYPES, isEventType, PING } from './catalogue';
 export type { ChangeType, EventType } from './catalogue';
 export type { Change } from './change';
 export { ChangeLog } from './change-log';
+export type { CommitListener } from './change-log';
+export type { CommittedEvent, EventPayload } from './payload';
 export { changedFields } from './changed-fields';
