@@ -191,7 +191,7 @@ describe('when Redis is out', () => {
     );
 
     await proxy.restore();
-    let after = '';
+    let after: string;
     const deadline = Date.now() + 10_000;
     for (;;) {
       after = c.subscribe(ALIAS_CHANGED, { r: reg });
