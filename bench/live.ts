@@ -105,7 +105,11 @@ async function connect(url: string, token: string, onEvent: (data: any) => void)
         failures.push(refused);
       }
     });
-    ws.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
+    ws.once('close', (code, reason) => {
+      const closed = new Error(`a connection was closed: ${code} ${reason.toString()}`);
+      reject(closed);
+      if (!stopping && !retired.has(ws)) failures.push(closed);
+    });
   });
   for (let i = 1; i <= PER_CONNECTION; i++)
     ws.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: SUBSCRIPTION } }));
@@ -114,6 +118,10 @@ async function connect(url: string, token: string, onEvent: (data: any) => void)
 
 /** Subscriptions refused or ended after their connection was acknowledged: the run fails on any. */
 const failures: Error[] = [];
+/** Set once the run is over and the client closes its own connections. */
+let stopping = false;
+/** Connections the client closed itself (the warm-up one). */
+const retired = new WeakSet<WebSocket>();
 
 const quantile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,12 +130,14 @@ const quantile = (xs: number[], p: number) => {
 
 async function run(label: string, db: TestDatabase, idp: IdentityProvider, env: Record<string, string>) {
   const server = await startServer(db, idp, env);
+  stopping = false;
   const token = await idp.token(ADMIN, { expiresIn: 3600 });
   try {
     const total = CONNECTIONS * PER_CONNECTION;
     // Warm-up: the first connection, subscription and event load and compile code once per process.
     const warm = await connect(server.url, token, () => undefined);
     await new Promise((r) => setTimeout(r, 300));
+    retired.add(warm);
     warm.terminate();
     await new Promise((r) => setTimeout(r, 500));
     const rssBefore = await rssBytes(server.url);
@@ -178,6 +188,7 @@ async function run(label: string, db: TestDatabase, idp: IdentityProvider, env: 
       await new Promise((r) => setTimeout(r, 100));
     }
     if (bad > 0) throw new Error(`${bad} events did not carry the move they should have`);
+    stopping = true;
     for (const s of sockets) s.terminate();
     const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
     const perThousand = ((rssAfter - rssBefore) * 1000) / total;

@@ -324,6 +324,24 @@ describe('operations', () => {
     expect(text).toMatch(/^model_registry_live_bus_up 1$/m);
   });
 
+  it('keeps a WebSocket open past the HTTP request and headers timeouts', async () => {
+    const t = await startTestServer({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      await t.ok(`mutation { createRegistry(input: { name: "long" }) { registry { id } } }`);
+      await t.ok(LINK, {
+        i: { registry: 'long', model: 'm', artifact: { uri: 's3://l/0', digest: digestOf('l0'), sizeBytes: 1 } },
+      });
+      const c = await LiveTestClient.authenticated(t.url, await t.token(TEST_ADMIN));
+      clients.push(c);
+      const id = c.subscribe(ALIAS_CHANGED, { r: 'long' });
+      await new Promise((r) => setTimeout(r, 2000));
+      await t.ok(SET, { i: { registry: 'long', model: 'm', alias: 'staging', version: 'v0' } });
+      expect(await c.nthEvent(id, 'aliasChanged', 1)).toMatchObject({ alias: 'staging', version: { name: 'v0' } });
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('closes sockets with 1001 and a reason on shutdown', async () => {
     const t = await startTestServer();
     const c = await LiveTestClient.authenticated(t.url, await t.token(TEST_ADMIN));

@@ -28,7 +28,7 @@ export class LiveFanout {
   private readonly byRegistry = new Map<string, Set<LiveSubscription>>();
   private readonly bySubject = new Map<string, number>();
   private pending: CommittedEvent[][] = [];
-  private draining: Promise<void> | null = null;
+  private draining = false;
   private count = 0;
 
   constructor(
@@ -78,27 +78,46 @@ export class LiveFanout {
 
   /** Resolves once the batches received so far have been handed out (tests, benchmarks). */
   async settled(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.draining) await new Promise((r) => setImmediate(r));
   }
 
   private enqueue(events: CommittedEvent[]): void {
     this.pending.push(events);
-    this.draining ??= this.drain().finally(() => (this.draining = null));
+    if (this.draining) return;
+    // A flag, not the loop's promise: the loop clears it in the same turn as it sees nothing left,
+    // so a batch queued just after is never left waiting for the next one.
+    this.draining = true;
+    void this.drain();
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batches = this.pending;
-      this.pending = [];
-      // Nobody here to tell: no need to read the policy version.
-      if (this.count === 0) continue;
-      try {
-        await this.authz.catchUp();
-      } catch (err) {
-        // The database is out: decide with the policy loaded last, as requests do meanwhile.
-        this.logger.warn('live updates: could not check the policy version', { error: (err as Error).message });
+    try {
+      while (this.pending.length > 0) {
+        const batches = this.pending;
+        this.pending = [];
+        // Nobody here to tell: no need to read the policy version.
+        if (this.count === 0) continue;
+        try {
+          await this.authz.catchUp();
+        } catch (err) {
+          // The database is out: decide with the policy loaded last, as requests do meanwhile.
+          this.logger.warn('live updates: could not check the policy version', { error: (err as Error).message });
+        }
+        for (const events of batches) for (const event of events) await this.deliverSafely(event);
       }
-      for (const events of batches) for (const event of events) await this.deliver(event);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async deliverSafely(event: CommittedEvent): Promise<void> {
+    try {
+      await this.deliver(event);
+    } catch (err) {
+      this.logger.error('live updates: an event could not be handed out', {
+        type: event.payload.type,
+        error: (err as Error)?.stack ?? String(err),
+      });
     }
   }
 

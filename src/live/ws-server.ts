@@ -25,6 +25,7 @@ import { Logger } from '../common/logger';
 import { LiveConfig } from '../config';
 import { documentSizeError, GraphQLLimits, nameTokenLimit } from '../graphql/limits';
 import { documentNestingError } from '../graphql/limits/document-nesting';
+import { headersArrived } from '../http/timeouts';
 
 /**
  * Close codes this server uses besides graphql-ws's own (4400 bad message, 4401 subscribe before
@@ -216,6 +217,9 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
+    // The upgrade request's headers have arrived: the HTTP front's first-headers deadline
+    // (HTTP_HEADERS_TIMEOUT_MS from connecting) must not cut the WebSocket it becomes.
+    headersArrived(request.socket);
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
