@@ -97,6 +97,22 @@ module.exports = {
       to: { path: '^(src|migrations)/' },
     },
     {
+      name: 'live-on-top',
+      severity: 'error',
+      comment:
+        'Live updates (src/live) hear of changes from the seam through a callback the entry points wire; ' +
+        'nothing below imports them (the schema lists their resolver; the context names their type).',
+      from: { pathNot: ['^src/live/', TOP, '^src/graphql/schema[.]ts$'] },
+      to: { path: '^src/live/', ...RUNTIME_ONLY },
+    },
+    {
+      name: 'live-not-delivery',
+      severity: 'error',
+      comment: 'Subscriptions and webhook delivery are two consumers of the seam; neither calls the other.',
+      from: { path: '^src/live/' },
+      to: { path: '^src/delivery/' },
+    },
+    {
       name: 'api-below-app',
       severity: 'error',
       comment: 'Only the entry points (app, main, services, cli) assemble the application.',

@@ -18,6 +18,11 @@ import { Metrics } from './observability/metrics';
 import { logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './delivery/dispatcher';
+import { createFormatError } from './graphql/errors';
+import { InProcessBus, LiveBus } from './live/bus';
+import { LiveFanout } from './live/fanout';
+import { RedisBus } from './live/redis-bus';
+import { attachLiveServer, LiveServer } from './live/ws-server';
 
 import { blobRoutes } from './files/blob.routes';
 import { OrphanCollector } from './files/orphan-collector';
@@ -35,6 +40,9 @@ export interface App {
   http: http.Server;
   url: string;
   metrics: Metrics;
+  /** Subscriptions: the fan-out of this server, and its WebSocket endpoint. */
+  live: LiveFanout;
+  liveServer: LiveServer;
   /**
    * Graceful stop: no new connections and no new webhook claims, requests in flight finish, then
    * background workers drain, all within SHUTDOWN_TIMEOUT_MS. The caller closes the database
@@ -61,6 +69,20 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const authenticator = await Authenticator.create(config.auth, logger);
   const policy = new Policy(db, config.auth.admins, logger);
   await policy.start(config.auth.policyPollMs);
+  const metrics = new Metrics((metric, err) =>
+    logger.warn('a metric could not be read; it keeps its last value', {
+      metric,
+      error: (err as Error)?.message ?? String(err),
+    }),
+  );
+  const bus: LiveBus = config.live.redisUrl
+    ? new RedisBus({
+        url: config.live.redisUrl,
+        channel: config.live.redisChannel,
+        logger,
+        onDropped: (n) => metrics.liveEventsDropped(n),
+      })
+    : new InProcessBus();
   const blobStore = await openBlobStore(config.storage.location);
   const services = createServices(db, policy, {
     lineage: config.lineage,
@@ -68,7 +90,12 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     storage: config.storage,
     governance: config.governance,
     blobStore,
+    onCommitted: (events) => bus.publish(events),
   });
+  const live = new LiveFanout(bus, services.authz, logger, config.live, {
+    delivered: (type) => metrics.liveEventDelivered(type),
+  });
+  await bus.start();
   if (config.webhooks.allowPrivateNetworks)
     logger.warn(
       'webhooks may be delivered to private, loopback and link-local addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
@@ -76,15 +103,10 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   // Drained in order on stop, after the HTTP server (the webhook dispatcher is added below).
   const workers: BackgroundWorker[] = [...(opts.workers ?? [])];
   const limits = graphqlLimits(config.graphql, config.lineage);
-  const metrics = new Metrics((metric, err) =>
-    logger.warn('a metric could not be read; it keeps its last value', {
-      metric,
-      error: (err as Error)?.message ?? String(err),
-    }),
-  );
   metrics.registerPool(() => poolStats(ds));
 
-  const apollo = createApollo<Context>(config, logger, await buildRegistrySchema(), limits);
+  const schema = await buildRegistrySchema();
+  const apollo = createApollo<Context>(config, logger, schema, limits);
   await apollo.start();
 
   const front = createHttpServer(
@@ -97,6 +119,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         caller: { principal, requestId: scope.requestId },
         services,
         loaders: createLoaders(db),
+        live,
       };
     },
     {
@@ -135,6 +158,33 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     () => front.inFlight.size,
   );
   const server = front.server;
+  const liveServer = attachLiveServer(server, {
+    schema,
+    config: config.live,
+    limits,
+    maxDocumentBytes: config.graphql.maxDocumentBytes,
+    logger,
+    authenticate: (authorization) => authenticator.authenticateSession(authorization),
+    // Audit rows need a request id; subscriptions write nothing, but the context has one field for all.
+    context: ({ principal }): Context => ({
+      principal,
+      caller: { principal, requestId: 'subscription' },
+      services,
+      loaders: createLoaders(db),
+      live,
+    }),
+    formatError: createFormatError(logger, {
+      exposeDetails: config.env === 'development' && config.exposeErrors,
+      hideSuggestions: !config.graphql.introspection,
+    }),
+  });
+  metrics.registerGauge('model_registry_live_connections', 'Open WebSocket connections.', () => liveServer.connections);
+  metrics.registerGauge('model_registry_live_subscriptions', 'Open subscriptions on this server.', () => live.size);
+  metrics.registerGauge(
+    'model_registry_live_bus_up',
+    '1 while events reach subscribers (with REDIS_URL: subscribed to Redis), else 0.',
+    () => (bus.up ? 1 : 0),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -159,7 +209,10 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     // drain. What is queued meanwhile waits for another server or the restart. The dispatcher's
     // turn in the loop below waits for this same stop (and reports its errors).
     dispatcher.stop().catch(() => undefined);
+    // Subscribers are told to reconnect (to another replica) at once: a subscription has no end to wait for.
+    const liveClosed = liveServer.close('Server shutting down: reconnect');
     const { cut } = await front.close(config.shutdownTimeoutMs);
+    await liveClosed;
     if (cut > 0)
       logger.warn('shutdown cut requests still running at the deadline', {
         cut,
@@ -186,6 +239,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         });
     }
     await apollo.stop();
+    // Last: mutations that finished above have published their events.
+    await bus.stop();
     policy.stop();
     services.webhookSender.close();
   };
@@ -197,6 +252,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     url: `http://${host}:${port}/graphql`,
     metrics,
     dispatcher,
+    live,
+    liveServer,
     stop() {
       stopping ??= shutdown();
       return stopping;

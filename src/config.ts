@@ -28,6 +28,24 @@ export interface Config {
   webhooks: WebhookConfig;
   storage: StorageConfig;
   governance: GovernanceConfig;
+  live: LiveConfig;
+}
+
+/** GraphQL subscriptions over WebSocket (docs/live.md): the event bus and the limits of a connection. */
+export interface LiveConfig {
+  /** Redis for fanning events out across replicas; null: in process (one server). */
+  redisUrl: string | null;
+  /** The Redis pub/sub channel; replicas of one deployment share it, other deployments pick their own. */
+  redisChannel: string;
+  maxSubscriptionsPerConnection: number;
+  /** Per subject (token `sub`), across its connections to one server. */
+  maxSubscriptionsPerSubject: number;
+  /** A connection with no subscription for this long is closed. */
+  idleTimeoutMs: number;
+  /** Time from the WebSocket opening to `connection_init` (with the token). */
+  authTimeoutMs: number;
+  /** Largest message a client may send (a `subscribe` carries the document). */
+  maxMessageBytes: number;
 }
 
 /** Where blobs live: STORAGE_URL (docs/files.md). Types of src/storage, declared here so config needs no import. */
@@ -465,6 +483,28 @@ function parseStorage(env: Env, dataDir: string): StorageConfig {
   };
 }
 
+function parseLive(env: Env): LiveConfig {
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl !== null && !/^rediss?:\/\/[^/]/.test(redisUrl))
+    throw new ConfigError(
+      'REDIS_URL',
+      'a redis:// or rediss:// URL (redis://host:6379/0)',
+      redactDatabaseUrl(redisUrl),
+    );
+  const redisChannel = env.REDIS_CHANNEL || 'model-registry:events';
+  if (!/^[\x21-\x7e]{1,200}$/.test(redisChannel))
+    throw new ConfigError('REDIS_CHANNEL', 'up to 200 printable ASCII characters, no spaces', redisChannel);
+  return {
+    redisUrl,
+    redisChannel,
+    maxSubscriptionsPerConnection: integer(env, 'LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1, 10_000),
+    maxSubscriptionsPerSubject: integer(env, 'LIVE_MAX_SUBSCRIPTIONS_PER_SUBJECT', 100, 1, 1_000_000),
+    idleTimeoutMs: integer(env, 'LIVE_IDLE_TIMEOUT_MS', 60_000, 1000, 86_400_000),
+    authTimeoutMs: integer(env, 'LIVE_AUTH_TIMEOUT_MS', 5000, 100, 60_000),
+    maxMessageBytes: integer(env, 'LIVE_MAX_MESSAGE_BYTES', 128 * 1024, 1024, 16 * 1024 * 1024),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -511,5 +551,6 @@ export function loadConfig(env: Env = process.env): Config {
       aliasRequestTtlDays: integer(env, 'ALIAS_REQUEST_TTL_DAYS', 14, 1, 365),
       versionDeleteAfterDays: integer(env, 'VERSION_DELETE_AFTER_DAYS', 30, 0, 3650),
     },
+    live: parseLive(env),
   };
 }

@@ -7,7 +7,7 @@ import { LineageLimits, LineageService } from './lineage/lineage.service';
 import { RunService } from './lineage/run.service';
 import { AliasService } from './aliases/alias.service';
 import { ChangeRequestService } from './aliases/change-request.service';
-import { ChangeLog } from './changes';
+import { ChangeLog, CommitListener } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
 import { NodeService } from './node/node.service';
@@ -50,11 +50,13 @@ export interface ServiceOptions {
   storage: StorageConfig;
   blobStore: BlobStore;
   governance: GovernanceConfig;
+  /** Hears of delivered changes once committed: the live bus publishes them. */
+  onCommitted?: CommitListener;
 }
 
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
-  const changes = new ChangeLog(db, () => authz.policyChanged());
+  const changes = new ChangeLog(db, () => authz.policyChanged(), opts.onCommitted);
   const registries = new RegistryService(db, authz, changes);
   const models = new ModelService(db, authz, registries, changes);
   const aliases = new AliasService(db, authz, models, changes);

@@ -23,6 +23,15 @@ interface Verified {
   principal: Principal;
   /** Epoch ms after which the token must be verified again: its `exp`, or sooner. */
   until: number;
+  /** The token's `exp`, in epoch ms. */
+  expiresAt: number;
+}
+
+/** A principal with the moment its token stops being valid: a WebSocket connection closes then. */
+export interface Session {
+  principal: Principal;
+  /** The token's `exp`, in epoch ms. */
+  expiresAt: number;
 }
 
 /**
@@ -65,17 +74,22 @@ export class Authenticator {
   }
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
+    return (await this.authenticateSession(authorization)).principal;
+  }
+
+  /** Like `authenticate`, with the token's expiry, for connections that outlive a request. */
+  async authenticateSession(authorization: string | undefined): Promise<Session> {
     if (!authorization)
       throw new UnauthenticatedError('Authentication required: send `Authorization: Bearer <token>`.');
     const match = BEARER.exec(authorization.trim());
     if (!match) throw new UnauthenticatedError('Invalid or expired token.');
     const token = match[1];
     const cached = this.verified.get(token);
-    if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached && cached.until > Date.now()) return { principal: cached.principal, expiresAt: cached.expiresAt };
     if (cached) this.verified.delete(token);
-    const principal = await this.verify(token);
-    this.remember(token, principal);
-    return principal;
+    const { exp, ...principal } = await this.verify(token);
+    this.remember(token, principal, exp);
+    return { principal, expiresAt: exp * 1000 };
   }
 
   private async verify(token: string): Promise<Principal & { exp: number }> {
@@ -144,12 +158,13 @@ export class Authenticator {
     return null;
   }
 
-  private remember(token: string, { exp, ...principal }: Principal & { exp: number }): void {
+  private remember(token: string, principal: Principal, exp: number): void {
     // Map keeps insertion order: when full, forget the oldest entry.
     if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, {
       principal,
       until: Math.min(exp * 1000, Date.now() + VERIFIED_TTL_MS),
+      expiresAt: exp * 1000,
     });
   }
 

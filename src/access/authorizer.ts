@@ -67,6 +67,15 @@ export class Authorizer {
     return this.policy.domainsAllowing(subjects, permission);
   }
 
+  /**
+   * Loads the policy again if another instance changed it since it was loaded here. Live updates
+   * call it before checking who may see an event, so a revoke that committed before the event did
+   * holds on every replica, not only after the next poll.
+   */
+  async catchUp(): Promise<void> {
+    await this.policy.refreshIfChanged();
+  }
+
   /** Called after a change to role bindings or visibility commits: the next request sees it. */
   async policyChanged(): Promise<void> {
     await this.policy.reload();

@@ -6,6 +6,11 @@ import { changeTypeOf, EventType } from './catalogue';
 import { recordAudit } from './audit-row';
 import { Change } from './change';
 import { queueEvent } from './outbox-rows';
+import { buildPayload, CommittedEvent, EventPayload } from './payload';
+import { uuidv7 } from '../common/uuid';
+
+/** Hears of delivered changes once their transaction has committed, in commit order (src/live). */
+export type CommitListener = (events: CommittedEvent[]) => void;
 
 /**
  * The seam every mutation writes its change through. In the caller's transaction it appends the
@@ -17,10 +22,13 @@ import { queueEvent } from './outbox-rows';
 export class ChangeLog {
   /** Transactions that raised the policy version already: once per transaction is enough. */
   private readonly bumped = new WeakSet<EntityManager>();
+  /** Events of each open transaction, handed to `onCommitted` once it commits. */
+  private readonly committing = new WeakMap<EntityManager, CommittedEvent[]>();
 
   constructor(
     private readonly db: Database,
     private readonly onAccessChanged: () => Promise<void>,
+    private readonly onCommitted?: CommitListener,
   ) {}
 
   async record(em: EntityManager, caller: Caller, change: Change, at = new Date()): Promise<void> {
@@ -42,12 +50,12 @@ export class ChangeLog {
     if (entry.delivered && change.notify !== false) {
       const { registry } = change;
       if (registry.name === undefined) throw new Error(`a ${change.type} change needs its registry's name`);
-      const event = {
-        ...change,
-        type: change.type as EventType,
-        registry: { id: registry.id, name: registry.name },
-      };
-      await queueEvent(em, this.db.dialect, caller, event, at);
+      const event = { ...change, type: change.type as EventType, registry: { id: registry.id, name: registry.name } };
+      // One id and one payload for the webhooks and the subscriptions, built only if someone wants it.
+      let payload: EventPayload | undefined;
+      const freeze = () => (payload ??= buildPayload(`evt_${uuidv7()}`, event, caller, at));
+      await queueEvent(em, this.db.dialect, event, freeze, at);
+      if (this.onCommitted) this.publishOnCommit(em, { registryId: registry.id, payload: freeze() });
     }
     if ((change.accessChanged ?? entry.access) && !this.bumped.has(em)) {
       this.bumped.add(em);
@@ -55,5 +63,29 @@ export class ChangeLog {
       await em.increment(PolicyVersionEntity, { id: 1 }, 'version', 1);
       this.db.afterCommit(em, this.onAccessChanged);
     }
+  }
+
+  /**
+   * Queues the event for after the commit: never sent from a transaction that rolls back. The
+   * hook is registered before the policy reload's and hands the events over synchronously, so
+   * they leave this process in the same turn of the event loop as the commit: another writer of
+   * the same model, waiting on its lock, cannot commit and publish first.
+   */
+  private publishOnCommit(em: EntityManager, event: CommittedEvent): void {
+    let events = this.committing.get(em);
+    if (!events) {
+      const batch: CommittedEvent[] = (events = []);
+      this.committing.set(em, batch);
+      // The listener never throws (it queues and returns); should it, the change has committed
+      // all the same, and the mutation must not report a failure.
+      this.db.afterCommit(em, async () => {
+        try {
+          this.onCommitted!(batch);
+        } catch {
+          /* see above */
+        }
+      });
+    }
+    events.push(event);
   }
 }

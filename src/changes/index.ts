@@ -5,9 +5,11 @@
  * redelivery are queued through it too (queuePing, requeue). Features import this file, never
  * the folder's other modules (a dependency rule) nor webhook delivery (src/delivery).
  */
-export { CHANGE_TYPES, EVENT_TYPES, isEventType, PING } from './catalogue';
+export { CHANGE_TYPES, changeTypeOf, EVENT_TYPES, isEventType, PING } from './catalogue';
 export type { ChangeType, EventType } from './catalogue';
 export type { Change } from './change';
 export { ChangeLog } from './change-log';
+export type { CommitListener } from './change-log';
+export type { CommittedEvent, EventPayload } from './payload';
 export { changedFields } from './changed-fields';
 export { queuePing, requeue } from './outbox-rows';

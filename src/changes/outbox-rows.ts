@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Caller } from '../access/principal';
 import { uuidv7 } from '../common/uuid';
+import { JsonObject } from '../db/columns';
 import { LATEST } from '../common/validate';
 import { storableJson } from '../db/json-depth';
 import { Dialect } from '../db/dialect';
@@ -54,19 +55,19 @@ export function wants(w: WebhookEntity, e: RegistryEvent): boolean {
 export async function queueEvent(
   em: EntityManager,
   dialect: Dialect,
-  caller: Caller,
   event: RegistryEvent,
+  payload: () => JsonObject & { id: string },
   at: Date,
 ): Promise<void> {
   const targets = (await webhooksOf(em, dialect, event.registry.id)).filter((w) => wants(w, event));
   if (targets.length === 0) return;
-  const eventId = `evt_${uuidv7()}`;
   // Cut to a depth every database stores: a payload holds stored values a few levels deeper
   // (`data.before.metadata`), and one stored before the input limits must not block the change.
-  const payload = storableJson(buildPayload(eventId, event, caller, at));
+  const frozen = payload();
+  const stored = storableJson(frozen);
   await em.insert(
     WebhookDeliveryEntity,
-    targets.map((w) => newDelivery(w.id, eventId, event.type, payload, at)),
+    targets.map((w) => newDelivery(w.id, frozen.id, event.type, stored, at)),
   );
 }
 

@@ -24,7 +24,38 @@ export interface RegistryEvent extends EventFields {
 }
 
 /** A version as payloads show it. Artifact files are left out: there may be thousands. */
-export function versionRef(v: VersionEntity) {
+export type EventVersionRef = {
+  id: string;
+  number: number;
+  name: string;
+  artifact: { uri: string; digest: string; sizeBytes: number };
+};
+
+/**
+ * The JSON body of an event: what a webhook receives and what a subscription (src/live) sends.
+ * docs/architecture.md shows it; `LiveEvent` (src/live/live.types.ts) is its GraphQL type.
+ */
+export type EventPayload = {
+  id: string;
+  type: EventType | typeof PING;
+  occurredAt: string;
+  registry: { id: string; name: string };
+  model: { id: string; name: string } | null;
+  version: EventVersionRef | null;
+  alias: string | null;
+  previousVersion: EventVersionRef | null;
+  actor: { id: string };
+  data: JsonObject;
+};
+
+/** A delivered change once its transaction has committed, as the seam hands it to live updates. */
+export interface CommittedEvent {
+  /** The registry's own id (the payload has its global id), for access checks. */
+  registryId: string;
+  payload: EventPayload;
+}
+
+export function versionRef(v: VersionEntity): EventVersionRef {
   return {
     id: toGlobalId('ModelVersion', v.id),
     number: v.number,
@@ -41,7 +72,7 @@ export function versionRef(v: VersionEntity) {
  * The JSON body of an event, frozen into the outbox when the change commits. Ids are the global
  * ids the GraphQL API returns, so a receiver can fetch more with `node(id:)`.
  */
-export function buildPayload(eventId: string, event: RegistryEvent, caller: Caller, at: Date): JsonObject {
+export function buildPayload(eventId: string, event: RegistryEvent, caller: Caller, at: Date): EventPayload {
   const { registry, model, version, previousVersion } = event;
   return {
     id: eventId,

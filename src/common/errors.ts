@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
  * The error codes clients may rely on (docs/architecture.md, API conventions). Each class fixes its code, so a
  * service never spells one by hand and `formatError` can tell ours from unexpected failures.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE';
 
 export abstract class RegistryError extends GraphQLError {
   abstract readonly code: ErrorCode;
@@ -62,5 +62,16 @@ export class LimitExceededError extends RegistryError {
   readonly code = 'BAD_USER_INPUT' as const;
   constructor(message: string, details: Record<string, unknown>) {
     super(message, 'BAD_USER_INPUT', { ...details, http: { status: 400 } });
+  }
+}
+
+/**
+ * Something the request needs is down for now, and trying again later may work: live updates while
+ * their event bus (Redis) is unreachable. Never an input error, never a bug.
+ */
+export class UnavailableError extends RegistryError {
+  readonly code = 'UNAVAILABLE' as const;
+  constructor(message: string) {
+    super(message, 'UNAVAILABLE', { http: { status: 503 } });
   }
 }

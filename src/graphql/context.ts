@@ -1,4 +1,5 @@
 import { Caller, Principal } from '../access/principal';
+import type { LiveFanout } from '../live/fanout';
 import { Services } from '../services';
 import { Loaders } from './loaders';
 
@@ -8,4 +9,6 @@ export interface Context {
   principal: Principal;
   services: Services;
   loaders: Loaders;
+  /** This server's subscriptions (src/live), for the subscription resolvers. */
+  live: LiveFanout;
 }

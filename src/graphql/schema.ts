@@ -23,6 +23,7 @@ import { RegistryResolver } from '../registry/registry.resolver';
 import { versionReference } from '../versions/version.reference';
 import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
+import { LiveResolver } from '../live/live.resolver';
 import { RegistryWebhooksResolver, WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
 import { buildSubgraph, subgraphSdl } from './federation';
 
@@ -49,20 +50,28 @@ export const RESOLVERS = [
   WebhookResolver,
   WebhookDeliveryResolver,
   RegistryWebhooksResolver,
+  LiveResolver,
 ] as const;
 
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];
 
+const NO_PUBSUB = {
+  publish(): never {
+    throw new Error('subscriptions are fanned out by src/live, not by a type-graphql PubSub');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions are fanned out by src/live, not by a type-graphql PubSub');
+  },
+};
+
 /** The schema the server serves: a Federation 2 subgraph built from the type-graphql classes. */
 export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   // skipCheck: type-graphql's own check runs before @apollo/subgraph adds the definitions of
   // @key and @link; buildSubgraphSchema validates the result instead.
-  const classes = await buildSchema({
-    resolvers: RESOLVERS,
-    validate: false,
-    skipCheck: true,
-  });
+  // pubSub: type-graphql insists on one once a @Subscription exists, though ours all bring their own
+  // `subscribe` (src/live fans events out itself); this one refuses use.
+  const classes = await buildSchema({ resolvers: RESOLVERS, validate: false, skipCheck: true, pubSub: NO_PUBSUB });
   return buildSubgraph(classes, REFERENCES);
 }
 

@@ -35,6 +35,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly liveDelivered = new Counter({
+    name: 'model_registry_live_events_delivered_total',
+    help: 'Events handed to subscriptions on this server (one per subscriber), by event type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  private readonly liveDropped = new Counter({
+    name: 'model_registry_live_events_dropped_total',
+    help: 'Committed events this server could not publish to the live bus (Redis unreachable).',
+    registers: [this.registry],
+  });
+
   /** `onError` hears of a gauge that could not be read at a scrape. */
   constructor(private readonly onError: (metric: string, err: unknown) => void = () => {}) {
     collectDefaultMetrics({ register: this.registry });
@@ -53,6 +65,15 @@ export class Metrics {
     this.requests.inc({ operation, status: String(s.status) });
     this.duration.observe({ operation }, s.durationMs / 1000);
     for (const code of s.errorCodes) this.errors.inc({ code: CODE.test(code) ? code : 'OTHER' });
+  }
+
+  /** One event handed to one subscription. Types come from the change catalogue: bounded. */
+  liveEventDelivered(type: string): void {
+    this.liveDelivered.inc({ type });
+  }
+
+  liveEventsDropped(count: number): void {
+    this.liveDropped.inc(count);
   }
 
   /**
