@@ -57,6 +57,8 @@ export interface StorageConfig {
   orphanTtlHours: number;
   /** S3 only: GET answers a redirect to a short-lived presigned URL instead of streaming the bytes. */
   presignedDownloads: boolean;
+  /** An upload or download that moves no byte for this long is abandoned (they have no total deadline). */
+  idleTimeoutMs: number;
 }
 
 /** What one GraphQL request may ask for (README, Limits), and what it may learn about the schema. */
@@ -398,6 +400,7 @@ function parseStorage(env: Env, dataDir: string): StorageConfig {
     maxBlobBytes: integer(env, 'MAX_BLOB_BYTES', 50 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     orphanTtlHours: integer(env, 'BLOB_ORPHAN_TTL_HOURS', 24, 1, 24 * 3650),
     presignedDownloads,
+    idleTimeoutMs: integer(env, 'BLOB_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
   };
 }
 

@@ -45,21 +45,31 @@ export class BlobService {
     private readonly opts: BlobServiceOptions,
   ) {}
 
-  /** Streams `body` into the store (MEMBER or above) and records the caller's upload. */
+  /**
+   * Streams `body` into the store (MEMBER or above) and records the caller's upload. `created` says
+   * whether the blob is new *to this caller in this registry* (neither linked here nor their upload
+   * here), not to the server: a blob another registry stores must not show (docs/files.md).
+   * `allowed` is called once the upload may proceed, before the body is read.
+   */
   async upload(
     caller: Caller,
     registryName: string,
     hex: string,
     body: Readable,
     declaredBytes: number | undefined,
+    allowed?: () => void,
   ): Promise<PutResult> {
     const registry = await this.registries.get(caller.principal, registryName);
     await this.authz.require(caller.principal, 'model:write', registry);
     if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes)
       throw new BlobTooLargeError(this.opts.maxBlobBytes);
+    const digest = `sha256:${hex}`;
+    const seenHere = await blobVisibleIn(this.db.manager, registry.id, digest, caller.principal.subject);
+    allowed?.();
     const result = await this.store.put(hex, body, { maxBytes: this.opts.maxBlobBytes, expectedBytes: declaredBytes });
-    await this.recordUpload(registry, `sha256:${hex}`, caller.principal.subject);
-    return result;
+    await this.recordUpload(registry, digest, caller.principal.subject);
+    // A blob the store had to write was nowhere, so saying so reveals nothing.
+    return { sizeBytes: result.sizeBytes, created: result.created || !seenHere };
   }
 
   /**
