@@ -15,6 +15,9 @@ import { countDownload } from './download-count';
 import { ManifestEntry } from './manifest';
 import { VersionBlobEntity } from './version-blob.entity';
 
+// Stats in flight at once when a version links files (HEAD requests on S3).
+const STAT_CONCURRENCY = 16;
+
 export interface BlobServiceOptions {
   maxBlobBytes: number;
 }
@@ -110,10 +113,11 @@ export class BlobService {
       files.map((f) => f.digest),
       (qb) => this.db.forUpdate(qb),
     );
+    const stored = await this.statAll([...visible]);
     const missing: string[] = [];
     const wrongSize: string[] = [];
     for (const f of files) {
-      const blob = visible.has(f.digest) ? await this.store.stat(blobHex(f.digest)) : null;
+      const blob = stored.get(f.digest) ?? null;
       if (!blob) missing.push(f.path);
       else if (blob.sizeBytes !== f.sizeBytes) wrongSize.push(`${f.path} (stored: ${blob.sizeBytes} bytes)`);
     }
@@ -126,6 +130,23 @@ export class BlobService {
     }
     if (wrongSize.length)
       throw new BadInputError(`sizeBytes does not match the stored blob for ${listed(wrongSize)}.`, 'artifact.files');
+  }
+
+  /**
+   * Each distinct digest's stored blob, STAT_CONCURRENCY at a time: on S3 a stat is a HEAD request,
+   * and a version of thousands of files would otherwise hold its transaction for thousands of round trips.
+   */
+  private async statAll(digests: string[]): Promise<Map<string, StoredBlob | null>> {
+    const found = new Map<string, StoredBlob | null>();
+    let next = 0;
+    const worker = async () => {
+      while (next < digests.length) {
+        const digest = digests[next++];
+        found.set(digest, await this.store.stat(blobHex(digest)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, digests.length) }, worker));
+    return found;
   }
 
   /** Records which blobs a new version's files use, inside the linking transaction. */

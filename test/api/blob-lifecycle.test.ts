@@ -120,6 +120,20 @@ describe('orphan collection', () => {
     expect(relink.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect((await put(orphan)).status).toBe(201);
   });
+
+  it('removes the temporary files of crashed uploads untouched for a day at each pass, not fresher ones', async () => {
+    const tmp = path.join(s.dataDir, 'blobs', 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    const crashed = path.join(tmp, 'crashed.part');
+    const inProgress = path.join(tmp, 'in-progress.part');
+    fs.writeFileSync(crashed, 'left by a crash');
+    fs.writeFileSync(inProgress, 'being written');
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+    fs.utimesSync(crashed, twoDaysAgo, twoDaysAgo);
+    await collector().collect();
+    expect([fs.existsSync(crashed), fs.existsSync(inProgress)]).toEqual([false, true]);
+    fs.rmSync(inProgress);
+  });
 });
 
 describe('blobs:verify', () => {
