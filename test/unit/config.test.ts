@@ -282,6 +282,8 @@ describe('STORAGE_URL', () => {
 
   it('takes BLOB_IDLE_TIMEOUT_MS from 1 s to 1 h, 60 s by default', () => {
     expect(loadConfig({}).storage.idleTimeoutMs).toBe(60_000);
+    // The GraphQL deadline keeps its default: the idle timeout replaces it for blob transfers only.
+    expect(loadConfig({}).http.requestTimeoutMs).toBe(30_000);
     expect(loadConfig({ BLOB_IDLE_TIMEOUT_MS: '5000' }).storage.idleTimeoutMs).toBe(5000);
     expect(() => loadConfig({ BLOB_IDLE_TIMEOUT_MS: '10' })).toThrow(/BLOB_IDLE_TIMEOUT_MS/);
   });
