@@ -138,6 +138,10 @@ async function put(
   const body = (transfer.upload = new ByteMeter(deps.idleTimeoutMs));
   req.pipe(body);
   req.once('error', (err) => body.destroy(err));
+  // The store's pipeline hears the meter's errors once it reads; until then (a refused upload is
+  // never read) an idle timeout must not be an unhandled error. The request's end disarms it.
+  body.on('error', () => undefined);
+  res.once('close', () => body.destroy());
   // `Expect: 100-continue` (see http-server.ts): the body is invited once the upload is allowed.
   const invite = req.headers.expect?.toLowerCase() === '100-continue' ? () => res.writeContinue() : undefined;
   const result = await deps.blobs.upload(caller, registry, hex, body, declared, invite);

@@ -97,6 +97,26 @@ describe('time limits of blob transfers', () => {
     expect(Number(n)).toBe(0);
   });
 
+  it('disarms the idle timeout of an upload refused before its body is read', async () => {
+    // Only part of the body is sent: the refusal comes before the rest, which is never read.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(new URL(blobUrl(sha256('refused'), 'no-such-registry'), base), {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-length': 64 * 1024 },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.write(Buffer.alloc(1024));
+    });
+    expect(status).toBe(404);
+    // Past the idle timeout: a meter left armed would fail with an unhandled error here.
+    await sleep(IDLE_TIMEOUT_MS + 500);
+    expect((await blobRequest(base, 'GET', blobUrl(sha256('x')), { token })).status).toBe(404);
+  });
+
   it('cuts a download whose client stops reading, after BLOB_IDLE_TIMEOUT_MS', async () => {
     // Far more than the socket buffers hold, so the server's writes stall.
     const size = 64 * 1024 * 1024;
