@@ -12,7 +12,8 @@ import { loadOrCreateLocalKey, mintLocalToken } from '../src/access/local-key';
  * `npm run bench:files` (docs/files.md): the local blob store over loopback, in a server process
  * of its own so that its memory is measured alone.
  *   - upload and download of a 1 GiB file (BENCH_FILE_MB to change), in MB/s, beside `sha256sum`
- *     and `cat` of the same file on the same disk: the physical limits of hashing and reading it;
+ *     and `cat` of the same file on the same disk (the physical limits of hashing and reading it), and
+ *     downloads beside a bare node:http server streaming the same file (timed downloads are not hashed);
  *   - the server's peak RSS (VmHWM) over all of it;
  *   - 1 000 files of 10 KB uploaded by 8 concurrent clients, in files/s.
  * Each transfer's status and digest are checked. Rounds alternate the tools and the server (the
@@ -58,7 +59,6 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; orig
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      HTTP_REQUEST_TIMEOUT_MS: '3600000',
       DATABASE_URL: '',
       STORAGE_URL: '',
     },
@@ -90,25 +90,23 @@ function request(
   token: string,
   agent: http.Agent | undefined,
   body?: { file?: string; buffer?: Buffer; length: number },
-): Promise<{ status: number; digest: string; bytes: number }> {
+  /** Hash what comes back (to verify it). Timed downloads do not: it would take the same cores as the server. */
+  hash = true,
+): Promise<{ status: number; digest: string | null; bytes: number }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {
       authorization: `Bearer ${token}`,
     };
     if (body) headers['content-length'] = body.length;
     const req = http.request(`${origin}${urlPath}`, { method, headers, agent }, (res) => {
-      const hash = createHash('sha256');
+      const hasher = hash ? createHash('sha256') : null;
       let bytes = 0;
       res.on('data', (c: Buffer) => {
-        hash.update(c);
+        hasher?.update(c);
         bytes += c.length;
       });
       res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          digest: `sha256:${hash.digest('hex')}`,
-          bytes,
-        }),
+        resolve({ status: res.statusCode!, digest: hasher && `sha256:${hasher.digest('hex')}`, bytes }),
       );
       res.on('error', reject);
     });
@@ -117,6 +115,27 @@ function request(
     else if (body.buffer) req.end(body.buffer);
     else void pipeline(fs.createReadStream(body.file!, { highWaterMark: 1024 * 1024 }), req).catch(reject);
   });
+}
+
+/**
+ * The reference for downloads: a bare node:http server in its own process streaming the same file
+ * with fs.createReadStream, the least a Node server can do to serve it over the same loopback.
+ */
+async function startStaticServer(file: string): Promise<{ child: ChildProcess; origin: string }> {
+  const script = `
+    const http = require('node:http'), fs = require('node:fs');
+    const file = process.argv[1], size = fs.statSync(file).size;
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+      fs.createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
+    });
+    server.listen(0, '127.0.0.1', () => console.log('ready at http://127.0.0.1:' + server.address().port));`;
+  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(/ready at (\S+)/.exec(d.toString())![1]));
+    child.once('exit', (code) => reject(new Error(`static server exited with ${code}`)));
+  });
+  return { child, origin };
 }
 
 async function graphql(origin: string, token: string, query: string): Promise<void> {
@@ -164,6 +183,7 @@ async function main(): Promise<void> {
       cat: [] as number[],
       upload: [] as number[],
       download: [] as number[],
+      static: [] as number[],
     };
     // Uploads first, then downloads, so the peak RSS of each can be told apart (VmHWM only grows).
     for (let r = 0; r < ROUNDS; r++) {
@@ -181,6 +201,11 @@ async function main(): Promise<void> {
       );
     }
     const uploaded = memoryOf(child.pid!);
+    // One untimed download checks the bytes; the timed ones only count them.
+    const checked = await request(origin, 'GET', blobUrl, token, undefined);
+    if (checked.status !== 200 || checked.digest !== digest || checked.bytes !== bytes)
+      throw new Error(`download answered ${checked.status}, ${checked.bytes} bytes, ${checked.digest}`);
+    const reference = await startStaticServer(file);
     for (let r = 0; r < ROUNDS; r++) {
       process.stderr.write(`download round ${r + 1}/${ROUNDS}\n`);
       rounds.cat.push(mbps(bytes, await timed(() => execFileSync('sh', ['-c', `cat "${file}" > /dev/null`]))));
@@ -188,13 +213,22 @@ async function main(): Promise<void> {
         mbps(
           bytes,
           await timed(async () => {
-            const res = await request(origin, 'GET', blobUrl, token, undefined);
-            if (res.status !== 200 || res.digest !== digest || res.bytes !== bytes)
-              throw new Error(`download answered ${res.status}, ${res.bytes} bytes, ${res.digest}`);
+            const res = await request(origin, 'GET', blobUrl, token, undefined, undefined, false);
+            if (res.status !== 200 || res.bytes !== bytes) throw new Error(`download answered ${res.status}`);
+          }),
+        ),
+      );
+      rounds.static.push(
+        mbps(
+          bytes,
+          await timed(async () => {
+            const res = await request(reference.origin, 'GET', '/', token, undefined, undefined, false);
+            if (res.status !== 200 || res.bytes !== bytes) throw new Error(`static server answered ${res.status}`);
           }),
         ),
       );
     }
+    reference.child.kill('SIGTERM');
     const big = memoryOf(child.pid!);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -229,6 +263,7 @@ async function main(): Promise<void> {
     const down = median(rounds.download);
     const hashRate = median(rounds.sha256sum);
     const catRate = median(rounds.cat);
+    const staticRate = median(rounds.static);
     const row = (what: string, value: string, reference: string, ratio: string) =>
       `| ${what} | ${value} | ${reference} | ${ratio} |`;
     const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
@@ -249,6 +284,12 @@ async function main(): Promise<void> {
           `${down.toFixed(0)} MB/s (${spread(rounds.download)})`,
           `cat ${catRate.toFixed(0)} MB/s (${spread(rounds.cat)})`,
           `${((100 * down) / catRate).toFixed(0)}% (≥ 70%)`,
+        ),
+        row(
+          'download (GET), same',
+          `${down.toFixed(0)} MB/s`,
+          `bare node:http + createReadStream ${staticRate.toFixed(0)} MB/s (${spread(rounds.static)})`,
+          `${((100 * down) / staticRate).toFixed(0)}%`,
         ),
         row(
           'server peak RSS (VmHWM)',

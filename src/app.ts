@@ -15,7 +15,7 @@ import { createLoaders } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { Metrics } from './observability/metrics';
-import { logRequest } from './observability/request-log';
+import { logBlobRequest, logRequest } from './observability/request-log';
 import { createServices, Services } from './services';
 import { WebhookDispatcher } from './delivery/dispatcher';
 import { createFormatError } from './graphql/errors';
@@ -137,7 +137,13 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         blobs: services.blobs,
         logger,
         presignedDownloads: config.storage.presignedDownloads,
+        idleTimeoutMs: config.storage.idleTimeoutMs,
+        onBlobRequest: (summary) => {
+          logBlobRequest(logger, summary);
+          metrics.observeBlobRequest(summary);
+        },
       }),
+      streamingPath: (pathname) => pathname.startsWith('/v1/'),
       metrics: config.metrics.enabled
         ? {
             token: config.metrics.token,

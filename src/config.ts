@@ -80,6 +80,8 @@ export interface StorageConfig {
   orphanTtlHours: number;
   /** S3 only: GET answers a redirect to a short-lived presigned URL instead of streaming the bytes. */
   presignedDownloads: boolean;
+  /** An upload or download that moves no byte for this long is abandoned (they have no total deadline). */
+  idleTimeoutMs: number;
 }
 
 /** Change requests and deletion (docs/governance.md). */
@@ -440,8 +442,27 @@ function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
   } catch {
     throw new ConfigError('STORAGE_URL', expected, raw);
   }
-  if (url.protocol === 'file:') return { kind: 'local', dir: fileURLToPath(url) };
+  if (url.protocol === 'file:') {
+    // `file:relative` and `file://data/blobs` parse, as `/relative` and a file on host `data`: refuse both.
+    if (!/^file:\/\/(localhost)?\//i.test(raw)) throw new ConfigError('STORAGE_URL', expected, raw);
+    try {
+      return { kind: 'local', dir: fileURLToPath(url) };
+    } catch {
+      throw new ConfigError('STORAGE_URL', expected, raw);
+    }
+  }
+  if (url.protocol === 's3:' && (url.username || url.password)) {
+    // The URL is logged and shown in errors: a secret in it would leak.
+    const noSecrets = 's3://bucket/prefix with no credentials in it (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)';
+    throw new ConfigError('STORAGE_URL', noSecrets, 's3://(credentials hidden)@…');
+  }
   if (url.protocol === 's3:' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname) && !url.search) {
+    let prefix: string;
+    try {
+      prefix = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, ''));
+    } catch {
+      throw new ConfigError('STORAGE_URL', expected, raw);
+    }
     const endpointVar = env.AWS_ENDPOINT_URL_S3 ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL';
     const endpoint = env[endpointVar] || null;
     if (endpoint !== null && !/^https?:\/\/[^/]+/.test(endpoint)) {
@@ -458,7 +479,7 @@ function parseStorageLocation(env: Env, dataDir: string): StorageLocation {
     return {
       kind: 's3',
       bucket: url.hostname,
-      prefix: url.pathname.replace(/^\/+|\/+$/g, ''),
+      prefix,
       endpoint,
       region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
       forcePathStyle: bool(env, 'AWS_S3_FORCE_PATH_STYLE', false),
@@ -480,6 +501,7 @@ function parseStorage(env: Env, dataDir: string): StorageConfig {
     maxBlobBytes: integer(env, 'MAX_BLOB_BYTES', 50 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     orphanTtlHours: integer(env, 'BLOB_ORPHAN_TTL_HOURS', 24, 1, 24 * 3650),
     presignedDownloads,
+    idleTimeoutMs: integer(env, 'BLOB_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
   };
 }
 

@@ -37,6 +37,11 @@ export class Policy {
    */
   private decisions = new Map<string, boolean>();
   private domainLists = new Map<string, string[]>();
+  /**
+   * Per registry id, the subjects that hold a role there by a binding of their own (not the
+   * implicit ORGANIZATION viewer). Read with `subjectsIn`.
+   */
+  private bound = new Map<string, Set<string>>();
   private loadedVersion = -1;
   private reloading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -120,7 +125,10 @@ export class Policy {
     // The database is the store of bindings; the adapter only supplies policy.csv.
     enforcer.enableAutoSave(false);
     if (rules.length) await enforcer.addNamedGroupingPolicies('g', rules);
+    const bound = new Map<string, Set<string>>();
+    for (const b of bindings) bound.set(b.registryId, (bound.get(b.registryId) ?? new Set()).add(b.subject));
     this.enforcer = enforcer;
+    this.bound = bound;
     this.decisions = new Map();
     this.domainLists = new Map();
     this.loadedVersion = version;
@@ -128,7 +136,19 @@ export class Policy {
 
   /** True when any of the subjects holds a role in `domain` (a registry id, or `*`) that grants `action`. */
   allows(subjects: string[], domain: string, action: string): boolean {
-    return subjects.some((s) => this.decide(s, domain, action));
+    return this.subjectsIn(subjects, domain).some((s) => this.decide(s, domain, action));
+  }
+
+  /**
+   * The subjects a caller acts as in one registry. The ORGANIZATION viewer (`@authenticated`) is
+   * the role of a caller the registry has no binding for: a caller bound there (by subject or by
+   * group) has exactly the roles bound, so a RESTRICTED_VIEWER binding restricts in an
+   * ORGANIZATION registry too, instead of being topped up to VIEWER by the implicit grant.
+   */
+  private subjectsIn(subjects: string[], domain: string): string[] {
+    const bound = this.bound.get(domain);
+    if (!bound || !subjects.some((s) => s !== AUTHENTICATED && bound.has(s))) return subjects;
+    return subjects.filter((s) => s !== AUTHENTICATED);
   }
 
   private decide(subject: string, domain: string, action: string): boolean {
@@ -149,13 +169,13 @@ export class Policy {
     const key = JSON.stringify([subjects, action]);
     let list = this.domainLists.get(key);
     if (!list) {
-      const domains = new Set<string>();
+      const candidates = new Set<string>();
       for (const s of subjects) {
         for (const [, , domain] of this.enforcer.getModel().getFilteredPolicy('g', 'g', 0, s)) {
-          if (domain !== ANY_REGISTRY && this.decide(s, domain, action)) domains.add(domain);
+          if (domain !== ANY_REGISTRY) candidates.add(domain);
         }
       }
-      list = [...domains];
+      list = [...candidates].filter((domain) => this.allows(subjects, domain, action));
       if (this.domainLists.size >= MAX_REMEMBERED / 10) this.domainLists.clear();
       this.domainLists.set(key, list);
     }

@@ -16,6 +16,9 @@ import { countDownload } from './download-count';
 import { ManifestEntry } from './manifest';
 import { VersionBlobEntity } from './version-blob.entity';
 
+// Stats in flight at once when a version links files (HEAD requests on S3).
+const STAT_CONCURRENCY = 16;
+
 export interface BlobServiceOptions {
   maxBlobBytes: number;
 }
@@ -47,21 +50,31 @@ export class BlobService {
     private readonly changes: ChangeLog,
   ) {}
 
-  /** Streams `body` into the store (MEMBER or above) and records the caller's upload. */
+  /**
+   * Streams `body` into the store (MEMBER or above) and records the caller's upload. `created` says
+   * whether the blob is new *to this caller in this registry* (neither linked here nor their upload
+   * here), not to the server: a blob another registry stores must not show (docs/files.md).
+   * `allowed` is called once the upload may proceed, before the body is read.
+   */
   async upload(
     caller: Caller,
     registryName: string,
     hex: string,
     body: Readable,
     declaredBytes: number | undefined,
+    allowed?: () => void,
   ): Promise<PutResult> {
     const registry = await this.registries.get(caller.principal, registryName);
     await this.authz.require(caller.principal, 'model:write', registry);
     if (declaredBytes !== undefined && declaredBytes > this.opts.maxBlobBytes)
       throw new BlobTooLargeError(this.opts.maxBlobBytes);
+    const digest = `sha256:${hex}`;
+    const seenHere = await blobVisibleIn(this.db.manager, registry.id, digest, caller.principal.subject);
+    allowed?.();
     const result = await this.store.put(hex, body, { maxBytes: this.opts.maxBlobBytes, expectedBytes: declaredBytes });
-    await this.recordUpload(caller, registry, `sha256:${hex}`, result);
-    return result;
+    await this.recordUpload(caller, registry, digest, result);
+    // A blob the store had to write was nowhere, so saying so reveals nothing.
+    return { sizeBytes: result.sizeBytes, created: result.created || !seenHere };
   }
 
   /**
@@ -102,10 +115,11 @@ export class BlobService {
       files.map((f) => f.digest),
       (qb) => this.db.forUpdate(qb),
     );
+    const stored = await this.statAll([...visible]);
     const missing: string[] = [];
     const wrongSize: string[] = [];
     for (const f of files) {
-      const blob = visible.has(f.digest) ? await this.store.stat(blobHex(f.digest)) : null;
+      const blob = stored.get(f.digest) ?? null;
       if (!blob) missing.push(f.path);
       else if (blob.sizeBytes !== f.sizeBytes) wrongSize.push(`${f.path} (stored: ${blob.sizeBytes} bytes)`);
     }
@@ -118,6 +132,23 @@ export class BlobService {
     }
     if (wrongSize.length)
       throw new BadInputError(`sizeBytes does not match the stored blob for ${listed(wrongSize)}.`, 'artifact.files');
+  }
+
+  /**
+   * Each distinct digest's stored blob, STAT_CONCURRENCY at a time: on S3 a stat is a HEAD request,
+   * and a version of thousands of files would otherwise hold its transaction for thousands of round trips.
+   */
+  private async statAll(digests: string[]): Promise<Map<string, StoredBlob | null>> {
+    const found = new Map<string, StoredBlob | null>();
+    let next = 0;
+    const worker = async () => {
+      while (next < digests.length) {
+        const digest = digests[next++];
+        found.set(digest, await this.store.stat(blobHex(digest)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, digests.length) }, worker));
+    return found;
   }
 
   /** Records which blobs a new version's files use, inside the linking transaction. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadInputError } from '../common/errors';
 import * as validate from '../common/validate';
+import { pathClashes, windowsProblem } from './path-clashes';
 
 /** One file of a version whose files the registry holds. */
 export interface ManifestEntry {
@@ -33,6 +34,8 @@ export function filePath(value: string): string {
       FIELD,
     );
   }
+  const problem = windowsProblem(value);
+  if (problem) throw new BadInputError(`File path ${JSON.stringify(value)} is invalid: ${problem}.`, FIELD);
   return value;
 }
 
@@ -63,6 +66,11 @@ export function manifestOf(
       sizeBytes: validate.sizeBytes(f.sizeBytes, FIELD),
     };
   });
+  const clashes = pathClashes(entries.map((e) => e.path));
+  if (clashes.length) {
+    const shown = clashes.slice(0, 10).join('; ') + (clashes.length > 10 ? `; and ${clashes.length - 10} more` : '');
+    throw new BadInputError(`These files cannot all be written on every system: ${shown}.`, FIELD);
+  }
   return entries.sort(byPath);
 }
 

@@ -13,8 +13,8 @@ class StillWanted extends Error {}
 
 /**
  * Removes blobs uploaded but never linked, BLOB_ORPHAN_TTL_HOURS after their last upload (at
- * start, then hourly, like the webhook delivery retention). A blob that any version links,
- * archived versions included, is never removed.
+ * start, then hourly, like the webhook delivery retention), and the temporary files of crashed
+ * uploads with them. A blob that any version links, archived versions included, is never removed.
  *
  * Racing a link: the collector first deletes the blob's stale upload rows and checks, in the same
  * transaction, that no version links it; a link locks the upload rows it relies on (FOR UPDATE,
@@ -64,8 +64,10 @@ export class OrphanCollector {
       .finally(() => (this.running = null));
   }
 
-  /** One pass over the store; returns how many blobs it removed. */
+  /** One pass over the store; returns how many blobs it removed. Crashed uploads' temporary files go too. */
   async collect(now = new Date()): Promise<number> {
+    const swept = (await this.store.sweepTemporary?.()) ?? 0;
+    if (swept > 0) this.logger.info('temporary files of crashed uploads removed', { removed: swept });
     const cutoff = new Date(now.getTime() - this.ttlHours * HOUR_MS);
     let deleted = 0;
     for await (const blob of this.store.list()) {

@@ -29,6 +29,11 @@ export interface HttpOptions {
   };
   /** Other endpoints (the blob routes): answers true when it handled the request. */
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => Promise<boolean>;
+  /**
+   * Paths whose requests have no total deadline (HTTP_REQUEST_TIMEOUT_MS): the blob routes, whose
+   * bodies may take hours and which bound a stalled transfer with an idle timeout of their own.
+   */
+  streamingPath?: (pathname: string) => boolean;
   /** Called once per /graphql request, after its response is written. */
   onGraphQLRequest?: (summary: RequestSummary, scope: RequestScope) => void;
 }
@@ -66,17 +71,41 @@ class HttpError extends Error {
   }
 }
 
-/**
- * The request's connection closed before its body arrived: the client hung up, or was too slow
- * (HTTP_REQUEST_TIMEOUT_MS; Node has then answered 408 itself). Nothing is left to answer.
- */
+/** The request's connection closed before its body arrived: the client hung up. Nothing is left to answer. */
 class RequestCutError extends Error {
   constructor() {
     super('the connection closed before the request body arrived');
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+const requestTimedOut = (ms: number) =>
+  new HttpError(
+    408,
+    `The request did not arrive within HTTP_REQUEST_TIMEOUT_MS (${ms} ms).`,
+    { connection: 'close' },
+    { code: 'REQUEST_TIMEOUT' },
+  );
+
+/**
+ * HTTP_REQUEST_TIMEOUT_MS, from the request's headers arriving to its body's last byte. Node's own
+ * `requestTimeout` would do it for every path, blob uploads included, whose bodies may take hours:
+ * it is off, and this holds the deadline for the other paths instead. When it passes with the body
+ * still coming, a body being read (GraphQL) is answered 408 by its reader (`expired`); a body nobody
+ * reads, after the response, has its connection closed.
+ */
+function armRequestDeadline(req: IncomingMessage, res: ServerResponse, ms: number): AbortSignal {
+  const expired = new AbortController();
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    if (res.headersSent) req.socket.destroy();
+    else expired.abort();
+  }, ms);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  return expired.signal;
+}
+
+function readBody(req: IncomingMessage, limit: number, expired: AbortSignal, timeoutMs: number): Promise<string> {
   // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
   const tooLarge = () =>
     new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
@@ -86,7 +115,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
-      // Past the limit the rest is read and dropped (HTTP_REQUEST_TIMEOUT_MS bounds how long):
+      // Past the limit the rest is read and dropped (armRequestDeadline bounds how long):
       // closing on a client still sending would reset the connection before it reads the 413.
       if (size > limit) return;
       size += chunk.length;
@@ -98,6 +127,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     // The only error a request emits is its connection closing early ('aborted').
     req.on('error', () => reject(new RequestCutError()));
+    expired.addEventListener('abort', () => reject(requestTimedOut(timeoutMs)), { once: true });
   });
 }
 
@@ -125,7 +155,13 @@ export function createHttpServer<TContext extends object>(
   let draining = false;
   const inFlight = new InFlight();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    scope: RequestScope,
+    expired: AbortSignal,
+  ) => {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       // A draining server tells its load balancer to send new requests elsewhere.
@@ -160,7 +196,7 @@ export function createHttpServer<TContext extends object>(
     }
     let body: unknown;
     if (req.method === 'POST') {
-      const raw = await readBody(req, opts.maxBodyBytes);
+      const raw = await readBody(req, opts.maxBodyBytes, expired, opts.timeouts.requestTimeoutMs);
       const type = headers.get('content-type') ?? '';
       if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
         try {
@@ -202,89 +238,84 @@ export function createHttpServer<TContext extends object>(
     }
   };
 
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    headersArrived(req.socket);
+    inFlight.track(res);
+    if (draining) res.setHeader('connection', 'close');
+    const offered = req.headers['x-request-id'];
+    const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const scope: RequestScope = { requestId, sqlStatements: 0, statements: opts.recordStatements ? [] : undefined };
+    const started = process.hrtime.bigint();
+    // The path only: a GET's query string carries the document and its variables.
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const expired = opts.streamingPath?.(url.pathname)
+      ? new AbortController().signal
+      : armRequestDeadline(req, res, opts.timeouts.requestTimeoutMs);
+    runInRequestScope(scope, () => handle(req, res, url, scope, expired))
+      .catch((err) => {
+        if (err instanceof RequestCutError) {
+          // The client's fault, not the server's: a debug line, and 408 in the request's summary.
+          res.statusCode = 408;
+          recordErrorCode('REQUEST_INCOMPLETE', scope);
+          opts.logger.debug('request cut before its body arrived', { requestId });
+          return;
+        }
+        if (err instanceof HttpError) {
+          recordErrorCode(String(err.extensions.code), scope);
+          for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+          return sendJson(res, err.status, { errors: [{ message: err.message, extensions: err.extensions }] });
+        }
+        recordErrorCode('INTERNAL_SERVER_ERROR', scope);
+        opts.logger.error('request failed', { requestId, error: (err as Error).stack });
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
+          });
+        else res.destroy();
+      })
+      .finally(() => {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        if (url.pathname !== '/graphql') {
+          opts.logger.debug('request', {
+            requestId,
+            method: req.method,
+            path: url.pathname,
+            status: res.statusCode,
+            durationMs,
+          });
+          return;
+        }
+        opts.onGraphQLRequest?.(
+          {
+            requestId,
+            method: req.method ?? 'GET',
+            operationName: scope.operationName ?? null,
+            status: res.statusCode,
+            durationMs,
+            errorCodes: scope.errorCodes ?? [],
+            subject: scope.subject ?? null,
+            sqlStatements: scope.sqlStatements,
+          },
+          scope,
+        );
+      });
+  };
   const server = http.createServer(
     {
-      requestTimeout: opts.timeouts.requestTimeoutMs,
+      // Off: armRequestDeadline holds HTTP_REQUEST_TIMEOUT_MS on every path but the streaming ones.
+      requestTimeout: 0,
       headersTimeout: opts.timeouts.headersTimeoutMs,
       connectionsCheckingInterval: timeoutCheckIntervalMs(opts.timeouts),
     },
-    (req, res) => {
-      headersArrived(req.socket);
-      inFlight.track(res);
-      if (draining) res.setHeader('connection', 'close');
-      const offered = req.headers['x-request-id'];
-      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-      res.setHeader('x-request-id', requestId);
-      const scope: RequestScope = {
-        requestId,
-        sqlStatements: 0,
-        statements: opts.recordStatements ? [] : undefined,
-      };
-      const started = process.hrtime.bigint();
-      // The path only: a GET's query string carries the document and its variables.
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      runInRequestScope(scope, () => handle(req, res, url, scope))
-        .catch((err) => {
-          if (err instanceof RequestCutError) {
-            // The client's fault, not the server's: a debug line, and 408 in the request's summary.
-            res.statusCode = 408;
-            recordErrorCode('REQUEST_INCOMPLETE', scope);
-            opts.logger.debug('request cut before its body arrived', {
-              requestId,
-            });
-            return;
-          }
-          if (err instanceof HttpError) {
-            recordErrorCode(String(err.extensions.code), scope);
-            for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-            return sendJson(res, err.status, {
-              errors: [{ message: err.message, extensions: err.extensions }],
-            });
-          }
-          recordErrorCode('INTERNAL_SERVER_ERROR', scope);
-          opts.logger.error('request failed', {
-            requestId,
-            error: (err as Error).stack,
-          });
-          if (!res.headersSent)
-            sendJson(res, 500, {
-              errors: [
-                {
-                  message: 'Internal server error.',
-                  extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-                },
-              ],
-            });
-          else res.destroy();
-        })
-        .finally(() => {
-          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-          if (url.pathname !== '/graphql') {
-            opts.logger.debug('request', {
-              requestId,
-              method: req.method,
-              path: url.pathname,
-              status: res.statusCode,
-              durationMs,
-            });
-            return;
-          }
-          opts.onGraphQLRequest?.(
-            {
-              requestId,
-              method: req.method ?? 'GET',
-              operationName: scope.operationName ?? null,
-              status: res.statusCode,
-              durationMs,
-              errorCodes: scope.errorCodes ?? [],
-              subject: scope.subject ?? null,
-              sqlStatements: scope.sqlStatements,
-            },
-            scope,
-          );
-        });
-    },
+    onRequest,
   );
+  // `Expect: 100-continue`: Node would invite the body at once. A streaming path (a blob upload)
+  // invites it itself once the caller may send it, so a refused upload is never sent; others now.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (!opts.streamingPath?.(new URL(req.url ?? '/', 'http://localhost').pathname)) res.writeContinue();
+    onRequest(req, res);
+  });
   server.keepAliveTimeout = opts.timeouts.keepAliveTimeoutMs;
   enforceFirstHeadersDeadline(server, opts.timeouts.headersTimeoutMs);
 

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PoolStats } from '../db/pool-stats';
+import type { BlobRequestSummary } from '../files/blob.routes';
 import { RequestSummary } from '../http/http-server';
 
 /** Distinct operation names kept as label values; later ones count as `other`. */
@@ -46,6 +47,18 @@ export class Metrics {
     help: 'Committed events this server could not publish to the live bus (Redis unreachable).',
     registers: [this.registry],
   });
+  private readonly blobRequests = new Counter({
+    name: 'model_registry_blob_requests_total',
+    help: 'Blob requests (PUT, GET, HEAD of /v1/registries/…/blobs/…) by method and HTTP status.',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly blobBytes = new Counter({
+    name: 'model_registry_blob_bytes_total',
+    help: 'Blob body bytes received (direction="in", uploads) and sent (direction="out", downloads).',
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  });
 
   /** `onError` hears of a gauge that could not be read at a scrape. */
   constructor(private readonly onError: (metric: string, err: unknown) => void = () => {}) {
@@ -74,6 +87,14 @@ export class Metrics {
 
   liveEventsDropped(count: number): void {
     this.liveDropped.inc(count);
+  }
+
+  observeBlobRequest(s: BlobRequestSummary): void {
+    // Methods other than these are refused (405) and counted together, so the label stays bounded.
+    const method = ['PUT', 'GET', 'HEAD'].includes(s.method) ? s.method : 'OTHER';
+    this.blobRequests.inc({ method, status: String(s.status) });
+    if (s.bytesIn) this.blobBytes.inc({ direction: 'in' }, s.bytesIn);
+    if (s.bytesOut) this.blobBytes.inc({ direction: 'out' }, s.bytesOut);
   }
 
   /**

@@ -53,4 +53,9 @@ export interface BlobStore {
   list(): AsyncIterable<StoredBlob>;
   /** Temporary files or objects of uploads in progress (a failed upload leaves none). */
   temporaryFiles(): Promise<string[]>;
+  /**
+   * Removes temporary files a crashed upload left, older than any upload in progress; returns how
+   * many. Backends that cannot tell (S3: a bucket lifecycle rule does it) have none.
+   */
+  sweepTemporary?(): Promise<number>;
 }

@@ -12,7 +12,7 @@ import { checkDigest } from './verify';
 // Reads in 256 KiB pieces: the default 64 KiB costs a gigabyte 16 000 reads, while larger pieces
 // leave more garbage between collections (the server's RSS grows with it).
 const READ_CHUNK = 256 * 1024;
-// A temporary file this old belongs to no upload in progress (a crash left it): removed at start.
+// A temporary file untouched this long belongs to no upload in progress (a crash left it): swept.
 const STALE_TEMP_MS = 24 * 3600_000;
 
 /**
@@ -38,11 +38,25 @@ export class LocalBlobStore implements BlobStore {
    * upload, so a server that never stores a file leaves no trace in DATA_DIR.
    */
   async init(): Promise<void> {
+    await this.sweepTemporary();
+  }
+
+  /**
+   * At start and with each hourly orphan collection (a server that runs for months crashes no
+   * upload of its own, but a previous process may have). An upload in progress writes its file
+   * continuously, so one untouched for a day is no upload's.
+   */
+  async sweepTemporary(): Promise<number> {
+    let removed = 0;
     for (const name of await readdirOrEmpty(this.tmpDir)) {
       const file = path.join(this.tmpDir, name);
       const stat = await fs.promises.stat(file).catch(() => null);
-      if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await fs.promises.rm(file, { force: true });
+      if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) {
+        await fs.promises.rm(file, { force: true });
+        removed++;
+      }
     }
+    return removed;
   }
 
   private fileOf(hex: string): string {

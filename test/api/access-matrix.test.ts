@@ -57,6 +57,8 @@ const R_BINDINGS = [
 
 const R = 'matrix-r';
 const R2 = 'matrix-r2';
+/** An ORGANIZATION registry with R's bindings and the same linked file: every signed-in caller is a VIEWER unless bound. */
+const ORG = 'matrix-org';
 /** The model in R that queries read; no cell changes it. */
 const READ_MODEL = 'readable';
 
@@ -143,6 +145,15 @@ beforeAll(async () => {
     i: { registry: R, model: FILES_MODEL, artifact: { files } },
   });
 
+  await registryWithRoles(ORG);
+  await s.ok(UPDATE_REGISTRY, { i: { registry: ORG, visibility: 'ORGANIZATION' } });
+  const putOrg = await blobRequest(new URL(s.url).origin, 'PUT', `/v1/registries/${ORG}/blobs/${ids.blob}`, {
+    token,
+    body: BLOB_BYTES,
+  });
+  expect(putOrg.status).toBe(201);
+  await s.ok(LINK, { i: { registry: ORG, model: FILES_MODEL, artifact: { files } } });
+
   const r = await s.ok(`query($r: String!) { registry(name: $r) { visibility protectedAliases } }`, { r: R });
   expect(r.registry).toEqual({
     visibility: 'RESTRICTED',
@@ -173,9 +184,9 @@ interface Operation {
   /**
    * `model`: a fresh model in R (`unprotected-model`: one without `production`); `registry`: a fresh
    * registry with R's bindings (`webhook`: and a webhook in it); `run`: a fresh run and dataset in R;
-   * `shared`: R and its read model.
+   * `shared`: R and its read model; `organization`: ORG and its model with a file.
    */
-  fixture: 'model' | 'unprotected-model' | 'registry' | 'webhook' | 'run' | 'shared';
+  fixture: 'model' | 'unprotected-model' | 'registry' | 'webhook' | 'run' | 'shared' | 'organization';
   /** The top-level field of the result. */
   field: string;
   run(t: Target, h: Record<string, string>): Promise<GraphQLResult>;
@@ -259,6 +270,33 @@ const OPERATIONS: Operation[] = [
     label: 'GET blob of a linked file',
     kind: 'bytes',
     fixture: 'shared',
+    field: 'blob',
+    run: bytes('GET', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.body]).toEqual([200, BLOB_BYTES]),
+  },
+  {
+    label: 'PUT blob in an ORGANIZATION registry',
+    kind: 'bytes',
+    fixture: 'organization',
+    field: 'blob',
+    run: bytes('PUT', (t) => `/v1/registries/${t.registry}/blobs/${sha256(uploaded(t))}`, uploaded),
+    check: (d, t) => {
+      const expected = { digest: sha256(uploaded(t)), sizeBytes: uploaded(t).length, created: true };
+      expect([d.blob.status, d.blob.json]).toEqual([201, expected]);
+    },
+  },
+  {
+    label: 'HEAD blob in an ORGANIZATION registry',
+    kind: 'bytes',
+    fixture: 'organization',
+    field: 'blob',
+    run: bytes('HEAD', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
+    check: (d) => expect([d.blob.status, d.blob.headers['content-length']]).toEqual([200, String(BLOB_BYTES.length)]),
+  },
+  {
+    label: 'GET blob in an ORGANIZATION registry',
+    kind: 'bytes',
+    fixture: 'organization',
     field: 'blob',
     run: bytes('GET', (t) => `/v1/registries/${t.registry}/blobs/${ids.blob}`),
     check: (d) => expect([d.blob.status, d.blob.body]).toEqual([200, BLOB_BYTES]),
@@ -802,6 +840,11 @@ const EXPECTED: Record<string, Outcome[]> = {
   'PUT blob': [U, F, OK, OK, N, OK, OK, N, F],
   'HEAD blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
   'GET blob of a linked file': [U, OK, OK, OK, N, OK, OK, N, F],
+  // In an ORGANIZATION registry every signed-in caller without a binding there reads as a VIEWER;
+  // an explicit RESTRICTED_VIEWER binding still withholds the files.
+  'PUT blob in an ORGANIZATION registry': [U, F, OK, OK, F, OK, OK, F, F],
+  'HEAD blob in an ORGANIZATION registry': [U, OK, OK, OK, OK, OK, OK, OK, F],
+  'GET blob in an ORGANIZATION registry': [U, OK, OK, OK, OK, OK, OK, OK, F],
   createRegistry: [U, F, F, F, F, OK, F, F, F],
   'updateRegistry description': [U, F, F, OK, N, OK, F, N, F],
   'updateRegistry protectedAliases': [U, F, F, OK, N, OK, F, N, F],
@@ -937,6 +980,7 @@ async function targetFor(op: Operation): Promise<Target> {
       artifact: logged.logArtifact.artifact.id as string,
     };
   }
+  if (op.fixture === 'organization') return { registry: ORG, model: FILES_MODEL, n };
   return { registry: R, model: READ_MODEL, n };
 }
 
@@ -1008,3 +1052,27 @@ for (const op of OPERATIONS) {
     });
   });
 }
+
+describe('RESTRICTED_VIEWER in an ORGANIZATION registry', () => {
+  const get = async (subject: string, groups: string[]) =>
+    (
+      await blobRequest(new URL(s.url).origin, 'GET', `/v1/registries/${ORG}/blobs/${ids.blob}`, {
+        token: await s.token(subject, { groups }),
+      })
+    ).status;
+
+  beforeAll(async () => {
+    await s.ok(GRANT, { i: { registry: ORG, subject: 'group:contractors', role: 'RESTRICTED_VIEWER' } });
+    await s.ok(GRANT, { i: { registry: ORG, subject: 'rory', role: 'RESTRICTED_VIEWER' } });
+  });
+
+  it('withholds files from a caller restricted through a group binding', async () => {
+    expect(await get('cora', ['contractors'])).toBe(403);
+    expect(await get('cora', [])).toBe(200);
+  });
+
+  it('lets another binding of the caller (a MEMBER group) grant what RESTRICTED_VIEWER lacks', async () => {
+    expect(await get('rory', [])).toBe(403);
+    expect(await get('rory', ['ml'])).toBe(200);
+  });
+});

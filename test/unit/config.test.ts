@@ -319,3 +319,42 @@ describe('governance and token settings', () => {
     expect(configError({ ALIAS_REQUEST_TTL_DAYS: '0' })).toMatch(/^ALIAS_REQUEST_TTL_DAYS should be a whole number/);
   });
 });
+
+describe('STORAGE_URL', () => {
+  it.each([
+    ['file://data/blobs', /STORAGE_URL should be file:\/\/\/absolute\/dir/],
+    ['file:relative', /STORAGE_URL should be file:\/\/\/absolute\/dir/],
+    ['s3://AKIAEXAMPLE:secret@bucket/p', /STORAGE_URL should be s3:\/\/bucket\/prefix with no credentials/],
+  ])('refuses %s with a configuration error naming STORAGE_URL', (url, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ STORAGE_URL: url });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message).not.toContain('secret');
+  });
+
+  it('decodes the prefix of an s3:// URL, and takes file:/// and file://localhost/ URLs', () => {
+    const s3 = loadConfig({ STORAGE_URL: 's3://bucket/a%20b/c' }).storage.location;
+    expect(s3).toMatchObject({ kind: 's3', bucket: 'bucket', prefix: 'a b/c' });
+    expect(loadConfig({ STORAGE_URL: 'file:///srv/blobs' }).storage.location).toEqual({
+      kind: 'local',
+      dir: '/srv/blobs',
+    });
+    expect(loadConfig({ STORAGE_URL: 'file://localhost/srv/blobs' }).storage.location).toEqual({
+      kind: 'local',
+      dir: '/srv/blobs',
+    });
+  });
+
+  it('takes BLOB_IDLE_TIMEOUT_MS from 1 s to 1 h, 60 s by default', () => {
+    expect(loadConfig({}).storage.idleTimeoutMs).toBe(60_000);
+    // The GraphQL deadline keeps its default: the idle timeout replaces it for blob transfers only.
+    expect(loadConfig({}).http.requestTimeoutMs).toBe(30_000);
+    expect(loadConfig({ BLOB_IDLE_TIMEOUT_MS: '5000' }).storage.idleTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ BLOB_IDLE_TIMEOUT_MS: '10' })).toThrow(/BLOB_IDLE_TIMEOUT_MS/);
+  });
+});
