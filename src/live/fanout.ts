@@ -87,7 +87,12 @@ export class LiveFanout {
     // A flag, not the loop's promise: the loop clears it in the same turn as it sees nothing left,
     // so a batch queued just after is never left waiting for the next one.
     this.draining = true;
-    void this.drain();
+    // Through Redis, each replica publishes on its own connection, and Redis serves the
+    // connections it finds ready in its own order: two commits a few milliseconds apart on two
+    // replicas can reach it swapped. Events wait REORDER_MS here and go out in the order of their
+    // ids (uuidv7, taken under the model's lock, so in commit order up to the replicas' clocks).
+    if (this.bus.kind === 'redis') setTimeout(() => void this.drain(), REORDER_MS);
+    else void this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -103,7 +108,7 @@ export class LiveFanout {
           // The database is out: decide with the policy loaded last, as requests do meanwhile.
           this.logger.warn('live updates: could not check the policy version', { error: (err as Error).message });
         }
-        for (const events of batches) for (const event of events) await this.deliverSafely(event);
+        for (const event of inCommitOrder(batches)) await this.deliverSafely(event);
       }
     } finally {
       this.draining = false;
@@ -163,4 +168,16 @@ function interrupted(): UnavailableError {
     'Live updates are interrupted: this server lost its event bus (Redis) and events may have been missed. ' +
       'Read the current state and subscribe again; the server is reconnecting.',
   );
+}
+
+/** How long events from the Redis bus wait to be put back in commit order (see enqueue). */
+export const REORDER_MS = 50;
+
+/**
+ * The events of these batches by the time in their ids (`evt_` + uuidv7, whose first 48 bits are
+ * milliseconds); the sort is stable, so events of one millisecond keep the order they came in.
+ */
+export function inCommitOrder(batches: CommittedEvent[][]): CommittedEvent[] {
+  const at = (e: CommittedEvent) => e.payload.id.slice(4, 17);
+  return batches.flat().sort((x, y) => (at(x) < at(y) ? -1 : at(x) > at(y) ? 1 : 0));
 }
