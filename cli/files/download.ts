@@ -96,6 +96,12 @@ async function fetchInto(
   const res = have === file.sizeBytes ? null : await get(client, file.downloadUrl, headers);
   if (res && res.statusCode !== 200 && res.statusCode !== 206)
     throw await client.blobError(res, `Download of ${file.path}`);
+  if (res && have > 0 && res.statusCode === 206 && rangeStart(res.headers['content-range']) !== have) {
+    // A range that does not continue the .part would splice bytes from elsewhere: start over from zero.
+    res.destroy();
+    fs.rmSync(part, { force: true });
+    return fetchInto(client, file, part, progress);
+  }
   // 200 is the whole file (the entity changed, or no range support): start over.
   const resumed = have > 0 && res?.statusCode !== 200;
   if (!resumed) have = 0;
@@ -138,6 +144,12 @@ function verify(
     );
   }
   return outcome;
+}
+
+/** The first byte of a `Content-Range: bytes FIRST-LAST/SIZE`; undefined when absent or malformed. */
+export function rangeStart(header: string | undefined): number | undefined {
+  const m = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(header?.trim() ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 async function hashPrefix(part: string, hash: Hash): Promise<void> {

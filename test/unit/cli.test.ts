@@ -1,5 +1,5 @@
 import { CliError, EXIT } from '../../cli/errors';
-import { targetPath } from '../../cli/files/download';
+import { rangeStart, targetPath } from '../../cli/files/download';
 import { formatTable } from '../../cli/output';
 import { formatBytes, Progress } from '../../cli/progress';
 import { parseMetric, parseModelRef, parseVersionRef } from '../../cli/refs';
@@ -73,5 +73,12 @@ describe('model-registry CLI, pure parts', () => {
     quiet.finish();
     expect(piped).toEqual([]);
     expect(formatBytes(1536)).toBe('1.5 kB');
+  });
+
+  it('reads where a Content-Range starts, so a range that does not continue the .part is refused', () => {
+    expect(rangeStart('bytes 100-199/200')).toBe(100);
+    expect(rangeStart('bytes 0-9/*')).toBe(0);
+    expect(rangeStart(undefined)).toBeUndefined();
+    expect(rangeStart('bytes */200')).toBeUndefined();
   });
 });

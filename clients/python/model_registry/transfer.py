@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
-from typing import Dict, Iterator, List, Tuple
+import re
+from typing import Dict, Iterator, List, Optional, Tuple
 
-from .errors import IntegrityError, RegistryError
+from .errors import IntegrityError, InterruptedDownloadError, RegistryError
 
 CHUNK = 1 << 20
 
@@ -60,16 +62,31 @@ def verified_or_removed(part: str, expected_digest: str, expected_size: int, lab
         )
 
 
-def stream_to(part: str, chunks: Iterator[bytes], append: bool) -> int:
-    """Writes the chunks to ``part`` (appending when resuming); answers how many bytes came."""
+def stream_to(part: str, chunks: Iterator[bytes], append: bool, label: str) -> int:
+    """Writes the chunks to ``part`` (appending when resuming); answers how many bytes came. A dropped or
+    timed-out connection keeps what arrived and raises InterruptedDownloadError, so a call again resumes."""
     received = 0
     with open(part, "ab" if append else "wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
-            received += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+                received += len(chunk)
+        except (OSError, http.client.HTTPException) as err:
+            raise interrupted(label, f"{type(err).__name__}: {err}") from None
+        finally:
+            out.flush()
+            os.fsync(out.fileno())
     return received
+
+
+def interrupted(label: str, why: str) -> InterruptedDownloadError:
+    return InterruptedDownloadError(f"{label}: the download was interrupted ({why}); call again to resume")
+
+
+def range_start(content_range: Optional[str]) -> Optional[int]:
+    """The first byte of ``Content-Range: bytes FIRST-LAST/SIZE``; None when absent or malformed."""
+    m = re.match(r"^bytes (\d+)-\d+/(?:\d+|\*)$", (content_range or "").strip())
+    return int(m.group(1)) if m else None
 
 
 def resume_headers(part: str, digest: str, size: int) -> Dict[str, str]:
