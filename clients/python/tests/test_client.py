@@ -10,7 +10,7 @@ import unittest
 from typing import Optional
 from unittest import mock
 
-from model_registry import (ConflictError, ForbiddenError, IntegrityError, InterruptedDownloadError, NotFoundError,
+from model_registry import (BadInputError, ConflictError, ForbiddenError, IntegrityError, InterruptedDownloadError, NotFoundError,
                             Registry, UnauthenticatedError)
 
 from .proxy import CuttingProxy
@@ -82,6 +82,13 @@ class ClientTest(unittest.TestCase):
         self.assertEqual((again.full_name, again.created), (first.full_name, False))
         out = self.reg.use_model("vision/dir-model:latest", root=os.path.join(self.tmp, "out"))
         self.assertTrue(os.path.isfile(os.path.join(out, "weights", "part-0.bin")))
+
+    def test_a_symlink_loop_is_refused_as_bad_input(self) -> None:
+        self.write("looped/model.bin", b"weights")
+        os.symlink("..", os.path.join(self.tmp, "looped", "back"))
+        with self.assertRaises(BadInputError) as loop:
+            self.reg.link_model(path=os.path.join(self.tmp, "looped"), registered_model_name="loop", registry="vision")
+        self.assertIn("symlink loop", str(loop.exception))
 
     def test_versions_best_first_by_a_metric(self) -> None:
         for acc in (0.80, 0.95, 0.90):
