@@ -20,14 +20,21 @@ export interface BlobRequest {
   authenticate?: boolean;
 }
 
+/** Hints by server error code (UNAUTHENTICATED, FORBIDDEN, ...): what to do next. */
+export type Hints = Partial<Record<string, string>>;
+
 /** The server, as the CLI speaks to it: GraphQL operations and the blob endpoints (docs/files.md). */
 export class RegistryClient {
   constructor(readonly settings: Settings) {}
 
-  /** Runs a typed operation; any error in the answer becomes a CliError carrying the server's code. */
+  /**
+   * Runs a typed operation; any error in the answer becomes a CliError carrying the server's code,
+   * with the hint of `hints` for that code when the command knows better than the general one.
+   */
   async request<TData, TVars extends Record<string, unknown>>(
     document: TypedDocumentNode<TData, TVars>,
     variables: TVars,
+    hints: Hints = {},
   ): Promise<TData> {
     this.requireToken();
     let res: Response;
@@ -48,7 +55,7 @@ export class RegistryClient {
       throw new CliError(`The server answered ${res.status} with something that is not JSON.`, EXIT.server);
     }
     const first = answer.errors?.[0];
-    if (first) throw this.explain(first.extensions?.code, first.message);
+    if (first) throw this.explain(first.extensions?.code, first.message, hints);
     if (!answer.data) throw new CliError(`The server answered ${res.status} without data.`, EXIT.server);
     return answer.data;
   }
@@ -79,13 +86,18 @@ export class RegistryClient {
     }
   }
 
-  explain(code: string | undefined, message: string): CliError {
-    const login = `model-registry login --server ${this.settings.server} --token NEW_TOKEN`;
-    const hints: Record<string, string> = {
+  explain(code: string | undefined, message: string, hints: Hints = {}): CliError {
+    const login = `MODEL_REGISTRY_TOKEN=NEW_TOKEN model-registry login --server ${this.settings.server}`;
+    const general: Hints = {
       UNAUTHENTICATED: `Your token was refused (expired or for another server?). Get a new one and run \`${login}\`.`,
       FORBIDDEN: 'Ask an admin of the registry for a role that allows it (`model-registry whoami` shows yours).',
+      NOT_FOUND:
+        'Check the names: `model-registry registries`, `model-registry models R`, `model-registry versions R/M` ' +
+        '(something you may not read is reported as not found).',
+      CONFLICT: 'Someone else changed it first: see `model-registry history R/M`, then retry.',
+      BAD_USER_INPUT: 'Nothing was changed; fix the input and retry (`model-registry help COMMAND` shows the options).',
     };
-    return CliError.fromServer(code, message, code ? hints[code] : undefined);
+    return CliError.fromServer(code, message, code ? (hints[code] ?? general[code]) : undefined);
   }
 
   private requireToken(): void {
@@ -94,7 +106,7 @@ export class RegistryClient {
         `No token for ${this.settings.server}.`,
         EXIT.unauthenticated,
         undefined,
-        'Run `model-registry login --server URL --token TOKEN`, or set MODEL_REGISTRY_TOKEN.',
+        'Run `MODEL_REGISTRY_TOKEN=TOKEN model-registry login --server URL`, or set MODEL_REGISTRY_TOKEN.',
       );
   }
 

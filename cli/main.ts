@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
 import { registerAlias } from './commands/alias';
 import { registerBrowse } from './commands/browse';
 import { registerLink } from './commands/link';
@@ -11,6 +13,7 @@ import { CliError, EXIT } from './errors';
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('model-registry')
     .description('Link, promote and pull model versions of a model registry server (docs/cli.md).')
+    .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerSession(program, ctx);
@@ -19,6 +22,15 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAlias(program, ctx);
   registerBrowse(program, ctx);
   return program;
+}
+
+/** The package's version: package.json is one folder up from the sources, two from dist/cli. */
+function packageVersion(): string {
+  for (const up of ['..', '../..']) {
+    const file = path.resolve(__dirname, up, 'package.json');
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 /** Runs the CLI and answers its exit code; never throws. */

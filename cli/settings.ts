@@ -54,7 +54,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'No server configured.',
       EXIT.unauthenticated,
       undefined,
-      'Run `model-registry login --server http://HOST:PORT --token TOKEN`, or set MODEL_REGISTRY_URL.',
+      'Run `MODEL_REGISTRY_TOKEN=TOKEN model-registry login --server http://HOST:PORT`, or set MODEL_REGISTRY_URL.',
     );
   return { server: normalizeServer(server), token: env.MODEL_REGISTRY_TOKEN || saved.token };
 }

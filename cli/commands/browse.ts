@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { allPages, CommandContext, withJson } from '../context';
 import { CliError, EXIT } from '../errors';
 import {
@@ -44,7 +44,11 @@ export function registerBrowse(program: Command, ctx: CommandContext): void {
   ).action(async (name: string, opts: { description?: string; json?: boolean }) => {
     const { createRegistry } = await ctx
       .client()
-      .request(CreateRegistryDocument, { input: { name, description: opts.description } });
+      .request(
+        CreateRegistryDocument,
+        { input: { name, description: opts.description } },
+        { FORBIDDEN: "Creating a registry needs a global admin: a subject listed in the server's AUTH_ADMINS." },
+      );
     if (opts.json) return printJson(createRegistry.registry);
     printLine(`Created ${name} (protected aliases: ${createRegistry.registry.protectedAliases.join(', ')}).`);
   });
@@ -132,7 +136,7 @@ export function registerBrowse(program: Command, ctx: CommandContext): void {
       .command('lineage')
       .description('what produced a version and what used it')
       .argument('<ref>', 'REGISTRY/MODEL:REF')
-      .option('--depth <n>', 'how many edges to follow (default 3)', (v) => Number(v))
+      .option('--depth <n>', 'how many edges to follow (default 3)', parseDepth)
       .option('--mermaid', 'print a Mermaid flowchart'),
   ).action(async (raw: string, opts: { depth?: number; mermaid?: boolean; json?: boolean }) => {
     const ref = parseVersionRef(raw, 'latest');
@@ -146,4 +150,9 @@ export function registerBrowse(program: Command, ctx: CommandContext): void {
     if (v.lineage.edges.length === 0) printLine('  no lineage recorded (link with --run to record it)');
     if (v.lineage.truncated) printLine('  (truncated: ask for a smaller --depth)');
   });
+}
+
+function parseDepth(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--depth takes a whole number, e.g. 3.');
+  return Number(value);
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CommandContext, withJson } from '../context';
-import { hashFile, listFiles, LocalFile } from '../files/local-files';
+import { hashFile, listFiles, LocalFile, localFsError } from '../files/local-files';
 import { uploadMissing } from '../files/upload';
 import { LinkVersionDocument } from '../graphql/generated';
 import { printJson, printLine } from '../output';
@@ -41,7 +41,10 @@ export function registerLink(program: Command, ctx: CommandContext): void {
   ).action(async (paths: string[], opts: LinkOptions) => {
     const client = ctx.client();
     const files: LocalFile[] = [];
-    for (const f of listFiles(paths)) files.push({ ...f, ...(await hashFile(f.source)) });
+    for (const f of listFiles(paths)) {
+      const hashed = await hashFile(f.source).catch((err: unknown) => Promise.reject(localFsError(err, f.source)));
+      files.push({ ...f, ...hashed });
+    }
     const sent = await uploadMissing(client, opts.registry, files);
     const { linkModelVersion: linked } = await client.request(LinkVersionDocument, {
       input: {
@@ -66,11 +69,14 @@ export function registerLink(program: Command, ctx: CommandContext): void {
           ? `Already linked with this idempotency key: nothing new.\n`
           : `Identical files are already ${v.fullName} (--dedupe): nothing new.\n`,
       );
-    else
+    else {
+      const hadSome = sent.uploaded < new Set(files.map((f) => f.digest)).size;
       process.stderr.write(
         `Linked ${files.length} file(s), ${formatBytes(v.artifact.sizeBytes)}; uploaded ${sent.uploaded} ` +
-          `(${formatBytes(sent.bytes)}), the rest the server had.${linked.modelCreated ? ' New model.' : ''}\n`,
+          `(${formatBytes(sent.bytes)})${hadSome ? ', the rest the server had' : ''}.` +
+          `${linked.modelCreated ? ' New model.' : ''}\n`,
       );
+    }
     printLine(v.fullName);
   });
 }

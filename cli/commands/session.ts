@@ -13,16 +13,19 @@ export function registerSession(program: Command, ctx: CommandContext): void {
       .command('login')
       .description('remember the server and your token (in your config directory, readable by you only)')
       .requiredOption('--server <url>', 'the server, e.g. http://127.0.0.1:4000')
-      .option('--token <token>', 'a bearer token (default: MODEL_REGISTRY_TOKEN)'),
+      .option(
+        '--token <token>',
+        'a bearer token; `-` reads it from stdin, keeping it out of `ps` (default: MODEL_REGISTRY_TOKEN)',
+      ),
   ).action(async (opts: { server: string; token?: string; json?: boolean }) => {
     const server = normalizeServer(opts.server);
-    const token = opts.token ?? process.env.MODEL_REGISTRY_TOKEN;
+    const token = opts.token === '-' ? await readStdin() : (opts.token ?? process.env.MODEL_REGISTRY_TOKEN);
     if (!token)
       throw new CliError(
         'No token given.',
         EXIT.usage,
         undefined,
-        'Pass --token TOKEN: in local mode `npm run -s token -- admin` (in the server folder) mints one; ' +
+        'Pipe it in with `--token -` or set MODEL_REGISTRY_TOKEN: in local mode `npm run -s token -- admin` (in the server folder) mints one; ' +
           'otherwise get one from your identity provider.',
       );
     // Check it before saving it: a typo should fail here, not on the next command.
@@ -42,4 +45,11 @@ export function registerSession(program: Command, ctx: CommandContext): void {
       for (const r of viewer.roles) printLine(`${r.registry.name}: ${r.role}`);
     },
   );
+}
+
+/** The token piped in (`… | model-registry login --token -`), trimmed of its newline; empty when none came. */
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += (chunk as Buffer).toString();
+  return text.trim();
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { RegistryClient } from '../client';
 import { CliError, EXIT } from '../errors';
 import { Progress } from '../progress';
-import { eachLimit, hashFile } from './local-files';
+import { eachLimit, hashFile, localFs, localFsError } from './local-files';
 
 const PARALLEL_DOWNLOADS = 4;
 const MAX_REDIRECTS = 3;
@@ -61,10 +61,12 @@ export async function pullFiles(client: RegistryClient, files: RemoteFile[], dir
     todo.reduce((n, t) => n + t.file.sizeBytes, 0),
   );
   await eachLimit(todo, PARALLEL_DOWNLOADS, async ({ file, target }) => {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    localFs(() => fs.mkdirSync(path.dirname(target), { recursive: true }), path.dirname(target));
     const part = `${target}.part`;
     const { received, resumed } = await fetchInto(client, file, part, progress).catch((err: unknown) => {
       if (err instanceof CliError) throw err;
+      const local = localFsError(err, part);
+      if (local instanceof CliError) throw local;
       throw new CliError(
         `The download of ${file.path} was interrupted (${(err as Error).message}).`,
         EXIT.server,
@@ -74,7 +76,7 @@ export async function pullFiles(client: RegistryClient, files: RemoteFile[], dir
     });
     result.bytesReceived += received;
     if (resumed) result.resumed++;
-    fs.renameSync(part, target);
+    localFs(() => fs.renameSync(part, target), target);
     result.downloaded++;
   });
   progress.finish();
@@ -96,6 +98,12 @@ async function fetchInto(
   const res = have === file.sizeBytes ? null : await get(client, file.downloadUrl, headers);
   if (res && res.statusCode !== 200 && res.statusCode !== 206)
     throw await client.blobError(res, `Download of ${file.path}`);
+  if (res && have > 0 && res.statusCode === 206 && rangeStart(res.headers['content-range']) !== have) {
+    // A range that does not continue the .part would splice bytes from elsewhere: start over from zero.
+    res.destroy();
+    fs.rmSync(part, { force: true });
+    return fetchInto(client, file, part, progress);
+  }
   // 200 is the whole file (the entity changed, or no range support): start over.
   const resumed = have > 0 && res?.statusCode !== 200;
   if (!resumed) have = 0;
@@ -138,6 +146,12 @@ function verify(
     );
   }
   return outcome;
+}
+
+/** The first byte of a `Content-Range: bytes FIRST-LAST/SIZE`; undefined when absent or malformed. */
+export function rangeStart(header: string | undefined): number | undefined {
+  const m = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(header?.trim() ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 async function hashPrefix(part: string, hash: Hash): Promise<void> {

@@ -60,6 +60,13 @@ test('login stores the server and token readable by the user only, and whoami us
   const bad = await runCli(['login', '--server', url!, '--token', 'nope'], bare);
   expect(bad.code).toBe(4);
   expect(JSON.parse(fs.readFileSync(file, 'utf8')).token).toBe(token);
+  // `--token -` reads it from stdin, so it never shows on the command line.
+  fs.rmSync(file);
+  const piped = await runCli(['login', '--server', url!, '--token', '-'], bare, undefined, `${token}\n`);
+  expect(piped).toMatchObject({ code: 0 });
+  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ server: url, token });
+  const empty = await runCli(['login', '--server', url!, '--token', '-'], bare, undefined, '');
+  expect(empty.code).toBe(2);
 });
 
 test('link hashes a directory, uploads only missing blobs, and prints R/M:vN', async () => {
@@ -85,6 +92,21 @@ test('link hashes a directory, uploads only missing blobs, and prints R/M:vN', a
   expect(dedupe).toMatchObject({ code: 0, stdout: 'vision/dirs:v1\n' });
   const { model } = await s.ok('{ model(registry: "vision", name: "dirs") { versions { totalCount } } }');
   expect(model.versions.totalCount).toBe(2);
+});
+
+test('link refuses a symlink loop as a usage error and names an unreadable file', async () => {
+  write('looped/model.bin', 'weights');
+  fs.symlinkSync('..', path.join(tmp, 'looped', 'back'));
+  const loop = await runCli(['link', path.join(tmp, 'looped'), '--registry', 'vision', '--model', 'loop'], env);
+  expect(loop.code).toBe(2);
+  expect(loop.stderr).toContain('symlink loop');
+  expect(loop.stderr).not.toContain('    at ');
+  if (process.getuid?.() === 0) return; // root reads files whatever their mode
+  const secret = write('locked/secret.bin', 'secret');
+  fs.chmodSync(secret, 0o000);
+  const denied = await runCli(['link', path.join(tmp, 'locked'), '--registry', 'vision', '--model', 'locked'], env);
+  expect(denied.code).toBe(2);
+  expect(denied.stderr).toContain('permission denied');
 });
 
 test('versions, history, lineage, registries and models print tables, or JSON with --json', async () => {
@@ -132,9 +154,14 @@ test('exit codes tell usage, not found, unauthenticated, forbidden, conflict and
   const missing = await runCli(['pull', 'vision/codes:nope'], env);
   expect(missing.code).toBe(3);
   expect(missing.stderr).toContain('[NOT_FOUND]');
+  expect(missing.stderr).toContain('`model-registry versions R/M`');
   expect((await runCli(['whoami'], { ...env, MODEL_REGISTRY_TOKEN: 'expired' })).code).toBe(4);
   const conflict = await runCli(['alias', 'set', 'vision/codes', 'staging', 'v0', '--expected', 'v5'], env);
   expect(conflict.code).toBe(6);
+  expect(conflict.stderr).toContain('see `model-registry history R/M`, then retry');
+  expect((await runCli(['lineage', 'vision/codes:v0', '--depth', 'abc'], env)).code).toBe(2);
+  const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  expect(await runCli(['--version'], env)).toMatchObject({ code: 0, stdout: `${version}\n` });
   await s.ok(
     'mutation { grantRole(input: {registry: "vision", subject: "alice", role: MEMBER}) { binding { role } } }',
   );
@@ -145,6 +172,10 @@ test('exit codes tell usage, not found, unauthenticated, forbidden, conflict and
   // It says who may move it: the registry's admins (the creator here) or a global admin.
   expect(denied.stderr).toContain('"production" is protected in vision');
   expect(denied.stderr).toContain('Ask one of its admins (local-admin) or a global admin');
+  const notAdmin = await runCli(['registry', 'create', 'alices'], alice);
+  expect(notAdmin.code).toBe(5);
+  expect(notAdmin.stderr).toContain('needs a global admin');
+  expect(notAdmin.stderr).toContain('AUTH_ADMINS');
   const down = await runCli(['registries'], { ...env, MODEL_REGISTRY_URL: 'http://127.0.0.1:9' });
   expect(down.code).toBe(7);
   expect(down.stderr).toContain('Is the server running there?');

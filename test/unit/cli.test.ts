@@ -1,5 +1,6 @@
 import { CliError, EXIT } from '../../cli/errors';
-import { targetPath } from '../../cli/files/download';
+import { rangeStart, targetPath } from '../../cli/files/download';
+import { eachLimit } from '../../cli/files/local-files';
 import { formatTable } from '../../cli/output';
 import { formatBytes, Progress } from '../../cli/progress';
 import { parseMetric, parseModelRef, parseVersionRef } from '../../cli/refs';
@@ -73,5 +74,24 @@ describe('model-registry CLI, pure parts', () => {
     quiet.finish();
     expect(piped).toEqual([]);
     expect(formatBytes(1536)).toBe('1.5 kB');
+  });
+
+  it('reads where a Content-Range starts, so a range that does not continue the .part is refused', () => {
+    expect(rangeStart('bytes 100-199/200')).toBe(100);
+    expect(rangeStart('bytes 0-9/*')).toBe(0);
+    expect(rangeStart(undefined)).toBeUndefined();
+    expect(rangeStart('bytes */200')).toBeUndefined();
+  });
+
+  it('eachLimit takes no new item once one has failed', async () => {
+    const started: number[] = [];
+    const run = eachLimit([1, 2, 3, 4, 5, 6], 2, async (n) => {
+      started.push(n);
+      await new Promise((r) => setTimeout(r, 5));
+      if (n === 1) throw new Error('boom');
+    });
+    await expect(run).rejects.toThrow('boom');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toEqual([1, 2]);
   });
 });

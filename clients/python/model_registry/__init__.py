@@ -12,6 +12,7 @@ from .errors import (
     ConflictError,
     ForbiddenError,
     IntegrityError,
+    InterruptedDownloadError,
     NotFoundError,
     RegistryError,
     UnauthenticatedError,
@@ -27,5 +28,6 @@ __all__ = [
     "NotFoundError",
     "ConflictError",
     "IntegrityError",
+    "InterruptedDownloadError",
 ]
 __version__ = "0.1.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -211,7 +212,10 @@ class Registry:
     def _graphql(self, query: str, variables: Dict[str, Any]) -> Dict[str, Any]:
         body = json.dumps({"query": query, "variables": variables}).encode()
         with self._open("POST", "/graphql", body, {"Content-Type": "application/json"}) as res:
-            answer = json.load(res)
+            try:
+                answer = json.load(res)
+            except (OSError, http.client.HTTPException, ValueError) as err:
+                raise RegistryError(f"{self.url} broke off its answer ({type(err).__name__}: {err}); try again") from None
         errors = answer.get("errors")
         if errors:
             first = errors[0]
@@ -229,6 +233,8 @@ class Registry:
             raise _http_error(err) from None
         except urllib.error.URLError as err:
             raise RegistryError(f"could not reach {self.url} ({err.reason}); is the server running?") from None
+        except (OSError, http.client.HTTPException) as err:  # a timeout or reset while awaiting the answer
+            raise RegistryError(f"{self.url} did not answer ({type(err).__name__}: {err}); try again") from None
 
     def _blob_url(self, registry: str, digest: str) -> str:
         return f"/v1/registries/{urllib.parse.quote(registry, safe='')}/blobs/{digest}"
@@ -254,13 +260,33 @@ class Registry:
             return
         os.makedirs(os.path.dirname(target), exist_ok=True)
         part = target + ".part"
-        headers = transfer.resume_headers(part, f["digest"], f["sizeBytes"])
         if not (os.path.exists(part) and os.path.getsize(part) == f["sizeBytes"]):
-            with self._open("GET", f["downloadUrl"], None, headers) as res:
-                # 206 continues the .part; 200 is the whole file (entity changed, no range): start over.
-                transfer.stream_to(part, _chunks(res), append=res.status == 206)
+            self._fetch_part(f, part)
+        have = os.path.getsize(part)
+        if have < f["sizeBytes"]:
+            # Fewer bytes than the server listed: the connection ended early. Keep them for a resume.
+            raise transfer.interrupted(f["path"], f"{have} of {f['sizeBytes']} bytes")
         transfer.verified_or_removed(part, f["digest"], f["sizeBytes"], f["path"])
         os.replace(part, target)
+
+    def _fetch_part(self, f: Dict[str, Any], part: str) -> None:
+        """Brings ``part`` towards the whole file: continues it with a range, or starts over."""
+        have = os.path.getsize(part) if os.path.exists(part) else 0
+        headers = transfer.resume_headers(part, f["digest"], f["sizeBytes"])
+        with self._open("GET", f["downloadUrl"], None, headers) as res:
+            resumed = res.status == 206 and "Range" in headers
+            if resumed and transfer.range_start(res.headers.get("Content-Range")) != have:
+                restart = True  # a range that does not continue the .part would splice in foreign bytes
+            else:
+                restart = False
+                # 206 continues the .part; 200 is the whole file (entity changed, no range): start over.
+                received = transfer.stream_to(part, _chunks(res), resumed, f["path"])
+                announced = res.headers.get("Content-Length")
+                if announced is not None and announced.isdigit() and received < int(announced):
+                    raise transfer.interrupted(f["path"], f"{received} of {announced} bytes of the response")
+        if restart:
+            os.remove(part)
+            self._fetch_part(f, part)
 
 
 def _chunks(res: Any) -> Iterator[bytes]:

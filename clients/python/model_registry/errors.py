@@ -39,6 +39,11 @@ class IntegrityError(RegistryError):
     """Downloaded bytes did not match their digest; the partial file was removed."""
 
 
+class InterruptedDownloadError(RegistryError):
+    """The connection dropped or timed out before the last byte; the ``.part`` file is kept, so calling
+    again resumes where it stopped."""
+
+
 _BY_CODE = {
     "BAD_USER_INPUT": BadInputError,
     "UNAUTHENTICATED": UnauthenticatedError,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
-from typing import Dict, Iterator, List, Tuple
+import re
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
-from .errors import IntegrityError, RegistryError
+from .errors import BadInputError, IntegrityError, InterruptedDownloadError, RegistryError
 
 CHUNK = 1 << 20
 
@@ -15,29 +17,50 @@ def hash_file(source: str) -> Tuple[str, int]:
     """``("sha256:<hex>", size)`` of a file, read 1 MiB at a time."""
     digest = hashlib.sha256()
     size = 0
-    with open(source, "rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            digest.update(chunk)
-            size += len(chunk)
+    try:
+        with open(source, "rb") as f:
+            for chunk in iter(lambda: f.read(CHUNK), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as err:
+        raise BadInputError(f"{source}: {err.strerror or err}", "BAD_USER_INPUT") from None
     return "sha256:" + digest.hexdigest(), size
 
 
 def list_files(path: str) -> List[Tuple[str, str]]:
     """``(source, path in the version)`` pairs: a file under its base name, a directory's files
-    under their ``/``-separated path inside it."""
+    under their ``/``-separated path inside it, following symlinks; a symlink back to a directory
+    being walked (a loop) is refused rather than followed forever."""
     if os.path.isfile(path):
         return [(path, os.path.basename(path))]
     if not os.path.isdir(path):
         raise RegistryError(f"{path}: no such file or directory")
+
+    def unreadable(err: OSError) -> None:
+        raise BadInputError(f"{err.filename}: {err.strerror or err}", "BAD_USER_INPUT")
+
     found: List[Tuple[str, str]] = []
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+    ancestors: Dict[str, FrozenSet[Tuple[int, int]]] = {path: frozenset([_file_id(path)])}
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True, onerror=unreadable):
         dirnames.sort()
+        for name in dirnames:
+            sub = os.path.join(dirpath, name)
+            sub_id = _file_id(sub)
+            if sub_id in ancestors[dirpath]:
+                raise BadInputError(f"{sub} leads back to a directory that contains it (a symlink loop)",
+                                    "BAD_USER_INPUT")
+            ancestors[sub] = ancestors[dirpath] | {sub_id}
         for name in sorted(filenames):
             source = os.path.join(dirpath, name)
             found.append((source, os.path.relpath(source, path).replace(os.sep, "/")))
     if not found:
         raise RegistryError(f"{path}: the directory is empty")
     return found
+
+
+def _file_id(path: str) -> Tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
 
 
 def target_path(root: str, file_path: str) -> str:
@@ -60,16 +83,31 @@ def verified_or_removed(part: str, expected_digest: str, expected_size: int, lab
         )
 
 
-def stream_to(part: str, chunks: Iterator[bytes], append: bool) -> int:
-    """Writes the chunks to ``part`` (appending when resuming); answers how many bytes came."""
+def stream_to(part: str, chunks: Iterator[bytes], append: bool, label: str) -> int:
+    """Writes the chunks to ``part`` (appending when resuming); answers how many bytes came. A dropped or
+    timed-out connection keeps what arrived and raises InterruptedDownloadError, so a call again resumes."""
     received = 0
     with open(part, "ab" if append else "wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
-            received += len(chunk)
-        out.flush()
-        os.fsync(out.fileno())
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+                received += len(chunk)
+        except (OSError, http.client.HTTPException) as err:
+            raise interrupted(label, f"{type(err).__name__}: {err}") from None
+        finally:
+            out.flush()
+            os.fsync(out.fileno())
     return received
+
+
+def interrupted(label: str, why: str) -> InterruptedDownloadError:
+    return InterruptedDownloadError(f"{label}: the download was interrupted ({why}); call again to resume")
+
+
+def range_start(content_range: Optional[str]) -> Optional[int]:
+    """The first byte of ``Content-Range: bytes FIRST-LAST/SIZE``; None when absent or malformed."""
+    m = re.match(r"^bytes (\d+)-\d+/(?:\d+|\*)$", (content_range or "").strip())
+    return int(m.group(1)) if m else None
 
 
 def resume_headers(part: str, digest: str, size: int) -> Dict[str, str]:

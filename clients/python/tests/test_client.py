@@ -10,9 +10,10 @@ import unittest
 from typing import Optional
 from unittest import mock
 
-from model_registry import (ConflictError, ForbiddenError, IntegrityError, NotFoundError, Registry,
-                            UnauthenticatedError)
+from model_registry import (BadInputError, ConflictError, ForbiddenError, IntegrityError, InterruptedDownloadError, NotFoundError,
+                            Registry, UnauthenticatedError)
 
+from .proxy import CuttingProxy
 from .server import Server
 
 server: Optional[Server] = None
@@ -82,6 +83,13 @@ class ClientTest(unittest.TestCase):
         out = self.reg.use_model("vision/dir-model:latest", root=os.path.join(self.tmp, "out"))
         self.assertTrue(os.path.isfile(os.path.join(out, "weights", "part-0.bin")))
 
+    def test_a_symlink_loop_is_refused_as_bad_input(self) -> None:
+        self.write("looped/model.bin", b"weights")
+        os.symlink("..", os.path.join(self.tmp, "looped", "back"))
+        with self.assertRaises(BadInputError) as loop:
+            self.reg.link_model(path=os.path.join(self.tmp, "looped"), registered_model_name="loop", registry="vision")
+        self.assertIn("symlink loop", str(loop.exception))
+
     def test_versions_best_first_by_a_metric(self) -> None:
         for acc in (0.80, 0.95, 0.90):
             self.reg.link_model(path=self.write(f"m-{acc}.bin", os.urandom(1000)), registered_model_name="ranked",
@@ -131,6 +139,43 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(self.download_count("vision/resume:v0"), before)
         self.reg.use_model("vision/resume:v0", root=os.path.join(self.tmp, "fresh"))
         self.assertEqual(self.download_count("vision/resume:v0"), before + 1)
+
+    def test_a_download_cut_mid_stream_keeps_the_part_and_the_next_call_resumes(self) -> None:
+        assert server
+        data = os.urandom(4_000_000)
+        self.reg.link_model(path=self.write("cut.bin", data), registered_model_name="cut", registry="vision")
+        proxy = CuttingProxy(server.url)
+        self.addCleanup(proxy.stop)
+        via_proxy = Registry(proxy.url, token=self.admin_token)
+        root = os.path.join(self.tmp, "pulled")
+        proxy.cut_after = 1_000_000  # announces 4 MB, sends 1 MB, closes
+        with self.assertRaises(InterruptedDownloadError) as cut:
+            via_proxy.use_model("vision/cut:v0", root=root)
+        self.assertIn("call again to resume", str(cut.exception))
+        self.assertEqual(os.listdir(root), ["cut.bin.part"])
+        self.assertEqual(os.path.getsize(os.path.join(root, "cut.bin.part")), 1_000_000)
+        via_proxy.use_model("vision/cut:v0", root=root)
+        with open(os.path.join(root, "cut.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(os.listdir(root), ["cut.bin"])
+        self.assertEqual([(d["range"], d["status"], d["bytes"]) for d in proxy.downloads],
+                         [(None, 200, 1_000_000), ("bytes=1000000-", 206, 3_000_000)])
+
+    def test_a_range_that_does_not_continue_the_part_starts_over(self) -> None:
+        assert server
+        data = os.urandom(300_000)
+        self.reg.link_model(path=self.write("mis.bin", data), registered_model_name="misrange", registry="vision")
+        proxy = CuttingProxy(server.url)
+        self.addCleanup(proxy.stop)
+        root = os.path.join(self.tmp, "pulled")
+        os.makedirs(root)
+        with open(os.path.join(root, "mis.bin.part"), "wb") as f:
+            f.write(data[:100_000])
+        proxy.wrong_range = True  # answers the range with bytes 0-…: appending them would corrupt the file
+        Registry(proxy.url, token=self.admin_token).use_model("vision/misrange:v0", root=root)
+        with open(os.path.join(root, "mis.bin"), "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual([(d["range"], d["status"]) for d in proxy.downloads], [("bytes=100000-", 206), (None, 200)])
 
     def test_a_corrupt_partial_file_is_refused_and_removed(self) -> None:
         data = os.urandom(10_000)
