@@ -352,6 +352,12 @@ describe('operations', () => {
 
   it('refuses a subscription over HTTP', async () => {
     const r = await s.gql(`subscription { modelChanged(registry: "x") { type } }`);
-    expect(r.errors?.length).toBeGreaterThan(0);
+    expect(r.status).toBe(400);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        message: 'Subscriptions go over WebSocket on /graphql (graphql-transport-ws)',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
   });
 });
