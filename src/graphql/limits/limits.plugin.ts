@@ -1,4 +1,5 @@
 import { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
 import { LimitExceededError, WrongTransportError } from '../../common/errors';
 import { GraphQLConfig } from '../../config';
 import { CostOptions, DEFAULT_COST_OPTIONS, operationCost } from './max-cost';
@@ -18,7 +19,7 @@ export function limitsPlugin(
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
           // Over HTTP a subscription would reach the resolver and fail there as an internal error.
-          if (operation.operation === 'subscription')
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION)
             throw new WrongTransportError('Subscriptions go over WebSocket on /graphql (graphql-transport-ws)');
           const cost = operationCost(schema, document, operation, request.variables ?? {}, costOptions);
           if (cost > limits.maxCost) {
