@@ -41,10 +41,19 @@ const client = createClient({
   url: httpUrl.replace(/^http/, 'ws'),
   webSocketImpl: WebSocket,
   connectionParams: { authorization: `Bearer ${token}` },
-  // Reconnect after a restart or a replica going away (1001); a refused token (4403) ends it.
+  // Reconnect after a restart or a replica going away (1001), and when the server could not check
+  // the token for now (1013, 1011: the identity provider unreachable); a refused token (4403) ends it.
   retryAttempts: 10,
   shouldRetry: (event) => event?.code !== 4403,
-  on: { closed: (event) => event?.code && console.error(`closed: ${event.code} ${event.reason}`) },
+  on: {
+    closed: (event) => event?.code && console.error(`closed: ${event.code} ${event.reason}`),
+    // Nothing is replayed across a reconnect: say so, so nobody takes the silence for "no changes".
+    connected: (_socket, _payload, wasRetry) =>
+      wasRetry &&
+      console.error(
+        'reconnected: events while disconnected may have been missed; query the registry for current state',
+      ),
+  },
 });
 
 client.subscribe(

@@ -46,6 +46,8 @@ export interface LiveConfig {
   authTimeoutMs: number;
   /** Largest message a client may send (a `subscribe` carries the document). */
   maxMessageBytes: number;
+  /** Open WebSocket connections this server accepts; past it an upgrade is answered 503. */
+  maxConnections: number;
 }
 
 /** Where blobs live: STORAGE_URL (docs/files.md). Types of src/storage, declared here so config needs no import. */
@@ -524,6 +526,7 @@ function parseLive(env: Env): LiveConfig {
     idleTimeoutMs: integer(env, 'LIVE_IDLE_TIMEOUT_MS', 60_000, 1000, 86_400_000),
     authTimeoutMs: integer(env, 'LIVE_AUTH_TIMEOUT_MS', 5000, 100, 60_000),
     maxMessageBytes: integer(env, 'LIVE_MAX_MESSAGE_BYTES', 128 * 1024, 1024, 16 * 1024 * 1024),
+    maxConnections: integer(env, 'LIVE_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
   };
 }
 

@@ -17,7 +17,7 @@ const MAX_SUBJECT = 255;
 // (ES256 costs 100–250 µs, a tenth of a small request). Bounded in number, and in time, so a key
 // withdrawn from the JWKS stops being honoured within VERIFIED_TTL_MS even for long-lived tokens.
 const VERIFIED_MAX = 5_000;
-const VERIFIED_TTL_MS = 5 * 60_000;
+export const VERIFIED_TTL_MS = 5 * 60_000;
 
 interface Verified {
   principal: Principal;
@@ -43,6 +43,16 @@ export interface Session {
  * `exp`. Every failure gives the client the same message, so it learns nothing about why; the
  * reason is logged at debug level, never the token.
  */
+/**
+ * The token could not be checked because the JWKS is unreachable. Still UNAUTHENTICATED over HTTP
+ * (fail closed, as for a bad token), but a WebSocket closes with "try again" rather than "forbidden".
+ */
+export class TokenUncheckableError extends UnauthenticatedError {
+  constructor() {
+    super('Invalid or expired token.');
+  }
+}
+
 export class Authenticator {
   private readonly verified = new Map<string, Verified>();
 
@@ -107,7 +117,7 @@ export class Authenticator {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (err) {
-      this.logFailure(err);
+      if (this.logFailure(err)) throw new TokenUncheckableError();
       throw new UnauthenticatedError('Invalid or expired token.');
     }
     // jose checks `iat` only against maxTokenAge: a token claiming to be issued later than now
@@ -175,7 +185,8 @@ export class Authenticator {
     return [...new Set(values.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 200))];
   }
 
-  private logFailure(err: unknown): void {
+  /** Logs why a token failed; true when the JWKS could not be fetched (not the token's fault). */
+  private logFailure(err: unknown): boolean {
     // An unreachable JWKS is an operator's problem, not a bad token: say so loudly.
     const unreachable =
       err instanceof joseErrors.JWKSTimeout ||
@@ -185,10 +196,11 @@ export class Authenticator {
       this.logger.error('token verification failed: the JWKS could not be fetched; requests are refused until it can', {
         error: err.message,
       });
-      return;
+      return true;
     }
     this.logger.debug('token rejected', {
       reason: err instanceof joseErrors.JOSEError ? err.code : 'unknown',
     });
+    return false;
   }
 }

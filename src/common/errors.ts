@@ -66,6 +66,17 @@ export class LimitExceededError extends RegistryError {
 }
 
 /**
+ * A request sent over a transport that cannot carry it: a subscription over HTTP POST, which has no
+ * stream to send events on. HTTP 400, since the request as sent can never succeed.
+ */
+export class WrongTransportError extends RegistryError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  constructor(message: string) {
+    super(message, 'BAD_USER_INPUT', { http: { status: 400 } });
+  }
+}
+
+/**
  * Something the request needs is down for now, and trying again later may work: live updates while
  * their event bus (Redis) is unreachable. Never an input error, never a bug.
  */

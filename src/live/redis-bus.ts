@@ -5,6 +5,15 @@ import { LiveBus } from './bus';
 
 /** How long start() waits for Redis before the server starts anyway (live updates then come up later). */
 const FIRST_CONNECT_MS = 5000;
+/**
+ * A link to Redis can go silent without closing (a stalled proxy or NAT): nothing errors, and
+ * events would be lost unseen. So a publish that gets no answer within PUBLISH_TIMEOUT_MS counts
+ * as dropped, and the subscriber sends PING every HEARTBEAT_MS: one unanswered for HEARTBEAT_TIMEOUT_MS
+ * drops the connection, which reports the bus down (docs/live.md, "When Redis is away").
+ */
+const PUBLISH_TIMEOUT_MS = 1500;
+const HEARTBEAT_MS = 1000;
+const HEARTBEAT_TIMEOUT_MS = 2000;
 
 /** What one message on the channel holds: the events of one transaction. */
 interface Envelope {
@@ -36,6 +45,8 @@ export class RedisBus implements LiveBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private subscribed = false;
+  private heartbeat: NodeJS.Timeout;
+  private pingOutstanding = false;
   private stopping = false;
   private readonly eventHandlers: ((events: CommittedEvent[]) => void)[] = [];
   private readonly statusHandlers: ((up: boolean) => void)[] = [];
@@ -49,7 +60,7 @@ export class RedisBus implements LiveBus {
       retryStrategy: (times: number) => Math.min(100 * times, 2000),
       connectionName: 'model-registry-live',
     };
-    this.pub = new Redis(opts.url, common);
+    this.pub = new Redis(opts.url, { ...common, commandTimeout: PUBLISH_TIMEOUT_MS });
     // The subscriber re-subscribes itself on reconnect (see start), so the moment it is up is known.
     this.sub = new Redis(opts.url, { ...common, autoResubscribe: false });
     for (const [role, client] of [
@@ -61,6 +72,8 @@ export class RedisBus implements LiveBus {
     }
     this.sub.on('ready', () => void this.resubscribe());
     this.sub.on('close', () => this.down());
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
     this.sub.on('message', (channel: string, message: string) => {
       if (channel !== this.opts.channel) return;
       let envelope: Envelope;
@@ -83,6 +96,12 @@ export class RedisBus implements LiveBus {
     const envelope: Envelope = { v: 1, events };
     this.pub.publish(this.opts.channel, JSON.stringify(envelope)).catch((err: Error) => {
       this.opts.onDropped?.(events.length);
+      // A publish that timed out means the link is silent, not closed: start both connections
+      // afresh, which reports the bus down (subscribers may have missed this event).
+      if (/timed out/i.test(err.message) && this.subscribed && !this.stopping) {
+        this.pub.disconnect(true);
+        this.sub.disconnect(true);
+      }
       this.opts.logger.warn('live events not published: Redis is unreachable; subscribers will miss them', {
         events: events.length,
         error: err.message,
@@ -115,8 +134,29 @@ export class RedisBus implements LiveBus {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.heartbeat);
     this.pub.disconnect();
     this.sub.disconnect();
+  }
+
+  /** PING on the subscribing connection (allowed in subscribe mode); no answer in time drops it. */
+  private beat(): void {
+    if (this.stopping || this.pingOutstanding || this.sub.status !== 'ready') return;
+    this.pingOutstanding = true;
+    const sub = this.sub;
+    const timer = setTimeout(() => {
+      this.opts.logger.warn('Redis did not answer PING on the live channel connection; reconnecting', {
+        timeoutMs: HEARTBEAT_TIMEOUT_MS,
+      });
+      sub.disconnect(true);
+    }, HEARTBEAT_TIMEOUT_MS);
+    sub
+      .ping()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        this.pingOutstanding = false;
+      });
   }
 
   private async resubscribe(): Promise<void> {

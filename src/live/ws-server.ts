@@ -19,7 +19,7 @@ import {
   validate,
 } from 'graphql';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Session } from '../access/authenticator';
+import { Session, TokenUncheckableError, VERIFIED_TTL_MS } from '../access/authenticator';
 import { LimitExceededError, RegistryError } from '../common/errors';
 import { Logger } from '../common/logger';
 import { LiveConfig } from '../config';
@@ -38,6 +38,8 @@ export const LIVE_CLOSE = {
   idle: 1000,
   /** The server is shutting down: reconnect (to another replica). */
   goingAway: 1001,
+  /** The token could not be checked (the identity provider's JWKS is unreachable): reconnect later. */
+  tryAgain: 1013,
 } as const;
 
 /** How often a connection is pinged; one that has not answered by the next ping is dropped. */
@@ -90,7 +92,13 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
     // graphql-ws wraps an error thrown while iterating in a GraphQLError of its own: ours is inside.
     const original = error.originalError instanceof RegistryError ? error.originalError : error;
     const formatted = opts.formatError(original.toJSON(), original);
-    return { ...formatted, message: nameTokenLimit(formatted.message) };
+    // extensions.http is Apollo's instruction for an HTTP status: meaningless on a WebSocket.
+    const { http: _status, ...extensions } = formatted.extensions ?? {};
+    return {
+      ...formatted,
+      message: nameTokenLimit(formatted.message),
+      ...(formatted.extensions ? { extensions } : {}),
+    };
   };
 
   const gql = makeServer<Record<string, unknown> | undefined, Extra>({
@@ -110,12 +118,13 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
       let session: Session;
       try {
         session = await opts.authenticate(offered);
-      } catch {
-        closeWith(ctx, LIVE_CLOSE.forbidden, 'Forbidden: invalid or expired token');
+      } catch (err) {
+        refuse(ctx, err, 'Forbidden: invalid or expired token');
         return false;
       }
       ctx.extra.session = session;
       expireAt(ctx, session.expiresAt);
+      reverify(ctx, offered);
       return true;
     },
     onSubscribe: (ctx, _id, payload) => {
@@ -130,7 +139,10 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
     onError: (_ctx, _id, _payload, errors) => errors.map(format),
   });
 
-  const timers = new WeakMap<WebSocket, { expiry?: NodeJS.Timeout; idle?: NodeJS.Timeout }>();
+  const timers = new WeakMap<
+    WebSocket,
+    { expiry?: NodeJS.Timeout; idle?: NodeJS.Timeout; reverify?: NodeJS.Timeout }
+  >();
   function timersOf(socket: WebSocket) {
     let t = timers.get(socket);
     if (!t) timers.set(socket, (t = {}));
@@ -139,6 +151,30 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
   function closeWith(ctx: Ctx, code: number, reason: string) {
     const { socket } = ctx.extra;
     if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+  }
+  /** A token error closes with 4403; a JWKS that cannot be reached is no fault of the token: 1013, try again. */
+  function refuse(ctx: Ctx, err: unknown, forbidden: string) {
+    if (err instanceof TokenUncheckableError)
+      closeWith(
+        ctx,
+        LIVE_CLOSE.tryAgain,
+        'Try again later: the token could not be checked (identity provider unreachable)',
+      );
+    else closeWith(ctx, LIVE_CLOSE.forbidden, forbidden);
+  }
+  /**
+   * HTTP checks a token again every VERIFIED_TTL_MS (a key withdrawn from the JWKS, a changed
+   * AUTH_* setting): a connection holding the token does the same, and closes when it fails.
+   */
+  function reverify(ctx: Ctx, authorization: string) {
+    const t = timersOf(ctx.extra.socket);
+    t.reverify = setInterval(() => {
+      if (ctx.extra.socket.readyState !== WebSocket.OPEN) return clearInterval(t.reverify);
+      opts.authenticate(authorization).catch((err: unknown) => {
+        clearInterval(t.reverify);
+        refuse(ctx, err, 'Forbidden: the token is no longer accepted; reconnect with a fresh one');
+      });
+    }, VERIFIED_TTL_MS).unref();
   }
   function expireAt(ctx: Ctx, expiresAt: number) {
     // setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a longer-lived token is checked again then.
@@ -167,6 +203,12 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
 
   wss.on('connection', (socket: WebSocket, request: http.IncomingMessage) => {
     const t = timersOf(socket);
+    // ws closes an oversized message with 1009 and no reason: name the limit, as other refusals do.
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) =>
+      code === 1009 && !reason
+        ? close(code, `Message too big: the limit is ${config.maxMessageBytes} bytes (LIVE_MAX_MESSAGE_BYTES)`)
+        : close(code, reason);
     t.idle = setTimeout(() => {
       if (socket.readyState === WebSocket.OPEN)
         socket.close(LIVE_CLOSE.idle, `Idle: no subscription for ${config.idleTimeoutMs} ms`);
@@ -205,14 +247,17 @@ export function attachLiveServer(server: http.Server, opts: LiveServerOptions): 
       clearInterval(ping);
       clearTimeout(t.idle);
       clearTimeout(t.expiry);
+      clearInterval(t.reverify);
       void closed(code, reason.toString());
     });
   });
 
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (closing || path !== '/graphql') {
-      const status = closing ? '503 Service Unavailable' : '404 Not Found';
+    // Past LIVE_MAX_CONNECTIONS, refused before the upgrade: an open socket costs even before it authenticates.
+    const full = wss.clients.size >= config.maxConnections;
+    if (closing || full || path !== '/graphql') {
+      const status = closing || path === '/graphql' ? '503 Service Unavailable' : '404 Not Found';
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }

@@ -206,4 +206,44 @@ describe('when Redis is out', () => {
       previousVersion: { name: 'v2' },
     });
   });
+
+  it('notices a link to Redis that stalls without closing: ends subscriptions with UNAVAILABLE, counts drops', async () => {
+    const gql = gqlAt(s.url, s);
+    const reg = await registry(gql);
+    const c = await subscriber(s.url, s);
+    const before = c.subscribe(ALIAS_CHANGED, { r: reg });
+    await registered();
+    await move(gql, reg, 'v1');
+    await c.nthEvent(before, 'aliasChanged', 1);
+    const dropped = async () => {
+      const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
+      return Number(/^model_registry_live_events_dropped_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
+    };
+    const droppedBefore = await dropped();
+
+    proxy.freeze();
+    const started = Date.now();
+    expect(await move(gql, reg, 'v2')).toEqual({ setAlias: { changed: true } });
+    expect(Date.now() - started).toBeLessThan(1000);
+    // The heartbeat (PING every 1 s, 2 s to answer) or the publish timeout (1.5 s) notices within a few seconds.
+    const ended = await c.waitFor((m) => m.id === before && m.type === 'error', 'the interruption', 6000);
+    expect(ended.payload[0].extensions).toEqual({ code: 'UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(6000);
+    const metrics = await (await fetch(s.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/^model_registry_live_bus_up 0$/m);
+    expect(await dropped()).toBeGreaterThan(droppedBefore);
+
+    proxy.thaw();
+    let after: string;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      after = c.subscribe(ALIAS_CHANGED, { r: reg });
+      await registered();
+      if (c.of(after).length === 0) break;
+      if (Date.now() > deadline) throw new Error('subscriptions were not served again within 10 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await move(gql, reg, 'v0');
+    expect(await c.nthEvent(after, 'aliasChanged', 1, 1000)).toMatchObject({ version: { name: 'v0' } });
+  });
 });

@@ -286,7 +286,10 @@ describe('limits', () => {
       const big = await LiveTestClient.authenticated(t.url, await t.token(TEST_ADMIN));
       clients.push(big);
       big.subscribe(`subscription { modelChanged(registry: "${'x'.repeat(3000)}") { type } }`);
-      expect((await big.closed).code).toBe(1009);
+      expect(await big.closed).toEqual({
+        code: 1009,
+        reason: 'Message too big: the limit is 2048 bytes (LIVE_MAX_MESSAGE_BYTES)',
+      });
     } finally {
       await t.stop();
     }
@@ -350,8 +353,52 @@ describe('operations', () => {
     expect(await c.closed).toEqual({ code: 1001, reason: 'Server shutting down: reconnect' });
   });
 
+  it('refuses a WebSocket past LIVE_MAX_CONNECTIONS with 503, and accepts one again once a connection closes', async () => {
+    const t = await startTestServer({ LIVE_MAX_CONNECTIONS: '1' });
+    try {
+      const first = await LiveTestClient.authenticated(t.url, await t.token(TEST_ADMIN));
+      clients.push(first);
+      await expect(LiveTestClient.connect(t.url, null)).rejects.toThrow(/Unexpected server response: 503/);
+      first.close();
+      await first.closed;
+      await new Promise((r) => setTimeout(r, 50));
+      clients.push(await LiveTestClient.authenticated(t.url, await t.token(TEST_ADMIN)));
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('closes with 1013 "try again" when the token cannot be checked (JWKS unreachable), with 4403 for a bad token', async () => {
+    const t = await startTestServer();
+    try {
+      await t.idp.addKey();
+      const token = await t.token(TEST_ADMIN, { expiresIn: 3600 });
+      t.idp.up = false;
+      const down = await LiveTestClient.connect(t.url, { authorization: `Bearer ${token}` });
+      clients.push(down);
+      expect(await down.closed).toEqual({
+        code: 1013,
+        reason: 'Try again later: the token could not be checked (identity provider unreachable)',
+      });
+      const bad = await LiveTestClient.connect(t.url, { authorization: 'Bearer not-a-jwt' });
+      clients.push(bad);
+      expect(await bad.closed).toEqual({ code: 4403, reason: 'Forbidden: invalid or expired token' });
+      t.idp.up = true;
+      clients.push(await LiveTestClient.authenticated(t.url, token));
+    } finally {
+      t.idp.up = true;
+      await t.stop();
+    }
+  });
+
   it('refuses a subscription over HTTP', async () => {
     const r = await s.gql(`subscription { modelChanged(registry: "x") { type } }`);
-    expect(r.errors?.length).toBeGreaterThan(0);
+    expect(r.status).toBe(400);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        message: 'Subscriptions go over WebSocket on /graphql (graphql-transport-ws)',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
   });
 });

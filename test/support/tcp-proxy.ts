@@ -7,6 +7,9 @@ import net from 'node:net';
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  /** While frozen, bytes are held back in both directions and connections stay open: a stalled link. */
+  private frozen = false;
+  private readonly held: (() => void)[] = [];
 
   private constructor(
     private readonly target: { host: string; port: number },
@@ -28,6 +31,17 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Stops forwarding without closing anything (new connections are accepted and stall too). */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Forwards again, first the bytes held back, in order. */
+  thaw(): void {
+    this.frozen = false;
+    for (const send of this.held.splice(0)) send();
+  }
+
   /** Listens again on the same port. */
   restore(): Promise<void> {
     return this.listen();
@@ -45,7 +59,14 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      const forward = (from: net.Socket, to: net.Socket) =>
+        from.on('data', (chunk: Buffer) => {
+          const send = () => void (to.destroyed || to.write(chunk));
+          if (this.frozen) this.held.push(send);
+          else send();
+        });
+      forward(client, upstream);
+      forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

@@ -1,11 +1,13 @@
 import { ApolloServerPlugin } from '@apollo/server';
-import { LimitExceededError } from '../../common/errors';
+import { OperationTypeNode } from 'graphql';
+import { LimitExceededError, WrongTransportError } from '../../common/errors';
 import { GraphQLConfig } from '../../config';
 import { CostOptions, DEFAULT_COST_OPTIONS, operationCost } from './max-cost';
 
 /**
  * The limit that validation rules cannot hold: the operation's cost, which depends on the
- * variables of each request. Runs once the operation is known, before execution.
+ * variables of each request. Runs once the operation is known, before execution. Also refuses a
+ * subscription: this plugin runs on the HTTP path only (src/live checks WebSocket documents itself).
  */
 export function limitsPlugin(
   limits: GraphQLConfig,
@@ -16,6 +18,9 @@ export function limitsPlugin(
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
+          // Over HTTP a subscription would reach the resolver and fail there as an internal error.
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION)
+            throw new WrongTransportError('Subscriptions go over WebSocket on /graphql (graphql-transport-ws)');
           const cost = operationCost(schema, document, operation, request.variables ?? {}, costOptions);
           if (cost > limits.maxCost) {
             throw new LimitExceededError(
