@@ -610,12 +610,21 @@ describe('tokens', () => {
     expect(codeOf(long)).toBe('UNAUTHENTICATED');
   });
 
-  it('accepts at+jwt, JWT or no typ by default, and only AUTH_TOKEN_TYPES when set', async () => {
-    for (const typ of ['at+jwt', 'application/at+jwt', 'JWT', null])
-      expect((await s.gql(VIEWER, {}, bearer(await s.token('alice', { typ })))).data?.viewer).toEqual({
-        subject: 'alice',
-      });
-    expect(codeOf(await s.gql(VIEWER, {}, bearer(await s.token('alice', { typ: 'id+jwt' }))))).toBe('UNAUTHENTICATED');
+  it('accepts only at+jwt by default, and JWT or no typ only when AUTH_TOKEN_TYPES opts in', async () => {
+    const viewer = async (instance: { gql: typeof s.gql }, typ: string | null) =>
+      instance.gql(VIEWER, {}, bearer(await s.token('alice', { typ })));
+    for (const typ of ['at+jwt', 'application/at+jwt', 'AT+JWT'])
+      expect((await viewer(s, typ)).data?.viewer).toEqual({ subject: 'alice' });
+    // An ID token (typ JWT, or none) must not pass as an access token unless the operator says so.
+    for (const typ of ['JWT', null, 'id+jwt']) expect(codeOf(await viewer(s, typ))).toBe('UNAUTHENTICATED');
+    const lenient = await startInstance(s, { AUTH_TOKEN_TYPES: 'at+jwt,JWT,absent' });
+    try {
+      for (const typ of ['at+jwt', 'JWT', 'application/jwt', null])
+        expect((await viewer(lenient, typ)).data?.viewer).toEqual({ subject: 'alice' });
+      expect(codeOf(await viewer(lenient, 'id+jwt'))).toBe('UNAUTHENTICATED');
+    } finally {
+      await lenient.stop();
+    }
     const strict = await startInstance(s, {
       AUTH_TOKEN_TYPES: 'at+jwt',
       AUTH_AUTHORIZED_PARTIES: 'deploy-bot',
