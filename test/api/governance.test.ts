@@ -476,6 +476,13 @@ describe('setAliases', () => {
         n: changes.length,
         code,
       });
+      // An error caused by one change says which: its index, and the alias in the message.
+      if (changes.length === 2) {
+        const [error] = r.errors!;
+        expect(error.extensions?.change).toBe(1);
+        const bad = changes[1] as { model: string; alias: string };
+        expect(error.message).toContain(`${bad.model}:${bad.alias}`);
+      }
     }
     expect(await pointsAt(registry, model, 'staging')).toBe('v0');
     expect(await count('SELECT COUNT(*) AS n FROM alias_event')).toBe(events);
