@@ -569,6 +569,14 @@ describe('deleteModelVersion', () => {
     });
     expect(codeOf(then)).toBe('NOT_FOUND');
     expect(then.errors![0].message).toMatch(/pointed at v0 .*deleted/);
+    // By number, at that time, it says the same: deleted, not just missing.
+    const byNumber = await s.gql(AT, { r: registry, m: model, ref: 'v0', t: t1.toISOString() });
+    expect(codeOf(byNumber)).toBe('NOT_FOUND');
+    expect(byNumber.errors![0].message).toBe(`Version "${model}:v0" has been deleted.`);
+    // A number never assigned is still just not found.
+    const never = await s.gql(AT, { r: registry, m: model, ref: 'v9', t: t1.toISOString() });
+    expect(never.errors![0].message).not.toMatch(/deleted/);
+    expect(codeOf(never)).toBe('NOT_FOUND');
     expect(await count('SELECT COUNT(*) AS n FROM audit_event WHERE target_id = ?', [v0.id])).toBeGreaterThanOrEqual(3);
     expect((await auditActions(registry)).slice(-1)).toEqual(['version.deleted']);
     // Its number is never reused.
