@@ -273,6 +273,28 @@ describe('change requests for protected aliases', () => {
     expect(lowered.updateRegistry.registry.requiredApprovals).toBe(1);
   });
 
+  it('counts an approval only while its approver is still an admin (by subject or group)', async () => {
+    const { registry, model } = await fixture(2, { requiredApprovals: 2 });
+    await s.ok(GRANT, { i: { registry, subject: 'group:release', role: 'ADMIN' } });
+    const gus = { authorization: `Bearer ${await s.token('gus', { groups: ['release'] })}` };
+    const made = await s.ok(REQUEST, { i: { registry, model, alias: 'production', version: 'v1' } }, H.mona);
+    const id = made.requestAliasChange.request.id;
+    await s.ok(APPROVE, { i: { request: id } }, H.abe);
+    await s.ok(APPROVE, { i: { request: id } }, gus); // an admin through the group's binding: counts
+    expect(await pointsAt(registry, model, 'production')).toBe('v1');
+
+    const next = await s.ok(REQUEST, { i: { registry, model, alias: 'production', version: 'v0' } }, H.mona);
+    const nextId = next.requestAliasChange.request.id;
+    await s.ok(APPROVE, { i: { request: nextId } }, H.abe);
+    await s.ok(GRANT, { i: { registry, subject: 'abe', role: 'MEMBER' } }); // abe is no longer an admin
+    const second = await s.ok(APPROVE, { i: { request: nextId } }, H.ada);
+    expect(second.approveAliasChange).toMatchObject({ applied: false, request: { state: 'PENDING' } });
+    expect(await pointsAt(registry, model, 'production')).toBe('v1');
+    const third = await s.ok(APPROVE, { i: { request: nextId } }, gus);
+    expect(third.approveAliasChange).toMatchObject({ applied: true, request: { state: 'APPLIED' } });
+    expect(await pointsAt(registry, model, 'production')).toBe('v0');
+  });
+
   it('turns a request STALE when production moved since, and moves nothing', async () => {
     const { registry, model } = await fixture(3);
     await s.ok(SET_ALIAS, {
