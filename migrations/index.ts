@@ -9,6 +9,7 @@ import { RestrictedViewer1764806400000 } from './1764806400000-RestrictedViewer'
 import { DownloadCount1764892800000 } from './1764892800000-DownloadCount';
 import { AuditActionNames1764979200000 } from './1764979200000-AuditActionNames';
 import { Governance1765065600000 } from './1765065600000-Governance';
+import { ApprovalGroups1765152000000 } from './1765152000000-ApprovalGroups';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DownloadCount1764892800000,
   AuditActionNames1764979200000,
   Governance1765065600000,
+  ApprovalGroups1765152000000,
 ];

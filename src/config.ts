@@ -203,12 +203,12 @@ function admins(env: Env, fallback: string[]): string[] {
 }
 
 /**
- * AUTH_TOKEN_TYPES: the `typ` headers accepted. The default takes RFC 9068 access tokens
- * (`at+jwt`), the `JWT` most identity providers still write, and tokens without `typ`, so
- * existing set-ups keep working; `at+jwt` alone is the strict setting that refuses ID tokens.
+ * AUTH_TOKEN_TYPES: the `typ` headers accepted. The default takes only RFC 9068 access tokens
+ * (`at+jwt`), so an ID token signed by the same provider cannot pass as an access token; operators
+ * whose provider writes `JWT` or no `typ` opt in with `at+jwt,JWT,absent`.
  */
 function tokenTypes(env: Env): string[] {
-  const types = list(env, 'AUTH_TOKEN_TYPES', ['at+jwt', 'jwt', 'absent']).map(normalizeTokenType);
+  const types = list(env, 'AUTH_TOKEN_TYPES', ['at+jwt']).map(normalizeTokenType);
   const bad = types.find((t) => !/^[a-z0-9.+-]{1,64}$/.test(t));
   if (bad) throw new ConfigError('AUTH_TOKEN_TYPES', 'comma-separated typ values (at+jwt, JWT) or absent', bad);
   return types;

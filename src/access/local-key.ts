@@ -60,7 +60,7 @@ export async function mintLocalToken(key: LocalKey, opts: MintOptions): Promise<
   const claims: Record<string, unknown> = {};
   if (opts.groups?.length) claims[opts.groupsClaim ?? 'groups'] = opts.groups;
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', kid: key.publicJwk.kid, typ: 'JWT' })
+    .setProtectedHeader({ alg: 'ES256', kid: key.publicJwk.kid, typ: 'at+jwt' })
     .setSubject(opts.subject)
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Authorizer } from '../access/authorizer';
 import { Caller, Principal } from '../access/principal';
 import { ChangeLog } from '../changes';
-import { BadInputError, ConflictError, NotFoundError } from '../common/errors';
+import { BadInputError, ConflictError, inChange, NotFoundError } from '../common/errors';
 import { fetchPage, KeysetOrder, Page, PageArgs } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
@@ -134,12 +134,19 @@ export class AliasService {
         'changes',
       );
     const reason = validate.text(reasonText, 'reason');
-    const parsed = changes.map((c, i) => ({
-      ...c,
-      name: validate.settableAliasName(c.alias, `changes[${i}].alias`),
-      expected:
-        c.expectedVersion == null ? null : parseVersionNumber(c.expectedVersion, `changes[${i}].expectedVersion`),
-    }));
+    const label = (c: BulkAliasChangeParams) => `${c.registry}/${c.model}:${c.alias}`;
+    const parsed = changes.map((c, i) => {
+      try {
+        return {
+          ...c,
+          name: validate.settableAliasName(c.alias, `changes[${i}].alias`),
+          expected:
+            c.expectedVersion == null ? null : parseVersionNumber(c.expectedVersion, `changes[${i}].expectedVersion`),
+        };
+      } catch (err) {
+        throw inChange(err, i, label(c));
+      }
+    });
     const seen = new Set<string>();
     for (const [i, c] of parsed.entries()) {
       // Names are exact (JSON text cannot hold a NUL), so the key cannot collide.
@@ -148,24 +155,31 @@ export class AliasService {
         throw new BadInputError(
           `changes[${i}] changes "${c.registry}/${c.model}:${c.name}" a second time; one change per alias.`,
           'changes',
+          { change: i },
         );
       seen.add(key);
     }
     return this.db.transaction(async (em) => {
-      const targets = await this.models.lockMany(em, caller.principal, parsed, (r, i) =>
-        this.requireAliasWrite(caller.principal, r, parsed[i].name),
+      const targets = await this.models.lockMany(
+        em,
+        caller.principal,
+        parsed,
+        (r, i) => this.requireAliasWrite(caller.principal, r, parsed[i].name),
+        (err, i) => inChange(err, i, label(parsed[i])),
       );
       const now = new Date();
       const results: AliasChange[] = [];
       for (const [i, c] of parsed.entries()) {
         const { registry, model } = targets[i];
-        const version = await getByRef(em, model, c.version, `changes[${i}].version`);
-        if (version.archivedAt)
-          throw new ConflictError(`${model.name}:${versionName(version)} is archived; an alias cannot point at it.`, {
-            change: i,
-          });
-        this.checkExpected(model, c.name, await this.currentVersion(em, model.id, c.name), c.expected, i);
-        results.push(await this.apply(em, caller, registry, model, c.name, version, reason, now));
+        try {
+          const version = await getByRef(em, model, c.version, `changes[${i}].version`);
+          if (version.archivedAt)
+            throw new ConflictError(`${model.name}:${versionName(version)} is archived; an alias cannot point at it.`);
+          this.checkExpected(model, c.name, await this.currentVersion(em, model.id, c.name), c.expected);
+          results.push(await this.apply(em, caller, registry, model, c.name, version, reason, now));
+        } catch (err) {
+          throw inChange(err, i, label(c));
+        }
       }
       return results;
     });
@@ -177,17 +191,13 @@ export class AliasService {
     alias: string,
     current: VersionEntity | null,
     expected: number | null,
-    change?: number,
   ): void {
     if (expected === null) return;
     if (current?.number !== expected) {
       const now = current ? versionName(current) : 'nothing';
       throw new ConflictError(
         `Alias "${model.name}:${alias}" points at ${now}, not v${expected}; reload and try again.`,
-        {
-          currentVersion: current ? versionName(current) : null,
-          ...(change === undefined ? {} : { change }),
-        },
+        { currentVersion: current ? versionName(current) : null },
       );
     }
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ID, TIMESTAMP } from '../db/columns';
+import { ID, JSON_DOC, TIMESTAMP } from '../db/columns';
 import { ModelEntity } from '../models/model.entity';
 import { RegistryEntity } from '../registry/registry.entity';
 
@@ -72,6 +72,11 @@ export class AliasChangeApprovalEntity {
   changeRequest?: AliasChangeRequestEntity;
 
   @Column({ type: 'varchar', length: 255 }) approver!: string;
+  /**
+   * The groups the approver's token carried then, so whether they still may approve can be checked
+   * again without their token (null for approvals made before this was kept: checked by subject).
+   */
+  @Column({ ...JSON_DOC, nullable: true }) approverGroups!: string[] | null;
   @Column({ type: 'text', nullable: true }) comment!: string | null;
   @Column(TIMESTAMP) at!: Date;
 }

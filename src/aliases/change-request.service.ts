@@ -142,12 +142,11 @@ export class ChangeRequestService {
         id: uuidv7(),
         changeRequestId: request.id,
         approver: caller.principal.subject,
+        approverGroups: caller.principal.groups,
         comment,
         at: now,
       });
-      const approvals = await em.countBy(AliasChangeApprovalEntity, {
-        changeRequestId: request.id,
-      });
+      const approvals = await this.standingApprovals(em, request.id, registry);
       const target = await em.findOneBy(VersionEntity, {
         id: request.versionId,
       });
@@ -182,6 +181,21 @@ export class ChangeRequestService {
       });
       return { request, applied: true };
     });
+  }
+
+  /**
+   * The request's approvals whose approver may still approve in the registry: an admin who has
+   * lost the role since approving no longer counts toward requiredApprovals. The check goes through
+   * the policy, as the approver's subject and the groups their token carried when they approved.
+   */
+  private async standingApprovals(em: EntityManager, requestId: string, registry: RegistryEntity): Promise<number> {
+    const approvals = await em.findBy(AliasChangeApprovalEntity, { changeRequestId: requestId });
+    let standing = 0;
+    for (const a of approvals) {
+      const approver = { subject: a.approver, groups: a.approverGroups ?? [], globalAdmin: false };
+      if (await this.authz.can(approver, 'alias:approve', registry)) standing += 1;
+    }
+    return standing;
   }
 
   async reject(caller: Caller, input: DecideAliasChangeParams): Promise<AliasChangeRequestEntity> {

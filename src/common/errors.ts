@@ -13,6 +13,18 @@ export abstract class RegistryError extends GraphQLError {
   }
 }
 
+/**
+ * Ties `err` to one item of a list input (setAliases' `changes`): adds `extensions.change` (the
+ * item's index) and prefixes the message with the item, so a client knows which one to fix.
+ * Anything that is not ours (a retry signal, a bug) passes through untouched.
+ */
+export function inChange(err: unknown, index: number, label: string): unknown {
+  if (!(err instanceof RegistryError) || err.extensions.change !== undefined) return err;
+  err.extensions.change = index;
+  err.message = `changes[${index}] (${label}): ${err.message}`;
+  return err;
+}
+
 export class BadInputError extends RegistryError {
   readonly code = 'BAD_USER_INPUT' as const;
   /**

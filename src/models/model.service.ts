@@ -182,22 +182,28 @@ export class ModelService {
     principal: Principal,
     targets: { registry: string; model: string }[],
     check: (r: RegistryEntity, index: number) => Promise<void>,
+    /** Rethrows what went wrong with target `index` (so the caller can say which one). */
+    tag: (err: unknown, index: number) => unknown = (err) => err,
   ): Promise<ModelTarget[]> {
     const registries = new Map<string, RegistryEntity>();
-    for (const [i, t] of targets.entries()) {
-      let registry = registries.get(t.registry);
-      if (!registry) registries.set(t.registry, (registry = await this.registries.get(principal, t.registry, em)));
-      await check(registry, i);
-    }
     const found = new Map<string, ModelEntity>();
-    for (const t of targets) {
+    for (const [i, t] of targets.entries()) {
+      try {
+        let registry = registries.get(t.registry);
+        if (!registry) registries.set(t.registry, (registry = await this.registries.get(principal, t.registry, em)));
+        await check(registry, i);
+      } catch (err) {
+        throw tag(err, i);
+      }
+    }
+    for (const [i, t] of targets.entries()) {
       const key = `${t.registry}/${t.model}`;
       if (found.has(key)) continue;
       const model = await em.findOneBy(ModelEntity, {
         registryId: registries.get(t.registry)!.id,
         name: t.model,
       });
-      if (!model) throw new NotFoundError(`Model "${key}" was not found.`);
+      if (!model) throw tag(new NotFoundError(`Model "${key}" was not found.`), i);
       found.set(key, model);
     }
     const locked = new Map<string, ModelEntity>();

@@ -154,7 +154,15 @@ export class VersionService {
     const parsed = parseRef(ref);
     const when = time.toISOString();
     if (parsed.kind === 'number') {
-      const version = await this.get(principal, registryName, modelName, ref);
+      const version = await this.get(principal, registryName, modelName, ref).catch(async (err: unknown) => {
+        if (!(err instanceof NotFoundError)) throw err;
+        // Numbers are never reused, so a missing one below the model's counter was deleted: say so,
+        // as the alias path does. models.get first, so a model the caller may not read stays unnamed.
+        const model = await this.models.get(principal, registryName, modelName);
+        if (parsed.number < model.nextVersionNumber)
+          throw new NotFoundError(`Version "${model.name}:${ref}" has been deleted.`);
+        throw err;
+      });
       if (version.createdAt > time) throw new NotFoundError(`Version "${modelName}:${ref}" did not exist at ${when}.`);
       return version;
     }

@@ -71,7 +71,7 @@ describe('with a remote JWKS', () => {
   /** Signs an arbitrary payload with a published key, bypassing the provider's claim defaults. */
   async function signRaw(payload: Record<string, unknown>) {
     const key = currentSigningKey();
-    return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+    return new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }).sign(key.privateKey);
   }
 
   const validClaims = (sub = TEST_ADMIN) => {
@@ -82,7 +82,7 @@ describe('with a remote JWKS', () => {
   async function hs256WithPublicKey(secret: Uint8Array) {
     const jwk = s.idp.publicJwk();
     return new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256', kid: jwk.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: 'HS256', kid: jwk.kid, typ: 'at+jwt' })
       .setSubject(TEST_ADMIN)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -125,17 +125,18 @@ describe('with a remote JWKS', () => {
     ],
     [
       'rejects an unsecured token (alg: none)',
-      async () => `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.`,
+      async () => `Bearer ${b64url({ alg: 'none', typ: 'at+jwt' })}.${b64url(validClaims())}.`,
     ],
     [
       'rejects an unsecured token (alg: none) that names a published kid',
-      async () => `Bearer ${b64url({ alg: 'none', typ: 'JWT', kid: s.idp.publicJwk().kid })}.${b64url(validClaims())}.`,
+      async () =>
+        `Bearer ${b64url({ alg: 'none', typ: 'at+jwt', kid: s.idp.publicJwk().kid })}.${b64url(validClaims())}.`,
     ],
     [
       'rejects an unsecured token (alg: none) that carries a signature anyway',
       async () => {
         const real = (await s.token(TEST_ADMIN)).split('.')[2];
-        return `Bearer ${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(validClaims())}.${real}`;
+        return `Bearer ${b64url({ alg: 'none', typ: 'at+jwt' })}.${b64url(validClaims())}.${real}`;
       },
     ],
     [

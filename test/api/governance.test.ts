@@ -273,6 +273,28 @@ describe('change requests for protected aliases', () => {
     expect(lowered.updateRegistry.registry.requiredApprovals).toBe(1);
   });
 
+  it('counts an approval only while its approver is still an admin (by subject or group)', async () => {
+    const { registry, model } = await fixture(2, { requiredApprovals: 2 });
+    await s.ok(GRANT, { i: { registry, subject: 'group:release', role: 'ADMIN' } });
+    const gus = { authorization: `Bearer ${await s.token('gus', { groups: ['release'] })}` };
+    const made = await s.ok(REQUEST, { i: { registry, model, alias: 'production', version: 'v1' } }, H.mona);
+    const id = made.requestAliasChange.request.id;
+    await s.ok(APPROVE, { i: { request: id } }, H.abe);
+    await s.ok(APPROVE, { i: { request: id } }, gus); // an admin through the group's binding: counts
+    expect(await pointsAt(registry, model, 'production')).toBe('v1');
+
+    const next = await s.ok(REQUEST, { i: { registry, model, alias: 'production', version: 'v0' } }, H.mona);
+    const nextId = next.requestAliasChange.request.id;
+    await s.ok(APPROVE, { i: { request: nextId } }, H.abe);
+    await s.ok(GRANT, { i: { registry, subject: 'abe', role: 'MEMBER' } }); // abe is no longer an admin
+    const second = await s.ok(APPROVE, { i: { request: nextId } }, H.ada);
+    expect(second.approveAliasChange).toMatchObject({ applied: false, request: { state: 'PENDING' } });
+    expect(await pointsAt(registry, model, 'production')).toBe('v1');
+    const third = await s.ok(APPROVE, { i: { request: nextId } }, gus);
+    expect(third.approveAliasChange).toMatchObject({ applied: true, request: { state: 'APPLIED' } });
+    expect(await pointsAt(registry, model, 'production')).toBe('v0');
+  });
+
   it('turns a request STALE when production moved since, and moves nothing', async () => {
     const { registry, model } = await fixture(3);
     await s.ok(SET_ALIAS, {
@@ -476,6 +498,13 @@ describe('setAliases', () => {
         n: changes.length,
         code,
       });
+      // An error caused by one change says which: its index, and the alias in the message.
+      if (changes.length === 2) {
+        const [error] = r.errors!;
+        expect(error.extensions?.change).toBe(1);
+        const bad = changes[1] as { model: string; alias: string };
+        expect(error.message).toContain(`${bad.model}:${bad.alias}`);
+      }
     }
     expect(await pointsAt(registry, model, 'staging')).toBe('v0');
     expect(await count('SELECT COUNT(*) AS n FROM alias_event')).toBe(events);
@@ -562,6 +591,14 @@ describe('deleteModelVersion', () => {
     });
     expect(codeOf(then)).toBe('NOT_FOUND');
     expect(then.errors![0].message).toMatch(/pointed at v0 .*deleted/);
+    // By number, at that time, it says the same: deleted, not just missing.
+    const byNumber = await s.gql(AT, { r: registry, m: model, ref: 'v0', t: t1.toISOString() });
+    expect(codeOf(byNumber)).toBe('NOT_FOUND');
+    expect(byNumber.errors![0].message).toBe(`Version "${model}:v0" has been deleted.`);
+    // A number never assigned is still just not found.
+    const never = await s.gql(AT, { r: registry, m: model, ref: 'v9', t: t1.toISOString() });
+    expect(never.errors![0].message).not.toMatch(/deleted/);
+    expect(codeOf(never)).toBe('NOT_FOUND');
     expect(await count('SELECT COUNT(*) AS n FROM audit_event WHERE target_id = ?', [v0.id])).toBeGreaterThanOrEqual(3);
     expect((await auditActions(registry)).slice(-1)).toEqual(['version.deleted']);
     // Its number is never reused.
@@ -610,12 +647,21 @@ describe('tokens', () => {
     expect(codeOf(long)).toBe('UNAUTHENTICATED');
   });
 
-  it('accepts at+jwt, JWT or no typ by default, and only AUTH_TOKEN_TYPES when set', async () => {
-    for (const typ of ['at+jwt', 'application/at+jwt', 'JWT', null])
-      expect((await s.gql(VIEWER, {}, bearer(await s.token('alice', { typ })))).data?.viewer).toEqual({
-        subject: 'alice',
-      });
-    expect(codeOf(await s.gql(VIEWER, {}, bearer(await s.token('alice', { typ: 'id+jwt' }))))).toBe('UNAUTHENTICATED');
+  it('accepts only at+jwt by default, and JWT or no typ only when AUTH_TOKEN_TYPES opts in', async () => {
+    const viewer = async (instance: { gql: typeof s.gql }, typ: string | null) =>
+      instance.gql(VIEWER, {}, bearer(await s.token('alice', { typ })));
+    for (const typ of ['at+jwt', 'application/at+jwt', 'AT+JWT'])
+      expect((await viewer(s, typ)).data?.viewer).toEqual({ subject: 'alice' });
+    // An ID token (typ JWT, or none) must not pass as an access token unless the operator says so.
+    for (const typ of ['JWT', null, 'id+jwt']) expect(codeOf(await viewer(s, typ))).toBe('UNAUTHENTICATED');
+    const lenient = await startInstance(s, { AUTH_TOKEN_TYPES: 'at+jwt,JWT,absent' });
+    try {
+      for (const typ of ['at+jwt', 'JWT', 'application/jwt', null])
+        expect((await viewer(lenient, typ)).data?.viewer).toEqual({ subject: 'alice' });
+      expect(codeOf(await viewer(lenient, 'id+jwt'))).toBe('UNAUTHENTICATED');
+    } finally {
+      await lenient.stop();
+    }
     const strict = await startInstance(s, {
       AUTH_TOKEN_TYPES: 'at+jwt',
       AUTH_AUTHORIZED_PARTIES: 'deploy-bot',

@@ -27,7 +27,7 @@ export interface TokenOptions {
   noExp?: boolean;
   kid?: string;
   claims?: JWTPayload;
-  /** The `typ` header; default `JWT`, null leaves it out. */
+  /** The `typ` header; default `at+jwt`, null leaves it out. */
   typ?: string | null;
 }
 
@@ -91,7 +91,7 @@ export class IdentityProvider {
       .setProtectedHeader({
         alg: key.alg,
         kid: key.kid,
-        ...(opts.typ === null ? {} : { typ: opts.typ ?? 'JWT' }),
+        ...(opts.typ === null ? {} : { typ: opts.typ ?? 'at+jwt' }),
       })
       .setSubject(subject)
       .setIssuer(opts.issuer ?? ISSUER)

@@ -296,11 +296,11 @@ describe('a bad configuration value', () => {
 });
 
 describe('governance and token settings', () => {
-  it('default to one-day tokens of type at+jwt, JWT or none, 14-day requests and 30-day deletion', () => {
+  it('default to one-day tokens of type at+jwt only, 14-day requests and 30-day deletion', () => {
     const config = loadConfig({});
     expect(config.auth).toMatchObject({
       maxTokenLifetimeSeconds: 86_400,
-      tokenTypes: ['at+jwt', 'jwt', 'absent'],
+      tokenTypes: ['at+jwt'],
       authorizedParties: [],
     });
     expect(config.governance).toEqual({
@@ -311,6 +311,7 @@ describe('governance and token settings', () => {
 
   it('read token types case-insensitively and without application/', () => {
     expect(loadConfig({ AUTH_TOKEN_TYPES: 'Application/AT+JWT' }).auth.tokenTypes).toEqual(['at+jwt']);
+    expect(loadConfig({ AUTH_TOKEN_TYPES: 'at+jwt,JWT,absent' }).auth.tokenTypes).toEqual(['at+jwt', 'jwt', 'absent']);
   });
 
   it('refuse a token type with spaces or symbols, a lifetime under a minute and a zero TTL', () => {
