@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/common/logger';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { AUDIENCE, ISSUER } from '../support/identity-provider';
-import { codeOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from '../support/server';
+import { codeOf, GraphQLResult, postGraphQL, startTestServer, TEST_ADMIN, TestServer } from '../support/server';
 
 /**
  * Authentication over HTTP with real tokens: every way a bearer token can be missing, malformed,
@@ -518,29 +518,8 @@ describe('local mode (no AUTH_JWKS_URL)', () => {
     }).trim();
   }
 
-  async function gql(
-    query: string,
-    variables: Record<string, unknown>,
-    token: string | undefined,
-  ): Promise<GraphQLResult> {
-    const res = await fetch(app!.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as {
-      data?: any;
-      errors?: GraphQLResult['errors'];
-    };
-    return {
-      status: res.status,
-      data: body.data,
-      errors: body.errors,
-      sqlStatements: -1,
-    };
+  function gql(query: string, variables: Record<string, unknown>, token: string | undefined): Promise<GraphQLResult> {
+    return postGraphQL(app!.url, query, variables, token ? { authorization: `Bearer ${token}` } : {});
   }
 
   const keyFile = () => path.join(dataDir, 'local-signing-key.json');

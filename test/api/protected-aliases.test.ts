@@ -4,7 +4,15 @@ import { createLogger } from '../../src/common/logger';
 import { createDataSource } from '../../src/db/data-source';
 import { DataSource } from 'typeorm';
 import { AUDIENCE, ISSUER } from '../support/identity-provider';
-import { codeOf, digestOf, GraphQLResult, startTestServer, TEST_ADMIN, TestServer } from '../support/server';
+import {
+  codeOf,
+  digestOf,
+  GraphQLResult,
+  postGraphQL,
+  startTestServer,
+  TEST_ADMIN,
+  TestServer,
+} from '../support/server';
 
 /**
  * The headline rule: only registry admins set, move or remove a protected alias, by any route
@@ -595,26 +603,8 @@ describe('two instances sharing one database', () => {
     if (ds2?.isInitialized) await ds2.destroy();
   });
 
-  async function onB(
-    query: string,
-    variables: Record<string, unknown>,
-    h: Record<string, string>,
-  ): Promise<GraphQLResult> {
-    const res = await fetch(b.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...h },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as {
-      data?: unknown;
-      errors?: GraphQLResult['errors'];
-    };
-    return {
-      status: res.status,
-      data: body.data,
-      errors: body.errors,
-      sqlStatements: -1,
-    };
+  function onB(query: string, variables: Record<string, unknown>, h: Record<string, string>): Promise<GraphQLResult> {
+    return postGraphQL(b.url, query, variables, h);
   }
 
   /** Asks instance B until `done` holds, for at most 5 s; returns the time it took. */

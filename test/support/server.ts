@@ -141,6 +141,22 @@ export async function startTestServer(
 /** The first error's extensions.code, or undefined. */
 export const codeOf = (r: GraphQLResult) => r.errors?.[0]?.extensions?.code;
 
+/** One GraphQL request over HTTP, as a client sends it; `sqlStatements` is unknown (-1) outside the test server. */
+export async function postGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  headers: Record<string, string>,
+): Promise<GraphQLResult<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: GraphQLResult['errors'] };
+  return { status: res.status, data: body.data, errors: body.errors, sqlStatements: -1 };
+}
+
 export const digestOf = (seed: string | number) => `sha256:${createHash('sha256').update(String(seed)).digest('hex')}`;
 
 export interface Instance {
@@ -180,26 +196,8 @@ export async function startInstance(
   const adminToken = await s.token(TEST_ADMIN, { expiresIn: 3600 });
   return {
     app,
-    async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const res = await fetch(app.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${adminToken}`,
-          ...headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as {
-        data?: T;
-        errors?: GraphQLResult['errors'];
-      };
-      return {
-        status: res.status,
-        data: body.data,
-        errors: body.errors,
-        sqlStatements: -1,
-      };
+    gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+      return postGraphQL<T>(app.url, query, variables, { authorization: `Bearer ${adminToken}`, ...headers });
     },
     async stop() {
       await app.stop();
