@@ -4,3 +4,4 @@ export type { ConsoleHarness, ConsoleHarnessOptions } from './console-harness';
 export { CHROMIUM_FLAGS, chromiumPath, launchBrowser } from './browser';
 export { Seeder } from './seed';
 export type { Role, VersionSeed } from './seed';
+export { eventually } from './eventually';

@@ -19,7 +19,7 @@ export class Seeder {
 
   async registry(
     name: string,
-    opts: { description?: string; visibility?: 'ORGANIZATION' | 'PRIVATE'; protectedAliases?: string[] } = {},
+    opts: { description?: string; visibility?: 'ORGANIZATION' | 'RESTRICTED'; protectedAliases?: string[] } = {},
   ): Promise<void> {
     await this.server.ok(`mutation($i: CreateRegistryInput!) { createRegistry(input: $i) { registry { id } } }`, {
       i: { name, ...opts },
@@ -41,7 +41,7 @@ export class Seeder {
         i: {
           registry,
           model,
-          artifact: { uri: `s3://e2e-bucket/${encodeURIComponent(seed)}`, digest: digestOf(seed) },
+          artifact: { uri: `s3://e2e-bucket/${encodeURIComponent(seed)}`, digest: digestOf(seed), sizeBytes: 1024 },
           ...opts,
         },
       },
