@@ -4,16 +4,28 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'cli/graphql/generated.ts', 'bin/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      'cli/graphql/generated.ts',
+      'bin/',
+      'web/dist/',
+      'web/src/gql/',
+      'web/e2e/jest.config.js',
+    ],
+  },
   // A disable comment that no longer disables anything is clutter that hides the next real finding.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     languageOptions: {
       parserOptions: {
         projectService: true,
@@ -59,9 +71,18 @@ export default defineConfig(
     },
   },
   {
+    // The console: the rules of hooks (called unconditionally, effects listing what they read).
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
     // Tests and benchmarks read GraphQL response bodies, which are untyped JSON by nature: typing every
     // `body.data.x.y` would add casts, not safety.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'web/e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

@@ -25,6 +25,7 @@ import { RedisBus } from './live/redis-bus';
 import { attachLiveServer, LiveServer } from './live/ws-server';
 
 import { blobRoutes } from './files/blob.routes';
+import { consoleClientConfig, consoleRoutes, defaultConsoleDir } from './console';
 import { OrphanCollector } from './files/orphan-collector';
 import { openBlobStore } from './storage';
 
@@ -142,6 +143,10 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
           logBlobRequest(logger, summary);
           metrics.observeBlobRequest(summary);
         },
+      }),
+      fallback: consoleRoutes({
+        dir: config.console.dir ?? defaultConsoleDir(),
+        clientConfig: consoleClientConfig(config),
       }),
       streamingPath: (pathname) => pathname.startsWith('/v1/'),
       metrics: config.metrics.enabled

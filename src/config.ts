@@ -29,6 +29,18 @@ export interface Config {
   storage: StorageConfig;
   governance: GovernanceConfig;
   live: LiveConfig;
+  console: ConsoleConfig;
+}
+
+/** The web console (docs/console.md). */
+export interface ConsoleConfig {
+  /** CONSOLE_DIR: the built console; null: this package's web/dist. */
+  dir: string | null;
+  /**
+   * Sign-in through the identity provider (Authorization Code + PKCE) when AUTH_OIDC_CLIENT_ID is
+   * set; null: users paste a token or open a `login --web` link.
+   */
+  oidc: { clientId: string; scope: string } | null;
 }
 
 /** GraphQL subscriptions over WebSocket (docs/live.md): the event bus and the limits of a connection. */
@@ -577,5 +589,26 @@ export function loadConfig(env: Env = process.env): Config {
       versionDeleteAfterDays: integer(env, 'VERSION_DELETE_AFTER_DAYS', 30, 0, 3650),
     },
     live: parseLive(env),
+    console: parseConsole(env),
   };
+}
+
+function parseConsole(env: Env): ConsoleConfig {
+  const dir = env.CONSOLE_DIR ? path.resolve(env.CONSOLE_DIR) : null;
+  const clientId = env.AUTH_OIDC_CLIENT_ID || null;
+  if (clientId === null) return { dir, oidc: null };
+  // The console signs in against AUTH_ISSUER's discovery document and the server checks the tokens
+  // it gets against AUTH_JWKS_URL: without them, OIDC sign-in has no issuer to talk to.
+  if (!env.AUTH_JWKS_URL)
+    throw new ConfigError(
+      'AUTH_OIDC_CLIENT_ID',
+      'set only with AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE',
+      clientId,
+    );
+  if (!/^[\x21-\x7e]{1,200}$/.test(clientId))
+    throw new ConfigError('AUTH_OIDC_CLIENT_ID', 'a client id of 1 to 200 printable characters', clientId);
+  const scope = env.AUTH_OIDC_SCOPE || 'openid';
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(scope) || scope.length > 500)
+    throw new ConfigError('AUTH_OIDC_SCOPE', 'space-separated scope names (RFC 6749 section 3.3)', scope);
+  return { dir, oidc: { clientId, scope } };
 }

@@ -30,6 +30,11 @@ export interface HttpOptions {
   /** Other endpoints (the blob routes): answers true when it handled the request. */
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL, scope: RequestScope) => Promise<boolean>;
   /**
+   * Everything the API does not answer (the web console): answers true when it handled the request.
+   * Tried last, so it can never shadow an API path.
+   */
+  fallback?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /**
    * Paths whose requests have no total deadline (HTTP_REQUEST_TIMEOUT_MS): the blob routes, whose
    * bodies may take hours and which bound a stalled transfer with an idle timeout of their own.
    */
@@ -185,10 +190,12 @@ export function createHttpServer<TContext extends object>(
       return res.end(await opts.metrics.render());
     }
     if (opts.routes && (await opts.routes(req, res, url, scope))) return;
-    if (url.pathname !== '/graphql')
+    if (url.pathname !== '/graphql') {
+      if (opts.fallback && (await opts.fallback(req, res, url))) return;
       return sendJson(res, 404, {
         error: 'Not found. The GraphQL endpoint is /graphql.',
       });
+    }
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {

@@ -1,0 +1,44 @@
+import { Link, NavLink, Outlet, useParams } from 'react-router';
+import { useAuth } from './auth';
+
+/** The shell around every signed-in page: header, navigation, the signed-in subject and sign-out. */
+export function Layout() {
+  const { subject, signOut } = useAuth();
+  const { registry } = useParams();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="shell__header">
+        <Link to="/" className="shell__brand">
+          Model registry
+        </Link>
+        <nav aria-label="Main" className="shell__nav">
+          <NavLink to="/" end>
+            Registries
+          </NavLink>
+          {registry && (
+            <>
+              <NavLink to={`/r/${encodeURIComponent(registry)}`} end>
+                {registry}
+              </NavLink>
+              <NavLink to={`/r/${encodeURIComponent(registry)}/audit`}>Audit</NavLink>
+              <NavLink to={`/r/${encodeURIComponent(registry)}/webhooks`}>Webhooks</NavLink>
+            </>
+          )}
+        </nav>
+        <div className="shell__session">
+          {subject && <span className="shell__subject">{subject}</span>}
+          {/* Signed out, RequireAuth sends the user to /login. */}
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" className="shell__main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
