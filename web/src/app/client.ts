@@ -20,6 +20,9 @@ export function createGraphQLClient(token: string, onUnauthenticated: () => void
   });
   return new Client({
     url: '/graphql',
+    // POST for every operation: a GET would need Apollo's CSRF preflight header, and would put the
+    // document and its variables in a URL (and in access logs).
+    preferGetMethod: false,
     // No cookies: the token is the only credential, so no CSRF surface.
     fetchOptions: () => ({ headers: { authorization }, credentials: 'omit' }),
     exchanges: [
