@@ -28,10 +28,12 @@ export function AliasesPanel({
   refreshKey: number;
   onChanged: (message: string) => void;
 }) {
-  const [editing, setEditing] = useState<{ alias: string; mode: 'move' | 'request' } | null>(null);
+  // `current` is where the alias pointed when the form opened: the move sends it as expectedVersion,
+  // so a move by someone else meanwhile (even one this page already shows live) is a CONFLICT, not
+  // a silent overwrite of a choice made against what the user saw.
+  const [editing, setEditing] = useState<{ alias: string; mode: 'move' | 'request'; current: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const base = `/r/${encodeURIComponent(registry)}/m/${encodeURIComponent(model)}`;
-  const editingAlias = editing && aliases.find((a) => a.name === editing.alias);
 
   return (
     <section aria-labelledby="aliases-title" className="panel">
@@ -58,11 +60,11 @@ export function AliasesPanel({
                   versionHref={`${base}/v/${alias.version.name}`}
                   onMove={() => {
                     setDone(null);
-                    setEditing({ alias: alias.name, mode: 'move' });
+                    setEditing({ alias: alias.name, mode: 'move', current: alias.version.name });
                   }}
                   onRequest={() => {
                     setDone(null);
-                    setEditing({ alias: alias.name, mode: 'request' });
+                    setEditing({ alias: alias.name, mode: 'request', current: alias.version.name });
                   }}
                 />
               ))}
@@ -70,14 +72,13 @@ export function AliasesPanel({
           </table>
         </div>
       )}
-      {editing && editingAlias && (
+      {editing && (
         <MoveAliasForm
-          // A new form (fresh state) when the alias or where it points changes.
-          key={`${editing.alias}:${editing.mode}:${editingAlias.version.name}`}
+          key={`${editing.alias}:${editing.mode}:${editing.current}`}
           registry={registry}
           model={model}
           alias={editing.alias}
-          current={editingAlias.version.name}
+          current={editing.current}
           versions={versions}
           mode={editing.mode}
           onDone={(message) => {
@@ -85,7 +86,11 @@ export function AliasesPanel({
             setDone(message);
             onChanged(message);
           }}
-          onRefresh={() => onChanged('Reloaded the aliases.')}
+          onRefresh={() => {
+            // Start over from where the alias points now.
+            setEditing(null);
+            onChanged('Reloaded the aliases.');
+          }}
           onCancel={() => setEditing(null)}
         />
       )}
