@@ -39,6 +39,7 @@ const aliasRow = (page: Page, alias: string) => page.locator(`table.aliases-tabl
 /** A page in a fresh browser, signed in as `subject`, at `target`; `beforeOpen` runs before it navigates. */
 async function open(subject: string, target: string, beforeOpen?: (page: Page) => void): Promise<Page> {
   const page = await h.newPage();
+  opened.push(page);
   page.setDefaultTimeout(10000);
   beforeOpen?.(page);
   await h.signIn(page, subject, { path: target });
@@ -93,6 +94,12 @@ beforeAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, 50));
   seededAt = new Date().toISOString();
   await new Promise((resolve) => setTimeout(resolve, 50));
+});
+
+// Pages left open keep their subscriptions, and re-read the model on every later event.
+const opened: Page[] = [];
+afterEach(async () => {
+  for (const page of opened.splice(0)) await page.context().close();
 });
 
 afterAll(async () => {
