@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { digestOf } from '../../test/support/server';
 import { ADMIN, startConsole, type ConsoleHarness } from './support';
 
@@ -37,11 +37,11 @@ const firstRowVersion = (page: Page) => rows(page).first().getAttribute('data-ve
 const aliasRow = (page: Page, alias: string) => page.locator(`table.aliases-table tr[data-alias="${alias}"]`);
 
 /** A page in a fresh browser, signed in as `subject`, at `target`; `beforeOpen` runs before it navigates. */
-async function open(subject: string, target: string, beforeOpen?: (page: Page) => void): Promise<Page> {
+async function open(subject: string, target: string, beforeOpen?: (page: Page) => Promise<void> | void): Promise<Page> {
   const page = await h.newPage();
   opened.push(page);
   page.setDefaultTimeout(10000);
-  beforeOpen?.(page);
+  await beforeOpen?.(page);
   await h.signIn(page, subject, { path: target });
   return page;
 }
@@ -239,13 +239,13 @@ test('compare shows the picked versions side by side with the best metric marked
 
 test('the open model page updates live when another client links a version', async () => {
   let subscribed = 0;
-  const page = await open(MEMBER, MODEL_URL, (p) =>
+  const page = await open(MEMBER, MODEL_URL, (p) => {
     p.on('websocket', (ws) =>
       ws.on('framesent', (frame) => {
         if (typeof frame.payload === 'string' && frame.payload.includes('"type":"subscribe"')) subscribed++;
       }),
-    ),
-  );
+    );
+  });
   await rows(page)
     .nth(VERSIONS - 1)
     .waitFor();
@@ -263,4 +263,28 @@ test('the open model page updates live when another client links a version', asy
   );
   await eventually(() => firstRowVersion(page), name);
   expect(h.problems(page)).toEqual([]);
+});
+
+test('the live page survives a dropped connection: it reconnects, reads the page again and stays live', async () => {
+  // Every WebSocket of the page goes through a route that passes it on to the server, so the test
+  // can drop it as a restarting server or a flaky network would.
+  const sockets: WebSocketRoute[] = [];
+  const page = await open(MEMBER, MODEL_URL, (p) =>
+    p.routeWebSocket(/\/graphql$/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    }),
+  );
+  await rows(page)
+    .nth(VERSIONS - 1)
+    .waitFor();
+  await eventually(() => sockets.length, 1);
+  await sockets[0].close({ code: 1012, reason: 'service restart' });
+  // graphql-ws retries after a randomised back-off (about 1-4 s) and subscribes again.
+  await page.getByText('Reconnected').waitFor({ timeout: 15000 });
+  expect(sockets).toHaveLength(2);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const name = await linkVersion({ metrics: { accuracy: 0.43 } }, REG_ADMIN);
+  await page.getByText(`${name} linked by ${REG_ADMIN}`).waitFor();
+  await eventually(() => firstRowVersion(page), name);
 });

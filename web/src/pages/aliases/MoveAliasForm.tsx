@@ -36,7 +36,9 @@ export function MoveAliasForm({
   onCancel: () => void;
 }) {
   const id = useId();
-  const [target, setTarget] = useState(versions.find((v) => v.name !== current)?.name ?? '');
+  const [picked, setTarget] = useState<string | null>(null);
+  // Until the user picks, the newest version other than the current one (the list may arrive late).
+  const target = picked ?? versions.find((v) => v.name !== current)?.name ?? '';
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<MoveFailure | null>(null);
   const [requestError, setRequestError] = useState<Error | null>(null);
