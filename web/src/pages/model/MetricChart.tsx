@@ -74,7 +74,8 @@ export default function MetricChart({
       options: {
         animation: false,
         maintainAspectRatio: false,
-        layout: { padding: { top: 18 } },
+        // Room above and to the right for the alias names of the markers.
+        layout: { padding: { top: 18, right: 24 } },
         plugins: { tooltip: { enabled: true } },
         scales: { y: { title: { display: true, text: metric } } },
       },
