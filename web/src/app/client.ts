@@ -1,5 +1,6 @@
 import { cacheExchange, Client, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 import { createClient as createWsClient } from 'graphql-ws';
+import { notifyLiveReconnected } from './live-reconnect';
 
 /**
  * The console's one GraphQL client: queries and mutations over HTTP at /graphql with
@@ -10,7 +11,13 @@ import { createClient as createWsClient } from 'graphql-ws';
 export function createGraphQLClient(token: string, onUnauthenticated: () => void): Client {
   const authorization = `Bearer ${token}`;
   const wsUrl = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/graphql`;
-  const ws = createWsClient({ url: wsUrl, lazy: true, connectionParams: () => ({ authorization }) });
+  const ws = createWsClient({
+    url: wsUrl,
+    lazy: true,
+    connectionParams: () => ({ authorization }),
+    // After a drop graphql-ws reconnects and re-subscribes; pages then re-read what they show.
+    on: { connected: (_socket, _payload, wasRetry) => wasRetry && notifyLiveReconnected() },
+  });
   return new Client({
     url: '/graphql',
     // POST for every operation: a GET would need Apollo's CSRF preflight header, and would put the

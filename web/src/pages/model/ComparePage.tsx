@@ -1,5 +1,234 @@
-import { Placeholder } from '../../components/Placeholder';
+import './model-pages.css';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { Spinner } from '../../components/Spinner';
+import type { CompareVersionFragment } from '../../gql/graphql';
+import {
+  compareFiles,
+  compareMetadata,
+  compareMetrics,
+  compareTags,
+  formatBytes,
+  parseCompareRefs,
+} from './compare-diff';
+import { CompareVersionsQuery } from './model-queries';
+import { formatMetric } from './versions-sort';
 
+const Differs = ({ differs }: { differs: boolean }) =>
+  differs ? (
+    <span className="diff-mark" title="differs">
+      ≠<span className="visually-hidden"> differs</span>
+    </span>
+  ) : null;
+
+/** `/r/:registry/m/:model/compare?v=v1,v3`: 2–4 versions side by side, differences marked. */
 export default function ComparePage() {
-  return <Placeholder title="Compare versions" />;
+  const { registry = '', model = '' } = useParams();
+  const [params] = useSearchParams();
+  const refs = parseCompareRefs(params.get('v'));
+  const padded = [...(refs ?? []), 'v0', 'v0', 'v0', 'v0'];
+  const [{ data, error, fetching }] = useQuery({
+    query: CompareVersionsQuery,
+    variables: {
+      registry,
+      model,
+      r0: padded[0],
+      r1: padded[1],
+      r2: padded[2],
+      r3: padded[3],
+      has2: (refs?.length ?? 0) > 2,
+      has3: (refs?.length ?? 0) > 3,
+    },
+    pause: !refs,
+  });
+  const base = `/r/${encodeURIComponent(registry)}/m/${encodeURIComponent(model)}`;
+
+  if (!refs)
+    return (
+      <section>
+        <h1>Compare versions</h1>
+        <ErrorBanner error={new Error('Name 2 to 4 versions to compare, e.g. ?v=v1,v3.')} />
+        <Link to={base}>Back to {model}</Link>
+      </section>
+    );
+  if (error) return <ErrorBanner error={error} />;
+  if (fetching || !data) return <Spinner />;
+  const m = data.model;
+  const versions = [m?.v0, m?.v1, m?.v2, m?.v3].filter((v): v is CompareVersionFragment => Boolean(v));
+  if (!m || versions.length < 2) return <ErrorBanner error={new Error('Some of these versions were not found.')} />;
+
+  const metrics = compareMetrics(versions);
+  const metadata = compareMetadata(versions);
+  const files = compareFiles(versions);
+  const tags = compareTags(versions);
+  const head = (
+    <thead>
+      <tr>
+        <th scope="col">
+          <span className="visually-hidden">Field</span>
+        </th>
+        {versions.map((v) => (
+          <th key={v.id} scope="col">
+            <Link to={`${base}/v/${v.name}`}>{v.name}</Link>
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+  const row = (label: string, cells: (string | null)[], differs?: boolean) => (
+    <tr key={label} className={differs ? 'diff-row' : undefined}>
+      <th scope="row">
+        {label} {differs !== undefined && <Differs differs={differs} />}
+      </th>
+      {cells.map((c, i) => (
+        <td key={i}>{c ?? '—'}</td>
+      ))}
+    </tr>
+  );
+  const same = (values: (string | null)[]) => values.some((v) => v !== values[0]);
+
+  return (
+    <article className="compare-page">
+      <p className="muted">
+        <Link to={base}>{m.fullName}</Link> /
+      </p>
+      <h1>Compare {versions.map((v) => v.name).join(', ')}</h1>
+      <p className="muted">
+        Rows marked ≠ differ between the versions; the best value of each metric is in bold (lower is better for losses,
+        errors and latencies).
+      </p>
+
+      <section className="panel" aria-labelledby="cmp-metrics">
+        <h2 id="cmp-metrics">Metrics</h2>
+        <div className="table-scroll">
+          <table className="table compare-table">
+            {head}
+            <tbody>
+              {metrics.map((r) => (
+                <tr key={r.name} className={r.differs ? 'diff-row' : undefined}>
+                  <th scope="row">
+                    {r.name} <Differs differs={r.differs} />
+                    {r.lowerIsBetter && <span className="muted"> (lower is better)</span>}
+                  </th>
+                  {r.values.map((value, i) => (
+                    <td key={i} className={r.best.includes(i) ? 'num best' : 'num'}>
+                      {formatMetric(value)}
+                      {r.best.includes(i) && <span className="visually-hidden"> (best)</span>}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="cmp-meta">
+        <h2 id="cmp-meta">Version</h2>
+        <div className="table-scroll">
+          <table className="table compare-table">
+            {head}
+            <tbody>
+              {row(
+                'created',
+                versions.map((v) => new Date(v.createdAt).toLocaleString()),
+              )}
+              {row(
+                'created by',
+                versions.map((v) => v.createdBy.id),
+                same(versions.map((v) => v.createdBy.id)),
+              )}
+              {row(
+                'description',
+                versions.map((v) => v.description ?? null),
+                same(versions.map((v) => v.description ?? null)),
+              )}
+              {row(
+                'aliases',
+                versions.map((v) => v.aliases.join(', ')),
+              )}
+              {row(
+                'archived',
+                versions.map((v) => (v.archived ? 'yes' : 'no')),
+                same(versions.map((v) => String(v.archived))),
+              )}
+              {row(
+                'run',
+                versions.map((v) => (v.run ? `${v.run.name} (${v.run.status})` : null)),
+                same(versions.map((v) => v.run?.id ?? null)),
+              )}
+              {row(
+                'artifact',
+                versions.map((v) => v.artifact.uri),
+                same(versions.map((v) => v.artifact.digest)),
+              )}
+              {row(
+                'size',
+                versions.map((v) => formatBytes(v.artifact.sizeBytes)),
+              )}
+              {metadata.map((r) => row(`metadata.${r.key}`, r.values, r.differs))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="cmp-tags">
+        <h2 id="cmp-tags">Tags</h2>
+        {tags.length === 0 ? (
+          <p className="muted">No tags.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table compare-table">
+              {head}
+              <tbody>
+                {tags.map((r) =>
+                  row(
+                    r.tag,
+                    r.present.map((p) => (p ? 'yes' : 'no')),
+                    r.differs,
+                  ),
+                )}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="cmp-files">
+        <h2 id="cmp-files">Files</h2>
+        {files.length === 0 ? (
+          <p className="muted">No files listed.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table compare-table">
+              {head}
+              <tbody>
+                {files.map((r) => (
+                  <tr key={r.path} className={r.differs ? 'diff-row' : undefined}>
+                    <th scope="row">
+                      <code>{r.path}</code> <Differs differs={r.differs} />
+                    </th>
+                    {r.cells.map((c, i) => (
+                      <td key={i}>
+                        {c ? (
+                          <>
+                            {formatBytes(c.sizeBytes)}
+                            <br />
+                            <code className="digest">{c.digest ?? '—'}</code>
+                          </>
+                        ) : (
+                          'absent'
+                        )}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </article>
+  );
 }
