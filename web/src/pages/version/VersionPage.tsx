@@ -191,7 +191,9 @@ function MetricsTable({ metrics }: { metrics: Record<string, unknown> }) {
   if (!entries.length) return <p>None recorded.</p>;
   return (
     <table className="table table--narrow">
-      <caption>{entries.length} metrics</caption>
+      <caption>
+        {entries.length} metric{entries.length === 1 ? '' : 's'}
+      </caption>
       <thead>
         <tr>
           <th scope="col">Metric</th>
