@@ -61,6 +61,13 @@ export default defineConfig(
       ],
     },
   },
+  // Plain CommonJS config files are outside every tsconfig: lint them without type information.
+  {
+    files: ['web/e2e/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     // The console: the rules of hooks (called unconditionally, effects listing what they read).
     files: ['web/src/**/*.{ts,tsx}'],

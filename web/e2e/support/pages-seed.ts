@@ -23,7 +23,7 @@ export class PagesSeed {
     const res = await fetch(`${this.s.url.replace(/\/graphql$/, '')}/v1/registries/${registry}/blobs/${digest}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${await this.s.token('local-admin', { expiresIn: 600 })}` },
-      body: bytes,
+      body: new Uint8Array(bytes),
     });
     if (res.status !== 201 && res.status !== 200) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
     return digest;
