@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { useAuth } from './auth';
 import { useRegistryAccess } from './viewer';
+import './responsive.css';
 
 /** The shell around every signed-in page: header, navigation, the signed-in subject and sign-out. */
 export function Layout() {

@@ -10,6 +10,7 @@ import { Time } from '../../components/Time';
 import { usePages } from '../../components/usePages';
 import { formText } from '../../components/form-data';
 import { graphql } from '../../gql';
+import { auditSummary } from './audit-summary';
 import { AUDIT_ACTIONS } from './webhook-events';
 
 export const AuditQuery = graphql(`
@@ -117,12 +118,12 @@ export default function AuditPage() {
                     <td>{ev.actor.id}</td>
                     <td>
                       {ev.targetType}
-                      <br />
-                      <code className="uri hint" title={ev.targetId}>
-                        {ev.targetId}
-                      </code>
+                      <div className="hint">
+                        <code title={ev.targetId}>{ev.targetId.slice(0, 12)}…</code>
+                      </div>
                     </td>
-                    <td>
+                    <td className="audit__change">
+                      {auditSummary(ev.before, ev.after)}
                       <ChangeDetails before={ev.before} after={ev.after} requestId={ev.requestId} />
                     </td>
                   </tr>

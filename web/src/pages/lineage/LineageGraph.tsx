@@ -5,7 +5,10 @@ import type { LineageLayout, PlacedNode } from './lineage-layout';
 export type NodeHref = (node: PlacedNode) => string | null;
 
 const KIND_BADGE: Record<PlacedNode['kind'], string> = { ARTIFACT: 'Artifact', MODEL_VERSION: 'Version', RUN: 'Run' };
-const MAX_CHARS = 26;
+/** What fits in a node box at 14px; the full name is the node's accessible name and tooltip. */
+const MAX_CHARS = 28;
+/** Up to this many columns the drawing shrinks to the page's width on wide screens (text stays ≥ 11 px); wider ones scroll. */
+const FIT_COLUMNS = 5;
 
 const clip = (text: string) => (text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS - 1)}…` : text);
 
@@ -34,7 +37,7 @@ export function LineageGraph({
         viewBox={`0 0 ${layout.width} ${layout.height}`}
         role="group"
         aria-label={title}
-        className="lineage-graph__svg"
+        className={`lineage-graph__svg${layout.columns <= FIT_COLUMNS ? ' lineage-graph__svg--fit' : ''}`}
       >
         <defs>
           <marker
@@ -83,15 +86,7 @@ function GraphNode({ node, root, to }: { node: PlacedNode; root: boolean; to: st
   const spoken = `${KIND_BADGE[node.kind]}: ${node.label}${root ? ' (this node)' : ''}`;
   const body = (
     <>
-      <rect
-        x={node.x}
-        y={node.y}
-        width={node.width}
-        height={node.height}
-        rx="6"
-        className="lineage-node__box"
-        fill={node.redacted ? 'url(#lineage-hatch)' : undefined}
-      />
+      <rect x={node.x} y={node.y} width={node.width} height={node.height} rx="6" className="lineage-node__box" />
       <text x={node.x + 10} y={node.y + 18} className="lineage-node__kind" aria-hidden="true">
         {KIND_BADGE[node.kind]}
         {root ? ' · this node' : ''}

@@ -37,15 +37,17 @@ export interface PlacedEdge extends LayoutEdgeInput {
 }
 
 export interface LineageLayout {
+  /** How many columns (distances) the drawing has. */
+  columns: number;
   nodes: PlacedNode[];
   edges: PlacedEdge[];
   width: number;
   height: number;
 }
 
-export const NODE_WIDTH = 200;
+export const NODE_WIDTH = 230;
 export const NODE_HEIGHT = 48;
-const GAP_X = 72;
+const GAP_X = 60;
 const GAP_Y = 20;
 const MARGIN = 12;
 
@@ -133,6 +135,7 @@ export function layoutLineage(rootId: string, nodes: LayoutNodeInput[], edges: L
   const width = MARGIN * 2 + layers.length * NODE_WIDTH + Math.max(0, layers.length - 1) * GAP_X;
   const at = new Map(placed.map((p) => [p.id, p]));
   return {
+    columns: layers.length,
     nodes: placed,
     edges: usable.map((e) => ({ ...e, path: edgePath(at.get(e.from)!, at.get(e.to)!) })),
     width,
