@@ -24,9 +24,9 @@ describe('LineageGraph and LineageList', () => {
         <LineageGraph layout={layout} rootId="v" href={href} title="Lineage of reg/m:v1" />
       </MemoryRouter>,
     );
-    expect(screen.getByRole('link', { name: 'Version: reg/m:v1 (this node)' }).getAttribute('href')).toBe('/to/v');
-    expect(screen.getByRole('link', { name: 'Run: train' }).getAttribute('href')).toBe('/to/r');
-    const redacted = screen.getByRole('img', { name: 'Artifact: Redacted artifact' });
+    expect(screen.getByRole('link', { name: 'Version (this node) reg/m:v1' }).getAttribute('href')).toBe('/to/v');
+    expect(screen.getByRole('link', { name: 'Run train' }).getAttribute('href')).toBe('/to/r');
+    const redacted = screen.getByRole('img', { name: 'Artifact Redacted artifact' });
     expect(redacted.closest('a')).toBeNull();
     // Links in column order: upstream first, so Tab walks the graph left to right.
     expect(screen.getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(['/to/r', '/to/v']);

@@ -5,17 +5,19 @@ import type { LineageLayout, PlacedNode } from './lineage-layout';
 export type NodeHref = (node: PlacedNode) => string | null;
 
 const KIND_BADGE: Record<PlacedNode['kind'], string> = { ARTIFACT: 'Artifact', MODEL_VERSION: 'Version', RUN: 'Run' };
-/** What fits in a node box at 14px; the full name is the node's accessible name and tooltip. */
+/** What fits in a node box at 14px; a longer name is squeezed into it. */
 const MAX_CHARS = 28;
+/** Beyond this a name is cut: squeezed further it could not be read. */
+const MAX_SQUEEZED = 40;
 /** Up to this many columns the drawing shrinks to the page's width on wide screens (text stays ≥ 11 px); wider ones scroll. */
 const FIT_COLUMNS = 5;
 
-const clip = (text: string) => (text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS - 1)}…` : text);
+const clip = (text: string) => (text.length > MAX_SQUEEZED ? `${text.slice(0, MAX_SQUEEZED - 1)}…` : text);
 
 /**
  * The lineage drawn as SVG from a computed layout. Every readable node is a link (Tab reaches them
- * in column order: upstream first), with its full name as the accessible name; a redacted node is
- * drawn hatched, named by its kind only.
+ * in column order: upstream first), named by its visible text; a redacted node is drawn hatched,
+ * named by its kind only.
  */
 export function LineageGraph({
   layout,
@@ -83,28 +85,30 @@ function GraphNode({ node, root, to }: { node: PlacedNode; root: boolean; to: st
   ]
     .filter(Boolean)
     .join(' ');
-  const spoken = `${KIND_BADGE[node.kind]}: ${node.label}${root ? ' (this node)' : ''}`;
+  const kind = `${KIND_BADGE[node.kind]}${root ? ' (this node)' : ''}`;
+  const name = clip(node.label);
+  // The node's accessible name is its visible text (WCAG 2.5.3, label in name): no aria-label.
+  // A long name is drawn narrower rather than cut, up to a point; the list view has every name whole.
+  const squeeze = name.length > MAX_CHARS ? { textLength: node.width - 20, lengthAdjust: 'spacingAndGlyphs' } : {};
   const body = (
     <>
       <rect x={node.x} y={node.y} width={node.width} height={node.height} rx="6" className="lineage-node__box" />
-      <text x={node.x + 10} y={node.y + 18} className="lineage-node__kind" aria-hidden="true">
-        {KIND_BADGE[node.kind]}
-        {root ? ' · this node' : ''}
+      <text x={node.x + 10} y={node.y + 18} className="lineage-node__kind">
+        {kind}
+      </text>{' '}
+      <text x={node.x + 10} y={node.y + 37} className="lineage-node__name" {...squeeze}>
+        {name}
       </text>
-      <text x={node.x + 10} y={node.y + 37} className="lineage-node__name" aria-hidden="true">
-        {clip(node.label)}
-      </text>
-      <title>{spoken}</title>
     </>
   );
   if (!to)
     return (
-      <g className={classes} role="img" aria-label={spoken} data-node-id={node.id}>
+      <g className={classes} role="img" aria-label={`${kind} ${name}`} data-node-id={node.id}>
         {body}
       </g>
     );
   return (
-    <Link to={to} className={classes} aria-label={spoken} data-node-id={node.id}>
+    <Link to={to} className={classes} data-node-id={node.id}>
       {body}
     </Link>
   );
