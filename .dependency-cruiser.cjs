@@ -6,7 +6,7 @@
 const DOMAIN = '^src/(registry|models|versions|aliases|access|lineage|audit|files)/';
 const STORE = '^(src/db/|src/storage/|src/[^/]+/[^/]+[.]entity[.]ts$|migrations/)';
 const SERVICES = '[.]service[.]ts$';
-const API = '^src/(graphql|http|observability)/|[.](resolver|types|reference|routes)[.]ts$';
+const API = '^src/(graphql|http|observability|console)/|[.](resolver|types|reference|routes)[.]ts$';
 const TOP = '^src/(app|main|services)[.]ts$|^src/cli/';
 const RUNTIME_ONLY = {
   dependencyTypesNot: ['type-only', 'pre-compilation-only'],
@@ -95,6 +95,22 @@ module.exports = {
       comment: 'The CLI speaks to the server over HTTP only: it imports no server code (docs/cli.md).',
       from: { path: '^cli/' },
       to: { path: '^(src|migrations)/' },
+    },
+    {
+      name: 'console-is-static',
+      severity: 'error',
+      comment:
+        "The web console's server side (src/console) serves files and its config: it reads config and " +
+        'common only, never a service, the store or GraphQL. The console reads data through /graphql like any client.',
+      from: { path: '^src/console/' },
+      to: { path: '^src/', pathNot: ['^src/console/', '^src/config[.]ts$', '^src/common/'], ...RUNTIME_ONLY },
+    },
+    {
+      name: 'web-is-a-client',
+      severity: 'error',
+      comment: 'The web console (web/) speaks to the server over HTTP only, and the server never imports it.',
+      from: { path: '^web/src/' },
+      to: { path: '^(src|cli|migrations)/' },
     },
     {
       name: 'live-on-top',

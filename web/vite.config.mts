@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { firstPageBudget } from './first-page-budget.mjs';
 
 /**
  * Builds the console into web/dist, which the registry server serves at `/` (src/console). Run from
@@ -10,7 +11,7 @@ import { defineConfig } from 'vite';
 const api = process.env.REGISTRY_URL ?? 'http://127.0.0.1:4000';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), firstPageBudget()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

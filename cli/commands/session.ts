@@ -4,7 +4,7 @@ import { CommandContext, withJson } from '../context';
 import { CliError, EXIT } from '../errors';
 import { WhoamiDocument } from '../graphql/generated';
 import { printJson, printLine } from '../output';
-import { normalizeServer, saveSettings } from '../settings';
+import { loadSettings, normalizeServer, saveSettings } from '../settings';
 
 /** `login` and `whoami`. */
 export function registerSession(program: Command, ctx: CommandContext): void {
@@ -12,12 +12,21 @@ export function registerSession(program: Command, ctx: CommandContext): void {
     program
       .command('login')
       .description('remember the server and your token (in your config directory, readable by you only)')
-      .requiredOption('--server <url>', 'the server, e.g. http://127.0.0.1:4000')
+      .option('--server <url>', 'the server, e.g. http://127.0.0.1:4000 (required unless --web)')
       .option(
         '--token <token>',
         'a bearer token; `-` reads it from stdin, keeping it out of `ps` (default: MODEL_REGISTRY_TOKEN)',
-      ),
-  ).action(async (opts: { server: string; token?: string; json?: boolean }) => {
+      )
+      .option('--web', "print a link that signs the web console in with this CLI's session; saves nothing"),
+  ).action(async (opts: { server?: string; token?: string; web?: boolean; json?: boolean }) => {
+    if (opts.web) return printWebLogin(opts);
+    if (!opts.server)
+      throw new CliError(
+        'No server given.',
+        EXIT.usage,
+        undefined,
+        'Run `model-registry login --server http://HOST:PORT` (with MODEL_REGISTRY_TOKEN set or `--token -`).',
+      );
     const server = normalizeServer(opts.server);
     const token = opts.token === '-' ? await readStdin() : (opts.token ?? process.env.MODEL_REGISTRY_TOKEN);
     if (!token)
@@ -44,6 +53,34 @@ export function registerSession(program: Command, ctx: CommandContext): void {
       if (viewer.groups.length) printLine(`groups: ${viewer.groups.join(', ')}`);
       for (const r of viewer.roles) printLine(`${r.registry.name}: ${r.role}`);
     },
+  );
+}
+
+/**
+ * `login --web`: the console's `/login#token=…` link for the saved session (or `--server`/`--token`).
+ * The token rides in the fragment, which browsers never send to the server, and the console removes
+ * it from the address bar at once (docs/console.md). The link is as secret as the token: it is
+ * printed, never opened by the CLI, so it does not land in another process's arguments.
+ */
+async function printWebLogin(opts: { server?: string; token?: string; json?: boolean }): Promise<void> {
+  const saved = opts.server ? null : loadSettings();
+  const server = opts.server ? normalizeServer(opts.server) : saved!.server;
+  const token =
+    opts.token === '-' ? await readStdin() : (opts.token ?? (saved ? saved.token : process.env.MODEL_REGISTRY_TOKEN));
+  if (!token)
+    throw new CliError(
+      'Not logged in: there is no token to sign the console in with.',
+      EXIT.unauthenticated,
+      undefined,
+      'Run `MODEL_REGISTRY_TOKEN=TOKEN model-registry login --server URL` first, or open the console and sign in there.',
+    );
+  // A link with a refused token would only bounce off the sign-in page: check it first.
+  const { viewer } = await new RegistryClient({ server, token }).request(WhoamiDocument, {});
+  const url = `${server}/login#token=${encodeURIComponent(token)}`;
+  if (opts.json) return printJson({ server, subject: viewer.subject, url });
+  printLine(url);
+  process.stderr.write(
+    `Open this link to use the console as ${viewer.subject}. It carries your token: do not share it; it works until the token expires.\n`,
   );
 }
 

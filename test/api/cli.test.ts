@@ -69,6 +69,34 @@ test('login stores the server and token readable by the user only, and whoami us
   expect(empty.code).toBe(2);
 });
 
+test('login --web prints a console link for the current session, and refuses without a usable one', async () => {
+  const { MODEL_REGISTRY_URL: url, MODEL_REGISTRY_TOKEN: _token, ...rest } = env;
+  const bare = { ...rest, XDG_CONFIG_HOME: path.join(tmp, 'config-web') };
+  const none = await runCli(['login', '--web'], bare);
+  expect(none.code).toBe(4);
+  expect(none.stdout).toBe('');
+
+  const token = await s.token('alice', { expiresIn: 600 });
+  expect(await runCli(['login', '--server', url!, '--token', token], bare)).toMatchObject({ code: 0 });
+  const web = await runCli(['login', '--web'], bare);
+  expect(web.code).toBe(0);
+  expect(web.stdout.trim()).toBe(`${url}/login#token=${token}`);
+  expect(web.stderr).toContain('as alice');
+  expect(web.stderr).toContain('do not share it');
+  const json = await runCli(['login', '--web', '--json'], bare);
+  expect(JSON.parse(json.stdout)).toEqual({ server: url, subject: 'alice', url: `${url}/login#token=${token}` });
+  // Nothing was saved or changed by --web.
+  const file = path.join(bare.XDG_CONFIG_HOME, 'model-registry', 'config.json');
+  expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ server: url, token });
+
+  // A refused token gives no link: it would only bounce off the sign-in page.
+  const refused = await runCli(['login', '--web', '--server', url!, '--token', 'nope'], bare);
+  expect(refused.code).toBe(4);
+  expect(refused.stdout).toBe('');
+  // Without --web, a server is still required.
+  expect((await runCli(['login', '--token', token], bare)).code).toBe(2);
+});
+
 test('link hashes a directory, uploads only missing blobs, and prints R/M:vN', async () => {
   write('ckpt/config.json', '{"layers":3}');
   write('ckpt/weights/part-0.bin', Buffer.alloc(100_000, 7));

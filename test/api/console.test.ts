@@ -133,3 +133,34 @@ describe('the web console when it is not built', () => {
     expect(res.body).toContain('npm run build');
   });
 });
+
+describe('the web console with OIDC sign-in', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(
+      { CONSOLE_DIR: builtConsole(), AUTH_OIDC_CLIENT_ID: 'registry-console', AUTH_OIDC_SCOPE: 'openid groups' },
+      { selfIssuedIdp: true },
+    );
+  });
+  afterAll(() => s.stop());
+
+  it('tells the console the issuer, client id, scope and audience', async () => {
+    const res = await raw(s.url, '/console/config.json');
+    expect(JSON.parse(res.body)).toEqual({
+      auth: {
+        mode: 'oidc',
+        issuer: s.idp.issuer,
+        clientId: 'registry-console',
+        scope: 'openid groups',
+        audience: 'model-registry',
+      },
+    });
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it("lets the console's pages call the issuer (discovery, token endpoint) and nothing else", async () => {
+    const csp = String((await raw(s.url, '/')).headers['content-security-policy']);
+    const connect = csp.split('; ').find((d) => d.startsWith('connect-src'));
+    expect(connect).toBe(`connect-src 'self' ws: wss: ${new URL(s.idp.issuer).origin}`);
+  });
+});

@@ -1,10 +1,13 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, JWTPayload, SignJWT } from 'jose';
+import { OidcClient, OidcEndpoints } from './oidc-endpoints';
 
 /**
  * A stand-in identity provider on 127.0.0.1: it serves a JWKS (like Auth0's or Keycloak's
  * /.well-known/jwks.json) and signs tokens with its keys, so tests exercise real verification.
+ * With `enableOidc`, it is also an OpenID provider for a browser client (oidc-endpoints.ts):
+ * discovery, /authorize and /token with PKCE, so the console's sign-in runs against it.
  */
 export const ISSUER = 'https://idp.test/';
 export const AUDIENCE = 'model-registry';
@@ -39,10 +42,19 @@ export class IdentityProvider {
   fetches = 0;
   url = '';
 
-  static async start(): Promise<IdentityProvider> {
+  /** The `iss` of the tokens it signs: ISSUER, or with `selfIssued` its own origin (`http://127.0.0.1:<port>`). */
+  issuer = ISSUER;
+  private oidc: OidcEndpoints | null = null;
+
+  /**
+   * `selfIssued`: the issuer is this server's own URL, so that a browser can fetch
+   * `<issuer>/.well-known/openid-configuration` (needed for OIDC sign-in).
+   */
+  static async start(opts: { selfIssued?: boolean } = {}): Promise<IdentityProvider> {
     const idp = new IdentityProvider();
     await idp.addKey('ES256');
     idp.server = http.createServer((req, res) => {
+      if (idp.oidc?.handle(req, res)) return;
       idp.fetches += 1;
       if (!idp.up) {
         res.statusCode = 503;
@@ -52,8 +64,19 @@ export class IdentityProvider {
       res.end(JSON.stringify({ keys: idp.keys.map((k) => k.publicJwk) }));
     });
     await new Promise<void>((r) => idp.server.listen(0, '127.0.0.1', r));
-    idp.url = `http://127.0.0.1:${(idp.server.address() as AddressInfo).port}/.well-known/jwks.json`;
+    const origin = `http://127.0.0.1:${(idp.server.address() as AddressInfo).port}`;
+    idp.url = `${origin}/.well-known/jwks.json`;
+    if (opts.selfIssued) idp.issuer = origin;
     return idp;
+  }
+
+  /**
+   * Makes this an OpenID provider for one browser client: /authorize signs `client.user` in
+   * without asking (a test user who always approves) and /token mints them an at+jwt access token.
+   */
+  enableOidc(client: OidcClient): OidcEndpoints {
+    this.oidc = new OidcEndpoints(this.issuer, this.url, client, (subject, opts) => this.token(subject, opts));
+    return this.oidc;
   }
 
   /** Adds a key to the published set (key rotation); returns its kid. */
@@ -94,7 +117,7 @@ export class IdentityProvider {
         ...(opts.typ === null ? {} : { typ: opts.typ ?? 'at+jwt' }),
       })
       .setSubject(subject)
-      .setIssuer(opts.issuer ?? ISSUER)
+      .setIssuer(opts.issuer ?? this.issuer)
       .setAudience(opts.audience ?? AUDIENCE)
       .setIssuedAt(now);
     if (!opts.noExp) jwt.setExpirationTime(now + (opts.expiresIn ?? 300));

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger, Logger } from '../../src/common/logger';
 import { createDataSource } from '../../src/db/data-source';
 import { createTestDatabase, TestDatabase } from './database';
-import { AUDIENCE, IdentityProvider, ISSUER, TokenOptions } from './identity-provider';
+import { AUDIENCE, IdentityProvider, TokenOptions } from './identity-provider';
 
 /** Requests without an explicit token act as this subject, a global admin (AUTH_ADMINS). */
 export const TEST_ADMIN = 'local-admin';
@@ -49,6 +49,11 @@ export interface TestServerOptions {
   /** Receives the server's log (default: errors only, discarded). */
   logger?: Logger;
   workers?: BackgroundWorker[];
+  /**
+   * The identity provider's issuer is its own http://127.0.0.1 URL instead of ISSUER, so that a
+   * browser can reach its discovery document (OIDC sign-in in the console's end-to-end tests).
+   */
+  selfIssuedIdp?: boolean;
 }
 
 /**
@@ -61,7 +66,7 @@ export async function startTestServer(
   opts: TestServerOptions = {},
 ): Promise<TestServer> {
   const db = await createTestDatabase();
-  const idp = await IdentityProvider.start();
+  const idp = await IdentityProvider.start({ selfIssued: opts.selfIssuedIdp });
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'registry-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -69,7 +74,7 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     AUTH_JWKS_URL: idp.url,
-    AUTH_ISSUER: ISSUER,
+    AUTH_ISSUER: idp.issuer,
     AUTH_AUDIENCE: AUDIENCE,
     AUTH_ADMINS: TEST_ADMIN,
     AUTH_JWKS_COOLDOWN_MS: '0',
@@ -186,7 +191,7 @@ export async function startInstance(
     PORT: '0',
     HOST: '127.0.0.1',
     AUTH_JWKS_URL: s.idp.url,
-    AUTH_ISSUER: ISSUER,
+    AUTH_ISSUER: s.idp.issuer,
     AUTH_AUDIENCE: AUDIENCE,
     AUTH_ADMINS: TEST_ADMIN,
     AUTH_JWKS_COOLDOWN_MS: '0',

@@ -359,3 +359,29 @@ describe('STORAGE_URL', () => {
     expect(() => loadConfig({ BLOB_IDLE_TIMEOUT_MS: '10' })).toThrow(/BLOB_IDLE_TIMEOUT_MS/);
   });
 });
+
+describe('the web console', () => {
+  it('serves web/dist with local sign-in by default, and CONSOLE_DIR when set', () => {
+    expect(loadConfig({}).console).toEqual({ dir: null, oidc: null });
+    expect(loadConfig({ CONSOLE_DIR: 'build/console' }).console.dir).toBe(path.resolve('build/console'));
+  });
+
+  it('signs in with OIDC when AUTH_OIDC_CLIENT_ID is set with an identity provider, scope openid by default', () => {
+    expect(loadConfig({ ...JWKS, AUTH_OIDC_CLIENT_ID: 'registry-console' }).console.oidc).toEqual({
+      clientId: 'registry-console',
+      scope: 'openid',
+    });
+    expect(
+      loadConfig({ ...JWKS, AUTH_OIDC_CLIENT_ID: 'c', AUTH_OIDC_SCOPE: 'openid profile groups' }).console.oidc,
+    ).toEqual({ clientId: 'c', scope: 'openid profile groups' });
+  });
+
+  it('refuses OIDC without an identity provider, a client id with spaces, and a malformed scope', () => {
+    expect(configError({ AUTH_OIDC_CLIENT_ID: 'registry-console' })).toMatch(/AUTH_OIDC_CLIENT_ID.*AUTH_JWKS_URL/);
+    expect(configError({ ...JWKS, AUTH_OIDC_CLIENT_ID: 'a b' })).toMatch(/AUTH_OIDC_CLIENT_ID/);
+    expect(configError({ ...JWKS, AUTH_OIDC_CLIENT_ID: 'c', AUTH_OIDC_SCOPE: 'openid  profile' })).toMatch(
+      /AUTH_OIDC_SCOPE/,
+    );
+    expect(configError({ ...JWKS, AUTH_OIDC_CLIENT_ID: 'c', AUTH_OIDC_SCOPE: 'open"id' })).toMatch(/AUTH_OIDC_SCOPE/);
+  });
+});

@@ -13,8 +13,8 @@ export function createGraphQLClient(token: string, onUnauthenticated: () => void
   const ws = createWsClient({ url: wsUrl, lazy: true, connectionParams: () => ({ authorization }) });
   return new Client({
     url: '/graphql',
-    // POST with a JSON body: urql would send queries as GET, which Apollo Server's CSRF prevention
-    // refuses (BAD_REQUEST) without a preflight-forcing header.
+    // POST for every operation: a GET would need Apollo's CSRF preflight header, and would put the
+    // document and its variables in a URL (and in access logs).
     preferGetMethod: false,
     // No cookies: the token is the only credential, so no CSRF surface.
     fetchOptions: () => ({ headers: { authorization }, credentials: 'omit' }),

@@ -1,12 +1,15 @@
 /** What the server tells the console at GET /console/config.json (src/console/console-config.ts). */
 export interface ConsoleConfig {
-  auth: {
-    mode: 'local' | 'oidc';
-    issuer?: string;
-    clientId?: string;
-    scope?: string;
-    audience?: string;
-  };
+  auth: { mode: 'local' } | OidcSettings;
+}
+
+/** OIDC sign-in: the issuer (discovery at `<issuer>/.well-known/openid-configuration`) and this console's client. */
+export interface OidcSettings {
+  mode: 'oidc';
+  issuer: string;
+  clientId: string;
+  scope: string;
+  audience: string;
 }
 
 let pending: Promise<ConsoleConfig> | null = null;

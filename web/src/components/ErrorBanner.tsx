@@ -18,12 +18,13 @@ const EXPLAINED: Record<string, string> = {
 
 /** An error as the user should see it: its code, and the server's message. */
 export function ErrorBanner({ error }: { error: CombinedError | Error }) {
-  const entries =
-    'graphQLErrors' in error
-      ? error.networkError
-        ? [{ code: 'NETWORK_ERROR', message: error.networkError.message }]
-        : error.graphQLErrors.map((e, i) => ({ code: errorCodes(error)[i] ?? 'ERROR', message: e.message }))
-      : [{ code: 'ERROR', message: error.message }];
+  let entries: { code: string; message: string }[];
+  if (!('graphQLErrors' in error)) entries = [{ code: 'ERROR', message: error.message }];
+  else if (error.networkError) entries = [{ code: 'NETWORK_ERROR', message: error.networkError.message }];
+  else {
+    const codes = errorCodes(error);
+    entries = error.graphQLErrors.map((e, i) => ({ code: codes[i], message: e.message }));
+  }
   return (
     <div role="alert" className="error-banner">
       {entries.map(({ code, message }, i) => (
