@@ -1,10 +1,14 @@
 import { Link, NavLink, Outlet, useParams } from 'react-router';
 import { useAuth } from './auth';
+import { useRegistryAccess } from './viewer';
+import './responsive.css';
 
 /** The shell around every signed-in page: header, navigation, the signed-in subject and sign-out. */
 export function Layout() {
   const { subject, signOut } = useAuth();
   const { registry } = useParams();
+  // Admin pages are linked only for those the server names registry admins (Query.viewer).
+  const { admin } = useRegistryAccess(registry);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -23,8 +27,12 @@ export function Layout() {
               <NavLink to={`/r/${encodeURIComponent(registry)}`} end>
                 {registry}
               </NavLink>
-              <NavLink to={`/r/${encodeURIComponent(registry)}/audit`}>Audit</NavLink>
-              <NavLink to={`/r/${encodeURIComponent(registry)}/webhooks`}>Webhooks</NavLink>
+              {admin && (
+                <>
+                  <NavLink to={`/r/${encodeURIComponent(registry)}/audit`}>Audit</NavLink>
+                  <NavLink to={`/r/${encodeURIComponent(registry)}/webhooks`}>Webhooks</NavLink>
+                </>
+              )}
             </>
           )}
         </nav>

@@ -1,0 +1,63 @@
+import type { WebhookEventType } from '../../gql/graphql';
+
+/** Every event a webhook can receive, with its payload type (schema: WebhookEventType); `satisfies` keeps it complete. */
+export const WEBHOOK_EVENTS = {
+  VERSION_LINKED: 'version.linked',
+  VERSION_UPDATED: 'version.updated',
+  VERSION_ARCHIVED: 'version.archived',
+  VERSION_RESTORED: 'version.restored',
+  VERSION_DELETED: 'version.deleted',
+  ALIAS_SET: 'alias.set',
+  ALIAS_REMOVED: 'alias.removed',
+  ALIAS_CHANGE_REQUESTED: 'alias.change_requested',
+  ALIAS_CHANGE_APPROVED: 'alias.change_approved',
+  ALIAS_CHANGE_REJECTED: 'alias.change_rejected',
+  ALIAS_CHANGE_CANCELLED: 'alias.change_cancelled',
+  ALIAS_CHANGE_STALE: 'alias.change_stale',
+  ALIAS_CHANGE_APPLIED: 'alias.change_applied',
+  MODEL_CREATED: 'model.created',
+  MODEL_UPDATED: 'model.updated',
+  MODEL_ARCHIVED: 'model.archived',
+  MODEL_RESTORED: 'model.restored',
+  REGISTRY_UPDATED: 'registry.updated',
+  ROLE_GRANTED: 'role.granted',
+  ROLE_REVOKED: 'role.revoked',
+} as const satisfies Record<WebhookEventType, string>;
+
+export const WEBHOOK_EVENT_TYPES = Object.keys(WEBHOOK_EVENTS) as WebhookEventType[];
+
+/** The audit log's actions (schema: AuditEvent.action), for the filter. */
+export const AUDIT_ACTIONS = [
+  'registry.created',
+  'registry.updated',
+  'model.created',
+  'model.updated',
+  'model.archived',
+  'model.restored',
+  'version.linked',
+  'version.updated',
+  'version.archived',
+  'version.restored',
+  'version.deleted',
+  'alias.set',
+  'alias.removed',
+  'alias.change_requested',
+  'alias.change_approved',
+  'alias.change_rejected',
+  'alias.change_cancelled',
+  'alias.change_stale',
+  'alias.change_applied',
+  'role.granted',
+  'role.revoked',
+  'run.created',
+  'run.updated',
+  'artifact.logged',
+  'lineage.produced',
+  'lineage.used',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.tested',
+  'webhook.redelivered',
+  'blob.uploaded',
+];
