@@ -4,6 +4,7 @@ import { Layout } from './Layout';
 import { RequireAuth } from './RequireAuth';
 import { LoginPage } from '../pages/login/LoginPage';
 import { RegistriesPage } from '../pages/registries/RegistriesPage';
+import ModelPage from '../pages/model/ModelPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 
 /** A page loaded on first visit, in its own chunk: only the first page's code is in the entry bundle. */
@@ -28,7 +29,9 @@ export const routes: RouteObject[] = [
       { path: 'r/:registry/audit', lazy: page(() => import('../pages/admin/AuditPage')) },
       { path: 'r/:registry/webhooks', lazy: page(() => import('../pages/admin/WebhooksPage')) },
       { path: 'r/:registry/webhooks/:id', lazy: page(() => import('../pages/admin/WebhookPage')) },
-      { path: 'r/:registry/m/:model', lazy: page(() => import('../pages/model/ModelPage')) },
+      // The model page is where deployments and reviews land: in the entry bundle, so its query
+      // starts without waiting for a chunk (its chart stays lazy).
+      { path: 'r/:registry/m/:model', Component: ModelPage },
       { path: 'r/:registry/m/:model/compare', lazy: page(() => import('../pages/model/ComparePage')) },
       { path: 'r/:registry/m/:model/timeline', lazy: page(() => import('../pages/timeline/TimelinePage')) },
       { path: 'r/:registry/m/:model/v/:version', lazy: page(() => import('../pages/version/VersionPage')) },
