@@ -250,6 +250,7 @@ export class ModelService {
       description: validate.text(input.description, 'description'),
       tags: validate.tags(input.tags ?? []),
       nextVersionNumber: 0,
+      revision: 0,
       createdBy: caller.principal.subject,
       createdAt: now,
       updatedAt: now,
