@@ -89,6 +89,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     webhooks: config.webhooks,
     storage: config.storage,
     governance: config.governance,
+    modelCache: config.modelCache,
     blobStore,
     onCommitted: (events) => bus.publish(events),
   });
@@ -118,7 +119,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         principal,
         caller: { principal, requestId: scope.requestId },
         services,
-        loaders: createLoaders(db),
+        loaders: createLoaders(db, services.modelCache),
         live,
       };
     },
@@ -176,7 +177,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       principal,
       caller: { principal, requestId: 'subscription' },
       services,
-      loaders: createLoaders(db),
+      loaders: createLoaders(db, services.modelCache),
       live,
     }),
     formatError: createFormatError(logger, {
@@ -184,6 +185,20 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       hideSuggestions: !config.graphql.introspection,
     }),
   });
+  const cache = services.modelCache;
+  metrics.registerGauge('model_registry_model_cache_entries', 'Entries in the model cache.', () => cache.size);
+  metrics.registerGauge(
+    'model_registry_model_cache_bytes',
+    'Approximate bytes held by the model cache (MODEL_CACHE_BYTES bounds it).',
+    () => cache.bytes,
+  );
+  metrics.registerGauge('model_registry_model_cache_hits', 'Model cache hits since start.', () => cache.hits);
+  metrics.registerGauge('model_registry_model_cache_misses', 'Model cache misses since start.', () => cache.misses);
+  metrics.registerGauge(
+    'model_registry_model_cache_evictions',
+    'Model cache entries dropped to stay within its bounds, since start.',
+    () => cache.evictions,
+  );
   metrics.registerGauge('model_registry_live_connections', 'Open WebSocket connections.', () => liveServer.connections);
   metrics.registerGauge('model_registry_live_subscriptions', 'Open subscriptions on this server.', () => live.size);
   metrics.registerGauge(

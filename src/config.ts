@@ -29,6 +29,8 @@ export interface Config {
   storage: StorageConfig;
   governance: GovernanceConfig;
   live: LiveConfig;
+  /** The in-process model cache (src/models/model-cache.ts); 0 entries turns it off. */
+  modelCache: { maxEntries: number; maxBytes: number };
 }
 
 /** GraphQL subscriptions over WebSocket (docs/live.md): the event bus and the limits of a connection. */
@@ -577,5 +579,9 @@ export function loadConfig(env: Env = process.env): Config {
       versionDeleteAfterDays: integer(env, 'VERSION_DELETE_AFTER_DAYS', 30, 0, 3650),
     },
     live: parseLive(env),
+    modelCache: {
+      maxEntries: integer(env, 'MODEL_CACHE_ENTRIES', 2000, 0, 1_000_000),
+      maxBytes: integer(env, 'MODEL_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    },
   };
 }

@@ -9,6 +9,7 @@ import { Database } from '../db/database';
 import { findWhereIn, findWhereInCapped } from '../db/hydrate';
 import { MAX_PAGE } from '../common/pagination';
 import { ModelEntity } from '../models/model.entity';
+import { ModelCache, ModelRef } from '../models/model-cache';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionRef } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
@@ -23,8 +24,16 @@ export interface Loaders {
   registry: DataLoader<string, RegistryEntity | null>;
   model: DataLoader<string, ModelEntity | null>;
   version: DataLoader<string, VersionEntity | null>;
-  /** All aliases of a model, `latest` included, by name. */
-  aliasesOfModel: DataLoader<string, AliasEntity[]>;
+  /**
+   * All aliases of a model, `latest` included, by name, with the versions they point at, through the model cache (by the model's id and
+   * revision): a model page read again costs no statement for them until the model changes.
+   */
+  aliasesWithVersions: DataLoader<ModelRef, ModelAliases, string>;
+  /**
+   * Downloads of a version, read per request: the count moves on every download outside the change
+   * seam, so it is never served from the model cache with the rest of the row.
+   */
+  downloadCount: DataLoader<string, number>;
   /** Alias names that point at a version. */
   aliasNamesOfVersion: DataLoader<string, string[]>;
   /** The run that produced a version (its PRODUCED edge), if recorded. */
@@ -57,16 +66,42 @@ function grouped<T>(key: (row: T) => string, load: (ids: string[]) => Promise<T[
   });
 }
 
-export function createLoaders(db: Database): Loaders {
+export interface ModelAliases {
+  aliases: AliasEntity[];
+  /** The versions the aliases point at. */
+  versions: VersionEntity[];
+}
+
+export function createLoaders(db: Database, cache: ModelCache): Loaders {
   const em = db.manager;
   return {
+    aliasesWithVersions: new DataLoader(
+      (models) =>
+        cache.getMany(models, 'aliases', async (missing) => {
+          const aliases = await findWhereIn(
+            em,
+            AliasEntity,
+            'modelId',
+            missing.map((m) => m.id),
+            'name',
+          );
+          const versionIds = [...new Set(aliases.map((a) => a.versionId))];
+          const versions = new Map((await findWhereIn(em, VersionEntity, 'id', versionIds)).map((v) => [v.id, v]));
+          return missing.map((m) => {
+            const own = aliases.filter((a) => a.modelId === m.id);
+            return { aliases: own, versions: own.flatMap((a) => versions.get(a.versionId) ?? []) };
+          });
+        }),
+      { cacheKeyFn: (m) => `${m.id}:${m.revision}` },
+    ),
     registry: byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
     model: byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
     version: byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
-    aliasesOfModel: grouped(
-      (a) => a.modelId,
-      (ids) => findWhereIn(em, AliasEntity, 'modelId', ids, 'name'),
-    ),
+    downloadCount: new DataLoader(async (ids) => {
+      const rows = await findWhereIn(em, VersionEntity, 'id', ids);
+      const counts = new Map(rows.map((v) => [v.id, v.downloadCount]));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
     aliasNamesOfVersion: new DataLoader(async (ids) => {
       const rows = await findWhereIn(em, AliasEntity, 'versionId', ids, 'name');
       const groups = new Map<string, string[]>(ids.map((id) => [id, []]));

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
 import { RegisteredModel } from '../models/model.types';
@@ -144,6 +144,11 @@ export class VersionResolver {
   @FieldResolver(() => [String])
   aliases(@Root() v: VersionEntity, @Ctx() ctx: Context) {
     return ctx.loaders.aliasNamesOfVersion.load(v.id);
+  }
+
+  @FieldResolver(() => Int)
+  downloadCount(@Root() v: VersionEntity, @Ctx() ctx: Context) {
+    return ctx.loaders.downloadCount.load(v.id);
   }
 
   @FieldResolver(() => Boolean)
