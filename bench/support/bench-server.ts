@@ -26,7 +26,7 @@ import { floorServer } from './floor-server';
  *    `{ __typename }` on a one-field schema (the GraphQL ceiling: no auth, no database);
  *  - app: the registry itself, configured from the environment (NODE_ENV=production).
  * It tells the parent its URL over IPC, and answers "how many SQL statements did request X run"
- * and "what is your resident set size".
+ * and "what is your resident set size" (and the clock, for `npm run bench:profile`).
  */
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,7 +78,9 @@ async function main(): Promise<void> {
     });
     url = app.url;
   }
-  process.on('message', (msg: { sqlFor?: string; rss?: boolean }) => {
+  process.on('message', (msg: { sqlFor?: string; rss?: boolean; clock?: boolean }) => {
+    // The monotonic clock CPU profiles are stamped with, in µs: where a profile's measured part starts.
+    if (msg.clock) process.send!({ clock: Number(process.hrtime.bigint() / 1000n) });
     if (msg.rss) {
       // After a full collection when --expose-gc allows it, so what is left is what is held.
       (globalThis as { gc?: () => void }).gc?.();

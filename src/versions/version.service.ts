@@ -13,6 +13,7 @@ import { jsonKeyPath } from '../db/dialect';
 import { ModelEntity } from '../models/model.entity';
 import { ModelCache } from '../models/model-cache';
 import type { Loaders } from '../graphql/loaders';
+import type { VersionRow } from './version.fields';
 import { ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -205,10 +206,10 @@ export class VersionService {
   }
 
   /**
-   * A page of a model's versions, with the alias names on each primed into the request's loader.
-   * Kept in the model cache under the model's revision: a model page asked for again, by anyone
-   * who may read the model, costs no statement until the model changes. `totalCount` is counted
-   * when asked, never cached.
+   * A page of a model's versions, each row carrying the alias names that point at it. Kept in the
+   * model cache under the model's revision: a model page asked for again, by anyone who may read
+   * the model, costs no statement until the model changes. `totalCount` is counted when asked,
+   * never cached.
    */
   async list(
     model: ModelEntity,
@@ -218,7 +219,7 @@ export class VersionService {
     metric: string | null | undefined,
     args: PageArgs,
     loaders: Pick<Loaders, 'aliasNamesOfVersion'>,
-  ): Promise<Page<VersionEntity>> {
+  ): Promise<Page<VersionRow>> {
     const size = pageSize(args.first);
     const part = [
       'versions',
@@ -234,20 +235,14 @@ export class VersionService {
       const qb = this.filtered(model, filter);
       const page = await fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
       const names = await loaders.aliasNamesOfVersion.loadMany(page.items.map((v) => v.id));
-      return {
-        items: page.items,
-        cursors: page.cursors,
-        hasNextPage: page.hasNextPage,
-        aliasNames: names.map((n) => (n instanceof Error ? [] : n)),
-      };
+      const items: VersionRow[] = page.items.map((v, i) => {
+        const aliasNames = names[i];
+        if (aliasNames instanceof Error) throw aliasNames;
+        return Object.assign(v, { aliasNames });
+      });
+      return { items, cursors: page.cursors, hasNextPage: page.hasNextPage };
     });
-    cached.items.forEach((v, i) => loaders.aliasNamesOfVersion.prime(v.id, cached.aliasNames[i]));
-    return {
-      items: cached.items,
-      cursors: cached.cursors,
-      hasNextPage: cached.hasNextPage,
-      count: () => this.filtered(model, filter).getCount(),
-    };
+    return { ...cached, count: () => this.filtered(model, filter).getCount() };
   }
 
   private filtered(model: ModelEntity, filter: VersionFilterParams) {
