@@ -133,6 +133,7 @@ class ServerProcess {
   }
 
   async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
     await exited;
@@ -280,6 +281,10 @@ async function main(): Promise<void> {
 
     // At 100 000 versions the workloads pick from all 1 000 models, not the first ten.
     const [l0, l2, floor] = [await start('L0'), await start('L2'), await start('floor')];
+    // The same registry with the model cache off: what a model page costs when it is not cached
+    // (the first read after a change to the model, or a model not read for a while).
+    const uncached = await ServerProcess.start('app', { ...env, MODEL_CACHE_ENTRIES: '0' });
+    started.push(uncached);
     const versions: { id: string }[] = await ds.query(
       `SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? ORDER BY v.number`,
       [seeded.models[5].name],
@@ -288,6 +293,14 @@ async function main(): Promise<void> {
     const w2 = modelPage(names());
     const w5 = entities(versions.slice(0, 100).map((v) => v.id));
     await countSql(servers, deployer, [w1, w2, w5], sql);
+    sql.set(`${w2.label} uncached`, await probeSql(uncached, deployer, w2, ++probes));
+    // W2 measures a model page read again: every model's page is read once first, so the cache
+    // holds them all (1 000 models, within MODEL_CACHE_ENTRIES' default). `W2 … uncached` above
+    // is the other end.
+    t = performance.now();
+    await readEveryModelPage(servers.app, deployer, names());
+    console.log(`read every model's page once in ${((performance.now() - t) / 1000).toFixed(1)} s (cache warm-up)`);
+    sql.set(`${w2.label} app`, await probeSql(servers.app, deployer, w2, ++probes));
     const large = await interleave([
       typename('L0', l0, null),
       typename("L2'", stock, null),
@@ -296,9 +309,10 @@ async function main(): Promise<void> {
       ...(servers.today ? [typename('L1 today', servers.today, deployer)] : []),
       ...lanesOf(w1, deployer, servers, floor),
       ...lanesOf(w2, deployer, servers, floor),
+      { label: `${w2.label} uncached`, url: uncached.url, token: deployer, workload: w2 },
       ...lanesOf(w5, deployer, servers, floor),
     ]);
-    for (const s of [l0, l2, floor]) await s.stop();
+    for (const s of [l0, l2, floor, uncached]) await s.stop();
 
     // Sequential, one run each: W3's cost is its SQL, W4 measures contention, not throughput.
     const [lineageRoot] = await ds.query(
@@ -341,6 +355,21 @@ async function main(): Promise<void> {
   }
 }
 
+/** Reads each model's page once, 16 at a time, checking each answer. */
+async function readEveryModelPage(app: ServerProcess, token: string, models: string[]): Promise<void> {
+  const queue = [...models];
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let m = queue.pop(); m !== undefined; m = queue.pop()) {
+        const w = modelPage([m]);
+        const r = await request(app.url, token, w.query, { m });
+        if (r.errors || !w.check(r.data, { m }))
+          throw new Error(`W2 warm-up failed for ${m}: ${JSON.stringify(r.errors)}`);
+      }
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Memory
 
@@ -353,7 +382,9 @@ interface MemoryResult {
 async function measureMemory(app: ServerProcess, token: string, w: Workload): Promise<MemoryResult> {
   const result: MemoryResult = { after: [], runs: [] };
   for (let i = 0; i < MEMORY.runs; i++) {
-    result.runs.push(await load(app.url, token, w, { connections: 16, duration: MEMORY.seconds }));
+    const run = await load(app.url, token, w, { connections: 16, duration: MEMORY.seconds });
+    if (run.bad > 0) console.error(`  ! M run ${i + 1}: ${run.bad} bad responses, first: ${run.firstBad}`);
+    result.runs.push(run);
     result.after.push(await app.rss());
   }
   return result;
@@ -406,15 +437,18 @@ function printInterleaved(kind: string, rounds: Rounds, sql: SqlCounts, withToda
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const [label, results] of rounds) {
-    const workload = label.replace(/ (app|today|floor)$/, '');
+    const workload = label.replace(/ (app|today|floor|uncached)$/, '');
     const variant = label.slice(workload.length + 1);
+    const registry = variant === 'app' || variant === 'today' || variant === 'uncached';
     const cells = [
       label,
       fmt(rpsOf(rounds, label).median),
       spread(ratio(rounds, label, "L2'")),
       spread(ratio(rounds, label, 'L2')),
-      variant === 'app' || variant === 'today' ? spread(ratio(rounds, label, `${workload} floor`)) : '–',
-      ...(withToday ? [variant === 'app' ? spread(ratio(rounds, label, `${workload} today`)) : '–'] : []),
+      registry ? spread(ratio(rounds, label, `${workload} floor`)) : '–',
+      ...(withToday
+        ? [variant === 'app' || variant === 'uncached' ? spread(ratio(rounds, label, `${workload} today`)) : '–']
+        : []),
       String(sql.get(label) ?? '–'),
       String(results.reduce((s, r) => s + r.bad, 0)),
     ];
