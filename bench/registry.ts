@@ -41,7 +41,18 @@ import { createTestDatabase } from '../test/support/database';
 import { AUDIENCE, IdentityProvider, ISSUER } from '../test/support/identity-provider';
 import { abuseBesideNormal, AbuseResult } from './support/abuse';
 import { checkoutBaseline } from './support/baseline';
-import { badOf, INTERLEAVE, interleave, Lane, ratio, Rounds, rpsOf, Spread } from './support/interleave';
+import {
+  badOf,
+  cpuOf,
+  cpuRatio,
+  INTERLEAVE,
+  interleave,
+  Lane,
+  ratio,
+  Rounds,
+  rpsOf,
+  Spread,
+} from './support/interleave';
 import { load, LoadResult, request, Workload } from './support/load';
 import { addModels, createRegistry, VERSIONS_PER_MODEL } from './support/seed-registry';
 import { ValidationCost, validationCosts } from './support/validation-cost';
@@ -127,6 +138,11 @@ class ServerProcess {
     return this.ask({ sqlFor: requestId }, (m) => (m.sqlFor === requestId ? (m.count as number) : undefined));
   }
 
+  /** CPU time the server has used so far, in µs. */
+  cpu(): Promise<number> {
+    return this.ask({ cpu: true }, (m) => m.cpu as number | undefined);
+  }
+
   /** Resident set size in bytes, after a full garbage collection. */
   rss(): Promise<number> {
     return this.ask({ rss: true }, (m) => m.rss as number | undefined);
@@ -183,9 +199,11 @@ async function countSql(servers: Servers, token: string, workloads: Workload[], 
 /** The lanes of one workload: the registry, its baseline, and the floor when there is one. */
 function lanesOf(w: Workload, token: string, servers: Servers, floor?: ServerProcess): Lane[] {
   const lanes: Lane[] = [];
-  if (floor) lanes.push({ label: `${w.label} floor`, url: floor.url, token: null, workload: w });
-  lanes.push({ label: `${w.label} app`, url: servers.app.url, token, workload: w });
-  if (servers.today) lanes.push({ label: `${w.label} today`, url: servers.today.url, token, workload: w });
+  const cpu = (s: ServerProcess) => () => s.cpu();
+  if (floor) lanes.push({ label: `${w.label} floor`, url: floor.url, token: null, workload: w, cpu: cpu(floor) });
+  lanes.push({ label: `${w.label} app`, url: servers.app.url, token, workload: w, cpu: cpu(servers.app) });
+  if (servers.today)
+    lanes.push({ label: `${w.label} today`, url: servers.today.url, token, workload: w, cpu: cpu(servers.today) });
   return lanes;
 }
 
@@ -260,6 +278,7 @@ async function main(): Promise<void> {
       url: server.url,
       token,
       workload: TYPENAME,
+      cpu: () => server.cpu(),
     });
 
     // At 1 000 versions: the deploy path and the model page beside the ceiling, for the scale table.
@@ -309,10 +328,13 @@ async function main(): Promise<void> {
       ...(servers.today ? [typename('L1 today', servers.today, deployer)] : []),
       ...lanesOf(w1, deployer, servers, floor),
       ...lanesOf(w2, deployer, servers, floor),
-      { label: `${w2.label} uncached`, url: uncached.url, token: deployer, workload: w2 },
+      { label: `${w2.label} uncached`, url: uncached.url, token: deployer, workload: w2, cpu: () => uncached.cpu() },
       ...lanesOf(w5, deployer, servers, floor),
     ]);
     for (const s of [l0, l2, floor, uncached]) await s.stop();
+
+    // Before W4, which moves an alias of the first model (W2's check counts its aliases).
+    const memory = await measureMemory(servers.app, deployer, w2);
 
     // Sequential, one run each: W3's cost is its SQL, W4 measures contention, not throughput.
     const [lineageRoot] = await ds.query(
@@ -332,7 +354,6 @@ async function main(): Promise<void> {
       },
     ];
 
-    const memory = await measureMemory(servers.app, deployer, w2);
     const abuse = await abuseBesideNormal(servers.app.url, deployer, noRole, w1, COSTLY_DOCUMENTS, W6);
     const costs = await measureValidation(env);
 
@@ -431,6 +452,8 @@ function printInterleaved(kind: string, rounds: Rounds, sql: SqlCounts, withToda
     'vs L2',
     'vs floor',
     ...(withToday ? ['vs today'] : []),
+    'CPU ms / request',
+    ...(withToday ? ['CPU: today / this'] : []),
     'SQL / request',
     'bad',
   ];
@@ -448,6 +471,10 @@ function printInterleaved(kind: string, rounds: Rounds, sql: SqlCounts, withToda
       registry ? spread(ratio(rounds, label, `${workload} floor`)) : '–',
       ...(withToday
         ? [variant === 'app' || variant === 'uncached' ? spread(ratio(rounds, label, `${workload} today`)) : '–']
+        : []),
+      spread(cpuOf(rounds, label), 3),
+      ...(withToday
+        ? [variant === 'app' || variant === 'uncached' ? spread(cpuRatio(rounds, label, `${workload} today`)) : '–']
         : []),
       String(sql.get(label) ?? '–'),
       String(results.reduce((s, r) => s + r.bad, 0)),

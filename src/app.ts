@@ -11,7 +11,7 @@ import { poolStats } from './db/pool-stats';
 import { Context } from './graphql/context';
 import { createApollo } from './graphql/apollo';
 import { graphqlLimits } from './graphql/limits';
-import { createLoaders } from './graphql/loaders';
+import { loaderFactory } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { Metrics } from './observability/metrics';
@@ -106,6 +106,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const limits = graphqlLimits(config.graphql, config.lineage);
   metrics.registerPool(() => poolStats(ds));
 
+  const newLoaders = loaderFactory(db, services.modelCache);
   const schema = await buildRegistrySchema();
   const apollo = createApollo<Context>(config, logger, schema, limits);
   await apollo.start();
@@ -119,7 +120,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         principal,
         caller: { principal, requestId: scope.requestId },
         services,
-        loaders: createLoaders(db, services.modelCache),
+        loaders: newLoaders(),
         live,
       };
     },
@@ -177,7 +178,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       principal,
       caller: { principal, requestId: 'subscription' },
       services,
-      loaders: createLoaders(db, services.modelCache),
+      loaders: newLoaders(),
       live,
     }),
     formatError: createFormatError(logger, {

@@ -17,5 +17,9 @@ export function checkoutBaseline(revision: string): { dir: string; commit: strin
   const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 1 << 30 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // This checkout's bench server, over the revision's own src/: it answers the same questions
+  // (SQL per request, RSS, CPU time) whatever the revision's bench could.
+  for (const file of ['bench-server.ts', 'floor-server.ts'])
+    fs.copyFileSync(path.join(__dirname, file), path.join(dir, 'bench', 'support', file));
   return { dir, commit, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

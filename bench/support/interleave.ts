@@ -14,7 +14,12 @@ export interface Lane {
   url: string;
   token: string | null;
   workload: Workload;
+  /** CPU µs the lane's server has used so far, when it can tell: gives CPU ms per request. */
+  cpu?: () => Promise<number>;
 }
+
+/** One window's result, with the server's CPU ms per request when the lane can tell. */
+export type WindowResult = LoadResult & { cpuMs?: number };
 
 export interface InterleaveOptions {
   rounds: number;
@@ -28,12 +33,20 @@ export const INTERLEAVE: InterleaveOptions = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 16),
 };
 
-export type Rounds = Map<string, LoadResult[]>;
+export type Rounds = Map<string, WindowResult[]>;
 
 export async function interleave(lanes: Lane[], opts: InterleaveOptions = INTERLEAVE): Promise<Rounds> {
   const rounds: Rounds = new Map(lanes.map((l) => [l.label, []]));
-  const run = (lane: Lane) =>
-    load(lane.url, lane.token, lane.workload, { connections: opts.connections, duration: opts.windowSeconds });
+  const run = async (lane: Lane): Promise<WindowResult> => {
+    const before = await lane.cpu?.();
+    const result = await load(lane.url, lane.token, lane.workload, {
+      connections: opts.connections,
+      duration: opts.windowSeconds,
+    });
+    const after = await lane.cpu?.();
+    if (before === undefined || after === undefined || result.requests === 0) return result;
+    return { ...result, cpuMs: (after - before) / 1000 / result.requests };
+  };
   // One untimed window each: JIT, connection pools and caches warm before anything counts.
   for (const lane of lanes) await run(lane);
   for (let round = 0; round < opts.rounds; round++) {
@@ -66,6 +79,20 @@ export function ratio(rounds: Rounds, lane: string, reference: string): Spread |
   const b = rounds.get(reference);
   if (!a || !b) return null;
   return spreadOf(a.map((r, i) => r.rps / b[i].rps));
+}
+
+/** The median and spread of CPU ms per request, or null when the lane's server cannot tell. */
+export function cpuOf(rounds: Rounds, lane: string): Spread | null {
+  const xs = rounds.get(lane)?.map((r) => r.cpuMs);
+  return xs && xs.every((x) => x !== undefined) ? spreadOf(xs) : null;
+}
+
+/** Round by round, `reference`'s CPU per request divided by `lane`'s: how many times cheaper `lane` is. */
+export function cpuRatio(rounds: Rounds, lane: string, reference: string): Spread | null {
+  const a = rounds.get(lane);
+  const b = rounds.get(reference);
+  if (!a || !b || [...a, ...b].some((r) => r.cpuMs === undefined)) return null;
+  return spreadOf(a.map((r, i) => b[i].cpuMs! / r.cpuMs!));
 }
 
 export function rpsOf(rounds: Rounds, lane: string): Spread {
