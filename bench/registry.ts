@@ -27,8 +27,8 @@ import 'reflect-metadata';
  * (support/interleave.ts): short windows rotated across all variants for several rounds, and
  * reported as medians (and spreads) of per-round ratios. Every response is checked. Readers use
  * a registry VIEWER's token, as a deploy system would.
- * BENCH_ONLY=V,W6 (a comma-separated list of V, W6, M and ALL, the default) runs only those
- * parts, on the small registry.
+ * BENCH_ONLY=V,W6 (a comma-separated list of V, W6, M, Q and ALL, the default) runs only those
+ * parts, on the small registry; Q is a quick interleaved run of W1, W2 and W5 there.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
@@ -72,7 +72,7 @@ const DEPLOYER = 'deployer';
 const SMALL_MODELS = 10;
 const W4_ROUNDS = Number(process.env.BENCH_W4_ROUNDS ?? 40);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'ALL').split(',').map((s) => s.trim().toUpperCase()));
-const runs = (part: 'V' | 'W6' | 'M') => ONLY.has('ALL') || ONLY.has(part);
+const runs = (part: 'V' | 'W6' | 'M' | 'Q') => ONLY.has('ALL') || ONLY.has(part);
 const BASELINE = process.env.BENCH_BASELINE;
 /** The target of issue #11: no document the size limits accept costs more than this to validate. */
 const VALIDATION_FLOOR_MS = 20;
@@ -269,6 +269,34 @@ async function main(): Promise<void> {
         bad += printAbuse(await abuseBesideNormal(servers.app.url, deployer, noRole, normal, COSTLY_DOCUMENTS, W6));
       }
       if (runs('M')) bad += printMemory(await measureMemory(servers.app, deployer, modelPage(names())), null);
+      if (runs('Q')) {
+        // A quick interleaved comparison on the small registry: W1, W2 (warm and uncached) and W5.
+        const floor = await start('floor');
+        const uncached = await ServerProcess.start('app', { ...env, MODEL_CACHE_ENTRIES: '0' });
+        started.push(uncached);
+        const [model] = seeded.models;
+        const versions: { id: string }[] = await ds.query('SELECT id FROM model_version WHERE model_id = ?', [
+          model.id,
+        ]);
+        const [w1, w2, w5] = [resolveProduction(names()), modelPage(names()), entities(versions.map((v) => v.id))];
+        const sql: SqlCounts = new Map();
+        await countSql(servers, deployer, [w1, w2, w5], sql);
+        await readEveryModelPage(servers.app, deployer, names());
+        const quick = await interleave([
+          ...lanesOf(w1, deployer, servers, floor),
+          ...lanesOf(w2, deployer, servers, floor),
+          {
+            label: `${w2.label} uncached`,
+            url: uncached.url,
+            token: deployer,
+            workload: w2,
+            cpu: () => uncached.cpu(),
+          },
+          ...lanesOf(w5, deployer, servers, floor),
+        ]);
+        printInterleaved(`${kind}: 10 models, 1 000 versions`, quick, sql, !!servers.today);
+        bad += badOf(quick);
+      }
       if (bad > 0) process.exitCode = 1;
       return;
     }
@@ -357,7 +385,7 @@ async function main(): Promise<void> {
     const abuse = await abuseBesideNormal(servers.app.url, deployer, noRole, w1, COSTLY_DOCUMENTS, W6);
     const costs = await measureValidation(env);
 
-    printInterleaved(kind, large, sql, !!servers.today);
+    printInterleaved(`${kind}: 1 000 models, 100 000 versions`, large, sql, !!servers.today);
     printScale(kind, small, large, smallSql, sql);
     printSequential(kind, sequential);
     bad += printMemory(memory, rssAfterSeed);
@@ -439,8 +467,8 @@ function printMemory(m: MemoryResult, rssAfterSeed: number | null): number {
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const spread = (s: Spread | null, d = 2) => (s ? `${fmt(s.median, d)} (${fmt(s.low, d)}–${fmt(s.high, d)})` : '–');
 
-function printInterleaved(kind: string, rounds: Rounds, sql: SqlCounts, withToday: boolean): void {
-  console.log(`\n## ${kind}: 1 000 models, 100 000 versions, interleaved\n`);
+function printInterleaved(title: string, rounds: Rounds, sql: SqlCounts, withToday: boolean): void {
+  console.log(`\n## ${title}, interleaved\n`);
   console.log(
     "Medians over rounds, with the lowest and highest round in brackets. Ratios are taken round by round; L2' is " +
       'a stock Apollo Server answering `{ __typename }`, L2 the same with our settings and HTTP front.\n',
