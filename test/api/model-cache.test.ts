@@ -324,6 +324,30 @@ describe('a cached model page', () => {
     });
   }
 
+  it("answers a mutation's payload with the model as it committed, however warm the cache", async () => {
+    const { registry, model } = await fixture();
+    await warm(registry, model);
+    const SET_WITH_MODEL = `mutation($i: SetAliasInput!) {
+      setAlias(input: $i) { model { aliases { name version { name } } versions(first: 50) { edges { node { name aliases } } } } }
+    }`;
+    const moved = await s.ok(SET_WITH_MODEL, { i: { registry, model, alias: 'staging', version: 'v1' } });
+    expect(moved.setAlias.model.aliases).toContainEqual({ name: 'staging', version: { name: 'v1' } });
+    const v1 = moved.setAlias.model.versions.edges.find((e: { node: { name: string } }) => e.node.name === 'v1');
+    expect(v1.node.aliases).toEqual(['staging']);
+    const LINK_WITH_MODEL = `mutation($i: LinkModelVersionInput!) {
+      linkModelVersion(input: $i) { model { versions(first: 50) { edges { node { name } } } aliases { name version { name } } } }
+    }`;
+    const linked = await s.ok(LINK_WITH_MODEL, {
+      i: {
+        registry,
+        model,
+        artifact: { uri: `s3://cache/${registry}/p`, digest: digestOf(`${registry}-p`), sizeBytes: 1 },
+      },
+    });
+    expect(linked.linkModelVersion.model.versions.edges[0].node.name).toBe('v3');
+    expect(linked.linkModelVersion.model.aliases).toContainEqual({ name: 'latest', version: { name: 'v3' } });
+  });
+
   it('shows a renamed model under its new name, and its old name is NOT_FOUND', async () => {
     const { registry, model } = await fixture();
     await warm(registry, model);
