@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     description: null,
     tags: [],
     nextVersionNumber: 0,
+    revision: 0,
     createdBy: who,
     createdAt: now,
     updatedAt: now,

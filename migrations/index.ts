@@ -10,6 +10,7 @@ import { DownloadCount1764892800000 } from './1764892800000-DownloadCount';
 import { AuditActionNames1764979200000 } from './1764979200000-AuditActionNames';
 import { Governance1765065600000 } from './1765065600000-Governance';
 import { ApprovalGroups1765152000000 } from './1765152000000-ApprovalGroups';
+import { ModelRevision1765238400000 } from './1765238400000-ModelRevision';
 
 /** Applied in this order by `npm run migrate` and, on the embedded database, at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AuditActionNames1764979200000,
   Governance1765065600000,
   ApprovalGroups1765152000000,
+  ModelRevision1765238400000,
 ];

@@ -11,7 +11,7 @@ import { poolStats } from './db/pool-stats';
 import { Context } from './graphql/context';
 import { createApollo } from './graphql/apollo';
 import { graphqlLimits } from './graphql/limits';
-import { createLoaders } from './graphql/loaders';
+import { loaderFactory } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
 import { createHttpServer } from './http/http-server';
 import { Metrics } from './observability/metrics';
@@ -90,6 +90,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     webhooks: config.webhooks,
     storage: config.storage,
     governance: config.governance,
+    modelCache: config.modelCache,
     blobStore,
     onCommitted: (events) => bus.publish(events),
   });
@@ -106,6 +107,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const limits = graphqlLimits(config.graphql, config.lineage);
   metrics.registerPool(() => poolStats(ds));
 
+  const newLoaders = loaderFactory(db, services.modelCache);
   const schema = await buildRegistrySchema();
   const apollo = createApollo<Context>(config, logger, schema, limits);
   await apollo.start();
@@ -119,7 +121,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
         principal,
         caller: { principal, requestId: scope.requestId },
         services,
-        loaders: createLoaders(db),
+        loaders: newLoaders(),
         live,
       };
     },
@@ -181,7 +183,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       principal,
       caller: { principal, requestId: 'subscription' },
       services,
-      loaders: createLoaders(db),
+      loaders: newLoaders(),
       live,
     }),
     formatError: createFormatError(logger, {
@@ -189,6 +191,20 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
       hideSuggestions: !config.graphql.introspection,
     }),
   });
+  const cache = services.modelCache;
+  metrics.registerGauge('model_registry_model_cache_entries', 'Entries in the model cache.', () => cache.size);
+  metrics.registerGauge(
+    'model_registry_model_cache_bytes',
+    'Approximate bytes held by the model cache (MODEL_CACHE_BYTES bounds it).',
+    () => cache.bytes,
+  );
+  metrics.registerGauge('model_registry_model_cache_hits', 'Model cache hits since start.', () => cache.hits);
+  metrics.registerGauge('model_registry_model_cache_misses', 'Model cache misses since start.', () => cache.misses);
+  metrics.registerGauge(
+    'model_registry_model_cache_evictions',
+    'Model cache entries dropped to stay within its bounds, since start.',
+    () => cache.evictions,
+  );
   metrics.registerGauge('model_registry_live_connections', 'Open WebSocket connections.', () => liveServer.connections);
   metrics.registerGauge('model_registry_live_subscriptions', 'Open subscriptions on this server.', () => live.size);
   metrics.registerGauge(

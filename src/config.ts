@@ -30,6 +30,8 @@ export interface Config {
   governance: GovernanceConfig;
   live: LiveConfig;
   console: ConsoleConfig;
+  /** The in-process model cache (src/models/model-cache.ts); 0 entries turns it off. */
+  modelCache: { maxEntries: number; maxBytes: number };
 }
 
 /** The web console (docs/console.md). */
@@ -590,6 +592,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     live: parseLive(env),
     console: parseConsole(env),
+    modelCache: {
+      maxEntries: integer(env, 'MODEL_CACHE_ENTRIES', 2000, 0, 1_000_000),
+      maxBytes: integer(env, 'MODEL_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+    },
   };
 }
 

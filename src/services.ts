@@ -10,6 +10,7 @@ import { ChangeRequestService } from './aliases/change-request.service';
 import { ChangeLog, CommitListener } from './changes';
 import { Database } from './db/database';
 import { ModelService } from './models/model.service';
+import { ModelCache, ModelCacheOptions } from './models/model-cache';
 import { NodeService } from './node/node.service';
 import { RegistryService } from './registry/registry.service';
 import { VersionService } from './versions/version.service';
@@ -42,6 +43,8 @@ export interface Services {
   webhookSender: WebhookSender;
   /** Model files: the byte endpoints' rules over the blob store. */
   blobs: BlobService;
+  /** What model pages read, kept between requests under each model's revision. */
+  modelCache: ModelCache;
 }
 
 export interface ServiceOptions {
@@ -50,6 +53,7 @@ export interface ServiceOptions {
   storage: StorageConfig;
   blobStore: BlobStore;
   governance: GovernanceConfig;
+  modelCache: ModelCacheOptions;
   /** Hears of delivered changes once committed: the live bus publishes them. */
   onCommitted?: CommitListener;
 }
@@ -57,8 +61,9 @@ export interface ServiceOptions {
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
   const changes = new ChangeLog(db, () => authz.policyChanged(), opts.onCommitted);
+  const modelCache = new ModelCache(opts.modelCache);
   const registries = new RegistryService(db, authz, changes);
-  const models = new ModelService(db, authz, registries, changes);
+  const models = new ModelService(db, authz, registries, changes, modelCache);
   const aliases = new AliasService(db, authz, models, changes);
   const runs = new RunService(db, authz, registries, changes);
   const blobs = new BlobService(
@@ -69,9 +74,20 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     { maxBlobBytes: opts.storage.maxBlobBytes },
     changes,
   );
-  const versions = new VersionService(db, authz, registries, models, aliases, runs, changes, blobs, {
-    deleteAfterDays: opts.governance.versionDeleteAfterDays,
-  });
+  const versions = new VersionService(
+    db,
+    authz,
+    registries,
+    models,
+    aliases,
+    runs,
+    changes,
+    blobs,
+    {
+      deleteAfterDays: opts.governance.versionDeleteAfterDays,
+    },
+    modelCache,
+  );
   const webhookSender = new WebhookSender({
     allowPrivateNetworks: opts.webhooks.allowPrivateNetworks,
     timeoutMs: opts.webhooks.timeoutMs,
@@ -95,5 +111,6 @@ export function createServices(db: Database, policy: Policy, opts: ServiceOption
     webhookDelivery,
     webhookSender,
     blobs,
+    modelCache,
   };
 }

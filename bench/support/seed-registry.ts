@@ -81,6 +81,7 @@ export async function addModels(em: EntityManager, seeded: SeededRegistry, count
       description: `Benchmark model ${m}`,
       tags: ['bench', `family-${m % 10}`],
       nextVersionNumber: VERSIONS_PER_MODEL,
+      revision: 0,
       createdBy: WHO,
       createdAt: new Date(t0),
       updatedAt: new Date(),

@@ -5,6 +5,7 @@ import { ModelVersion } from '../versions/version.types';
 import { User } from '../viewer/user.types';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'A named pointer to one version of a model (`staging`, `production`, `latest`).',
 })
 export class Alias {

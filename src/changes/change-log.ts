@@ -24,6 +24,8 @@ export class ChangeLog {
   private readonly bumped = new WeakSet<EntityManager>();
   /** Events of each open transaction, handed to `onCommitted` once it commits. */
   private readonly committing = new WeakMap<EntityManager, CommittedEvent[]>();
+  /** Models each open transaction changed (their rows as the change named them), whose revision it raises just before it commits. */
+  private readonly changedModels = new WeakMap<EntityManager, Map<string, { revision: number }[]>>();
 
   constructor(
     private readonly db: Database,
@@ -33,6 +35,7 @@ export class ChangeLog {
 
   async record(em: EntityManager, caller: Caller, change: Change, at = new Date()): Promise<void> {
     const entry = changeTypeOf(change.type);
+    if (change.model) this.raiseRevision(em, change.model);
     await recordAudit(
       em,
       caller,
@@ -63,6 +66,36 @@ export class ChangeLog {
       await em.increment(PolicyVersionEntity, { id: 1 }, 'version', 1);
       this.db.afterCommit(em, this.onAccessChanged);
     }
+  }
+
+  /**
+   * Every change to a model, its versions or its aliases names the model, so this is the one place
+   * a model's revision moves: once per transaction, in the same transaction as the change, as its
+   * last statement (ids in order, so two writers lock them in the same order). A reader that sees
+   * the new revision therefore sees the change, on this instance or any other on the database, and
+   * the model cache (src/models/model-cache.ts) keys what it holds by it.
+   */
+  private raiseRevision(em: EntityManager, model: { id: string; revision: number }): void {
+    let models = this.changedModels.get(em);
+    if (!models) {
+      const batch = (models = new Map<string, { revision: number }[]>());
+      this.changedModels.set(em, batch);
+      this.db.beforeCommit(em, async () => {
+        const ids = [...batch.keys()].sort();
+        const list = ids.map(() => '?').join(', ');
+        await em.query(`UPDATE registered_model SET revision = revision + 1 WHERE id IN (${list})`, ids);
+        // The rows the mutation answers with carry the revision it committed, so what its payload
+        // reads through the cache (model { aliases versions }) is never an entry from before it.
+        const rows: { id: string; revision: number | string }[] = await em.query(
+          `SELECT id, revision FROM registered_model WHERE id IN (${list})`,
+          ids,
+        );
+        for (const row of rows) for (const m of batch.get(row.id) ?? []) m.revision = Number(row.revision);
+      });
+    }
+    const rows = models.get(model.id);
+    if (rows) rows.push(model);
+    else models.set(model.id, [model]);
   }
 
   /**

@@ -30,6 +30,8 @@ export class Database {
   private queue: Promise<unknown> = Promise.resolve();
   /** Work to run once a transaction has committed, by its manager (see afterCommit). */
   private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+  /** Last statements of a transaction, by its manager (see beforeCommit). */
+  private readonly lastHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(readonly ds: DataSource) {
     this.dialect = dialectFor(ds);
@@ -45,9 +47,13 @@ export class Database {
       const hooks: (() => Promise<void>)[] = [];
       let result: T;
       try {
-        result = await this.runOnce((em) => {
+        result = await this.runOnce(async (em) => {
+          const last: (() => Promise<void>)[] = [];
           this.commitHooks.set(em, hooks);
-          return fn(em);
+          this.lastHooks.set(em, last);
+          const value = await fn(em);
+          for (const hook of last) await hook();
+          return value;
         });
       } catch (err) {
         const retryable = err instanceof RetryTransaction || this.dialect.isRetryable(err);
@@ -68,6 +74,17 @@ export class Database {
   afterCommit(em: EntityManager, hook: () => Promise<void>): void {
     const hooks = this.commitHooks.get(em);
     if (!hooks) throw new Error('afterCommit needs a manager of Database.transaction');
+    if (!hooks.includes(hook)) hooks.push(hook);
+  }
+
+  /**
+   * Runs `hook` inside the transaction `em` belongs to, after its work and just before it commits:
+   * the raise of model revisions (ChangeLog) uses it, so that lock is the last one a writer takes
+   * and held for the shortest time.
+   */
+  beforeCommit(em: EntityManager, hook: () => Promise<void>): void {
+    const hooks = this.lastHooks.get(em);
+    if (!hooks) throw new Error('beforeCommit needs a manager of Database.transaction');
     if (!hooks.includes(hook)) hooks.push(hook);
   }
 

@@ -10,15 +10,34 @@ export function hydrate<T extends ObjectLiteral>(
   ds: DataSource,
   entity: EntityTarget<T>,
   row: Record<string, unknown>,
+  /** Read the columns named `<prefix><column>` (see prefixedColumns): a joined table's row. */
+  prefix = '',
 ): T {
-  return hydrateWith<T>(ds, ds.getMetadata(entity), row);
+  return hydrateWith<T>(ds, ds.getMetadata(entity), row, prefix);
 }
 
-function hydrateWith<T>(ds: DataSource, meta: EntityMetadata, row: Record<string, unknown>): T {
+function hydrateWith<T>(ds: DataSource, meta: EntityMetadata, row: Record<string, unknown>, prefix = ''): T {
   const out = meta.create() as Record<string, unknown>;
   for (const column of meta.columns)
-    out[column.propertyName] = ds.driver.prepareHydratedValue(row[column.databaseName], column);
+    out[column.propertyName] = ds.driver.prepareHydratedValue(row[prefix + column.databaseName], column);
   return out as T;
+}
+
+/**
+ * `a.c1 AS <prefix>c1, a.c2 AS <prefix>c2, …` for every column of an entity whose table is joined
+ * as `alias`: two tables' rows in one result row, each hydrated with its prefix.
+ */
+export function prefixedColumns<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  alias: string,
+  prefix: string,
+): string {
+  const e = (name: string) => ds.driver.escape(name);
+  return ds
+    .getMetadata(entity)
+    .columns.map((c) => `${alias}.${e(c.databaseName)} AS ${e(prefix + c.databaseName)}`)
+    .join(', ');
 }
 
 /** An entity's table and columns as escaped SQL names, and its rows as entities: looked up once per query. */

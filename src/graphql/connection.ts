@@ -5,6 +5,7 @@ import { Page } from '../common/pagination';
 // a type that two subgraphs define unless both mark it so.
 @Directive('@shareable')
 @ObjectType({
+  simpleResolvers: true,
   description: 'Relay page information. Pages are keyset-based: pass `endCursor` as `after`.',
 })
 export class PageInfo {
@@ -33,13 +34,13 @@ export interface ConnectionShape<T> {
 
 /** Relay connection and edge types for a node type, e.g. `ModelVersionConnection`. */
 export function Connection<T extends object>(nodeType: ClassType<T>, name: string, opts: { totalCount: boolean }) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field() cursor!: string;
     @Field(() => nodeType) node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -27,11 +27,21 @@ export type ReferenceResolvers = Record<
 >;
 type SubgraphResolvers = Extract<Parameters<typeof buildSubgraphSchema>[0], { resolvers?: unknown }>['resolvers'];
 
-export function buildSubgraph(typeGraphqlSchema: GraphQLSchema, references: ReferenceResolvers[]): GraphQLSchema {
+/**
+ * Plain graphql-js resolvers for fields type-graphql declares (`@Field`) but does not resolve, by
+ * type and field: for the hot fields of a model page (see src/versions/version.fields.ts).
+ */
+export type FieldResolvers = Record<string, Record<string, (parent: never, args: never, ctx: Context) => unknown>>;
+
+export function buildSubgraph(
+  typeGraphqlSchema: GraphQLSchema,
+  references: ReferenceResolvers[],
+  fieldResolvers: FieldResolvers[] = [],
+): GraphQLSchema {
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(lexicographicSortSchema(typeGraphqlSchema))}`;
   const resolvers: Record<string, object> = createResolversMap(typeGraphqlSchema);
-  for (const reference of references) {
-    for (const [type, fields] of Object.entries(reference)) resolvers[type] = { ...resolvers[type], ...fields };
+  for (const map of [...references, ...fieldResolvers]) {
+    for (const [type, fields] of Object.entries(map)) resolvers[type] = { ...resolvers[type], ...fields };
   }
   const schema = buildSubgraphSchema({
     typeDefs: parse(sdl),

@@ -9,6 +9,7 @@ import { Database } from '../db/database';
 import { findWhereIn, findWhereInCapped } from '../db/hydrate';
 import { MAX_PAGE } from '../common/pagination';
 import { ModelEntity } from '../models/model.entity';
+import { ModelCache, ModelRef } from '../models/model-cache';
 import { RegistryEntity } from '../registry/registry.entity';
 import { VersionRef } from '../versions/version-ref';
 import { VersionEntity } from '../versions/version.entity';
@@ -23,8 +24,16 @@ export interface Loaders {
   registry: DataLoader<string, RegistryEntity | null>;
   model: DataLoader<string, ModelEntity | null>;
   version: DataLoader<string, VersionEntity | null>;
-  /** All aliases of a model, `latest` included, by name. */
-  aliasesOfModel: DataLoader<string, AliasEntity[]>;
+  /**
+   * All aliases of a model, `latest` included, by name, with the versions they point at, through the model cache (by the model's id and
+   * revision): a model page read again costs no statement for them until the model changes.
+   */
+  aliasesWithVersions: DataLoader<ModelRef, ModelAliases, string>;
+  /**
+   * Downloads of a version, read per request: the count moves on every download outside the change
+   * seam, so it is never served from the model cache with the rest of the row.
+   */
+  downloadCount: DataLoader<string, number>;
   /** Alias names that point at a version. */
   aliasNamesOfVersion: DataLoader<string, string[]>;
   /** The run that produced a version (its PRODUCED edge), if recorded. */
@@ -57,49 +66,103 @@ function grouped<T>(key: (row: T) => string, load: (ids: string[]) => Promise<T[
   });
 }
 
-export function createLoaders(db: Database): Loaders {
+export interface ModelAliases {
+  aliases: AliasEntity[];
+  /** The versions the aliases point at. */
+  versions: VersionEntity[];
+}
+
+/**
+ * Makes the request loaders of one server: call the result once per request. Each loader is built
+ * on first use (a getter on a prototype shared by all requests), so a request that needs none,
+ * like the deploy path, builds none.
+ */
+export function loaderFactory(db: Database, cache: ModelCache): () => Loaders {
+  const factories = loaderFactories(db, cache);
+  const prototype = {};
+  for (const [name, make] of Object.entries(factories) as [keyof Loaders, () => unknown][]) {
+    Object.defineProperty(prototype, name, {
+      get(this: Loaders) {
+        const loader = make();
+        Object.defineProperty(this, name, { value: loader, enumerable: true });
+        return loader;
+      },
+    });
+  }
+  return () => Object.create(prototype) as Loaders;
+}
+
+function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders]: () => Loaders[K] } {
   const em = db.manager;
   return {
-    registry: byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
-    model: byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
-    version: byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
-    aliasesOfModel: grouped(
-      (a) => a.modelId,
-      (ids) => findWhereIn(em, AliasEntity, 'modelId', ids, 'name'),
-    ),
-    aliasNamesOfVersion: new DataLoader(async (ids) => {
-      const rows = await findWhereIn(em, AliasEntity, 'versionId', ids, 'name');
-      const groups = new Map<string, string[]>(ids.map((id) => [id, []]));
-      for (const r of rows) groups.get(r.versionId)?.push(r.name);
-      return ids.map((id) => groups.get(id)!);
-    }),
-    producingRun: new DataLoader(async (versionIds) => {
-      const edges = await em.find(LineageEdgeEntity, {
-        where: { toId: In([...versionIds]), kind: 'PRODUCED', fromKind: 'RUN' },
-      });
-      const runs = edges.length ? await em.findBy(RunEntity, { id: In(edges.map((e) => e.fromId)) }) : [];
-      const runById = new Map(runs.map((r) => [r.id, r]));
-      const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
-      return versionIds.map((id) => byVersion.get(id) ?? null);
-    }),
-    run: byId((ids) => findWhereIn(em, RunEntity, 'id', ids)),
-    artifact: byId((ids) => findWhereIn(em, ArtifactEntity, 'id', ids)),
-    webhook: byId((ids) => findWhereIn(em, WebhookEntity, 'id', ids)),
-    edgesTo: grouped(
-      (e) => e.toId,
-      (ids) => findWhereInCapped(em, LineageEdgeEntity, 'toId', ids, 'id', MAX_PAGE),
-    ),
-    edgesFrom: grouped(
-      (e) => e.fromId,
-      (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE),
-    ),
-    approvalsOfRequest: grouped(
-      (a) => a.changeRequestId,
-      (ids) => findWhereIn(em, AliasChangeApprovalEntity, 'changeRequestId', ids, 'at'),
-    ),
-    versionByRef: new DataLoader(loadVersionsByRef(db), {
-      cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,
-    }),
+    aliasesWithVersions: () =>
+      new DataLoader(
+        (models) =>
+          cache.getMany(models, 'aliases', async (missing) => {
+            const aliases = await findWhereIn(
+              em,
+              AliasEntity,
+              'modelId',
+              missing.map((m) => m.id),
+              'name',
+            );
+            const versionIds = [...new Set(aliases.map((a) => a.versionId))];
+            const versions = new Map((await findWhereIn(em, VersionEntity, 'id', versionIds)).map((v) => [v.id, v]));
+            return missing.map((m) => {
+              const own = aliases.filter((a) => a.modelId === m.id);
+              return { aliases: own, versions: own.flatMap((a) => versions.get(a.versionId) ?? []) };
+            });
+          }),
+        { cacheKeyFn: (m) => `${m.id}:${m.revision}` },
+      ),
+    registry: () => byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
+    model: () => byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
+    version: () => byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
+    downloadCount: () =>
+      new DataLoader(async (ids) => {
+        const rows = await findWhereIn(em, VersionEntity, 'id', ids);
+        const counts = new Map(rows.map((v) => [v.id, v.downloadCount]));
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+    aliasNamesOfVersion: () =>
+      new DataLoader(async (ids) => {
+        const rows = await findWhereIn(em, AliasEntity, 'versionId', ids, 'name');
+        const groups = new Map<string, string[]>(ids.map((id) => [id, []]));
+        for (const r of rows) groups.get(r.versionId)?.push(r.name);
+        return ids.map((id) => groups.get(id)!);
+      }),
+    producingRun: () =>
+      new DataLoader(async (versionIds) => {
+        const edges = await em.find(LineageEdgeEntity, {
+          where: { toId: In([...versionIds]), kind: 'PRODUCED', fromKind: 'RUN' },
+        });
+        const runs = edges.length ? await em.findBy(RunEntity, { id: In(edges.map((e) => e.fromId)) }) : [];
+        const runById = new Map(runs.map((r) => [r.id, r]));
+        const byVersion = new Map(edges.map((e) => [e.toId, runById.get(e.fromId) ?? null]));
+        return versionIds.map((id) => byVersion.get(id) ?? null);
+      }),
+    run: () => byId((ids) => findWhereIn(em, RunEntity, 'id', ids)),
+    artifact: () => byId((ids) => findWhereIn(em, ArtifactEntity, 'id', ids)),
+    webhook: () => byId((ids) => findWhereIn(em, WebhookEntity, 'id', ids)),
+    edgesTo: () =>
+      grouped(
+        (e) => e.toId,
+        (ids) => findWhereInCapped(em, LineageEdgeEntity, 'toId', ids, 'id', MAX_PAGE),
+      ),
+    edgesFrom: () =>
+      grouped(
+        (e) => e.fromId,
+        (ids) => findWhereInCapped(em, LineageEdgeEntity, 'fromId', ids, 'id', MAX_PAGE),
+      ),
+    approvalsOfRequest: () =>
+      grouped(
+        (a) => a.changeRequestId,
+        (ids) => findWhereIn(em, AliasChangeApprovalEntity, 'changeRequestId', ids, 'at'),
+      ),
+    versionByRef: () =>
+      new DataLoader(loadVersionsByRef(db), {
+        cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,
+      }),
   };
 }
 

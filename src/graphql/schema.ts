@@ -21,6 +21,7 @@ import { NodeResolver } from '../node/node.resolver';
 import { registryReference } from '../registry/registry.reference';
 import { RegistryResolver } from '../registry/registry.resolver';
 import { versionReference } from '../versions/version.reference';
+import { versionFields } from '../versions/version.fields';
 import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
 import { LiveResolver } from '../live/live.resolver';
@@ -56,6 +57,9 @@ export const RESOLVERS = [
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];
 
+/** Fields resolved by plain functions rather than type-graphql's wrappers (see federation.ts). */
+export const FIELD_RESOLVERS = [versionFields];
+
 const NO_PUBSUB = {
   publish(): never {
     throw new Error('subscriptions are fanned out by src/live, not by a type-graphql PubSub');
@@ -72,7 +76,7 @@ export async function buildRegistrySchema(): Promise<GraphQLSchema> {
   // pubSub: type-graphql insists on one once a @Subscription exists, though ours all bring their own
   // `subscribe` (src/live fans events out itself); this one refuses use.
   const classes = await buildSchema({ resolvers: RESOLVERS, validate: false, skipCheck: true, pubSub: NO_PUBSUB });
-  return buildSubgraph(classes, REFERENCES);
+  return buildSubgraph(classes, REFERENCES, FIELD_RESOLVERS);
 }
 
 /**

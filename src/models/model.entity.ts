@@ -31,4 +31,10 @@ export class ModelEntity {
   @Column(TIMESTAMP) createdAt!: Date;
   @Column(TIMESTAMP) updatedAt!: Date;
   @Column({ ...TIMESTAMP, nullable: true }) archivedAt!: Date | null;
+
+  /**
+   * Raised by every transaction that changes the model, its versions or its aliases, just before it
+   * commits (ChangeLog); the model cache keys what it holds by it (src/models/model-cache.ts).
+   */
+  @Column({ type: 'integer', default: 0 }) revision!: number;
 }

@@ -28,8 +28,12 @@ export class ModelResolver {
     nullable: true,
     description: 'A model by registry and name. NOT_FOUND if either does not exist.',
   })
-  model(@Arg('registry') registry: string, @Arg('name') name: string, @Ctx() ctx: Context) {
-    return ctx.services.models.get(ctx.principal, registry, name);
+  async model(@Arg('registry') registry: string, @Arg('name') name: string, @Ctx() ctx: Context) {
+    const found = await ctx.services.models.getWithRegistry(ctx.principal, registry, name);
+    // Read with the model: its fields (aliases' `protected`, `fullName`) need not read them again.
+    ctx.loaders.registry.prime(found.registry.id, found.registry);
+    ctx.loaders.model.prime(found.model.id, found.model);
+    return found.model;
   }
 
   @Mutation(() => CreateModelPayload)
@@ -112,6 +116,7 @@ export class ModelResolver {
       orderBy?.direction ?? OrderDirection.DESC,
       orderBy?.metric,
       { first, after },
+      ctx.loaders,
     );
     return toConnection(page);
   }
@@ -129,7 +134,7 @@ export class ModelResolver {
     description: 'The highest-numbered version that is not archived.',
   })
   async latestVersion(@Root() m: ModelEntity, @Ctx() ctx: Context) {
-    const latest = (await ctx.loaders.aliasesOfModel.load(m.id)).find((a) => a.name === LATEST);
+    const latest = (await ctx.services.models.aliases(m, ctx.loaders)).find((a) => a.name === LATEST);
     return latest ? ctx.loaders.version.load(latest.versionId) : null;
   }
 
@@ -137,7 +142,7 @@ export class ModelResolver {
     description: 'Every alias of this model, `latest` included, by name.',
   })
   aliases(@Root() m: ModelEntity, @Ctx() ctx: Context) {
-    return ctx.loaders.aliasesOfModel.load(m.id);
+    return ctx.services.models.aliases(m, ctx.loaders);
   }
 
   @FieldResolver(() => AliasEventConnection, {

@@ -8,15 +8,17 @@ import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection } from '../commo
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
-import { hydrate } from '../db/hydrate';
+import { hydrate, prefixedColumns } from '../db/hydrate';
+import type { Loaders } from '../graphql/loaders';
+import { ModelCache } from './model-cache';
+
+/** Registry columns beside the model's in one row: `r_<column>`. */
+const REGISTRY_PREFIX = 'r_';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
 import { ModelEntity } from './model.entity';
 import { AliasEntity } from '../aliases/alias.entity';
 import { isProtectedAlias } from '../aliases/protection';
-
-const MODEL_BY_NAMES =
-  'SELECT m.* FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?';
 
 /** What a model list may be ordered by; also the GraphQL enum `ModelOrderField` (model.types.ts). */
 export const ModelOrderField = enumOf(['NAME', 'CREATED_AT', 'UPDATED_AT']);
@@ -107,15 +109,45 @@ export class ModelService {
     private readonly authz: Authorizer,
     private readonly registries: RegistryService,
     private readonly changes: ChangeLog,
+    private readonly cache: ModelCache,
   ) {}
 
+  private modelByNamesSql?: string;
+
   async get(principal: Principal, registryName: string, modelName: string): Promise<ModelEntity> {
-    // One statement finds the model by both names (a model page's first question); a miss, or a
-    // registry the caller may not read, takes the step-by-step path, which says what is missing.
-    const rows: Record<string, unknown>[] = await this.db.manager.query(MODEL_BY_NAMES, [registryName, modelName]);
-    const hit = rows.length ? hydrate(this.db.ds, ModelEntity, rows[0]) : null;
-    if (hit && (await this.authz.can(principal, 'registry:read', { id: hit.registryId }))) return hit;
-    return this.getIn(await this.registries.get(principal, registryName), modelName);
+    return (await this.getWithRegistry(principal, registryName, modelName)).model;
+  }
+
+  /**
+   * A model and its registry by their names. One statement reads both rows (a model page's first
+   * question, and the model's revision that the model cache keys by); a miss, or a registry the
+   * caller may not read, takes the step-by-step path, which says what is missing.
+   */
+  async getWithRegistry(principal: Principal, registryName: string, modelName: string): Promise<ModelTarget> {
+    const rows: Record<string, unknown>[] = await this.db.manager.query(this.modelByNames(), [registryName, modelName]);
+    if (rows.length) {
+      const model = hydrate(this.db.ds, ModelEntity, rows[0]);
+      const registry = hydrate(this.db.ds, RegistryEntity, rows[0], REGISTRY_PREFIX);
+      if (await this.authz.can(principal, 'registry:read', registry)) return { model, registry };
+    }
+    const registry = await this.registries.get(principal, registryName);
+    return { registry, model: await this.getIn(registry, modelName) };
+  }
+
+  private modelByNames(): string {
+    return (this.modelByNamesSql ??=
+      `SELECT m.*, ${prefixedColumns(this.db.ds, RegistryEntity, 'r', REGISTRY_PREFIX)} ` +
+      'FROM registry r JOIN registered_model m ON m.registry_id = r.id WHERE r.name = ? AND m.name = ?');
+  }
+
+  /**
+   * A model's aliases, by name, with the versions they point at primed into the request's loader
+   * (Alias.version, latestVersion): through the model cache, by the model's revision.
+   */
+  async aliases(model: ModelEntity, loaders: Pick<Loaders, 'aliasesWithVersions' | 'version'>): Promise<AliasEntity[]> {
+    const { aliases, versions } = await loaders.aliasesWithVersions.load(model);
+    for (const v of versions) loaders.version.prime(v.id, v);
+    return aliases;
   }
 
   /** A model of a registry the caller has already been allowed to read. */
@@ -250,6 +282,7 @@ export class ModelService {
       description: validate.text(input.description, 'description'),
       tags: validate.tags(input.tags ?? []),
       nextVersionNumber: 0,
+      revision: 0,
       createdBy: caller.principal.subject,
       createdAt: now,
       updatedAt: now,

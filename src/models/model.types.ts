@@ -11,6 +11,7 @@ registerEnumType(OrderDirection, { name: 'OrderDirection' });
 @Directive('@key(fields: "id")')
 @ObjectType({
   implements: Node,
+  simpleResolvers: true,
   description: 'A model for one task (e.g. `mnist-classifier`), holding its numbered versions and aliases.',
 })
 export class RegisteredModel extends Node {

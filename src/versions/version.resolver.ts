@@ -1,12 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { toGlobalId } from '../common/global-id';
 import { Context } from '../graphql/context';
-import { RegisteredModel } from '../models/model.types';
-import { User, userRef } from '../viewer/user.types';
-import { blobPath } from '../files/blob.routes';
-import { isStoredArtifact } from '../files/artifact-input';
 import { versionName } from './version-ref';
-import { VersionEntity } from './version.entity';
 import {
   DeleteModelVersionInput,
   DeleteModelVersionPayload,
@@ -14,10 +9,8 @@ import {
   RestoreModelVersionPayload,
   ArchiveModelVersionInput,
   ArchiveModelVersionPayload,
-  ArtifactFile,
   LinkModelVersionInput,
   LinkModelVersionPayload,
-  ModelArtifact,
   ModelVersion,
   UpdateModelVersionInput,
   UpdateModelVersionPayload,
@@ -91,68 +84,5 @@ export class VersionResolver {
       },
       releasedDigests,
     };
-  }
-
-  @FieldResolver(() => ID)
-  id(@Root() v: VersionEntity) {
-    return toGlobalId('ModelVersion', v.id);
-  }
-
-  @FieldResolver(() => String)
-  name(@Root() v: VersionEntity) {
-    return versionName(v);
-  }
-
-  @FieldResolver(() => String, { description: '`registry/model:v{number}`.' })
-  async fullName(@Root() v: VersionEntity, @Ctx() ctx: Context) {
-    const model = await ctx.loaders.model.load(v.modelId);
-    const registry = await ctx.loaders.registry.load(model!.registryId);
-    return `${registry!.name}/${model!.name}:${versionName(v)}`;
-  }
-
-  @FieldResolver(() => RegisteredModel)
-  model(@Root() v: VersionEntity, @Ctx() ctx: Context) {
-    return ctx.loaders.model.load(v.modelId);
-  }
-
-  @FieldResolver(() => ModelArtifact)
-  async artifact(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ModelArtifact> {
-    const files = await this.files(v, ctx);
-    return {
-      uri: v.artifactUri,
-      digest: v.artifactDigest,
-      sizeBytes: v.artifactSizeBytes,
-      files,
-    };
-  }
-
-  @FieldResolver(() => [ArtifactFile], {
-    description: "The artifact's files; `downloadUrl` is set when the registry holds them.",
-  })
-  async files(@Root() v: VersionEntity, @Ctx() ctx: Context): Promise<ArtifactFile[]> {
-    if (!isStoredArtifact(v.artifactUri)) return v.artifactFiles.map((f) => ({ ...f, downloadUrl: null }));
-    const model = await ctx.loaders.model.load(v.modelId);
-    const registry = await ctx.loaders.registry.load(model!.registryId);
-    // The version's id in the URL counts the download for this version alone.
-    const query = `?version=${toGlobalId('ModelVersion', v.id)}`;
-    return v.artifactFiles.map((f) => ({
-      ...f,
-      downloadUrl: `${blobPath(registry!.name, f.digest!)}${query}`,
-    }));
-  }
-
-  @FieldResolver(() => [String])
-  aliases(@Root() v: VersionEntity, @Ctx() ctx: Context) {
-    return ctx.loaders.aliasNamesOfVersion.load(v.id);
-  }
-
-  @FieldResolver(() => Boolean)
-  archived(@Root() v: VersionEntity) {
-    return v.archivedAt !== null;
-  }
-
-  @FieldResolver(() => User)
-  createdBy(@Root() v: VersionEntity) {
-    return userRef(v.createdBy);
   }
 }

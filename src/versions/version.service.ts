@@ -5,12 +5,15 @@ import { AliasService } from '../aliases/alias.service';
 import { ChangeLog, changedFields } from '../changes';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { enumOf } from '../common/enum-of';
-import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection } from '../common/pagination';
+import { fetchPage, KeysetOrder, Page, PageArgs, OrderDirection, pageSize } from '../common/pagination';
 import { uuidv7 } from '../common/uuid';
 import * as validate from '../common/validate';
 import { Database, isUniqueViolation, RetryTransaction } from '../db/database';
 import { jsonKeyPath } from '../db/dialect';
 import { ModelEntity } from '../models/model.entity';
+import { ModelCache } from '../models/model-cache';
+import type { Loaders } from '../graphql/loaders';
+import type { VersionRow } from './version.fields';
 import { ModelService } from '../models/model.service';
 import { RegistryEntity } from '../registry/registry.entity';
 import { RegistryService } from '../registry/registry.service';
@@ -127,6 +130,7 @@ export class VersionService {
     private readonly changes: ChangeLog,
     private readonly blobs: BlobService,
     private readonly deletion: VersionDeletionOptions,
+    private readonly cache: ModelCache,
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
@@ -201,6 +205,12 @@ export class VersionService {
     return version;
   }
 
+  /**
+   * A page of a model's versions, each row carrying the alias names that point at it. Kept in the
+   * model cache under the model's revision: a model page asked for again, by anyone who may read
+   * the model, costs no statement until the model changes. `totalCount` is counted when asked,
+   * never cached.
+   */
   async list(
     model: ModelEntity,
     filter: VersionFilterParams,
@@ -208,7 +218,34 @@ export class VersionService {
     dir: OrderDirection,
     metric: string | null | undefined,
     args: PageArgs,
-  ): Promise<Page<VersionEntity>> {
+    loaders: Pick<Loaders, 'aliasNamesOfVersion'>,
+  ): Promise<Page<VersionRow>> {
+    const size = pageSize(args.first);
+    const part = [
+      'versions',
+      filter.tag ?? '',
+      filter.includeArchived ? 'all' : 'current',
+      field,
+      dir,
+      field === 'METRIC' ? (metric ?? '') : '',
+      size,
+      args.after ?? '',
+    ].join('\u0000');
+    const cached = await this.cache.get(model, part, async () => {
+      const qb = this.filtered(model, filter);
+      const page = await fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
+      const names = await loaders.aliasNamesOfVersion.loadMany(page.items.map((v) => v.id));
+      const items: VersionRow[] = page.items.map((v, i) => {
+        const aliasNames = names[i];
+        if (aliasNames instanceof Error) throw aliasNames;
+        return Object.assign(v, { aliasNames });
+      });
+      return { items, cursors: page.cursors, hasNextPage: page.hasNextPage };
+    });
+    return { ...cached, count: () => this.filtered(model, filter).getCount() };
+  }
+
+  private filtered(model: ModelEntity, filter: VersionFilterParams) {
     const qb = this.db.manager
       .getRepository(VersionEntity)
       .createQueryBuilder('v')
@@ -218,7 +255,7 @@ export class VersionService {
       qb.andWhere(this.db.dialect.jsonArrayContains('v.tags', 'tag'), {
         tag: filter.tag,
       });
-    return fetchPage(this.db, qb, this.order(qb, field, dir, metric), args);
+    return qb;
   }
 
   private order(

@@ -18,7 +18,7 @@ registerEnumType(VersionOrderField, {
   },
 });
 
-@ObjectType({ description: 'A file inside a model artifact.' })
+@ObjectType({ description: 'A file inside a model artifact.', simpleResolvers: true })
 export class ArtifactFile {
   @Field() path!: string;
   @Field(() => String, { nullable: true }) digest!: string | null;
@@ -34,6 +34,7 @@ export class ArtifactFile {
 
 @ObjectType({
   description: "Where a version's model files live. Immutable once linked.",
+  simpleResolvers: true,
 })
 export class ModelArtifact {
   @Field({
@@ -56,8 +57,11 @@ export class ModelArtifact {
 @ObjectType({
   implements: Node,
   description: 'One linked model artifact with its metadata: `v0`, `v1`, …',
+  simpleResolvers: true,
 })
 export class ModelVersion extends Node {
+  // Declared again, as a field resolver would: the schema has always shown it without Node's description.
+  @Field(() => ID) declare id: string;
   @Field(() => Int, { description: 'Gapless per model, from 0; never reused.' })
   number!: number;
   @Field({ description: '`v{number}`.' }) name!: string;
@@ -71,6 +75,14 @@ export class ModelVersion extends Node {
     description: 'Alias names that point at this version, `latest` included.',
   })
   aliases!: string[];
+  // Resolved by version.fields.ts, as are id, name, artifact, aliases, createdBy and downloadCount.
+  @Field({ description: '`registry/model:v{number}`.' }) fullName!: string;
+  @Field(() => RegisteredModel) model!: object;
+  @Field(() => [ArtifactFile], {
+    description: "The artifact's files; `downloadUrl` is set when the registry holds them.",
+  })
+  files!: ArtifactFile[];
+  @Field() archived!: boolean;
   @Field(() => User) createdBy!: User;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;

@@ -9,6 +9,7 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType({
   description: 'A user or service account, identified by its token subject.',
+  simpleResolvers: true,
 })
 export class User {
   @Field(() => ID, { description: 'The JWT subject (`sub`).' })
