@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     env: config.env,
     introspection: config.graphql.introspection,
   });
-  process.stdout.write(`\nModel registry ready at ${app.url}\n\n`);
+  process.stdout.write(`\nModel registry ready at ${app.url}\nWeb console at ${new URL('/', app.url).href}\n\n`);
 
   // SIGTERM (orchestrators) or SIGINT (Ctrl-C): stop accepting, let requests in flight and
   // background work finish within SHUTDOWN_TIMEOUT_MS, then close the database. A second signal

@@ -17,7 +17,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Hashed files under /assets are served as immutable (src/console); index.html never is.
     assetsDir: 'assets',
-    sourcemap: true,
+    // No source maps in the served build: they would publish the sources and double the package.
+    sourcemap: false,
   },
   server: {
     port: 5173,

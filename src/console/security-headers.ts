@@ -8,7 +8,9 @@ import type { ServerResponse } from 'node:http';
  * https://developer.mozilla.org/docs/Web/HTTP/Headers/Content-Security-Policy
  */
 export function contentSecurityPolicy(issuerOrigin: string | null): string {
-  const connect = ["'self'", 'ws:', 'wss:', ...(issuerOrigin ? [issuerOrigin] : [])];
+  // `'self'` covers the live updates' WebSocket too (ws: or wss: to this same host, CSP Level 3):
+  // a bare `ws: wss:` would let a script open a socket to any host.
+  const connect = ["'self'", ...(issuerOrigin ? [issuerOrigin] : [])];
   return [
     "default-src 'self'",
     "script-src 'self'",

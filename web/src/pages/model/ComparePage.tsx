@@ -2,16 +2,10 @@ import './model-pages.css';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { formatBytes } from '../../components/format';
 import { Spinner } from '../../components/Spinner';
 import type { CompareVersionFragment } from '../../gql/graphql';
-import {
-  compareFiles,
-  compareMetadata,
-  compareMetrics,
-  compareTags,
-  formatBytes,
-  parseCompareRefs,
-} from './compare-diff';
+import { compareFiles, compareMetadata, compareMetrics, compareTags, parseCompareRefs } from './compare-diff';
 import { CompareVersionsQuery } from './model-queries';
 import { formatMetric } from './versions-sort';
 

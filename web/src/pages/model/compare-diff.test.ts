@@ -4,10 +4,10 @@ import {
   compareMetadata,
   compareMetrics,
   compareTags,
-  formatBytes,
   parseCompareRefs,
   type ComparedVersion,
 } from './compare-diff';
+import { formatBytes } from '../../components/format';
 
 const version = (over: Partial<ComparedVersion>): ComparedVersion => ({
   name: 'v',
@@ -89,10 +89,10 @@ describe('compare diffing', () => {
     expect(parseCompareRefs(null)).toBeNull();
   });
 
-  it('shows sizes in binary units', () => {
+  it('shows sizes as the version page does (one formatter for the console)', () => {
     expect(formatBytes(512)).toBe('512 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
+    expect(formatBytes(1500)).toBe('1.50 KB');
+    expect(formatBytes(5 * 1000 ** 3)).toBe('5.00 GB');
     expect(formatBytes(null)).toBe('—');
   });
 });

@@ -120,16 +120,3 @@ export function parseCompareRefs(param: string | null): string[] | null {
   if (refs.some((r) => r.length > 64)) return null;
   return refs;
 }
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes == null) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
