@@ -218,6 +218,35 @@ test('a member requests a production change and an admin approves it', async () 
   expect(await aliasTarget('production')).toBe('v46');
 });
 
+test('an admin rejects a requested production change, and a member cancels their own: production stays', async () => {
+  const before = await aliasTarget('production');
+  const member = await open(MEMBER, MODEL_URL);
+  const request = async (version: string, reason: string) => {
+    await aliasRow(member, 'production')
+      .getByRole('button', { name: /Request a change/ })
+      .click();
+    await member.getByLabel('New version').selectOption(version);
+    await member.getByLabel('Reason').fill(reason);
+    await member.getByRole('button', { name: 'Send request' }).click();
+    await member.getByText(`Requested "production" → ${version}`).first().waitFor();
+  };
+  await request('v47', 'try the pruned one');
+
+  const admin = await open(REG_ADMIN, MODEL_URL);
+  const pending = admin.locator('.change-request').filter({ hasText: '"production" → v47' });
+  await pending.getByLabel(/Comment on/).fill('latency regressed');
+  await pending.getByRole('button', { name: 'Reject' }).click();
+  await admin.getByText('Rejected "production" → v47.').first().waitFor();
+  await pending.waitFor({ state: 'detached' });
+
+  await request('v48', 'second try');
+  const mine = member.locator('.change-request').filter({ hasText: '"production" → v48' });
+  await mine.getByRole('button', { name: 'Cancel request' }).click();
+  await member.getByText('Cancelled "production" → v48.').first().waitFor();
+  await mine.waitFor({ state: 'detached' });
+  expect(await aliasTarget('production')).toBe(before);
+});
+
 test('the timeline lists who moved what and why, and answers what was in production at a time', async () => {
   const page = await open(MEMBER, `${MODEL_URL}/timeline`);
   const table = page.locator('table.timeline-table');
