@@ -261,6 +261,13 @@ async function main(): Promise<void> {
     // Started after the grant, so its policy has it from the start.
     if (baseline) servers.today = await start('app', baseline.dir);
     const names = () => seeded.models.map((m) => m.name);
+    const typename = (label: string, server: ServerProcess, token: string | null): Lane => ({
+      label,
+      url: server.url,
+      token,
+      workload: TYPENAME,
+      cpu: () => server.cpu(),
+    });
     let bad = 0;
     if (!ONLY.has('ALL')) {
       if (runs('V')) printValidationCosts(await measureValidation(env));
@@ -270,8 +277,9 @@ async function main(): Promise<void> {
       }
       if (runs('M')) bad += printMemory(await measureMemory(servers.app, deployer, modelPage(names())), null);
       if (runs('Q')) {
-        // A quick interleaved comparison on the small registry: W1, W2 (warm and uncached) and W5.
-        const floor = await start('floor');
+        // A quick interleaved comparison on the small registry: W1, W2 (warm and uncached) and W5,
+        // beside the stock Apollo ceiling the targets are stated against and L1.
+        const [floor, stock] = [await start('floor'), await start('L2stock')];
         const uncached = await ServerProcess.start('app', { ...env, MODEL_CACHE_ENTRIES: '0' });
         started.push(uncached);
         const [model] = seeded.models;
@@ -283,6 +291,8 @@ async function main(): Promise<void> {
         await countSql(servers, deployer, [w1, w2, w5], sql);
         await readEveryModelPage(servers.app, deployer, names());
         const quick = await interleave([
+          typename("L2'", stock, null),
+          typename('L1 registry', servers.app, deployer),
           ...lanesOf(w1, deployer, servers, floor),
           ...lanesOf(w2, deployer, servers, floor),
           {
@@ -301,13 +311,6 @@ async function main(): Promise<void> {
       return;
     }
     const stock = await start('L2stock');
-    const typename = (label: string, server: ServerProcess, token: string | null): Lane => ({
-      label,
-      url: server.url,
-      token,
-      workload: TYPENAME,
-      cpu: () => server.cpu(),
-    });
 
     // At 1 000 versions: the deploy path and the model page beside the ceiling, for the scale table.
     const sql: SqlCounts = new Map();

@@ -593,7 +593,7 @@ export function loadConfig(env: Env = process.env): Config {
     live: parseLive(env),
     console: parseConsole(env),
     modelCache: {
-      maxEntries: integer(env, 'MODEL_CACHE_ENTRIES', 2000, 0, 1_000_000),
+      maxEntries: integer(env, 'MODEL_CACHE_ENTRIES', 20_000, 0, 1_000_000),
       maxBytes: integer(env, 'MODEL_CACHE_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
     },
   };

@@ -6,7 +6,7 @@ import { LineageEdgeEntity } from '../lineage/lineage-edge.entity';
 import { RunEntity } from '../lineage/run.entity';
 import { ArtifactEntity } from '../lineage/artifact.entity';
 import { Database } from '../db/database';
-import { findWhereIn, findWhereInCapped } from '../db/hydrate';
+import { findWhereIn, findWhereInCapped, hydrate, prefixedColumns } from '../db/hydrate';
 import { MAX_PAGE } from '../common/pagination';
 import { ModelEntity } from '../models/model.entity';
 import { ModelCache, ModelRef } from '../models/model-cache';
@@ -80,10 +80,10 @@ export interface ModelAliases {
 export function loaderFactory(db: Database, cache: ModelCache): () => Loaders {
   const factories = loaderFactories(db, cache);
   const prototype = {};
-  for (const [name, make] of Object.entries(factories) as [keyof Loaders, () => unknown][]) {
+  for (const [name, make] of Object.entries(factories) as [keyof Loaders, (loaders: Loaders) => unknown][]) {
     Object.defineProperty(prototype, name, {
       get(this: Loaders) {
-        const loader = make();
+        const loader = make(this);
         Object.defineProperty(this, name, { value: loader, enumerable: true });
         return loader;
       },
@@ -92,7 +92,8 @@ export function loaderFactory(db: Database, cache: ModelCache): () => Loaders {
   return () => Object.create(prototype) as Loaders;
 }
 
-function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders]: () => Loaders[K] } {
+/** Each loader's maker, given the request's other loaders (the version loader reads through the model loader). */
+function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders]: (loaders: Loaders) => Loaders[K] } {
   const em = db.manager;
   return {
     aliasesWithVersions: () =>
@@ -117,7 +118,7 @@ function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders
       ),
     registry: () => byId((ids) => findWhereIn(em, RegistryEntity, 'id', ids)),
     model: () => byId((ids) => findWhereIn(em, ModelEntity, 'id', ids)),
-    version: () => byId((ids) => findWhereIn(em, VersionEntity, 'id', ids)),
+    version: (loaders) => versionLoader(db, cache, loaders),
     downloadCount: () =>
       new DataLoader(async (ids) => {
         const rows = await findWhereIn(em, VersionEntity, 'id', ids);
@@ -164,6 +165,67 @@ function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders
         cacheKeyFn: (k) => `${k.modelId}:${k.ref.kind === 'number' ? `v${k.ref.number}` : k.ref.alias}`,
       }),
   };
+}
+
+/**
+ * Versions by id, their rows through the model cache: a version whose row is cached costs no
+ * statement of its own once its model's row (read per request, through the request's model
+ * loader: the revision check) shows the revision it was cached at. The rest are read in one
+ * statement with their models' rows, which primes the model loader, so a batch of versions costs
+ * two statements with their models whether cached or not: `_entities`, `node`, lineage.
+ */
+function versionLoader(db: Database, cache: ModelCache, loaders: Loaders): DataLoader<string, VersionEntity | null> {
+  return new DataLoader(async (ids) => {
+    const found = new Map<string, VersionEntity>();
+    const readWithModels = async (versionIds: string[]) => {
+      const rows: Record<string, unknown>[] = await db.manager.query(
+        versionsWithModelsSql(db, versionIds.length),
+        versionIds,
+      );
+      for (const row of rows) {
+        const model = hydrate(db.ds, ModelEntity, row, MODEL_PREFIX);
+        loaders.model.prime(model.id, model);
+        const version = hydrate(db.ds, VersionEntity, row);
+        found.set(version.id, cache.keepVersionRow(model, version));
+      }
+    };
+    const cachedIn = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const modelId = cache.modelOfVersion(id);
+      if (modelId) cachedIn.set(id, modelId);
+      else unknown.push(id);
+    }
+    if (unknown.length) await readWithModels(unknown);
+    if (cachedIn.size) {
+      const models = new Map<string, ModelEntity>();
+      for (const m of await loaders.model.loadMany([...new Set(cachedIn.values())]))
+        if (m && !(m instanceof Error)) models.set(m.id, m);
+      const stale: string[] = [];
+      for (const [id, modelId] of cachedIn) {
+        const model = models.get(modelId);
+        // No model: it was deleted, and its versions with it.
+        const row = model && cache.versionRow<VersionEntity>(model, id);
+        if (row) found.set(id, row);
+        else if (model) stale.push(id);
+      }
+      if (stale.length) await readWithModels(stale);
+    }
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+const MODEL_PREFIX = 'm__';
+const versionsWithModelsSqlCache = new Map<number, string>();
+function versionsWithModelsSql(db: Database, n: number): string {
+  let sql = versionsWithModelsSqlCache.get(n);
+  if (!sql) {
+    sql =
+      `SELECT v.*, ${prefixedColumns(db.ds, ModelEntity, 'm', MODEL_PREFIX)} ` +
+      `FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE v.id IN (${Array(n).fill('?').join(', ')})`;
+    if (versionsWithModelsSqlCache.size < 200) versionsWithModelsSqlCache.set(n, sql);
+  }
+  return sql;
 }
 
 /** At most two statements for any number of (model, ref) keys: one for numbers, one for aliases. */

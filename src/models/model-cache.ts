@@ -30,6 +30,8 @@ interface Entry {
   modelId: string;
   value: unknown;
   bytes: number;
+  /** Set on a version row's entry (part `version:<id>`), to keep versionModels in step. */
+  versionId?: string;
 }
 
 export class ModelCache {
@@ -37,6 +39,11 @@ export class ModelCache {
   private readonly entries = new Map<string, Entry>();
   /** The newest revision stored for each model, and its keys. */
   private readonly models = new Map<string, { revision: number; keys: Set<string> }>();
+  /**
+   * The model of each version whose row has an entry: a reader that has only a version's id learns
+   * which model's revision to check (a version never moves between models).
+   */
+  private readonly versionModels = new Map<string, string>();
   /** Loads in flight, so concurrent misses of one key read the database once. */
   private readonly loading = new Map<string, Promise<unknown>>();
   bytes = 0;
@@ -107,17 +114,53 @@ export class ModelCache {
     return values as T[];
   }
 
-  private store(model: ModelRef, key: string, value: unknown): void {
+  /** The model of a version whose row is cached, if one is. */
+  modelOfVersion(versionId: string): string | undefined {
+    return this.versionModels.get(versionId);
+  }
+
+  /**
+   * A version's row as cached at its model's revision, or undefined: a row cached at an older
+   * revision is not returned, the version may have changed since.
+   */
+  versionRow<T>(model: ModelRef, versionId: string): T | undefined {
+    if (this.opts.maxEntries <= 0) return undefined;
+    const key = versionKey(model, versionId);
+    const entry = this.entries.get(key);
+    if (!entry) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value as T;
+  }
+
+  /**
+   * Keeps a version's row, read in the same statement as its model's revision (or after it): the
+   * rule of every entry. Freezes the row.
+   */
+  keepVersionRow<T extends { id: string }>(model: ModelRef, row: T): T {
+    if (this.opts.maxEntries <= 0) return row;
+    this.store(model, versionKey(model, row.id), deepFreeze(row), row.id);
+    return row;
+  }
+
+  private store(model: ModelRef, key: string, value: unknown, versionId?: string): void {
     const known = this.models.get(model.id);
     // A reader that saw an older revision than one already stored must not put it back.
     if (known && known.revision > model.revision) return;
     if (known && known.revision < model.revision) this.dropModel(model.id);
     const bytes = 2 * (JSON.stringify(value)?.length ?? 0);
     if (bytes > this.opts.maxBytes) return;
+    // Two requests that missed the same key both store it: the second replaces the first.
+    this.remove(key);
     let keys = this.models.get(model.id);
     if (!keys) this.models.set(model.id, (keys = { revision: model.revision, keys: new Set() }));
     keys.keys.add(key);
-    this.entries.set(key, { modelId: model.id, value, bytes });
+    this.entries.set(key, { modelId: model.id, value, bytes, versionId });
+    if (versionId) this.versionModels.set(versionId, model.id);
     this.bytes += bytes;
     while (this.entries.size > this.opts.maxEntries || this.bytes > this.opts.maxBytes) {
       const oldest = this.entries.keys().next().value as string;
@@ -136,11 +179,15 @@ export class ModelCache {
     if (!entry) return;
     this.entries.delete(key);
     this.bytes -= entry.bytes;
+    if (entry.versionId) this.versionModels.delete(entry.versionId);
     const model = this.models.get(entry.modelId);
     model?.keys.delete(key);
     if (model && model.keys.size === 0) this.models.delete(entry.modelId);
   }
 }
+
+const versionKey = (model: ModelRef, versionId: string) =>
+  `${model.id}\u0000${model.revision}\u0000version:${versionId}`;
 
 /** Cached values are shared by every request that hits them: nothing may change one in place. */
 function deepFreeze<T>(value: T): T {

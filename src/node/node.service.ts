@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { Authorizer } from '../access/authorizer';
 import { Principal } from '../access/principal';
 import { expectGlobalId, fromGlobalId } from '../common/global-id';
@@ -75,33 +76,64 @@ export class NodeService {
   }
 
   /**
-   * An entity by its federation key, for `_entities`: the read rule of `node(id)`, decided once
-   * per entity, but an entity that is missing or that the caller cannot read is null, not an
-   * error (the gateway then nulls just that entity). Rows come through the request's loaders, so
-   * a batch of representations costs one statement per table however many there are, and the
-   * fields resolved next find the rows cached. An id this server never issued is BAD_USER_INPUT.
+   * Entities by their federation keys, for `_entities`: the read rule of `node(id)`, but an entity
+   * that is missing or that the caller cannot read is null, not an error (the gateway then nulls
+   * just that entity), and an id this server never issued is a BAD_USER_INPUT error in its place.
+   * The whole batch is resolved together: rows come through the request's loaders (one statement
+   * per table however many there are, and the fields resolved next find them), and read access is
+   * decided once per registry, not once per entity.
    */
-  async reference(
+  async references(
     principal: Principal,
     loaders: Loaders,
     type: EntityType,
-    globalId: unknown,
-  ): Promise<RegistryEntity | ModelEntity | VersionEntity | null> {
-    // Representations are `_Any`: nothing has checked their shape yet.
-    if (typeof globalId !== 'string')
-      throw new BadInputError(
-        `A ${type} representation needs an "id" string; got ${globalId === undefined ? 'none' : typeof globalId}.`,
-        'representations',
-      );
-    const id = expectGlobalId(globalId, type);
-    const version = type === 'ModelVersion' ? await loaders.version.load(id) : null;
-    const modelId = type === 'RegisteredModel' ? id : version?.modelId;
-    const model = modelId ? await loaders.model.load(modelId) : null;
-    const registryId = type === 'Registry' ? id : model?.registryId;
-    const registry = registryId ? await loaders.registry.load(registryId) : null;
-    if (!registry || !(await this.authz.can(principal, 'registry:read', registry))) return null;
-    return type === 'Registry' ? registry : type === 'RegisteredModel' ? model : version;
+    globalIds: readonly unknown[],
+  ): Promise<(RegistryEntity | ModelEntity | VersionEntity | BadInputError | null)[]> {
+    const ids = globalIds.map((globalId) => {
+      // Representations are `_Any`: nothing has checked their shape yet.
+      if (typeof globalId !== 'string')
+        return new BadInputError(
+          `A ${type} representation needs an "id" string; got ${globalId === undefined ? 'none' : typeof globalId}.`,
+          'representations',
+        );
+      try {
+        return expectGlobalId(globalId, type);
+      } catch (e) {
+        return e as BadInputError;
+      }
+    });
+    const valid = ids.filter((id): id is string => typeof id === 'string');
+    const versions = type === 'ModelVersion' ? await loadAll(loaders.version, valid) : null;
+    const modelIds = type === 'RegisteredModel' ? valid : versions && [...versions.values()].map((v) => v.modelId);
+    const models = modelIds ? await loadAll(loaders.model, modelIds) : null;
+    const registryIds = type === 'Registry' ? valid : [...(models?.values() ?? [])].map((m) => m.registryId);
+    const registries = await loadAll(loaders.registry, registryIds);
+    const readable = new Set<string>();
+    for (const registry of registries.values())
+      if (await this.authz.can(principal, 'registry:read', registry)) readable.add(registry.id);
+    return ids.map((id) => {
+      if (typeof id !== 'string') return id;
+      const version = versions?.get(id);
+      const model = type === 'RegisteredModel' ? models!.get(id) : version && models!.get(version.modelId);
+      const registryId = type === 'Registry' ? id : model?.registryId;
+      if (!registryId || !readable.has(registryId)) return null;
+      return (type === 'Registry' ? registries.get(id) : type === 'RegisteredModel' ? model : version) ?? null;
+    });
   }
+}
+
+/** The rows a loader finds for some ids (each asked once), by id; missing ones left out. */
+async function loadAll<T extends { id: string }>(
+  loader: DataLoader<string, T | null>,
+  ids: string[],
+): Promise<Map<string, T>> {
+  const rows = await loader.loadMany([...new Set(ids)]);
+  const found = new Map<string, T>();
+  for (const row of rows) {
+    if (row instanceof Error) throw row;
+    if (row) found.set(row.id, row);
+  }
+  return found;
 }
 
 /** The types this subgraph resolves by `@key(fields: "id")`. */

@@ -1,10 +1,12 @@
 import { Context } from '../graphql/context';
 import { ReferenceResolvers } from '../graphql/federation';
+import { RegistryEntity } from './registry.entity';
 
 /** `_entities` for a Registry the gateway names by `{ id }`: null when missing or unreadable. */
 export const registryReference: ReferenceResolvers = {
   Registry: {
-    __resolveReference: (ref: { id: string }, ctx: Context) =>
-      ctx.services.nodes.reference(ctx.principal, ctx.loaders, 'Registry', ref.id),
+    entity: RegistryEntity,
+    resolve: (ids: readonly unknown[], ctx: Context) =>
+      ctx.services.nodes.references(ctx.principal, ctx.loaders, 'Registry', ids),
   },
 };

@@ -371,6 +371,86 @@ describe('a cached model page', () => {
   });
 });
 
+describe('versions by id (`_entities`, aliases, alias history)', () => {
+  const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ModelVersion { name description tags archived } } }`;
+  const IDS = `query($r: String!, $m: String!) { model(registry: $r, name: $m) { versions(first: 50) { edges { node { id name } } } } }`;
+  type Entity = { name: string; description: string | null; tags: string[]; archived: boolean } | null;
+  const entities = async (gql: Gql, ids: string[]) => {
+    const r = await gql(ENTITIES, { r: ids.map((id) => ({ __typename: 'ModelVersion', id })) });
+    expect(r.errors).toBeUndefined();
+    return r as GraphQLResult<{ _entities: Entity[] }>;
+  };
+
+  it('answers from cached rows in two statements, and the same answer', async () => {
+    const { registry, model } = await fixture();
+    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+      (e: { node: { id: string } }) => e.node.id,
+    );
+    const first = await entities(onA, ids);
+    const again = await entities(onA, ids);
+    expect(again.data).toEqual(first.data);
+    expect(first.data!._entities.map((e) => e?.name)).toEqual(['v2', 'v1', 'v0']);
+    // The versions with their models, then the registries; read again: the models (the revision check), the registries.
+    expect(first.sqlStatements).toBeLessThanOrEqual(2);
+    expect(again.sqlStatements).toBeLessThanOrEqual(2);
+  });
+
+  it('shows an edited, archived or deleted version at once, on either instance, whichever wrote it', async () => {
+    const { registry, model } = await fixture();
+    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+      (e: { node: { id: string } }) => e.node.id,
+    );
+    const warmBoth = async () => {
+      for (const gql of [onA, onB]) for (let i = 0; i < 2; i++) await entities(gql, ids);
+    };
+    const seen = async (expectation: (e: Entity[]) => void) => {
+      for (const gql of [onA, onB]) expectation((await entities(gql, ids)).data!._entities);
+    };
+    await warmBoth();
+    ok(await b.gql(UPDATE_VERSION, { i: { registry, model, version: 'v1', tags: ['edited'], description: 'new' } }));
+    await seen((e) => expect(e[1]).toEqual({ name: 'v1', description: 'new', tags: ['edited'], archived: false }));
+
+    await warmBoth();
+    await s.ok(ARCHIVE_VERSION, { i: { registry, model, version: 'v0' } });
+    await seen((e) => expect(e[2]).toMatchObject({ name: 'v0', archived: true }));
+
+    await warmBoth();
+    ok(await b.gql(DELETE_VERSION, { i: { registry, model, version: 'v0' } }));
+    await seen((e) => expect(e.map((v) => v?.name ?? null)).toEqual(['v2', 'v1', null]));
+  });
+
+  it('answers null to a caller who may not read the registry, however warm the cache', async () => {
+    const { registry, model } = await fixture();
+    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+      (e: { node: { id: string } }) => e.node.id,
+    );
+    await entities(onA, ids);
+    const r = await s.gql(ENTITIES, { r: ids.map((id) => ({ __typename: 'ModelVersion', id })) }, await s.as('nobody'));
+    expect(r.errors).toBeUndefined();
+    expect(r.data._entities).toEqual([null, null, null]);
+  });
+
+  it("shows an alias event's versions as they are now: edited on the other instance, or deleted", async () => {
+    const { registry, model } = await fixture();
+    const HISTORY = `query($r: String!, $m: String!) {
+      model(registry: $r, name: $m) { aliasHistory(alias: "staging") { edges { node { fromVersion { name description } toVersion { name description } } } } }
+    }`;
+    const events = async () =>
+      (await s.ok(HISTORY, { r: registry, m: model })).model.aliasHistory.edges.map((e: { node: unknown }) => e.node);
+    await s.ok(SET_ALIAS, { i: { registry, model, alias: 'staging', version: 'v0' } });
+    await s.ok(SET_ALIAS, { i: { registry, model, alias: 'staging', version: 'v1' } });
+    for (let i = 0; i < 2; i++) await events();
+    ok(await b.gql(UPDATE_VERSION, { i: { registry, model, version: 'v1', description: 'edited on b' } }));
+    expect((await events())[0].toVersion).toEqual({ name: 'v1', description: 'edited on b' });
+    await s.ok(ARCHIVE_VERSION, { i: { registry, model, version: 'v0' } });
+    await events();
+    ok(await b.gql(DELETE_VERSION, { i: { registry, model, version: 'v0' } }));
+    const [moved, set] = await events();
+    expect(moved.fromVersion).toBeNull();
+    expect(set.toVersion).toBeNull();
+  });
+});
+
 describe('the cache and who sees what', () => {
   it('answers NOT_FOUND to a caller with no role, and nothing of the page, however warm the cache', async () => {
     const { registry, model } = await fixture();

@@ -93,4 +93,42 @@ describe('ModelCache', () => {
     expect(load).toHaveBeenCalledTimes(2);
     expect(cache.size).toBe(0);
   });
+
+  describe('version rows', () => {
+    const row = (id: string, n = 0) => ({ id, n });
+
+    it('answers a row at the revision it was kept at, and knows its model; not at another revision', () => {
+      const cache = new ModelCache({ maxEntries: 10, maxBytes: 1 << 20 });
+      expect(cache.modelOfVersion('v1')).toBeUndefined();
+      cache.keepVersionRow(model('a', 3), row('v1'));
+      expect(cache.modelOfVersion('v1')).toBe('a');
+      expect(cache.versionRow(model('a', 3), 'v1')).toEqual(row('v1'));
+      expect(cache.versionRow(model('a', 4), 'v1')).toBeUndefined();
+      expect(Object.isFrozen(cache.versionRow(model('a', 3), 'v1'))).toBe(true);
+    });
+
+    it("forgets a version's model when its row goes: by eviction, or when the model moves on", () => {
+      const cache = new ModelCache({ maxEntries: 2, maxBytes: 1 << 20 });
+      cache.keepVersionRow(model('a', 1), row('v1'));
+      cache.keepVersionRow(model('b', 1), row('v2'));
+      cache.keepVersionRow(model('b', 1), row('v3')); // v1 is the least recently used
+      expect(cache.modelOfVersion('v1')).toBeUndefined();
+      expect(cache.size).toBe(2);
+      cache.keepVersionRow(model('b', 2), row('v2', 1)); // b's revision-1 rows go
+      expect(cache.modelOfVersion('v3')).toBeUndefined();
+      expect(cache.versionRow(model('b', 2), 'v2')).toEqual(row('v2', 1));
+      expect(cache.size).toBe(1);
+    });
+
+    it('keeps one entry when two readers keep the same row, and none when turned off', () => {
+      const cache = new ModelCache({ maxEntries: 10, maxBytes: 1 << 20 });
+      cache.keepVersionRow(model('a', 1), row('v1'));
+      const bytes = cache.bytes;
+      cache.keepVersionRow(model('a', 1), row('v1'));
+      expect([cache.size, cache.bytes]).toEqual([1, bytes]);
+      const off = new ModelCache({ maxEntries: 0, maxBytes: 1 << 20 });
+      off.keepVersionRow(model('a', 1), row('v1'));
+      expect([off.size, off.modelOfVersion('v1')]).toEqual([0, undefined]);
+    });
+  });
 });
