@@ -124,6 +124,12 @@ export interface GraphQLConfig {
   maxFragments: number;
   maxSelections: number;
   maxFieldPairs: number;
+  /**
+   * graphql-jit for queries asked often (graphql/jit.ts): compiled after this many executions of
+   * one document (-1: never), when it selects at least jitMinFields fields.
+   */
+  jitAfter: number;
+  jitMinFields: number;
 }
 
 export interface HttpTimeouts {
@@ -407,6 +413,8 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
     maxFragments: integer(env, 'GRAPHQL_MAX_FRAGMENTS', 50, 0, 100_000),
     maxSelections: integer(env, 'GRAPHQL_MAX_SELECTIONS', 5000, 1, 10_000_000),
     maxFieldPairs: integer(env, 'GRAPHQL_MAX_FIELD_PAIRS', 5000, 0, 1_000_000_000),
+    jitAfter: integer(env, 'GRAPHQL_JIT_AFTER', 2, -1, 1_000_000),
+    jitMinFields: integer(env, 'GRAPHQL_JIT_MIN_FIELDS', 8, 0, 1_000_000),
   };
 }
 

@@ -9,6 +9,7 @@ import { Config } from '../config';
 import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
+import { executingGateway, jitExecutor } from './jit';
 
 import { wellFormedVariablesPlugin } from './well-formed.plugin';
 import { GraphQLLimits, VALIDATION_MAX_ERRORS } from './limits';
@@ -24,8 +25,13 @@ export function createApollo<TContext extends BaseContext>(
   limits: GraphQLLimits,
 ): ApolloServer<TContext> {
   const production = config.env === 'production';
+  const { jitAfter, jitMinFields } = config.graphql;
   return new ApolloServer<TContext>({
-    schema,
+    // Apollo's gateway interface is how a server chooses its executor: graphql-jit for the
+    // queries asked often (jit.ts), graphql-js for the rest. GRAPHQL_JIT_AFTER=-1 is graphql-js alone.
+    ...(jitAfter >= 0
+      ? { gateway: executingGateway(schema, jitExecutor(schema, { compileAfter: jitAfter, minFields: jitMinFields })) }
+      : { schema }),
     nodeEnv: config.env,
     formatError: createFormatError(logger, {
       exposeDetails: config.env === 'development' && config.exposeErrors,

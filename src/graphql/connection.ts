@@ -47,8 +47,11 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name: strin
   }
 
   if (opts.totalCount) {
+    // Not simple: the property is a promise (toConnection), and only a field with a resolver has
+    // its promise awaited by graphql-jit (graphql/jit.ts); graphql-js awaits either.
     Field(() => Int, {
       description: 'All items that match the filter, across pages.',
+      simple: false,
     })(ConnectionType.prototype, 'totalCount');
   }
   return ConnectionType;

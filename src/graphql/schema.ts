@@ -18,6 +18,7 @@ import {
 import { modelReference } from '../models/model.reference';
 import { ModelResolver } from '../models/model.resolver';
 import { NodeResolver } from '../node/node.resolver';
+import { nodeTypeOf } from '../node/node.types';
 import { registryReference } from '../registry/registry.reference';
 import { RegistryResolver } from '../registry/registry.resolver';
 import { versionReference } from '../versions/version.reference';
@@ -26,7 +27,7 @@ import { VersionResolver } from '../versions/version.resolver';
 import { ViewerResolver } from '../viewer/viewer.resolver';
 import { LiveResolver } from '../live/live.resolver';
 import { RegistryWebhooksResolver, WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhook.resolver';
-import { buildSubgraph, subgraphSdl } from './federation';
+import { buildSubgraph, FieldResolvers, subgraphSdl } from './federation';
 
 /** Every resolver class. The schema is generated from these; schema/ holds its printed SDL. */
 export const RESOLVERS = [
@@ -57,8 +58,12 @@ export const RESOLVERS = [
 /** `__resolveReference` of every `@key` entity (User is a stub others resolve). */
 export const REFERENCES = [registryReference, modelReference, versionReference];
 
-/** Fields resolved by plain functions rather than type-graphql's wrappers (see federation.ts). */
-export const FIELD_RESOLVERS = [versionFields];
+/**
+ * Fields resolved by plain functions rather than type-graphql's wrappers (see federation.ts), and
+ * Node's type resolver unwrapped: type-graphql's wrapper returns a promise, which graphql-jit
+ * (graphql/jit.ts) does not wait for.
+ */
+export const FIELD_RESOLVERS: FieldResolvers[] = [versionFields, { Node: { __resolveType: nodeTypeOf } }];
 
 const NO_PUBSUB = {
   publish(): never {

@@ -98,19 +98,43 @@ const requestTimedOut = (ms: number) =>
  * still coming, a body being read (GraphQL) is answered 408 by its reader (`expired`); a body nobody
  * reads, after the response, has its connection closed.
  */
-function armRequestDeadline(req: IncomingMessage, res: ServerResponse, ms: number): AbortSignal {
-  const expired = new AbortController();
+function armRequestDeadline(req: IncomingMessage, res: ServerResponse, ms: number): Deadline {
+  const deadline = new Deadline();
   const timer = setTimeout(() => {
     if (req.complete) return;
     if (res.headersSent) req.socket.destroy();
-    else expired.abort();
+    else deadline.pass();
   }, ms);
   timer.unref();
   res.once('close', () => clearTimeout(timer));
-  return expired.signal;
+  return deadline;
 }
 
-function readBody(req: IncomingMessage, limit: number, expired: AbortSignal, timeoutMs: number): Promise<string> {
+/**
+ * A request's deadline, told to whoever reads its body: one listener at most. An AbortSignal
+ * would do, but costs an EventTarget per request (`npm run bench:profile`, L1).
+ */
+class Deadline {
+  private passed = false;
+  private listener?: () => void;
+  /** A deadline that never passes (and keeps no listener): the streaming paths hold their own. */
+  static readonly NEVER = new Deadline(false);
+
+  constructor(private readonly armed = true) {}
+
+  pass(): void {
+    this.passed = true;
+    this.listener?.();
+  }
+
+  onPass(listener: () => void): void {
+    if (!this.armed) return;
+    if (this.passed) listener();
+    else this.listener = listener;
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number, expired: Deadline, timeoutMs: number): Promise<string> {
   // The connection closes after the 413: what is left of the body is discarded, not parsed as a next request.
   const tooLarge = () =>
     new HttpError(413, `The request body exceeds MAX_BODY_BYTES (${limit} bytes).`, { connection: 'close' });
@@ -132,7 +156,7 @@ function readBody(req: IncomingMessage, limit: number, expired: AbortSignal, tim
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     // The only error a request emits is its connection closing early ('aborted').
     req.on('error', () => reject(new RequestCutError()));
-    expired.addEventListener('abort', () => reject(requestTimedOut(timeoutMs)), { once: true });
+    expired.onPass(() => reject(requestTimedOut(timeoutMs)));
   });
 }
 
@@ -165,7 +189,7 @@ export function createHttpServer<TContext extends object>(
     res: ServerResponse,
     url: URL,
     scope: RequestScope,
-    expired: AbortSignal,
+    expired: Deadline,
   ) => {
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
@@ -257,7 +281,7 @@ export function createHttpServer<TContext extends object>(
     // The path only: a GET's query string carries the document and its variables.
     const url = new URL(req.url ?? '/', 'http://localhost');
     const expired = opts.streamingPath?.(url.pathname)
-      ? new AbortController().signal
+      ? Deadline.NEVER
       : armRequestDeadline(req, res, opts.timeouts.requestTimeoutMs);
     runInRequestScope(scope, () => handle(req, res, url, scope, expired))
       .catch((err) => {

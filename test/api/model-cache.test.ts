@@ -383,7 +383,7 @@ describe('versions by id (`_entities`, aliases, alias history)', () => {
 
   it('answers from cached rows in two statements, and the same answer', async () => {
     const { registry, model } = await fixture();
-    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+    const ids: string[] = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
       (e: { node: { id: string } }) => e.node.id,
     );
     const first = await entities(onA, ids);
@@ -397,7 +397,7 @@ describe('versions by id (`_entities`, aliases, alias history)', () => {
 
   it('shows an edited, archived or deleted version at once, on either instance, whichever wrote it', async () => {
     const { registry, model } = await fixture();
-    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+    const ids: string[] = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
       (e: { node: { id: string } }) => e.node.id,
     );
     const warmBoth = async () => {
@@ -421,7 +421,7 @@ describe('versions by id (`_entities`, aliases, alias history)', () => {
 
   it('answers null to a caller who may not read the registry, however warm the cache', async () => {
     const { registry, model } = await fixture();
-    const ids = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
+    const ids: string[] = (await s.ok(IDS, { r: registry, m: model })).model.versions.edges.map(
       (e: { node: { id: string } }) => e.node.id,
     );
     await entities(onA, ids);

@@ -78,6 +78,7 @@ export async function startTestServer(
     AUTH_AUDIENCE: AUDIENCE,
     AUTH_ADMINS: TEST_ADMIN,
     AUTH_JWKS_COOLDOWN_MS: '0',
+    ...executorFromEnv(),
     ...env,
   });
   const adminToken = await idp.token(TEST_ADMIN, { expiresIn: 3600 });
@@ -195,6 +196,7 @@ export async function startInstance(
     AUTH_AUDIENCE: AUDIENCE,
     AUTH_ADMINS: TEST_ADMIN,
     AUTH_JWKS_COOLDOWN_MS: '0',
+    ...executorFromEnv(),
     ...env,
   });
   const app = await startApp(config, ds, logger);
@@ -209,4 +211,16 @@ export async function startInstance(
       if (ds.isInitialized) await ds.destroy();
     },
   };
+}
+
+/**
+ * GRAPHQL_JIT_AFTER and GRAPHQL_JIT_MIN_FIELDS from the test run's own environment: with both 0
+ * every query of the suite runs through graphql-jit (src/graphql/jit.ts), with -1 through
+ * graphql-js alone. Unset, the servers keep the defaults, as in production.
+ */
+function executorFromEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['GRAPHQL_JIT_AFTER', 'GRAPHQL_JIT_MIN_FIELDS'])
+    if (process.env[name] !== undefined) out[name] = process.env[name]!;
+  return out;
 }

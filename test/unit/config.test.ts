@@ -61,6 +61,8 @@ describe('configuration defaults', () => {
       maxFragments: 50,
       maxSelections: 5000,
       maxFieldPairs: 5000,
+      jitAfter: 2,
+      jitMinFields: 8,
     });
     expect(config.lineage).toEqual({
       maxDepth: 20,

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { DocumentNode, GraphQLError, parse } from 'graphql';
 import { LimitExceededError } from '../../common/errors';
 import { GraphQLConfig } from '../../config';
 import { documentBoundsError } from './document-bounds';
 import { documentNestingError } from './document-nesting';
 
-/** How many accepted documents are remembered, so a client's usual queries are parsed here once. */
+/** How many accepted documents are remembered, so a client's usual queries are checked here once. */
 const REMEMBERED = 1000;
+/** And how much of their text, at most (UTF-16 code units). */
+const REMEMBERED_CHARS = 4 * 1024 * 1024;
 
 /**
  * The checks a GraphQL document passes before Apollo sees it, in the HTTP front: its size in
@@ -14,22 +15,24 @@ const REMEMBERED = 1000;
  * Apollo validates with graphql-js's rules first and ours after, in one pass, and an error thrown
  * from one of its hooks between parsing and validation becomes a 500. So the document is parsed
  * here too, with the same token limit; a document that does not parse is left to Apollo, which
- * reports the syntax error. Accepted documents are remembered by hash (the last REMEMBERED), so
- * the usual queries cost one hash, not a second parse; a refused one is checked again each time.
+ * reports the syntax error. Accepted documents are remembered by their text (the last REMEMBERED,
+ * within REMEMBERED_CHARS), so the usual queries cost one map lookup, not a second scan and parse
+ * (a sha256 of the text cost more than the lookup); a refused one is checked again each time.
  */
 export function documentCheck(
   config: GraphQLConfig,
   parseOptions: { maxTokens: number },
 ): (query: string) => GraphQLError | null {
   const accepted = new Map<string, true>();
+  let chars = 0;
   return (query) => {
+    // The same text passed every check before: the checks depend on nothing else.
+    if (accepted.has(query)) return null;
     // Size first: nesting is counted over the text, which the size bounds; both come before
     // parsing, since graphql-js's parser overflows its stack on deep enough nesting.
     const tooLarge =
       documentSizeError(query, config.maxDocumentBytes, config.maxDocumentLines) ?? documentNestingError(query);
     if (tooLarge) return tooLarge;
-    const hash = createHash('sha256').update(query).digest('base64');
-    if (accepted.has(hash)) return null;
     let document: DocumentNode;
     try {
       document = parse(query, parseOptions);
@@ -38,8 +41,13 @@ export function documentCheck(
     }
     const refused = documentBoundsError(document, config);
     if (refused) return refused;
-    if (accepted.size >= REMEMBERED) accepted.delete(accepted.keys().next().value!);
-    accepted.set(hash, true);
+    accepted.set(query, true);
+    chars += query.length;
+    while (accepted.size > REMEMBERED || chars > REMEMBERED_CHARS) {
+      const oldest = accepted.keys().next().value!;
+      accepted.delete(oldest);
+      chars -= oldest.length;
+    }
     return null;
   };
 }

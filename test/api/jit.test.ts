@@ -1,0 +1,129 @@
+import { digestOf, GraphQLResult, Instance, startInstance, startTestServer, TestServer } from '../support/server';
+
+/**
+ * Query execution through graphql-jit (src/graphql/jit.ts) answers exactly as graphql-js does:
+ * two servers on one database, one compiling every query at once, the other never, asked the same
+ * documents by the same callers, must give the same bodies: data, errors, their codes and paths.
+ */
+
+let js: TestServer;
+let jit: Instance;
+beforeAll(async () => {
+  js = await startTestServer({ GRAPHQL_JIT_AFTER: '-1' });
+  await js.ok(
+    `mutation { createRegistry(input: { name: "jit", protectedAliases: ["production"] }) { registry { id } } }`,
+  );
+  await js.ok(`mutation { grantRole(input: { registry: "jit", subject: "vera", role: VIEWER }) { binding { role } } }`);
+  for (let v = 0; v < 4; v++)
+    await js.ok(`mutation($i: LinkModelVersionInput!) { linkModelVersion(input: $i) { version { id } } }`, {
+      i: {
+        registry: 'jit',
+        model: 'mnist',
+        artifact: { uri: `s3://jit/${v}`, digest: digestOf(`jit-${v}`), sizeBytes: 10 + v },
+        metrics: { accuracy: v / 10, loss: 1 - v / 10 },
+        tags: v % 2 ? ['odd'] : ['even'],
+        metadata: { epoch: v, nested: { a: [1, 2] } },
+        aliases: v === 1 ? ['staging'] : [],
+      },
+    });
+  await js.ok(
+    `mutation { setAlias(input: { registry: "jit", model: "mnist", alias: "production", version: "v2" }) { changed } }`,
+  );
+  // Started once the grants are made: its policy is loaded with them.
+  jit = await startInstance(js, { GRAPHQL_JIT_AFTER: '0', GRAPHQL_JIT_MIN_FIELDS: '0' });
+});
+afterAll(async () => {
+  await jit?.stop();
+  await js?.stop();
+});
+
+/** A response body without what differs by request: request ids in masked errors. */
+const comparable = (r: GraphQLResult) =>
+  JSON.parse(JSON.stringify({ data: r.data, errors: r.errors }).replace(/"requestId":"[^"]+"/g, '"requestId":"…"'));
+
+async function same(query: string, variables?: Record<string, unknown>, as?: string) {
+  const headers = as ? await js.as(as) : undefined;
+  // Twice on each: the second run of a compiled document is the compiled function's.
+  const a = [await js.gql(query, variables, headers), await js.gql(query, variables, headers)];
+  const b = [await jit.gql(query, variables, headers), await jit.gql(query, variables, headers)];
+  expect(comparable(b[0])).toEqual(comparable(a[0]));
+  expect(comparable(b[1])).toEqual(comparable(a[1]));
+  expect(b[1].status).toBe(a[1].status);
+  return b[1];
+}
+
+const PAGE = `query($m: String!, $first: Int, $after: String, $order: VersionOrder) {
+  model(registry: "jit", name: $m) {
+    id name description tags updatedAt archived
+    aliases { name protected updatedAt version { name number } }
+    latestVersion { name }
+    versions(first: $first, after: $after, orderBy: $order) {
+      totalCount
+      edges { cursor node { id name number aliases tags metrics metadata description createdAt createdBy { id } archived
+        artifact { uri digest sizeBytes files { path } } model { name } fullName downloadCount } }
+      pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
+    }
+  }
+}`;
+
+describe('graphql-jit and graphql-js give the same answers', () => {
+  it('to a model page, in every order, and page by page', async () => {
+    const first = await same(PAGE, { m: 'mnist' });
+    expect(first.data.model.versions.edges).toHaveLength(4);
+    await same(PAGE, { m: 'mnist', first: 2, order: { field: 'METRIC', metric: 'accuracy', direction: 'ASC' } });
+    await same(PAGE, { m: 'mnist', first: 1, after: first.data.model.versions.edges[0].cursor });
+  });
+
+  it('to a model that is not there, or not the caller’s to read: NOT_FOUND at its path', async () => {
+    const missing = await same(PAGE, { m: 'nope' });
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const hidden = await same(PAGE, { m: 'mnist' }, 'nobody');
+    expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('to bad arguments and bad variables: BAD_USER_INPUT, the same message', async () => {
+    const cursor = await same(PAGE, { m: 'mnist', after: 'not-a-cursor' });
+    expect(cursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const variable = await same(PAGE, { m: 'mnist', first: 'ten' });
+    expect(variable.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(variable.status).toBe(400);
+    const missing = await same(PAGE, {});
+    expect(missing.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('to interfaces and unions: node(id), _entities, fragments on both', async () => {
+    const ids = await js.ok(
+      `{ model(registry: "jit", name: "mnist") { id versions(first: 2) { edges { node { id } } } registry { id } } }`,
+    );
+    const NODES = `query($ids: [ID!]!) { nodes: registry(name: "jit") { name } a: node(id: "${ids.model.id}") { __typename id ... on RegisteredModel { name } }
+      b: node(id: "${ids.model.versions.edges[0].node.id}") { __typename ... on ModelVersion { name metrics } }
+      c: node(id: "${ids.model.registry.id}") { ... on Registry { name protectedAliases } } }`;
+    await same(NODES, { ids: [] });
+    const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ModelVersion { name fullName } ... on RegisteredModel { name } ... on Registry { name } } }`;
+    const reps = [
+      { __typename: 'ModelVersion', id: ids.model.versions.edges[1].node.id },
+      { __typename: 'RegisteredModel', id: ids.model.id },
+      { __typename: 'Registry', id: ids.model.registry.id },
+      { __typename: 'ModelVersion', id: 'nonsense' },
+    ];
+    const r = await same(ENTITIES, { r: reps });
+    expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    await same(ENTITIES, { r: reps }, 'nobody');
+  });
+
+  it('to alias history, point-in-time reads and the audit log, with their counts', async () => {
+    await same(`{ model(registry: "jit", name: "mnist") {
+      aliasHistory(first: 10) { totalCount edges { node { alias fromVersionName toVersionName fromVersion { name } toVersion { name } actor { id } reason versionDeleted } } }
+      aliasesAt(time: "2099-01-01T00:00:00Z") { alias toVersionName }
+    } }`);
+    await same(
+      `{ auditEvents(filter: { registry: "jit" }, first: 50) { totalCount edges { node { action registry { name } actor { id } } } pageInfo { hasNextPage } } }`,
+    );
+  });
+
+  it('to a viewer: what a viewer may read, and nothing of what they may not', async () => {
+    await same(PAGE, { m: 'mnist' }, 'vera');
+    const members = await same(`{ registry(name: "jit") { name members { subject role } } }`, undefined, 'vera');
+    expect(members.data?.registry?.name).toBe('jit');
+  });
+});
