@@ -9,6 +9,10 @@ import {
   OperationTypeNode,
   SourceLocation,
   visit,
+  getNullableType,
+  isListType,
+  TypeInfo,
+  visitWithTypeInfo,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
@@ -24,8 +28,8 @@ import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  * - mutations and subscriptions (their resolvers run in order; nothing here is hot);
  * - a document until it has been executed `compileAfter` times, so one-off documents (and a
  *   client sending many distinct ones) never pay for a compilation;
- * - documents with fewer than `minFields` field selections (the deploy path is one field: a
- *   compiled function gains it nothing, and graphql-js answers it as fast);
+ * - documents that select no list and fewer than `minFields` fields (the deploy path, one
+ *   version's artifact: a compiled function gains it nothing, and graphql-js answers it as fast);
  * - a request whose variables graphql-js would refuse: it answers them, so the error and its
  *   BAD_USER_INPUT code are exactly graphql-js's.
  *
@@ -35,7 +39,7 @@ import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 export interface JitOptions {
   /** Executions of a document before it is compiled (0: compile on first use). */
   compileAfter: number;
-  /** Fewest field selections in a document worth compiling. */
+  /** Fewest field selections that make a document worth compiling when it selects no list. */
   minFields: number;
 }
 
@@ -50,7 +54,7 @@ export function jitExecutor(schema: GraphQLSchema, opts: JitOptions): GatewayExe
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
     const operation = request.operation as OperationDefinitionNode | undefined;
-    if (operation?.operation === OperationTypeNode.QUERY && fieldCount(document) >= opts.minFields) {
+    if (operation?.operation === OperationTypeNode.QUERY && worthCompiling(schema, document, opts.minFields)) {
       let states = documents.get(document);
       if (!states) documents.set(document, (states = new Map<string, DocumentState>()));
       const key = operationName ?? '';
@@ -100,14 +104,29 @@ export function executingGateway(schema: GraphQLSchema, executor: GatewayExecuto
   };
 }
 
-const fieldCounts = new WeakMap<DocumentNode, number>();
-/** Field selections in a document's text (a fragment's counted once, where it is defined). */
-function fieldCount(document: DocumentNode): number {
-  let n = fieldCounts.get(document);
-  if (n === undefined) {
+const worth = new WeakMap<DocumentNode, boolean>();
+/**
+ * Whether compiling a document can pay: it selects a list (what a compiled function saves is per
+ * object resolved, and lists are where objects multiply: a page of versions, `_entities`), or at
+ * least `minFields` fields. The deploy path (one version's artifact) is neither.
+ */
+function worthCompiling(schema: GraphQLSchema, document: DocumentNode, minFields: number): boolean {
+  let answer = worth.get(document);
+  if (answer === undefined) {
     let fields = 0;
-    visit(document, { Field: () => void (fields += 1) });
-    fieldCounts.set(document, (n = fields));
+    let list = false;
+    const types = new TypeInfo(schema);
+    visit(
+      document,
+      visitWithTypeInfo(types, {
+        Field() {
+          fields += 1;
+          const type = types.getType();
+          if (type && isListType(getNullableType(type))) list = true;
+        },
+      }),
+    );
+    worth.set(document, (answer = list || fields >= minFields));
   }
-  return n;
+  return answer;
 }

@@ -30,7 +30,7 @@ interface Entry {
   modelId: string;
   value: unknown;
   bytes: number;
-  /** Set on a version row's entry (part `version:<id>`), to keep versionModels in step. */
+  /** Set on a version row's entry (part `version:<id>`), to keep cachedVersions in step. */
   versionId?: string;
 }
 
@@ -40,10 +40,11 @@ export class ModelCache {
   /** The newest revision stored for each model, and its keys. */
   private readonly models = new Map<string, { revision: number; keys: Set<string> }>();
   /**
-   * The model of each version whose row has an entry: a reader that has only a version's id learns
-   * which model's revision to check (a version never moves between models).
+   * Each version whose row has an entry: its model, the revision it was read at and the entry's
+   * key. A reader that has only a version's id learns which model's revision to check (a version
+   * never moves between models).
    */
-  private readonly versionModels = new Map<string, string>();
+  private readonly cachedVersions = new Map<string, ModelRef & { key: string }>();
   /** Loads in flight, so concurrent misses of one key read the database once. */
   private readonly loading = new Map<string, Promise<unknown>>();
   bytes = 0;
@@ -116,7 +117,7 @@ export class ModelCache {
 
   /** The model of a version whose row is cached, if one is. */
   modelOfVersion(versionId: string): string | undefined {
-    return this.versionModels.get(versionId);
+    return this.cachedVersions.get(versionId)?.id;
   }
 
   /**
@@ -125,15 +126,17 @@ export class ModelCache {
    */
   versionRow<T>(model: ModelRef, versionId: string): T | undefined {
     if (this.opts.maxEntries <= 0) return undefined;
-    const key = versionKey(model, versionId);
-    const entry = this.entries.get(key);
+    // By the version's own index, not a key built per lookup: a batch of `_entities` asks for 100.
+    const cached = this.cachedVersions.get(versionId);
+    const entry =
+      cached && cached.id === model.id && cached.revision === model.revision ? this.entries.get(cached.key) : undefined;
     if (!entry) {
       this.misses += 1;
       return undefined;
     }
     this.hits += 1;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    this.entries.delete(cached!.key);
+    this.entries.set(cached!.key, entry);
     return entry.value as T;
   }
 
@@ -160,7 +163,7 @@ export class ModelCache {
     if (!keys) this.models.set(model.id, (keys = { revision: model.revision, keys: new Set() }));
     keys.keys.add(key);
     this.entries.set(key, { modelId: model.id, value, bytes, versionId });
-    if (versionId) this.versionModels.set(versionId, model.id);
+    if (versionId) this.cachedVersions.set(versionId, { id: model.id, revision: model.revision, key });
     this.bytes += bytes;
     while (this.entries.size > this.opts.maxEntries || this.bytes > this.opts.maxBytes) {
       const oldest = this.entries.keys().next().value as string;
@@ -179,7 +182,7 @@ export class ModelCache {
     if (!entry) return;
     this.entries.delete(key);
     this.bytes -= entry.bytes;
-    if (entry.versionId) this.versionModels.delete(entry.versionId);
+    if (entry.versionId) this.cachedVersions.delete(entry.versionId);
     const model = this.models.get(entry.modelId);
     model?.keys.delete(key);
     if (model && model.keys.size === 0) this.models.delete(entry.modelId);

@@ -4,6 +4,7 @@ import { ALIAS_NAME, VERSION_NAME } from '../common/validate';
 import { AliasEntity } from '../aliases/alias.entity';
 import { ModelEntity } from '../models/model.entity';
 import { hydrate } from '../db/hydrate';
+import { ModelCache } from '../models/model-cache';
 import { VersionEntity } from './version.entity';
 
 /**
@@ -65,6 +66,7 @@ export async function resolveRef(
   registryName: string,
   modelName: string,
   ref: VersionRef,
+  cache: ModelCache,
 ): Promise<{ version: VersionEntity; registryId: string } | null> {
   const rows: Record<string, unknown>[] = await em.query(ref.kind === 'number' ? RESOLVE_NUMBER : RESOLVE_ALIAS, [
     registryName,
@@ -72,13 +74,16 @@ export async function resolveRef(
     ref.kind === 'number' ? ref.number : ref.alias,
   ]);
   if (rows.length === 0) return null;
-  return {
-    version: hydrate(em.connection, VersionEntity, rows[0]),
-    registryId: String(rows[0].resolved_registry_id),
-  };
+  // The row and its model's revision come from one statement: a version cached at that revision
+  // is the same row, already built (the model cache's rule).
+  const model = { id: String(rows[0].model_id), revision: Number(rows[0].resolved_model_revision) };
+  const version =
+    cache.versionRow<VersionEntity>(model, String(rows[0].id)) ??
+    cache.keepVersionRow(model, hydrate(em.connection, VersionEntity, rows[0]));
+  return { version, registryId: String(rows[0].resolved_registry_id) };
 }
 
-const RESOLVE_FROM = `SELECT v.*, r.id AS resolved_registry_id
+const RESOLVE_FROM = `SELECT v.*, r.id AS resolved_registry_id, m.revision AS resolved_model_revision
   FROM registry r
   JOIN registered_model m ON m.registry_id = r.id
   JOIN model_version v ON v.model_id = m.id`;

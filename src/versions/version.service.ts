@@ -134,7 +134,7 @@ export class VersionService {
   ) {}
 
   async get(principal: Principal, registryName: string, modelName: string, ref: string): Promise<VersionEntity> {
-    const hit = await resolveRef(this.db.manager, registryName, modelName, parseRef(ref));
+    const hit = await resolveRef(this.db.manager, registryName, modelName, parseRef(ref), this.cache);
     if (hit && (await this.authz.can(principal, 'registry:read', { id: hit.registryId }))) return hit.version;
     // A miss, or a registry the caller may not read: the step-by-step path says which part is
     // missing, and that a registry they may not read does not exist.

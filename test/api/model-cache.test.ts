@@ -451,6 +451,28 @@ describe('versions by id (`_entities`, aliases, alias history)', () => {
   });
 });
 
+describe('the deploy path (`modelVersion(registry, model, ref)`)', () => {
+  const RESOLVE = `query($r: String!, $m: String!, $ref: String!) { modelVersion(registry: $r, model: $m, ref: $ref) { name description artifact { uri } } }`;
+  it('answers where an alias points and what the version holds now, after writes on the other instance', async () => {
+    const { registry, model } = await fixture();
+    const resolve = async (gql: Gql, ref: string) => {
+      const r = await gql(RESOLVE, { r: registry, m: model, ref });
+      return r.errors ? codeOf(r) : r.data.modelVersion;
+    };
+    await s.ok(SET_ALIAS, { i: { registry, model, alias: 'staging', version: 'v1' } });
+    for (const gql of [onA, onB]) for (let i = 0; i < 2; i++) await resolve(gql, 'staging');
+    ok(await b.gql(UPDATE_VERSION, { i: { registry, model, version: 'v1', description: 'edited on b' } }));
+    expect(await resolve(onA, 'staging')).toMatchObject({ name: 'v1', description: 'edited on b' });
+    ok(await b.gql(SET_ALIAS, { i: { registry, model, alias: 'staging', version: 'v0' } }));
+    expect(await resolve(onA, 'staging')).toMatchObject({ name: 'v0' });
+    await s.ok(ARCHIVE_VERSION, { i: { registry, model, version: 'v2' } });
+    for (const gql of [onA, onB]) await resolve(gql, 'v2');
+    ok(await b.gql(DELETE_VERSION, { i: { registry, model, version: 'v2' } }));
+    expect(await resolve(onA, 'v2')).toBe('NOT_FOUND');
+    expect(await resolve(onA, 'v0')).toMatchObject({ name: 'v0', artifact: { uri: `s3://cache/${registry}/0` } });
+  });
+});
+
 describe('the cache and who sees what', () => {
   it('answers NOT_FOUND to a caller with no role, and nothing of the page, however warm the cache', async () => {
     const { registry, model } = await fixture();
