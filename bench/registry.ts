@@ -28,7 +28,7 @@ import 'reflect-metadata';
  * reported as medians (and spreads) of per-round ratios. Every response is checked. Readers use
  * a registry VIEWER's token, as a deploy system would.
  * BENCH_ONLY=V,W6 (a comma-separated list of V, W6, M, Q and ALL, the default) runs only those
- * parts, on the small registry; Q is a quick interleaved run of W1, W2 and W5 there.
+ * parts, on the small registry; Q is a quick interleaved run of L2', L1, W1, W2 and W5 there.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
