@@ -126,4 +126,25 @@ describe('graphql-jit and graphql-js give the same answers', () => {
     const members = await same(`{ registry(name: "jit") { name members { subject role } } }`, undefined, 'vera');
     expect(members.data?.registry?.name).toBe('jit');
   });
+
+  it('to directives, aliases, __typename, fragments and introspection', async () => {
+    const DIRECTIVES = `query($withAliases: Boolean!, $skipTags: Boolean!) {
+      m: model(registry: "jit", name: "mnist") { __typename kind: __typename
+        first: versions(first: 1) { edges { node { ...V } } }
+        rest: versions(first: 3, orderBy: { field: NUMBER, direction: ASC }) { edges { node { ...V aliases @include(if: $withAliases) } } }
+      }
+    }
+    fragment V on ModelVersion { name tags @skip(if: $skipTags) ... on Node { id } }`;
+    for (const [withAliases, skipTags] of [
+      [true, false],
+      [false, true],
+    ])
+      await same(DIRECTIVES, { withAliases, skipTags });
+    await same(
+      `{ __schema { queryType { name } types { name kind fields(includeDeprecated: true) { name type { name kind ofType { name } } } } } }`,
+    );
+    await same(
+      `{ __type(name: "ModelVersion") { name interfaces { name } fields { name args { name defaultValue } } } }`,
+    );
+  });
 });
