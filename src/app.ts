@@ -9,7 +9,7 @@ import { RequestScope } from './common/request-scope';
 import { Database } from './db/database';
 import { poolStats } from './db/pool-stats';
 import { Context } from './graphql/context';
-import { createApollo } from './graphql/apollo';
+import { createApollo, queryCompiler } from './graphql/apollo';
 import { graphqlLimits } from './graphql/limits';
 import { loaderFactory } from './graphql/loaders';
 import { buildRegistrySchema } from './graphql/schema';
@@ -109,7 +109,8 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
 
   const newLoaders = loaderFactory(db, services.modelCache);
   const schema = await buildRegistrySchema();
-  const apollo = createApollo<Context>(config, logger, schema, limits);
+  const compiler = queryCompiler(config, schema);
+  const apollo = createApollo<Context>(config, logger, schema, limits, compiler);
   await apollo.start();
 
   const front = createHttpServer(
@@ -204,6 +205,16 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
     'model_registry_model_cache_evictions',
     'Model cache entries dropped to stay within its bounds, since start.',
     () => cache.evictions,
+  );
+  metrics.registerGauge(
+    'model_registry_graphql_compiled_documents',
+    'Query documents holding a graphql-jit compiled function (GRAPHQL_JIT_MAX_COMPILED bounds it).',
+    () => compiler.size,
+  );
+  metrics.registerGauge(
+    'model_registry_graphql_compilations',
+    'Query documents compiled with graphql-jit since start.',
+    () => compiler.compilations,
   );
   metrics.registerGauge('model_registry_live_connections', 'Open WebSocket connections.', () => liveServer.connections);
   metrics.registerGauge('model_registry_live_subscriptions', 'Open subscriptions on this server.', () => live.size);

@@ -130,6 +130,8 @@ export interface GraphQLConfig {
    */
   jitAfter: number;
   jitMinFields: number;
+  /** Most query documents holding a compiled function at once. */
+  jitMaxCompiled: number;
 }
 
 export interface HttpTimeouts {
@@ -415,6 +417,7 @@ function parseGraphQL(env: Env, nodeEnv: string): GraphQLConfig {
     maxFieldPairs: integer(env, 'GRAPHQL_MAX_FIELD_PAIRS', 5000, 0, 1_000_000_000),
     jitAfter: integer(env, 'GRAPHQL_JIT_AFTER', 2, -1, 1_000_000),
     jitMinFields: integer(env, 'GRAPHQL_JIT_MIN_FIELDS', 8, 0, 1_000_000),
+    jitMaxCompiled: integer(env, 'GRAPHQL_JIT_MAX_COMPILED', 100, 1, 100_000),
   };
 }
 

@@ -61,7 +61,7 @@ export interface ServiceOptions {
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
   const changes = new ChangeLog(db, () => authz.policyChanged(), opts.onCommitted);
-  const modelCache = new ModelCache(opts.modelCache);
+  const modelCache = new ModelCache(opts.modelCache, () => db.cleanReadStamp());
   const registries = new RegistryService(db, authz, changes);
   const models = new ModelService(db, authz, registries, changes, modelCache);
   const aliases = new AliasService(db, authz, models, changes);

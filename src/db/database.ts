@@ -28,6 +28,12 @@ export class Database {
   /** Attempts rolled back to run again (deadlocks, lock timeouts, RetryTransaction) since start. */
   retries = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * SQLite: whether a transaction is open on the one connection, and a count that moves whenever
+   * one opens or ends (see cleanReadStamp).
+   */
+  private sqliteTransactionOpen = false;
+  private sqliteTransactionEdges = 0;
   /** Work to run once a transaction has committed, by its manager (see afterCommit). */
   private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   /** Last statements of a transaction, by its manager (see beforeCommit). */
@@ -102,9 +108,30 @@ export class Database {
     return run;
   }
 
+  /**
+   * A stamp for reads about to be kept beyond the request (the model cache), or null when they
+   * must not be: on SQLite every statement runs on the one connection, so a read made while a
+   * transaction is open sees its uncommitted rows, which a rollback would leave in a cache as
+   * current. Such a read is kept only if the stamp taken before it is still the stamp after it
+   * (no transaction opened or ended in between). MySQL and MariaDB reads see only committed rows.
+   */
+  cleanReadStamp(): number | null {
+    if (!this.dialect.serializesTransactions) return 0;
+    return this.sqliteTransactionOpen ? null : this.sqliteTransactionEdges;
+  }
+
   private runOnce<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!this.dialect.serializesTransactions) return this.ds.transaction(this.dialect.isolation!, fn);
-    const run = this.queue.then(() => this.ds.transaction(fn));
+    const run = this.queue.then(async () => {
+      this.sqliteTransactionOpen = true;
+      this.sqliteTransactionEdges += 1;
+      try {
+        return await this.ds.transaction(fn);
+      } finally {
+        this.sqliteTransactionOpen = false;
+        this.sqliteTransactionEdges += 1;
+      }
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -9,7 +9,7 @@ import { Config } from '../config';
 import { Logger } from '../common/logger';
 import { operationNamePlugin } from '../observability/operation.plugin';
 import { createFormatError } from './errors';
-import { executingGateway, jitExecutor } from './jit';
+import { executingGateway, QueryCompiler } from './jit';
 
 import { wellFormedVariablesPlugin } from './well-formed.plugin';
 import { GraphQLLimits, VALIDATION_MAX_ERRORS } from './limits';
@@ -23,15 +23,13 @@ export function createApollo<TContext extends BaseContext>(
   logger: Logger,
   schema: GraphQLSchema,
   limits: GraphQLLimits,
+  compiler = queryCompiler(config, schema),
 ): ApolloServer<TContext> {
   const production = config.env === 'production';
-  const { jitAfter, jitMinFields } = config.graphql;
   return new ApolloServer<TContext>({
     // Apollo's gateway interface is how a server chooses its executor: graphql-jit for the
-    // queries asked often (jit.ts), graphql-js for the rest. GRAPHQL_JIT_AFTER=-1 is graphql-js alone.
-    ...(jitAfter >= 0
-      ? { gateway: executingGateway(schema, jitExecutor(schema, { compileAfter: jitAfter, minFields: jitMinFields })) }
-      : { schema }),
+    // queries asked often (jit.ts), graphql-js for the rest (all of them with GRAPHQL_JIT_AFTER=-1).
+    gateway: executingGateway(schema, compiler.executor),
     nodeEnv: config.env,
     formatError: createFormatError(logger, {
       exposeDetails: config.env === 'development' && config.exposeErrors,
@@ -68,4 +66,10 @@ export function createApollo<TContext extends BaseContext>(
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
+}
+
+/** The query compiler of a server's schema, with the configured bounds (graphql/jit.ts). */
+export function queryCompiler(config: Config, schema: GraphQLSchema): QueryCompiler {
+  const { jitAfter, jitMinFields, jitMaxCompiled } = config.graphql;
+  return new QueryCompiler(schema, { compileAfter: jitAfter, minFields: jitMinFields, maxCompiled: jitMaxCompiled });
 }

@@ -37,40 +37,82 @@ import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  * store and hands back for the same text, so they go when Apollo drops the document.
  */
 export interface JitOptions {
-  /** Executions of a document before it is compiled (0: compile on first use). */
+  /** Executions of a document before it is compiled (0: compile on first use, -1: never). */
   compileAfter: number;
   /** Fewest field selections that make a document worth compiling when it selects no list. */
   minFields: number;
+  /** Most documents holding a compiled function at once. */
+  maxCompiled: number;
 }
 
 interface DocumentState {
   executions: number;
+  /** Undefined until compiled; null once it never will be (refused, failed, or evicted). */
   compiled?: CompiledQuery | null;
 }
 
-export function jitExecutor(schema: GraphQLSchema, opts: JitOptions): GatewayExecutor {
-  const documents = new WeakMap<DocumentNode, Map<string, DocumentState>>();
-  return async (request) => {
+/**
+ * Compiles and runs the query documents worth it (see above), and keeps at most `maxCompiled`
+ * compiled functions, least recently used out: one costs about 230 KB for a model page, and
+ * Apollo's document store is bounded by the documents' size, not by that. An evicted document
+ * runs on graphql-js for the rest of its life, so a client cycling through many documents costs
+ * one compilation each, not one per request.
+ */
+export class QueryCompiler {
+  private readonly documents = new WeakMap<DocumentNode, Map<string, DocumentState>>();
+  /** The states holding a compiled function, least recently used first. */
+  private readonly live = new Set<DocumentState>();
+  compilations = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly opts: JitOptions,
+  ) {}
+
+  /** Documents holding a compiled function now. */
+  get size(): number {
+    return this.live.size;
+  }
+
+  readonly executor: GatewayExecutor = async (request) => {
+    const { schema } = this;
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
     const operation = request.operation as OperationDefinitionNode | undefined;
-    if (operation?.operation === OperationTypeNode.QUERY && worthCompiling(schema, document, opts.minFields)) {
-      let states = documents.get(document);
-      if (!states) documents.set(document, (states = new Map<string, DocumentState>()));
-      const key = operationName ?? '';
-      let state = states.get(key);
-      if (!state) states.set(key, (state = { executions: 0 }));
-      state.executions += 1;
-      if (state.compiled === undefined && state.executions > opts.compileAfter) {
-        const compiled = compileQuery(schema, document, operationName ?? undefined);
-        // A document graphql-jit cannot compile is executed by graphql-js, as before.
-        state.compiled = isCompiledQuery(compiled) ? compiled : null;
-      }
-      if (state.compiled && !getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors)
-        return withGraphQLErrors(await state.compiled.query(undefined, context, variables));
-    }
+    const compiled =
+      this.opts.compileAfter >= 0 && operation?.operation === OperationTypeNode.QUERY
+        ? this.compiledFor(document, operationName ?? '')
+        : null;
+    if (compiled && !getVariableValues(schema, operation!.variableDefinitions ?? [], variables).errors)
+      return withGraphQLErrors(await compiled.query(undefined, context, variables));
     return execute({ schema, document, operationName, contextValue: context, variableValues: variables });
   };
+
+  private compiledFor(document: DocumentNode, operationName: string): CompiledQuery | null {
+    if (!compilable(this.schema, document, this.opts.minFields)) return null;
+    let states = this.documents.get(document);
+    if (!states) this.documents.set(document, (states = new Map<string, DocumentState>()));
+    let state = states.get(operationName);
+    if (!state) states.set(operationName, (state = { executions: 0 }));
+    if (state.compiled) {
+      this.live.delete(state);
+      this.live.add(state);
+      return state.compiled;
+    }
+    if (state.compiled === null || ++state.executions <= this.opts.compileAfter) return null;
+    const compiled = compileQuery(this.schema, document, operationName || undefined);
+    this.compilations += 1;
+    // A document graphql-jit cannot compile is executed by graphql-js, as before.
+    state.compiled = isCompiledQuery(compiled) ? compiled : null;
+    if (!state.compiled) return null;
+    this.live.add(state);
+    if (this.live.size > this.opts.maxCompiled) {
+      const oldest = this.live.values().next().value!;
+      this.live.delete(oldest);
+      oldest.compiled = null;
+    }
+    return state.compiled;
+  }
 }
 
 /**
@@ -104,17 +146,27 @@ export function executingGateway(schema: GraphQLSchema, executor: GatewayExecuto
   };
 }
 
-const worth = new WeakMap<DocumentNode, boolean>();
+const verdicts = new WeakMap<DocumentNode, boolean>();
 /**
- * Whether compiling a document can pay: it selects a list (what a compiled function saves is per
- * object resolved, and lists are where objects multiply: a page of versions, `_entities`), or at
- * least `minFields` fields. The deploy path (one version's artifact) is neither.
+ * Whether a document may be compiled, and whether it can pay.
+ *
+ * May: graphql-jit writes a document's literal arguments into the code it generates, as JSON,
+ * and then turns every string that starts with its date marker (`__MAGIC_DATE__…`) into
+ * `new Date(<the rest>)`, unescaped: a string literal carrying the marker would run as code in
+ * this process. A document with a string literal that contains any of its markers (`__MAGIC_`) is
+ * left to graphql-js. Names (fields, aliases, fragments) cannot carry code: GraphQL's grammar
+ * limits them to letters, digits and `_`; variables reach compiled code as values, not as code.
+ *
+ * Pays: it selects a list (what a compiled function saves is per object resolved, and lists are
+ * where objects multiply: a page of versions, `_entities`), or at least `minFields` fields. The
+ * deploy path (one version's artifact) is neither.
  */
-function worthCompiling(schema: GraphQLSchema, document: DocumentNode, minFields: number): boolean {
-  let answer = worth.get(document);
-  if (answer === undefined) {
+function compilable(schema: GraphQLSchema, document: DocumentNode, minFields: number): boolean {
+  let verdict = verdicts.get(document);
+  if (verdict === undefined) {
     let fields = 0;
     let list = false;
+    let marker = false;
     const types = new TypeInfo(schema);
     visit(
       document,
@@ -124,9 +176,16 @@ function worthCompiling(schema: GraphQLSchema, document: DocumentNode, minFields
           const type = types.getType();
           if (type && isListType(getNullableType(type))) list = true;
         },
+        StringValue(node) {
+          if (node.value.includes(JIT_MARKER)) marker = true;
+        },
       }),
     );
-    worth.set(document, (answer = list || fields >= minFields));
+    verdict = !marker && (list || fields >= minFields);
+    verdicts.set(document, verdict);
   }
-  return answer;
+  return verdict;
 }
+
+/** What every special-value marker of graphql-jit's argument serialisation starts with. */
+const JIT_MARKER = '__MAGIC_';

@@ -172,12 +172,14 @@ function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders
  * statement of its own once its model's row (read per request, through the request's model
  * loader: the revision check) shows the revision it was cached at. The rest are read in one
  * statement with their models' rows, which primes the model loader, so a batch of versions costs
- * two statements with their models whether cached or not: `_entities`, `node`, lineage.
+ * two statements with their models when all or none of it is cached, three or four for a mix:
+ * never more with its size (`_entities`, `node`, lineage).
  */
 function versionLoader(db: Database, cache: ModelCache, loaders: Loaders): DataLoader<string, VersionEntity | null> {
   return new DataLoader(async (ids) => {
     const found = new Map<string, VersionEntity>();
     const readWithModels = async (versionIds: string[]) => {
+      const stamp = cache.stamp();
       const rows: Record<string, unknown>[] = await db.manager.query(
         versionsWithModelsSql(db, versionIds.length),
         versionIds,
@@ -186,7 +188,7 @@ function versionLoader(db: Database, cache: ModelCache, loaders: Loaders): DataL
         const model = hydrate(db.ds, ModelEntity, row, MODEL_PREFIX);
         loaders.model.prime(model.id, model);
         const version = hydrate(db.ds, VersionEntity, row);
-        found.set(version.id, cache.keepVersionRow(model, version));
+        found.set(version.id, cache.keepVersionRow(model, version, stamp));
       }
     };
     const cachedIn = new Map<string, string>();

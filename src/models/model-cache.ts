@@ -52,7 +52,19 @@ export class ModelCache {
   misses = 0;
   evictions = 0;
 
-  constructor(private readonly opts: ModelCacheOptions) {}
+  /**
+   * `cleanReadStamp`: taken before a read and compared after it, it says whether what was read may
+   * be kept (Database.cleanReadStamp: not on SQLite while a transaction is open).
+   */
+  constructor(
+    private readonly opts: ModelCacheOptions,
+    private readonly cleanReadStamp: () => number | null = () => 0,
+  ) {}
+
+  /** The stamp to take before a read whose rows go to keepVersionRow. */
+  stamp(): number | null {
+    return this.cleanReadStamp();
+  }
 
   get size(): number {
     return this.entries.size;
@@ -72,8 +84,9 @@ export class ModelCache {
     this.misses += 1;
     let pending = this.loading.get(key) as Promise<T> | undefined;
     if (!pending) {
+      const stamp = this.stamp();
       pending = load().then((value) => {
-        this.store(model, key, deepFreeze(value));
+        this.store(model, key, deepFreeze(value), stamp);
         return value;
       });
       this.loading.set(key, pending);
@@ -106,10 +119,11 @@ export class ModelCache {
     this.hits += models.length - missing.length;
     this.misses += missing.length;
     if (missing.length) {
+      const stamp = this.stamp();
       const loaded = await loadMissing(missing.map((i) => models[i]));
       missing.forEach((i, j) => {
         values[i] = loaded[j];
-        this.store(models[i], keys[i], deepFreeze(loaded[j]));
+        this.store(models[i], keys[i], deepFreeze(loaded[j]), stamp);
       });
     }
     return values as T[];
@@ -142,15 +156,18 @@ export class ModelCache {
 
   /**
    * Keeps a version's row, read in the same statement as its model's revision (or after it): the
-   * rule of every entry. Freezes the row.
+   * rule of every entry. `stamp` is `stamp()` taken before the read. Freezes the row.
    */
-  keepVersionRow<T extends { id: string }>(model: ModelRef, row: T): T {
+  keepVersionRow<T extends { id: string }>(model: ModelRef, row: T, stamp: number | null): T {
     if (this.opts.maxEntries <= 0) return row;
-    this.store(model, versionKey(model, row.id), deepFreeze(row), row.id);
+    this.store(model, versionKey(model, row.id), deepFreeze(row), stamp, row.id);
     return row;
   }
 
-  private store(model: ModelRef, key: string, value: unknown, versionId?: string): void {
+  private store(model: ModelRef, key: string, value: unknown, stamp: number | null, versionId?: string): void {
+    // Read while a transaction was open (SQLite), or one opened or ended meanwhile: perhaps
+    // uncommitted, not kept.
+    if (stamp === null || stamp !== this.stamp()) return;
     const known = this.models.get(model.id);
     // A reader that saw an older revision than one already stored must not put it back.
     if (known && known.revision > model.revision) return;

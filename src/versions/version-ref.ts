@@ -68,6 +68,7 @@ export async function resolveRef(
   ref: VersionRef,
   cache: ModelCache,
 ): Promise<{ version: VersionEntity; registryId: string } | null> {
+  const stamp = cache.stamp();
   const rows: Record<string, unknown>[] = await em.query(ref.kind === 'number' ? RESOLVE_NUMBER : RESOLVE_ALIAS, [
     registryName,
     modelName,
@@ -79,7 +80,7 @@ export async function resolveRef(
   const model = { id: String(rows[0].model_id), revision: Number(rows[0].resolved_model_revision) };
   const version =
     cache.versionRow<VersionEntity>(model, String(rows[0].id)) ??
-    cache.keepVersionRow(model, hydrate(em.connection, VersionEntity, rows[0]));
+    cache.keepVersionRow(model, hydrate(em.connection, VersionEntity, rows[0]), stamp);
   return { version, registryId: String(rows[0].resolved_registry_id) };
 }
 

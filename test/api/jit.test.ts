@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { digestOf, GraphQLResult, Instance, startInstance, startTestServer, TestServer } from '../support/server';
 
 /**
@@ -146,5 +149,54 @@ describe('graphql-jit and graphql-js give the same answers', () => {
     await same(
       `{ __type(name: "ModelVersion") { name interfaces { name } fields { name args { name defaultValue } } } }`,
     );
+  });
+});
+
+describe('what is compiled', () => {
+  it("never a document whose string literals carry graphql-jit's markers: they would run as code", async () => {
+    // graphql-jit turns a literal string that starts with its date marker into `new Date(<rest>)`
+    // in the code it generates. This one would write a file from inside the server.
+    const proof = path.join(os.tmpdir(), `jit-injection-${process.pid}`);
+    fs.rmSync(proof, { force: true });
+    const payload =
+      `__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d0), x: (process.mainModule.require(\`fs\`)` +
+      `.writeFileSync(\`${proof}\`, \`pwned\`)), y:(0`;
+    const query = `{ b: model(registry: "jit", name: ${JSON.stringify(payload)}) { name versions { edges { node { id } } } } }`;
+    for (const as of [undefined, 'nobody']) {
+      const r = await same(query, undefined, as);
+      expect(r.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    }
+    // The same in a variable's default and in an input object.
+    await same(
+      `query($m: String = ${JSON.stringify(payload)}) { model(registry: "jit", name: $m) { versions { edges { node { id } } } } }`,
+    );
+    await same(
+      `{ model(registry: "jit", name: "mnist") { versions(filter: { tags: [${JSON.stringify(payload)}] }) { edges { node { id } } } } }`,
+    );
+    expect(fs.existsSync(proof)).toBe(false);
+  });
+
+  it('keeps at most GRAPHQL_JIT_MAX_COMPILED documents compiled, and compiles each document once', async () => {
+    const bounded = await startInstance(js, { GRAPHQL_JIT_AFTER: '0', GRAPHQL_JIT_MAX_COMPILED: '2' });
+    try {
+      const metric = async (name: string) => {
+        const text = await (await fetch(bounded.app.url.replace('/graphql', '/metrics'))).text();
+        return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      };
+      const documents = ['a', 'b', 'c'].map(
+        (alias) => `{ ${alias}: model(registry: "jit", name: "mnist") { versions { edges { node { name } } } } }`,
+      );
+      for (let round = 0; round < 3; round++)
+        for (const query of documents) {
+          const r = await bounded.gql(query);
+          expect(r.errors).toBeUndefined();
+          expect(Object.values(r.data as object)[0].versions.edges).toHaveLength(4);
+        }
+      expect(await metric('model_registry_graphql_compiled_documents')).toBe(2);
+      // The first was evicted by the third and runs on graphql-js from then on, not compiled again.
+      expect(await metric('model_registry_graphql_compilations')).toBe(3);
+    } finally {
+      await bounded.stop();
+    }
   });
 });

@@ -473,6 +473,43 @@ describe('the deploy path (`modelVersion(registry, model, ref)`)', () => {
   });
 });
 
+describe('a transaction that rolls back', () => {
+  it('leaves nothing of what it wrote in the cache, though a read saw it while it was open (SQLite)', async () => {
+    const { registry, model } = await fixture();
+    const ENTITY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ModelVersion { name description } } }`;
+    const RESOLVE = `query($r: String!, $m: String!) { modelVersion(registry: $r, model: $m, ref: "v1") { description } }`;
+    const [v1] = await s.db.ds.query(
+      'SELECT v.id FROM model_version v JOIN registered_model m ON m.id = v.model_id WHERE m.name = ? AND v.number = 1 AND m.registry_id = (SELECT id FROM registry WHERE name = ?)',
+      [model, registry],
+    );
+    const reps = {
+      r: [{ __typename: 'ModelVersion', id: Buffer.from(`ModelVersion:${v1.id}`).toString('base64url') }],
+    };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const rolledBack = s.app.services.db
+      .transaction(async (em) => {
+        await em.query('UPDATE model_version SET description = ? WHERE id = ?', ['never committed', v1.id]);
+        wrote();
+        await held;
+        throw new Error('rolled back on purpose');
+      })
+      .catch(() => undefined);
+    await written;
+    // While it is open: on SQLite these reads run on its connection (and may see its row).
+    await s.gql(ENTITY, reps);
+    await s.gql(RESOLVE, { r: registry, m: model });
+    release();
+    await rolledBack;
+    for (let i = 0; i < 2; i++) {
+      expect((await s.ok(ENTITY, reps))._entities[0].description).toBeNull();
+      expect((await s.ok(RESOLVE, { r: registry, m: model })).modelVersion.description).toBeNull();
+    }
+  });
+});
+
 describe('the cache and who sees what', () => {
   it('answers NOT_FOUND to a caller with no role, and nothing of the page, however warm the cache', async () => {
     const { registry, model } = await fixture();

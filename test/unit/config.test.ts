@@ -63,6 +63,7 @@ describe('configuration defaults', () => {
       maxFieldPairs: 5000,
       jitAfter: 2,
       jitMinFields: 8,
+      jitMaxCompiled: 100,
     });
     expect(config.lineage).toEqual({
       maxDepth: 20,

@@ -100,7 +100,7 @@ describe('ModelCache', () => {
     it('answers a row at the revision it was kept at, and knows its model; not at another revision', () => {
       const cache = new ModelCache({ maxEntries: 10, maxBytes: 1 << 20 });
       expect(cache.modelOfVersion('v1')).toBeUndefined();
-      cache.keepVersionRow(model('a', 3), row('v1'));
+      cache.keepVersionRow(model('a', 3), row('v1'), 0);
       expect(cache.modelOfVersion('v1')).toBe('a');
       expect(cache.versionRow(model('a', 3), 'v1')).toEqual(row('v1'));
       expect(cache.versionRow(model('a', 4), 'v1')).toBeUndefined();
@@ -109,12 +109,12 @@ describe('ModelCache', () => {
 
     it("forgets a version's model when its row goes: by eviction, or when the model moves on", () => {
       const cache = new ModelCache({ maxEntries: 2, maxBytes: 1 << 20 });
-      cache.keepVersionRow(model('a', 1), row('v1'));
-      cache.keepVersionRow(model('b', 1), row('v2'));
-      cache.keepVersionRow(model('b', 1), row('v3')); // v1 is the least recently used
+      cache.keepVersionRow(model('a', 1), row('v1'), 0);
+      cache.keepVersionRow(model('b', 1), row('v2'), 0);
+      cache.keepVersionRow(model('b', 1), row('v3'), 0); // v1 is the least recently used
       expect(cache.modelOfVersion('v1')).toBeUndefined();
       expect(cache.size).toBe(2);
-      cache.keepVersionRow(model('b', 2), row('v2', 1)); // b's revision-1 rows go
+      cache.keepVersionRow(model('b', 2), row('v2', 1), 0); // b's revision-1 rows go
       expect(cache.modelOfVersion('v3')).toBeUndefined();
       expect(cache.versionRow(model('b', 2), 'v2')).toEqual(row('v2', 1));
       expect(cache.size).toBe(1);
@@ -122,13 +122,30 @@ describe('ModelCache', () => {
 
     it('keeps one entry when two readers keep the same row, and none when turned off', () => {
       const cache = new ModelCache({ maxEntries: 10, maxBytes: 1 << 20 });
-      cache.keepVersionRow(model('a', 1), row('v1'));
+      cache.keepVersionRow(model('a', 1), row('v1'), 0);
       const bytes = cache.bytes;
-      cache.keepVersionRow(model('a', 1), row('v1'));
+      cache.keepVersionRow(model('a', 1), row('v1'), 0);
       expect([cache.size, cache.bytes]).toEqual([1, bytes]);
       const off = new ModelCache({ maxEntries: 0, maxBytes: 1 << 20 });
-      off.keepVersionRow(model('a', 1), row('v1'));
+      off.keepVersionRow(model('a', 1), row('v1'), 0);
       expect([off.size, off.modelOfVersion('v1')]).toEqual([0, undefined]);
+    });
+
+    it('keeps nothing read while a transaction was open, or across one opening or ending', async () => {
+      let stamp: number | null = 1;
+      const cache = new ModelCache({ maxEntries: 10, maxBytes: 1 << 20 }, () => stamp);
+      stamp = null; // a transaction is open (SQLite): reads may see its uncommitted rows
+      cache.keepVersionRow(model('a', 1), row('v1'), cache.stamp());
+      const before = cache.stamp();
+      stamp = 2; // it ended, perhaps rolled back, while a read was in flight
+      cache.keepVersionRow(model('a', 1), row('v2'), before);
+      await cache.get(model('a', 1), 'p', async () => {
+        stamp = 3;
+        return { n: 1 };
+      });
+      expect(cache.size).toBe(0);
+      cache.keepVersionRow(model('a', 1), row('v3'), cache.stamp());
+      expect(cache.size).toBe(1);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DocumentNode, GraphQLError, parse } from 'graphql';
 import { LimitExceededError } from '../../common/errors';
 import { GraphQLConfig } from '../../config';
@@ -27,7 +28,8 @@ export function documentCheck(
   let chars = 0;
   return (query) => {
     // The same text passed every check before: the checks depend on nothing else.
-    if (accepted.has(query)) return null;
+    const key = rememberedAs(query);
+    if (accepted.has(key)) return null;
     // Size first: nesting is counted over the text, which the size bounds; both come before
     // parsing, since graphql-js's parser overflows its stack on deep enough nesting.
     const tooLarge =
@@ -41,8 +43,8 @@ export function documentCheck(
     }
     const refused = documentBoundsError(document, config);
     if (refused) return refused;
-    accepted.set(query, true);
-    chars += query.length;
+    accepted.set(key, true);
+    chars += key.length;
     while (accepted.size > REMEMBERED || chars > REMEMBERED_CHARS) {
       const oldest = accepted.keys().next().value!;
       accepted.delete(oldest);
@@ -50,6 +52,15 @@ export function documentCheck(
     }
     return null;
   };
+}
+
+/**
+ * A document's key among the remembered: its text, or for a long one a sha256 of it. V8 hashes a
+ * string of more than 16 383 characters by its length alone, so long texts of one length would
+ * share a bucket, and every lookup would compare them whole.
+ */
+function rememberedAs(query: string): string {
+  return query.length <= 16_000 ? query : `sha256:${createHash('sha256').update(query).digest('base64')}`;
 }
 
 /**
