@@ -116,6 +116,7 @@ export async function startApp(config: Config, ds: DataSource, logger: Logger, o
   const front = createHttpServer(
     apollo,
     async (req, scope) => {
+      scope.readStamp = db.cleanReadStamp();
       const principal = await authenticator.authenticate(req.headers.authorization);
       scope.subject = principal.subject;
       return {

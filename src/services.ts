@@ -9,6 +9,7 @@ import { AliasService } from './aliases/alias.service';
 import { ChangeRequestService } from './aliases/change-request.service';
 import { ChangeLog, CommitListener } from './changes';
 import { Database } from './db/database';
+import { currentRequestScope } from './common/request-scope';
 import { ModelService } from './models/model.service';
 import { ModelCache, ModelCacheOptions } from './models/model-cache';
 import { NodeService } from './node/node.service';
@@ -61,7 +62,12 @@ export interface ServiceOptions {
 export function createServices(db: Database, policy: Policy, opts: ServiceOptions): Services {
   const authz = new Authorizer(policy);
   const changes = new ChangeLog(db, () => authz.policyChanged(), opts.onCommitted);
-  const modelCache = new ModelCache(opts.modelCache, () => db.cleanReadStamp());
+  // A read is kept only if no transaction opened or ended since its request began (request-scope.ts).
+  const modelCache = new ModelCache(opts.modelCache, () => {
+    const now = db.cleanReadStamp();
+    const began = currentRequestScope()?.readStamp;
+    return began === undefined || began === now ? now : null;
+  });
   const registries = new RegistryService(db, authz, changes);
   const models = new ModelService(db, authz, registries, changes, modelCache);
   const aliases = new AliasService(db, authz, models, changes);

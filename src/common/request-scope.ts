@@ -18,6 +18,12 @@ export interface RequestScope {
   subject?: string;
   /** `extensions.code` of every error in the response, in order. */
   errorCodes?: string[];
+  /**
+   * `Database.cleanReadStamp()` as the request began. The model cache keeps what a request read
+   * only if no transaction opened or ended since: a model's revision is read early in a request,
+   * apart from the rows it then keys, and on SQLite it may have been an uncommitted one.
+   */
+  readStamp?: number | null;
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();

@@ -34,7 +34,7 @@ import { CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
  *   BAD_USER_INPUT code are exactly graphql-js's.
  *
  * Compiled functions are kept per parsed document, which Apollo keeps in its bounded document
- * store and hands back for the same text, so they go when Apollo drops the document.
+ * store and hands back for the same text, and at most `maxCompiled` of them (QueryCompiler).
  */
 export interface JitOptions {
   /** Executions of a document before it is compiled (0: compile on first use, -1: never). */
@@ -46,8 +46,11 @@ export interface JitOptions {
 }
 
 interface DocumentState {
+  /** Executions since it was last compiled (or since it was first seen). */
   executions: number;
-  /** Undefined until compiled; null once it never will be (refused, failed, or evicted). */
+  /** Times its compiled function was evicted: each doubles the executions it needs again. */
+  evictions: number;
+  /** Undefined until compiled; null once it never will be (refused by graphql-jit). */
   compiled?: CompiledQuery | null;
 }
 
@@ -55,8 +58,10 @@ interface DocumentState {
  * Compiles and runs the query documents worth it (see above), and keeps at most `maxCompiled`
  * compiled functions, least recently used out: one costs about 230 KB for a model page, and
  * Apollo's document store is bounded by the documents' size, not by that. An evicted document
- * runs on graphql-js for the rest of its life, so a client cycling through many documents costs
- * one compilation each, not one per request.
+ * runs on graphql-js until it has been executed twice as many times as before it was compiled,
+ * and so on (`compileAfter + 1` doubled per eviction): a document in steady use comes back at
+ * once, while a client cycling through many documents to push the others out pays requests
+ * that double each round for every compilation it causes.
  */
 export class QueryCompiler {
   private readonly documents = new WeakMap<DocumentNode, Map<string, DocumentState>>();
@@ -93,13 +98,15 @@ export class QueryCompiler {
     let states = this.documents.get(document);
     if (!states) this.documents.set(document, (states = new Map<string, DocumentState>()));
     let state = states.get(operationName);
-    if (!state) states.set(operationName, (state = { executions: 0 }));
+    if (!state) states.set(operationName, (state = { executions: 0, evictions: 0 }));
     if (state.compiled) {
       this.live.delete(state);
       this.live.add(state);
       return state.compiled;
     }
-    if (state.compiled === null || ++state.executions <= this.opts.compileAfter) return null;
+    if (state.compiled === null) return null;
+    const needed = (this.opts.compileAfter + 1) * 2 ** Math.min(state.evictions, 20) - 1;
+    if (++state.executions <= needed) return null;
     const compiled = compileQuery(this.schema, document, operationName || undefined);
     this.compilations += 1;
     // A document graphql-jit cannot compile is executed by graphql-js, as before.
@@ -109,7 +116,9 @@ export class QueryCompiler {
     if (this.live.size > this.opts.maxCompiled) {
       const oldest = this.live.values().next().value!;
       this.live.delete(oldest);
-      oldest.compiled = null;
+      oldest.compiled = undefined;
+      oldest.executions = 0;
+      oldest.evictions += 1;
     }
     return state.compiled;
   }
@@ -152,10 +161,12 @@ const verdicts = new WeakMap<DocumentNode, boolean>();
  *
  * May: graphql-jit writes a document's literal arguments into the code it generates, as JSON,
  * and then turns every string that starts with its date marker (`__MAGIC_DATE__…`) into
- * `new Date(<the rest>)`, unescaped: a string literal carrying the marker would run as code in
- * this process. A document with a string literal that contains any of its markers (`__MAGIC_`) is
- * left to graphql-js. Names (fields, aliases, fragments) cannot carry code: GraphQL's grammar
- * limits them to letters, digits and `_`; variables reach compiled code as values, not as code.
+ * `new Date(<the rest>)`, unescaped: a literal carrying the marker would run as code in this
+ * process. Strings carry it, and so do names: an enum value or an object key is a string where a
+ * scalar takes any literal (`_Any`), and the marker is made of name characters. A document with
+ * `__MAGIC_` in any string or name is left to graphql-js, as is one with a `__proto__` name (a
+ * response key of that name sets the prototype of graphql-jit's object literal, dropping the
+ * field). Variables reach compiled code as values, never as code.
  *
  * Pays: it selects a list (what a compiled function saves is per object resolved, and lists are
  * where objects multiply: a page of versions, `_entities`), or at least `minFields` fields. The
@@ -166,7 +177,7 @@ function compilable(schema: GraphQLSchema, document: DocumentNode, minFields: nu
   if (verdict === undefined) {
     let fields = 0;
     let list = false;
-    let marker = false;
+    let unsafe = false;
     const types = new TypeInfo(schema);
     visit(
       document,
@@ -176,12 +187,22 @@ function compilable(schema: GraphQLSchema, document: DocumentNode, minFields: nu
           const type = types.getType();
           if (type && isListType(getNullableType(type))) list = true;
         },
+        // Strings, and names: enum values and object keys reach generated code as strings
+        // where a scalar takes any literal (`_Any`), and names are made of the marker's letters.
         StringValue(node) {
-          if (node.value.includes(JIT_MARKER)) marker = true;
+          if (node.value.includes(JIT_MARKER)) unsafe = true;
+        },
+        EnumValue(node) {
+          if (node.value.includes(JIT_MARKER)) unsafe = true;
+        },
+        Name(node) {
+          // `__proto__` as a response key would set a prototype in the object literal graphql-jit
+          // builds, and drop the field.
+          if (node.value.includes(JIT_MARKER) || node.value === '__proto__') unsafe = true;
         },
       }),
     );
-    verdict = !marker && (list || fields >= minFields);
+    verdict = !unsafe && (list || fields >= minFields);
     verdicts.set(document, verdict);
   }
   return verdict;
