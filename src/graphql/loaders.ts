@@ -121,8 +121,12 @@ function loaderFactories(db: Database, cache: ModelCache): { [K in keyof Loaders
     version: (loaders) => versionLoader(db, cache, loaders),
     downloadCount: () =>
       new DataLoader(async (ids) => {
-        const rows = await findWhereIn(em, VersionEntity, 'id', ids);
-        const counts = new Map(rows.map((v) => [v.id, v.downloadCount]));
+        // The one column, not whole rows: a page of 50 asks for it on every read.
+        const rows: { id: string; download_count: number | string }[] = await em.query(
+          `SELECT id, download_count FROM model_version WHERE id IN (${ids.map(() => '?').join(', ')})`,
+          [...ids],
+        );
+        const counts = new Map(rows.map((r) => [String(r.id), Number(r.download_count)]));
         return ids.map((id) => counts.get(id) ?? 0);
       }),
     aliasNamesOfVersion: () =>

@@ -1,4 +1,5 @@
 import './model-pages.css';
+import type { ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -15,6 +16,31 @@ const Differs = ({ differs }: { differs: boolean }) =>
       ≠<span className="visually-hidden"> differs</span>
     </span>
   ) : null;
+
+/** One panel of the comparison: a table of rows under the versions' header, or `empty` when there are none. */
+function CompareSection(props: {
+  id: string;
+  title: string;
+  head: ReactNode;
+  empty?: string | false;
+  children: ReactNode;
+}) {
+  return (
+    <section className="panel" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.empty ? (
+        <p className="muted">{props.empty}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table compare-table">
+            {props.head}
+            <tbody>{props.children}</tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
 
 /** `/r/:registry/m/:model/compare?v=v1,v3`: 2–4 versions side by side, differences marked. */
 export default function ComparePage() {
@@ -93,136 +119,96 @@ export default function ComparePage() {
         errors and latencies).
       </p>
 
-      <section className="panel" aria-labelledby="cmp-metrics">
-        <h2 id="cmp-metrics">Metrics</h2>
-        <div className="table-scroll">
-          <table className="table compare-table">
-            {head}
-            <tbody>
-              {metrics.map((r) => (
-                <tr key={r.name} className={r.differs ? 'diff-row' : undefined}>
-                  <th scope="row">
-                    {r.name} <Differs differs={r.differs} />
-                    {r.lowerIsBetter && <span className="muted"> (lower is better)</span>}
-                  </th>
-                  {r.values.map((value, i) => (
-                    <td key={i} className={r.best.includes(i) ? 'num best' : 'num'}>
-                      {formatMetric(value)}
-                      {r.best.includes(i) && <span className="visually-hidden"> (best)</span>}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <CompareSection id="cmp-metrics" title="Metrics" head={head}>
+        {metrics.map((r) => (
+          <tr key={r.name} className={r.differs ? 'diff-row' : undefined}>
+            <th scope="row">
+              {r.name} <Differs differs={r.differs} />
+              {r.lowerIsBetter && <span className="muted"> (lower is better)</span>}
+            </th>
+            {r.values.map((value, i) => (
+              <td key={i} className={r.best.includes(i) ? 'num best' : 'num'}>
+                {formatMetric(value)}
+                {r.best.includes(i) && <span className="visually-hidden"> (best)</span>}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </CompareSection>
 
-      <section className="panel" aria-labelledby="cmp-meta">
-        <h2 id="cmp-meta">Version</h2>
-        <div className="table-scroll">
-          <table className="table compare-table">
-            {head}
-            <tbody>
-              {row(
-                'created',
-                versions.map((v) => new Date(v.createdAt).toLocaleString()),
-              )}
-              {row(
-                'created by',
-                versions.map((v) => v.createdBy.id),
-                same(versions.map((v) => v.createdBy.id)),
-              )}
-              {row(
-                'description',
-                versions.map((v) => v.description ?? null),
-                same(versions.map((v) => v.description ?? null)),
-              )}
-              {row(
-                'aliases',
-                versions.map((v) => v.aliases.join(', ')),
-              )}
-              {row(
-                'archived',
-                versions.map((v) => (v.archived ? 'yes' : 'no')),
-                same(versions.map((v) => String(v.archived))),
-              )}
-              {row(
-                'run',
-                versions.map((v) => (v.run ? `${v.run.name} (${v.run.status})` : null)),
-                same(versions.map((v) => v.run?.id ?? null)),
-              )}
-              {row(
-                'artifact',
-                versions.map((v) => v.artifact.uri),
-                same(versions.map((v) => v.artifact.digest)),
-              )}
-              {row(
-                'size',
-                versions.map((v) => formatBytes(v.artifact.sizeBytes)),
-              )}
-              {metadata.map((r) => row(`metadata.${r.key}`, r.values, r.differs))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <CompareSection id="cmp-meta" title="Version" head={head}>
+        {row(
+          'created',
+          versions.map((v) => new Date(v.createdAt).toLocaleString()),
+        )}
+        {row(
+          'created by',
+          versions.map((v) => v.createdBy.id),
+          same(versions.map((v) => v.createdBy.id)),
+        )}
+        {row(
+          'description',
+          versions.map((v) => v.description ?? null),
+          same(versions.map((v) => v.description ?? null)),
+        )}
+        {row(
+          'aliases',
+          versions.map((v) => v.aliases.join(', ')),
+        )}
+        {row(
+          'archived',
+          versions.map((v) => (v.archived ? 'yes' : 'no')),
+          same(versions.map((v) => String(v.archived))),
+        )}
+        {row(
+          'run',
+          versions.map((v) => (v.run ? `${v.run.name} (${v.run.status})` : null)),
+          same(versions.map((v) => v.run?.id ?? null)),
+        )}
+        {row(
+          'artifact',
+          versions.map((v) => v.artifact.uri),
+          same(versions.map((v) => v.artifact.digest)),
+        )}
+        {row(
+          'size',
+          versions.map((v) => formatBytes(v.artifact.sizeBytes)),
+        )}
+        {metadata.map((r) => row(`metadata.${r.key}`, r.values, r.differs))}
+      </CompareSection>
 
-      <section className="panel" aria-labelledby="cmp-tags">
-        <h2 id="cmp-tags">Tags</h2>
-        {tags.length === 0 ? (
-          <p className="muted">No tags.</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="table compare-table">
-              {head}
-              <tbody>
-                {tags.map((r) =>
-                  row(
-                    r.tag,
-                    r.present.map((p) => (p ? 'yes' : 'no')),
-                    r.differs,
-                  ),
+      <CompareSection id="cmp-tags" title="Tags" head={head} empty={tags.length === 0 && 'No tags.'}>
+        {tags.map((r) =>
+          row(
+            r.tag,
+            r.present.map((p) => (p ? 'yes' : 'no')),
+            r.differs,
+          ),
+        )}
+      </CompareSection>
+
+      <CompareSection id="cmp-files" title="Files" head={head} empty={files.length === 0 && 'No files listed.'}>
+        {files.map((r) => (
+          <tr key={r.path} className={r.differs ? 'diff-row' : undefined}>
+            <th scope="row">
+              <code>{r.path}</code> <Differs differs={r.differs} />
+            </th>
+            {r.cells.map((c, i) => (
+              <td key={i}>
+                {c ? (
+                  <>
+                    {formatBytes(c.sizeBytes)}
+                    <br />
+                    <code className="digest">{c.digest ?? '—'}</code>
+                  </>
+                ) : (
+                  'absent'
                 )}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
-      <section className="panel" aria-labelledby="cmp-files">
-        <h2 id="cmp-files">Files</h2>
-        {files.length === 0 ? (
-          <p className="muted">No files listed.</p>
-        ) : (
-          <div className="table-scroll">
-            <table className="table compare-table">
-              {head}
-              <tbody>
-                {files.map((r) => (
-                  <tr key={r.path} className={r.differs ? 'diff-row' : undefined}>
-                    <th scope="row">
-                      <code>{r.path}</code> <Differs differs={r.differs} />
-                    </th>
-                    {r.cells.map((c, i) => (
-                      <td key={i}>
-                        {c ? (
-                          <>
-                            {formatBytes(c.sizeBytes)}
-                            <br />
-                            <code className="digest">{c.digest ?? '—'}</code>
-                          </>
-                        ) : (
-                          'absent'
-                        )}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+              </td>
+            ))}
+          </tr>
+        ))}
+      </CompareSection>
     </article>
   );
 }
